@@ -1,0 +1,19 @@
+import type { Rule } from './types';
+
+/**
+ * The rule registry. A rule file is registered here, has `test/rules/<id>.test.ts`
+ * and `docs/rules/<id>.md`; test/unit/registry.test.ts fails when one is missing.
+ */
+export const rules = {
+  // Rules register here as they land, e.g. 'missing-graceful-shutdown': missingGracefulShutdown,
+} satisfies Record<string, Rule<string, any>>;
+
+export type RuleId = keyof typeof rules;
+
+export function allRules(): Array<Rule<string, any>> {
+  return Object.values(rules) as Array<Rule<string, any>>;
+}
+
+export function getRule(id: string): Rule<string, any> | undefined {
+  return (rules as Record<string, Rule<string, any>>)[id];
+}

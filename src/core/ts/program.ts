@@ -1,0 +1,152 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import ts from 'typescript';
+
+export interface TsConfigInfo {
+  options: ts.CompilerOptions;
+  /** Absolute path of the tsconfig.json read, if any. */
+  file?: string;
+  /** Human-readable problems with the tsconfig (analysis goes on with defaults). */
+  problems: string[];
+}
+
+/** Options every analysis program uses, whatever the project's tsconfig says: we type-check, never emit. */
+const FORCED: ts.CompilerOptions = {
+  noEmit: true,
+  skipLibCheck: true,
+  allowJs: false,
+  declaration: false,
+  composite: false,
+  incremental: false,
+  noUnusedLocals: false,
+  noUnusedParameters: false,
+};
+
+const DEFAULTS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.Node16,
+  moduleResolution: ts.ModuleResolutionKind.Node16,
+  strict: true,
+  esModuleInterop: true,
+  experimentalDecorators: true,
+  emitDecoratorMetadata: false,
+  jsx: ts.JsxEmit.Preserve,
+};
+
+/** Reads `<root>/tsconfig.json` (with `extends`), falling back to sensible defaults. */
+export function readTsConfig(root: string): TsConfigInfo {
+  const file = path.join(root, 'tsconfig.json');
+  if (!fs.existsSync(file)) return { options: { ...DEFAULTS, ...FORCED }, problems: [] };
+  const read = ts.readConfigFile(file, ts.sys.readFile);
+  if (read.error) {
+    return { options: { ...DEFAULTS, ...FORCED }, file, problems: [`${file}: ${flatten(read.error)}; using default compiler options`] };
+  }
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, file);
+  // "No inputs found" (TS18003) is irrelevant: we pass the root files ourselves.
+  const problems = parsed.errors.filter((d) => d.code !== 18003).map((d) => `${file}: ${flatten(d)}`);
+  return { options: { ...DEFAULTS, ...parsed.options, ...FORCED }, file, problems };
+}
+
+function flatten(d: ts.Diagnostic): string {
+  return ts.flattenDiagnosticMessageText(d.messageText, '\n');
+}
+
+interface CachedSource {
+  version: string;
+  sourceFile: ts.SourceFile;
+}
+
+/**
+ * Owns one TypeScript program over the project and rebuilds it incrementally:
+ * unchanged files keep their SourceFile objects, so the compiler reuses them.
+ * Open editor buffers are overlays that win over the disk.
+ */
+export class ProgramHost {
+  private readonly sources = new Map<string, CachedSource>();
+  private readonly overlays = new Map<string, { text: string; version: number }>();
+  private readonly diskVersions = new Map<string, string>();
+  private program: ts.Program | undefined;
+  private dirty = true;
+  private readonly host: ts.CompilerHost;
+
+  constructor(private rootNames: string[], readonly options: ts.CompilerOptions) {
+    const base = ts.createCompilerHost(options, true);
+    this.host = {
+      ...base,
+      fileExists: (f) => this.overlays.has(path.resolve(f)) || base.fileExists(f),
+      readFile: (f) => this.overlays.get(path.resolve(f))?.text ?? base.readFile(f),
+      getSourceFile: (fileName, languageVersion, onError) => this.getSourceFile(fileName, languageVersion, onError),
+    };
+  }
+
+  setRootNames(rootNames: string[]): void {
+    this.rootNames = rootNames;
+    this.dirty = true;
+  }
+
+  getRootNames(): readonly string[] {
+    return this.rootNames;
+  }
+
+  /** An editor buffer's content, which wins over the file on disk. */
+  setOverlay(file: string, text: string, version: number): void {
+    const abs = path.resolve(file);
+    const prev = this.overlays.get(abs);
+    if (prev && prev.text === text) return;
+    this.overlays.set(abs, { text, version });
+    this.dirty = true;
+  }
+
+  removeOverlay(file: string): void {
+    if (this.overlays.delete(path.resolve(file))) this.dirty = true;
+  }
+
+  /** The file changed on disk (watcher event): forget the cached copy. */
+  invalidate(file: string): void {
+    const abs = path.resolve(file);
+    this.sources.delete(abs);
+    this.diskVersions.delete(abs);
+    this.dirty = true;
+  }
+
+  getProgram(): ts.Program {
+    if (!this.program || this.dirty) {
+      this.program = ts.createProgram({ rootNames: this.rootNames, options: this.options, host: this.host, oldProgram: this.program });
+      this.dirty = false;
+    }
+    return this.program;
+  }
+
+  private getSourceFile(fileName: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions, onError?: (m: string) => void): ts.SourceFile | undefined {
+    const abs = path.resolve(fileName);
+    const overlay = this.overlays.get(abs);
+    let version: string;
+    let text: string | undefined;
+    if (overlay) {
+      version = `o${overlay.version}:${overlay.text.length}`;
+    } else {
+      let v = this.diskVersions.get(abs);
+      if (v === undefined) {
+        try {
+          const st = fs.statSync(abs);
+          v = `d${st.mtimeMs}:${st.size}`;
+        } catch {
+          return undefined;
+        }
+        this.diskVersions.set(abs, v);
+      }
+      version = v;
+    }
+    const cached = this.sources.get(abs);
+    if (cached && cached.version === version) return cached.sourceFile;
+    try {
+      text = overlay ? overlay.text : fs.readFileSync(abs, 'utf8');
+    } catch (err) {
+      onError?.((err as Error).message);
+      return undefined;
+    }
+    const sourceFile = ts.createSourceFile(fileName, text, languageVersion, true);
+    this.sources.set(abs, { version, sourceFile });
+    return sourceFile;
+  }
+}

@@ -1,0 +1,348 @@
+import ts from 'typescript';
+
+/**
+ * Where a value comes from, in terms of an npm package's exports: `express()` is
+ * `{ module: 'express', path: ['default', '()'] }`, `new Pool()` from 'pg' is
+ * `{ module: 'pg', path: ['Pool', '()'] }`, and `pool.query` on it is
+ * `{ module: 'pg', path: ['Pool', '()', 'query'] }`.
+ *
+ * It is computed from the syntax and the checker's symbol resolution, so it works
+ * in a fresh clone with no node_modules (imports then resolve to nothing, but the
+ * import declarations still say which package each name came from). Where the
+ * declarations are installed, `typeOrigin` adds what the types say.
+ */
+export interface Provenance {
+  /** The package name as imported, without a subpath (`pg`, `@nestjs/common`). */
+  module: string;
+  /** The full specifier as written (`pg`, `pg/lib/client`). */
+  specifier: string;
+  /** Export name first (`default`, `*` for the namespace), then member names; `()` marks a call or `new`. */
+  path: string[];
+}
+
+const MAX_DEPTH = 12;
+
+/** Package name of a bare specifier (`@scope/pkg/sub` → `@scope/pkg`; `node:http` → `http`). */
+export function packageName(specifier: string): string {
+  if (specifier.startsWith('node:')) return specifier.slice(5).split('/')[0];
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+export function isRelative(specifier: string): boolean {
+  return specifier.startsWith('.') || specifier.startsWith('/');
+}
+
+export class ProvenanceResolver {
+  private readonly cache = new Map<ts.Node, Provenance | null>();
+
+  constructor(private readonly checker: ts.TypeChecker) {}
+
+  /** The provenance of an expression's value, or undefined when it is not traced to a package. */
+  of(node: ts.Node): Provenance | undefined {
+    return this.resolve(node, 0, new Set());
+  }
+
+  /** True when `node` traces to `module` (any path), or one of `modules`. */
+  isFrom(node: ts.Node, modules: string | readonly string[]): boolean {
+    const p = this.of(node);
+    if (!p) return false;
+    return typeof modules === 'string' ? p.module === modules : modules.includes(p.module);
+  }
+
+  private resolve(node: ts.Node, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    if (depth > MAX_DEPTH || seen.has(node)) return undefined;
+    const cached = this.cache.get(node);
+    if (cached !== undefined) return cached ?? undefined;
+    seen.add(node);
+    const result = this.compute(node, depth, seen);
+    seen.delete(node);
+    // Only memoise complete answers; a cut-off by `seen` must not poison the cache.
+    if (result || seen.size === 0) this.cache.set(node, result ?? null);
+    return result;
+  }
+
+  private compute(node: ts.Node, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    const next = (n: ts.Node | undefined) => (n ? this.resolve(n, depth + 1, seen) : undefined);
+    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node) || ts.isTypeAssertionExpression(node) || ts.isAwaitExpression(node)) {
+      return next(node.expression);
+    }
+    if (ts.isCallExpression(node)) {
+      const req = requireSpecifier(node);
+      if (req !== undefined) return isRelative(req) ? this.moduleFileOf(node.arguments[0]) : external(req, []);
+      const callee = next(node.expression);
+      if (callee) return append(callee, '()');
+      // A local function: what it returns.
+      return this.returnedBy(node.expression, depth, seen);
+    }
+    if (ts.isNewExpression(node)) {
+      const callee = next(node.expression);
+      return callee ? append(callee, '()') : undefined;
+    }
+    if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
+      const name = ts.isPropertyAccessExpression(node) ? node.name.text : literalText(node.argumentExpression);
+      // A member declared in the project (a field, a getter): follow its declaration first.
+      const viaDecl = this.fromDeclarationsOf(ts.isPropertyAccessExpression(node) ? node.name : node, depth, seen);
+      if (viaDecl) return viaDecl;
+      const base = next(node.expression);
+      return base && name !== undefined ? append(base, name) : undefined;
+    }
+    if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) {
+      return this.fromDeclarationsOf(node, depth, seen);
+    }
+    if (node.kind === ts.SyntaxKind.ThisKeyword) return undefined;
+    if (ts.isTypeReferenceNode(node)) {
+      // `pool: Pool` — a value of an imported class type is an instance of it.
+      const t = next(node.typeName);
+      return t ? append(t, '()') : undefined;
+    }
+    if (ts.isQualifiedName(node)) {
+      const left = next(node.left);
+      return left ? append(left, node.right.text) : undefined;
+    }
+    if (ts.isTaggedTemplateExpression(node)) {
+      const tag = next(node.tag);
+      return tag ? append(tag, '()') : undefined;
+    }
+    if (ts.isConditionalExpression(node)) return next(node.whenTrue) ?? next(node.whenFalse);
+    if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.BarBarToken || node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+      return next(node.left) ?? next(node.right);
+    }
+    return undefined;
+  }
+
+  /** Follows a name to its declarations: imports, variables, parameters, fields. */
+  private fromDeclarationsOf(name: ts.Node, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    const symbol = this.checker.getSymbolAtLocation(name);
+    if (!symbol) return undefined;
+    // Shorthand `{ pool }` in an object literal refers to the value symbol.
+    const decls = symbol.declarations ?? [];
+    for (const decl of decls) {
+      const p = this.fromDeclaration(decl, depth, seen);
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  private fromDeclaration(decl: ts.Declaration, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    const next = (n: ts.Node | undefined) => (n ? this.resolve(n, depth + 1, seen) : undefined);
+    if (ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isNamespaceImport(decl) || ts.isExportSpecifier(decl)) {
+      return this.fromImport(decl, depth, seen);
+    }
+    if (ts.isImportEqualsDeclaration(decl)) {
+      const ref = decl.moduleReference;
+      if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
+        const spec = ref.expression.text;
+        return isRelative(spec) ? this.moduleFileOf(ref.expression) : external(spec, []);
+      }
+      return undefined;
+    }
+    if (ts.isVariableDeclaration(decl)) {
+      if (decl.initializer) {
+        const p = next(decl.initializer);
+        if (p) return p;
+      }
+      return decl.type ? next(decl.type) : undefined;
+    }
+    if (ts.isBindingElement(decl)) {
+      // const { Pool } = require('pg') / const { pool } = db
+      const pattern = decl.parent;
+      const holder = pattern.parent;
+      const key = decl.propertyName ? propertyNameText(decl.propertyName) : ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+      if (key === undefined) return undefined;
+      if (ts.isObjectBindingPattern(pattern) && (ts.isVariableDeclaration(holder) || ts.isParameter(holder))) {
+        const base = holder.initializer ? next(holder.initializer) : undefined;
+        return base ? append(base, key) : undefined;
+      }
+      return undefined;
+    }
+    if (ts.isParameter(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertySignature(decl)) {
+      if (decl.type) {
+        const p = next(decl.type);
+        if (p) return p;
+      }
+      if (ts.isPropertyDeclaration(decl) || ts.isParameter(decl)) {
+        const p = decl.initializer ? next(decl.initializer) : undefined;
+        if (p) return p;
+      }
+      if (ts.isParameter(decl)) return this.injectedParameter(decl, depth, seen);
+      return undefined;
+    }
+    if (ts.isPropertyAssignment(decl)) return next(decl.initializer);
+    if (ts.isShorthandPropertyAssignment(decl)) {
+      const valueSymbol = this.checker.getShorthandAssignmentValueSymbol(decl);
+      for (const d of valueSymbol?.declarations ?? []) {
+        const p = this.fromDeclaration(d, depth + 1, seen);
+        if (p) return p;
+      }
+      return undefined;
+    }
+    if (ts.isGetAccessorDeclaration(decl)) return this.returnedFromBody(decl, depth, seen);
+    if (ts.isExportAssignment(decl)) return next(decl.expression);
+    return undefined;
+  }
+
+  /** NestJS-style `@InjectRepository(User) repo` / `@Inject(PG) pool`: the decorator says where it comes from. */
+  private injectedParameter(decl: ts.ParameterDeclaration, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    for (const mod of ts.canHaveDecorators(decl) ? ts.getDecorators(decl) ?? [] : []) {
+      const expr = mod.expression;
+      if (ts.isCallExpression(expr)) {
+        const p = this.resolve(expr.expression, depth + 1, seen);
+        if (p) return append(p, '()');
+      }
+    }
+    return undefined;
+  }
+
+  private fromImport(decl: ts.ImportSpecifier | ts.ImportClause | ts.NamespaceImport | ts.ExportSpecifier, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    let moduleSpecifier: ts.Expression | undefined;
+    let exportName: string;
+    if (ts.isImportClause(decl)) {
+      moduleSpecifier = decl.parent.moduleSpecifier;
+      exportName = 'default';
+    } else if (ts.isNamespaceImport(decl)) {
+      moduleSpecifier = decl.parent.parent.moduleSpecifier;
+      exportName = '*';
+    } else if (ts.isImportSpecifier(decl)) {
+      moduleSpecifier = decl.parent.parent.parent.moduleSpecifier;
+      exportName = decl.propertyName ? propertyNameText(decl.propertyName) ?? decl.name.text : decl.name.text;
+    } else {
+      // export { x } from 'm' / export { x as y } from 'm' / export { x } (local)
+      moduleSpecifier = decl.parent.parent.moduleSpecifier;
+      exportName = decl.propertyName ? propertyNameText(decl.propertyName) ?? decl.name.text : decl.name.text;
+      if (!moduleSpecifier) {
+        const local = this.checker.getExportSpecifierLocalTargetSymbol(decl);
+        for (const d of local?.declarations ?? []) {
+          if (d === decl) continue;
+          const p = this.fromDeclaration(d, depth + 1, seen);
+          if (p) return p;
+        }
+        return undefined;
+      }
+    }
+    if (!moduleSpecifier || !ts.isStringLiteral(moduleSpecifier)) return undefined;
+    const spec = moduleSpecifier.text;
+    if (!isRelative(spec)) {
+      // `import * as pg from 'pg'` then `pg.Pool` → path ['Pool'] (the namespace adds nothing);
+      // a default import of a CommonJS module is the namespace too.
+      return external(spec, exportName === '*' ? [] : [exportName]);
+    }
+    // A project file: find what it exports under that name and follow it.
+    const moduleSymbol = this.checker.getSymbolAtLocation(moduleSpecifier);
+    if (!moduleSymbol) return undefined;
+    if (exportName === '*') return undefined;
+    const exported = this.checker.getExportsOfModule(moduleSymbol).find((s) => s.name === exportName);
+    if (!exported) return this.viaExportStar(moduleSymbol, exportName, depth, seen);
+    for (const d of exported.declarations ?? []) {
+      const p = this.fromDeclaration(d, depth + 1, seen);
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  /** `export * from 'pg'` in a project file: the name is the package's when the package is not installed. */
+  private viaExportStar(moduleSymbol: ts.Symbol, name: string, _depth: number, _seen: Set<ts.Node>): Provenance | undefined {
+    const file = moduleSymbol.valueDeclaration;
+    if (!file || !ts.isSourceFile(file)) return undefined;
+    for (const st of file.statements) {
+      if (ts.isExportDeclaration(st) && !st.exportClause && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) && !isRelative(st.moduleSpecifier.text)) {
+        return external(st.moduleSpecifier.text, [name]);
+      }
+    }
+    return undefined;
+  }
+
+  private moduleFileOf(_spec: ts.Node): Provenance | undefined {
+    return undefined;
+  }
+
+  /** `const db = makePool()` where makePool is a project function: what its return statements return. */
+  private returnedBy(callee: ts.Expression, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    const symbol = this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
+    const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(symbol) : symbol;
+    for (const decl of target?.declarations ?? []) {
+      let fn: ts.Node | undefined = decl;
+      if (ts.isVariableDeclaration(decl) && decl.initializer && (ts.isArrowFunction(decl.initializer) || ts.isFunctionExpression(decl.initializer))) fn = decl.initializer;
+      if (fn && (ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn))) {
+        const p = this.returnedFromBody(fn, depth, seen);
+        if (p) return p;
+      }
+    }
+    return undefined;
+  }
+
+  private returnedFromBody(fn: ts.FunctionLikeDeclaration, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    if (fn.type) {
+      const p = this.resolve(fn.type, depth + 1, seen);
+      if (p) return p;
+    }
+    const body = fn.body;
+    if (!body) return undefined;
+    if (!ts.isBlock(body)) return this.resolve(body, depth + 1, seen);
+    let found: Provenance | undefined;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (ts.isFunctionLike(n) && n !== fn) return;
+      if (ts.isReturnStatement(n) && n.expression) {
+        found = this.resolve(n.expression, depth + 1, seen);
+        return;
+      }
+      ts.forEachChild(n, visit);
+    };
+    ts.forEachChild(body, visit);
+    return found;
+  }
+}
+
+function external(specifier: string, path: string[]): Provenance {
+  return { module: packageName(specifier), specifier, path };
+}
+
+function append(p: Provenance, segment: string): Provenance {
+  return { module: p.module, specifier: p.specifier, path: [...p.path, segment] };
+}
+
+function requireSpecifier(call: ts.CallExpression): string | undefined {
+  if (ts.isIdentifier(call.expression) && call.expression.text === 'require' && call.arguments.length === 1 && ts.isStringLiteralLike(call.arguments[0])) {
+    return call.arguments[0].text;
+  }
+  return undefined;
+}
+
+function literalText(node: ts.Expression): string | undefined {
+  return ts.isStringLiteralLike(node) || ts.isNumericLiteral(node) ? node.text : undefined;
+}
+
+function propertyNameText(name: ts.PropertyName | ts.ModuleExportName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  return undefined;
+}
+
+/**
+ * The package a value's type is declared in, when its declarations are installed
+ * (`node_modules/pg/...` or `node_modules/@types/pg/...` → `pg`).
+ */
+export function typeOrigin(checker: ts.TypeChecker, node: ts.Node): { module: string; typeName: string } | undefined {
+  let type = checker.getTypeAtLocation(node);
+  if (type.isUnion()) type = type.types.find((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null))) ?? type;
+  const symbol = type.aliasSymbol ?? type.getSymbol();
+  for (const decl of symbol?.declarations ?? []) {
+    const file = decl.getSourceFile().fileName;
+    const module = packageFromPath(file);
+    if (module) return { module, typeName: symbol!.name };
+  }
+  return undefined;
+}
+
+/** `/x/node_modules/@types/express-serve-static-core/index.d.ts` → `express-serve-static-core`. */
+export function packageFromPath(file: string): string | undefined {
+  const norm = file.replace(/\\/g, '/');
+  const idx = norm.lastIndexOf('/node_modules/');
+  if (idx < 0) return undefined;
+  const rest = norm.slice(idx + '/node_modules/'.length).split('/');
+  if (rest[0] === '@types') {
+    const name = rest[1];
+    return name?.includes('__') ? '@' + name.replace('__', '/') : name;
+  }
+  return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+}
