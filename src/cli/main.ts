@@ -1,0 +1,85 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { TOOL } from '../core/report/common';
+import { UsageError } from './errors';
+import { runScan, type FailOn, type ScanFormat } from './scan';
+
+/** Runs the CLI; returns the exit code (0 clean, 1 findings/threshold, 2 usage or internal error). */
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  cwd: string;
+}
+
+export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
+  const program = new Command();
+  let exitCode = 0;
+  program
+    .name('shipshape')
+    .description('Production-readiness checks for TypeScript HTTP APIs on PostgreSQL.')
+    .version(TOOL.version, '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('scan')
+    .description('Statically analyse TypeScript sources and SQL migrations.')
+    .argument('[paths...]', 'folders (project roots) or files to scan', [])
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'never']).default('warning'))
+    .option('--no-color', 'plain text output')
+    .action((paths: string[], opts: { format: ScanFormat; output?: string; failOn: FailOn; color: boolean }) => {
+      const outcome = runScan(paths, { format: opts.format, output: opts.output, failOn: opts.failOn, color: opts.color && Boolean(io.stdout.isTTY) }, io.cwd);
+      for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
+      writeOutput(outcome.output, opts.output, io);
+      exitCode = outcome.exitCode;
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit through here with code 0; commander already printed its message.
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      if (err.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (err instanceof UsageError || err instanceof InvalidArgumentError) {
+      io.stderr.write(`shipshape: ${err.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`shipshape: internal error: ${(err as Error).message}. Please report this with the command you ran.\n`);
+    if (process.env.SHIPSHAPE_DEBUG) io.stderr.write(`${(err as Error).stack}\n`);
+    return 2;
+  }
+}
+
+function writeOutput(text: string, file: string | undefined, io: { stdout: NodeJS.WritableStream; cwd: string }): void {
+  if (!file) {
+    io.stdout.write(text);
+    return;
+  }
+  const abs = path.resolve(io.cwd, file);
+  try {
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, text);
+  } catch (err) {
+    throw new UsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. Choose a writable --output path.`);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`shipshape: internal error: ${(err as Error).message}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,86 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Analyzer, type AnalysisResult } from '../core/analyze';
+import { atOrAbove, compareFindings, type Severity } from '../core/finding';
+import { loadProject } from '../core/project/project';
+import { displayPath, type ScanReport } from '../core/report/common';
+import { renderJson } from '../core/report/json';
+import { renderSarif } from '../core/report/sarif';
+import { renderText } from '../core/report/text';
+import { UsageError } from './errors';
+
+export type ScanFormat = 'text' | 'json' | 'sarif';
+export type FailOn = Severity | 'never';
+
+export interface ScanOptions {
+  format: ScanFormat;
+  output?: string;
+  failOn: FailOn;
+  color: boolean;
+}
+
+export interface ScanOutcome {
+  exitCode: 0 | 1;
+  output: string;
+  /** Lines for stderr: skipped files, rule failures. */
+  notices: string[];
+}
+
+/**
+ * `shipshape scan [paths...]`: each directory is a project root; a file is analysed
+ * within the project around it (the nearest folder with package.json or tsconfig.json).
+ */
+export function runScan(paths: string[], opts: ScanOptions, cwd = process.cwd()): ScanOutcome {
+  const requested = (paths.length ? paths : ['.']).map((p) => path.resolve(cwd, p));
+  const groups = new Map<string, string[] | 'all'>();
+  for (const p of requested) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      throw new UsageError(`path not found: ${path.relative(cwd, p) || p}. Pass a folder or file that exists.`);
+    }
+    if (stat.isDirectory()) groups.set(p, 'all');
+    else {
+      const root = projectRootOf(p);
+      const prev = groups.get(root);
+      if (prev !== 'all') groups.set(root, [...(prev ?? []), p]);
+    }
+  }
+
+  const results: AnalysisResult[] = [];
+  const notices: string[] = [];
+  const displayRoot = requested.length === 1 && groups.has(requested[0]) ? requested[0] : cwd;
+  for (const [root, targets] of groups) {
+    const project = loadProject(root);
+    if (project.configProblems.length > 0) {
+      throw new UsageError(project.configProblems.map((p) => `${path.relative(cwd, p.file) || p.file}: ${p.message.replace(/^[^:]*: /, '')}`).join('; '));
+    }
+    for (const problem of project.tsconfig.problems) notices.push(`warning: ${problem}`);
+    const result = new Analyzer(project).analyze(targets === 'all' ? undefined : targets);
+    for (const s of result.skipped) notices.push(`skipped ${displayPath(displayRoot, s.file)}: ${s.reason}`);
+    for (const e of result.ruleErrors) notices.push(`internal error in rule ${e.ruleId} (other rules ran; please report it): ${e.message.split('\n')[0]}`);
+    results.push(result);
+  }
+  const merged: AnalysisResult = {
+    findings: results.flatMap((r) => r.findings).sort(compareFindings),
+    skipped: results.flatMap((r) => r.skipped),
+    ruleErrors: results.flatMap((r) => r.ruleErrors),
+    files: results.reduce((n, r) => n + r.files, 0),
+    durationMs: results.reduce((n, r) => n + r.durationMs, 0),
+  };
+  const report: ScanReport = { root: displayRoot, result: merged };
+  const output = opts.format === 'json' ? renderJson(report) : opts.format === 'sarif' ? renderSarif(report) : renderText(report, { color: opts.color && !opts.output });
+  const failing = opts.failOn !== 'never' && merged.findings.some((f) => atOrAbove(f.severity, opts.failOn as Severity));
+  return { exitCode: failing ? 1 : 0, output, notices };
+}
+
+function projectRootOf(file: string): string {
+  let dir = path.dirname(file);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json')) || fs.existsSync(path.join(dir, 'tsconfig.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.dirname(file);
+    dir = parent;
+  }
+}
