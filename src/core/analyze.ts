@@ -153,7 +153,7 @@ export function nodeRange(node: ts.Node): Range {
 function describeSyntaxError(sf: ts.SourceFile, d: ts.Diagnostic): string {
   const pos = d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start) : undefined;
   const where = pos ? ` at line ${pos.line + 1}, column ${pos.character + 1}` : '';
-  return `does not parse${where}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}. Fix the syntax error; the file is skipped until then.`;
+  return `does not parse${where}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ').replace(/\.$/, '')}. Fix the syntax error; the file is skipped until then.`;
 }
 
 function dedupe(findings: Finding[]): Finding[] {

@@ -96,6 +96,15 @@ export class ProvenanceResolver {
       const t = next(node.typeName);
       return t ? append(t, '()') : undefined;
     }
+    if (ts.isTypeQueryNode(node)) return next(node.exprName); // `typeof pool`
+    if (ts.isImportTypeNode(node)) {
+      // `import('pg').Pool` as a type: an instance of that export.
+      const arg = node.argument;
+      if (!ts.isLiteralTypeNode(arg) || !ts.isStringLiteral(arg.literal) || isRelative(arg.literal.text)) return undefined;
+      const names: string[] = [];
+      for (let q = node.qualifier; q; q = ts.isQualifiedName(q) ? q.left : undefined) names.unshift(ts.isQualifiedName(q) ? q.right.text : q.text);
+      return external(arg.literal.text, node.isTypeOf ? names : [...names, '()']);
+    }
     if (ts.isQualifiedName(node)) {
       const left = next(node.left);
       return left ? append(left, node.right.text) : undefined;

@@ -1,0 +1,98 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import ts from 'typescript';
+import { Analyzer } from '../../src/core/analyze';
+import { loadProject } from '../../src/core/project/project';
+import { defineRule } from '../../src/core/rules/types';
+import { createWorkspace, removeWorkspace } from '../helpers/workspace';
+
+/** A small real rule for exercising the analyzer: reports every call to a function named `danger`. */
+const dangerRule = defineRule({
+  meta: {
+    id: 'no-danger',
+    description: 'Calls to danger().',
+    defaultSeverity: 'warning',
+    messages: { call: 'Call to {{name}}() on purpose, to test the analyzer.' },
+  },
+  defaultOptions: {},
+  run(ctx) {
+    for (const sf of ctx.projectFiles) {
+      const visit = (n: ts.Node): void => {
+        if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'danger') ctx.report({ at: n, messageId: 'call', data: { name: 'danger' } });
+        ts.forEachChild(n, visit);
+      };
+      visit(sf);
+    }
+  },
+});
+
+const throwingRule = defineRule({
+  meta: { id: 'broken-rule', description: 'Always throws.', defaultSeverity: 'error', messages: { x: 'x' } },
+  defaultOptions: {},
+  run() {
+    throw new Error('boom');
+  },
+});
+
+describe('Analyzer', () => {
+  let root: string;
+  beforeEach(() => {
+    root = createWorkspace({
+      files: {
+        'src/a.ts': 'declare function danger(): void;\ndanger();\n// shipshape-disable-next-line no-danger -- fine here\ndanger();\n',
+        'src/b.ts': 'declare function danger(): void;\nexport function f() {\n  danger();\n}\n',
+        'src/broken.ts': 'export const x = (;\n',
+      },
+    });
+  });
+  afterEach(() => removeWorkspace(root));
+
+  it('reports with 0-based ranges, honours suppressions and adds the suppression fix', () => {
+    const result = new Analyzer(loadProject(root), { rules: [dangerRule] }).analyze();
+    const got = result.findings.map((f) => `${path.relative(root, f.file)}:${f.range.start.line}:${f.range.start.character}-${f.range.end.character} ${f.message}`);
+    assert.deepEqual(got, ['src/a.ts:1:0-8 Call to danger() on purpose, to test the analyzer.', 'src/b.ts:2:2-10 Call to danger() on purpose, to test the analyzer.']);
+    assert.deepEqual(result.findings[0].fixes.map((f) => f.title), ['Disable no-danger for this line']);
+  });
+
+  it('skips a file that does not parse, names it and why, and analyses the rest', () => {
+    const result = new Analyzer(loadProject(root), { rules: [dangerRule] }).analyze();
+    assert.deepEqual(result.skipped.map((s) => [path.relative(root, s.file), s.reason]), [
+      ['src/broken.ts', "does not parse at line 1, column 19: Expression expected. Fix the syntax error; the file is skipped until then."],
+    ]);
+    assert.equal(result.files, 3);
+    assert.equal(result.findings.length, 2);
+  });
+
+  it('keeps findings only for the target files', () => {
+    const result = new Analyzer(loadProject(root), { rules: [dangerRule] }).analyze([path.join(root, 'src', 'b.ts')]);
+    assert.deepEqual(result.findings.map((f) => path.relative(root, f.file)), ['src/b.ts']);
+  });
+
+  it('applies severities from the config, including off', () => {
+    const project = loadProject(root);
+    project.config.rules['no-danger'] = { severity: 'error', options: {} };
+    assert.deepEqual(new Analyzer(project, { rules: [dangerRule] }).analyze().findings.map((f) => f.severity), ['error', 'error']);
+    project.config.rules['no-danger'] = { severity: 'off', options: {} };
+    assert.equal(new Analyzer(project, { rules: [dangerRule] }).analyze().findings.length, 0);
+  });
+
+  it('isolates a rule that throws: the error is recorded and the other rules still report', () => {
+    const result = new Analyzer(loadProject(root), { rules: [throwingRule, dangerRule] }).analyze();
+    assert.equal(result.ruleErrors.length, 1);
+    assert.equal(result.ruleErrors[0].ruleId, 'broken-rule');
+    assert.match(result.ruleErrors[0].message, /boom/);
+    assert.equal(result.findings.length, 2);
+  });
+
+  it('re-analyses an editor overlay without touching the disk', () => {
+    const analyzer = new Analyzer(loadProject(root), { rules: [dangerRule] });
+    analyzer.analyze();
+    const b = path.join(root, 'src', 'b.ts');
+    analyzer.host.setOverlay(b, 'export function f() {}\n', 2);
+    assert.deepEqual(analyzer.analyze([b]).findings, []);
+    analyzer.host.setOverlay(b, 'declare function danger(): void;\n\n\ndanger();\n', 3);
+    assert.deepEqual(analyzer.analyze([b]).findings.map((f) => f.range.start.line), [3]);
+    analyzer.host.removeOverlay(b);
+    assert.deepEqual(analyzer.analyze([b]).findings.map((f) => f.range.start.line), [2]);
+  });
+});

@@ -1,0 +1,92 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import ts from 'typescript';
+import { loadProject } from '../../src/core/project/project';
+import { ProgramHost } from '../../src/core/ts/program';
+import { packageFromPath, packageName, ProvenanceResolver } from '../../src/core/ts/provenance';
+import { createWorkspace, removeWorkspace } from '../helpers/workspace';
+
+/** Provenance of the expression whose source text is `marker` in `file`, rendered as `module:path`. */
+function provenanceIn(root: string, file: string, marker: string): string | undefined {
+  const project = loadProject(root);
+  const program = new ProgramHost(project.files.ts, project.tsconfig.options).getProgram();
+  const sf = program.getSourceFile(path.join(root, file))!;
+  const resolver = new ProvenanceResolver(program.getTypeChecker());
+  let found: ts.Node | undefined;
+  const visit = (n: ts.Node): void => {
+    if (!found && ts.isExpression(n) && n.getText(sf) === marker) found = n;
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  assert.ok(found, `marker ${marker} not found`);
+  const p = resolver.of(found);
+  return p && `${p.module}:${p.path.join('.')}`;
+}
+
+describe('import provenance (no node_modules installed)', () => {
+  let root: string;
+  before(() => {
+    root = createWorkspace({
+      files: {
+        'src/db.ts': "import { Pool } from 'pg';\nexport const pool = new Pool();\nexport function makeClient() {\n  return new Pool();\n}\n",
+        'src/index.ts': "export { pool as db } from './db';\nexport * from 'pg';\n",
+        'src/app.ts': [
+          "import express from 'express';",
+          "import * as http from 'node:http';",
+          "import { db } from './index';",
+          "import { makeClient, pool } from './db';",
+          "import { Client } from './index';",
+          "const { Router } = require('express');",
+          'const app = express();',
+          'const router = Router();',
+          'const server = http.createServer(app);',
+          'const c = makeClient();',
+          'const viaStar = new Client();',
+          'class Repo {',
+          '  constructor(private readonly p: import("pg").Pool, private readonly q: typeof pool) {}',
+          '  run() { return this.q.query("SELECT 1"); }',
+          '}',
+          'app.listen(3000);',
+          'server.listen(3001);',
+          'db.query("SELECT 1");',
+          'c.query("x");',
+          'router.get("/h", () => 1);',
+          'viaStar.connect();',
+          'const app2 = { listen() {} };',
+          'app2.listen();',
+        ].join('\n'),
+      },
+    });
+  });
+  after(() => removeWorkspace(root));
+
+  const cases: Array<[string, string | undefined]> = [
+    ['app.listen', 'express:default.().listen'],
+    ['server.listen', 'http:createServer.().listen'],
+    ['db.query', 'pg:Pool.().query'],
+    ['c.query', 'pg:Pool.().query'],
+    ['router.get', 'express:Router.().get'],
+    ['viaStar.connect', 'pg:Client.().connect'],
+    ['this.q.query', 'pg:Pool.().query'],
+    ['app2.listen', undefined],
+  ];
+  for (const [marker, expected] of cases) {
+    it(`${marker} → ${expected ?? 'not from a package'}`, () => {
+      assert.equal(provenanceIn(root, 'src/app.ts', marker), expected);
+    });
+  }
+});
+
+describe('package names', () => {
+  it('strips subpaths and the node: scheme', () => {
+    assert.equal(packageName('pg/lib/client'), 'pg');
+    assert.equal(packageName('@nestjs/common/decorators'), '@nestjs/common');
+    assert.equal(packageName('node:http'), 'http');
+  });
+  it('maps declaration file paths to packages, @types included', () => {
+    assert.equal(packageFromPath('/p/node_modules/@types/pg/index.d.ts'), 'pg');
+    assert.equal(packageFromPath('/p/node_modules/@types/koa__router/index.d.ts'), '@koa/router');
+    assert.equal(packageFromPath('/p/node_modules/@prisma/client/index.d.ts'), '@prisma/client');
+    assert.equal(packageFromPath('/p/src/db.ts'), undefined);
+  });
+});
