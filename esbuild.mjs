@@ -16,6 +16,9 @@ const common = {
   logLevel: 'warning',
   // libpg-query loads its .wasm next to the bundle (copied below).
   external: ['vscode'],
+  // Prefer ESM builds: jsonc-parser's UMD build (its `main`) requires its own files at run time,
+  // which a bundle does not have (https://github.com/microsoft/node-jsonc-parser/issues/57).
+  mainFields: ['module', 'main'],
 };
 
 const entries = [

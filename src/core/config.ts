@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import schema from '../../schemas/shipshape.config.schema.json';
 import type { Severity } from './finding';
 
@@ -80,20 +81,15 @@ export function loadConfig(root: string, overrides?: Partial<Config>): LoadedCon
 
 /** Parses and validates the text of a config file. */
 export function parseConfigText(text: string, file: string): { value?: Partial<Config>; problems: ConfigProblem[] } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    const msg = (err as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    let where = '';
-    if (m) {
-      const offset = Number(m[1]);
-      const before = text.slice(0, offset).split('\n');
-      where = ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
-    }
+  // jsonc-parser (the parser VS Code's JSON support uses) gives the offset of the first error.
+  const errors: ParseError[] = [];
+  const raw: unknown = parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (errors.length > 0) {
+    const e = errors[0];
+    const before = text.slice(0, e.offset).split('\n');
+    const where = ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
     return {
-      problems: [{ file, key: '', message: `${path.basename(file)} is not valid JSON${where}: ${msg.replace(/^.*?: /, '')}. Fix the syntax; until then Shipshape uses its defaults.` }],
+      problems: [{ file, key: '', message: `${path.basename(file)} is not valid JSON${where} (${describeJsonError(printParseErrorCode(e.error))}). Fix the syntax; until then Shipshape uses its defaults.` }],
     };
   }
   if (!validate(raw)) {
@@ -148,6 +144,11 @@ export function mergeConfig(base: Config, over: Partial<Config>): Config {
     loadtest: over.loadtest ?? base.loadtest,
     checklist: over.checklist ?? base.checklist,
   };
+}
+
+function describeJsonError(code: string): string {
+  // 'PropertyNameExpected' → 'property name expected'
+  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 function problemFromAjv(e: ErrorObject, file: string): ConfigProblem {

@@ -32,7 +32,7 @@ describe('config', () => {
   it('names the line and column of a JSON syntax error', () => {
     const { problems } = parseConfigText('{\n  "rules": {,\n}', '/x/shipshape.config.json');
     assert.equal(problems.length, 1);
-    assert.match(problems[0].message, /^shipshape\.config\.json is not valid JSON at line 2, column 13/);
+    assert.match(problems[0].message, /^shipshape\.config\.json is not valid JSON at line 2, column 13 \(value expected\)/);
     assert.match(problems[0].message, /uses its defaults/);
   });
 
