@@ -1,3 +1,6 @@
+import { missingGracefulShutdown } from './missing-graceful-shutdown';
+import { missingHealthEndpoint } from './missing-health-endpoint';
+import { nPlusOne } from './n-plus-one';
 import type { Rule } from './types';
 
 /**
@@ -6,6 +9,9 @@ import type { Rule } from './types';
  */
 export const rules = {
   // Rules register here as they land, e.g. 'missing-graceful-shutdown': missingGracefulShutdown,
+  'missing-graceful-shutdown': missingGracefulShutdown,
+  'missing-health-endpoint': missingHealthEndpoint,
+  'n-plus-one': nPlusOne,
 } satisfies Record<string, Rule<string, any>>;
 
 export type RuleId = keyof typeof rules;

@@ -22,6 +22,22 @@ export interface Provenance {
 
 const MAX_DEPTH = 12;
 
+export interface ProvenanceOptions {
+  /**
+   * Trace the parameters of a callback to the call it is passed to:
+   * `prisma.$transaction(async (tx) => …)` gives `tx` the path
+   * `['PrismaClient', '()', '$transaction', 'cb(0).0']` — argument 0 of the call, parameter 0
+   * of the callback. Off by default: it gives `req`/`res` of every route handler a provenance,
+   * which a rule asking "does this come from express?" may not expect.
+   */
+  callbackParameters?: boolean;
+  /**
+   * Names the package behind a specifier that is not an npm package on disk, e.g. a generated
+   * Prisma client imported as `./generated/prisma`. Asked for every import; `undefined` = no opinion.
+   */
+  packageOf?: (specifier: string) => string | undefined;
+}
+
 /** Package name of a bare specifier (`@scope/pkg/sub` → `@scope/pkg`; `node:http` → `http`). */
 export function packageName(specifier: string): string {
   if (specifier.startsWith('node:')) return specifier.slice(5).split('/')[0];
@@ -36,7 +52,10 @@ export function isRelative(specifier: string): boolean {
 export class ProvenanceResolver {
   private readonly cache = new Map<ts.Node, Provenance | null>();
 
-  constructor(private readonly checker: ts.TypeChecker) {}
+  constructor(
+    private readonly checker: ts.TypeChecker,
+    private readonly options: ProvenanceOptions = {},
+  ) {}
 
   /** The provenance of an expression's value, or undefined when it is not traced to a package. */
   of(node: ts.Node): Provenance | undefined {
@@ -82,7 +101,7 @@ export class ProvenanceResolver {
     if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
       const name = ts.isPropertyAccessExpression(node) ? node.name.text : literalText(node.argumentExpression);
       // A member declared in the project (a field, a getter): follow its declaration first.
-      const viaDecl = this.fromDeclarationsOf(ts.isPropertyAccessExpression(node) ? node.name : node, depth, seen);
+      const viaDecl = this.fromDeclarationsOf(ts.isPropertyAccessExpression(node) ? node.name : node, depth, seen, node.expression);
       if (viaDecl) return viaDecl;
       const base = next(node.expression);
       return base && name !== undefined ? append(base, name) : undefined;
@@ -90,12 +109,24 @@ export class ProvenanceResolver {
     if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) {
       return this.fromDeclarationsOf(node, depth, seen);
     }
-    if (node.kind === ts.SyntaxKind.ThisKeyword) return undefined;
+    if (node.kind === ts.SyntaxKind.ThisKeyword) return this.ofThis(node, depth, seen);
     if (ts.isTypeReferenceNode(node)) {
+      // `db: DB` with `type DB = NodePgDatabase<typeof schema>` in the project: what the alias names.
+      const alias = this.projectTypeAlias(node.typeName);
+      const viaAlias = alias ? next(alias.type) : undefined;
+      if (viaAlias) return viaAlias;
       // `pool: Pool` — a value of an imported class type is an instance of it.
       const t = next(node.typeName);
       return t ? append(t, '()') : undefined;
     }
+    if (ts.isIntersectionTypeNode(node) || ts.isUnionTypeNode(node)) {
+      for (const t of node.types) {
+        const p = next(t);
+        if (p) return p;
+      }
+      return undefined;
+    }
+    if (ts.isParenthesizedTypeNode(node)) return next(node.type);
     if (ts.isTypeQueryNode(node)) return next(node.exprName); // `typeof pool`
     if (ts.isImportTypeNode(node)) {
       // `import('pg').Pool` as a type: an instance of that export.
@@ -121,11 +152,14 @@ export class ProvenanceResolver {
   }
 
   /** Follows a name to its declarations: imports, variables, parameters, fields. */
-  private fromDeclarationsOf(name: ts.Node, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+  private fromDeclarationsOf(name: ts.Node, depth: number, seen: Set<ts.Node>, receiver?: ts.Expression): Provenance | undefined {
     const symbol = this.checker.getSymbolAtLocation(name);
     if (!symbol) return undefined;
     // Shorthand `{ pool }` in an object literal refers to the value symbol.
-    const decls = symbol.declarations ?? [];
+    let decls = symbol.declarations ?? [];
+    // `x.member`: only member declarations say what the member is. A mapped type (`{ [K in keyof typeof schema]: … }`)
+    // lends its members the declarations of the keys it maps over, which say nothing about the values.
+    if (receiver && !this.isNamespace(receiver)) decls = decls.filter(isMemberDeclaration);
     for (const decl of decls) {
       const p = this.fromDeclaration(decl, depth, seen);
       if (p) return p;
@@ -151,7 +185,15 @@ export class ProvenanceResolver {
         const p = next(decl.initializer);
         if (p) return p;
       }
-      return decl.type ? next(decl.type) : undefined;
+      if (decl.type) {
+        const p = next(decl.type);
+        if (p) return p;
+      }
+      // `for (const user of users)` with `users: User[]`: an element of the collection.
+      const loop = decl.parent.parent;
+      if (ts.isForOfStatement(loop) && ts.isVariableDeclarationList(decl.parent) && decl.parent.declarations[0] === decl) return this.elementOf(loop.expression, depth, seen);
+      // `let server; … server = app.listen(3000)`: what is assigned to it.
+      return this.fromAssignments(decl, depth, seen);
     }
     if (ts.isBindingElement(decl)) {
       // const { Pool } = require('pg') / const { pool } = db
@@ -160,7 +202,9 @@ export class ProvenanceResolver {
       const key = decl.propertyName ? propertyNameText(decl.propertyName) : ts.isIdentifier(decl.name) ? decl.name.text : undefined;
       if (key === undefined) return undefined;
       if (ts.isObjectBindingPattern(pattern) && (ts.isVariableDeclaration(holder) || ts.isParameter(holder))) {
-        const base = holder.initializer ? next(holder.initializer) : undefined;
+        let base = holder.initializer ? next(holder.initializer) : undefined;
+        // `async ({ db }) => …` passed as a callback: the object is the parameter's value.
+        if (!base && ts.isParameter(holder)) base = this.fromDeclaration(holder, depth + 1, seen);
         return base ? append(base, key) : undefined;
       }
       return undefined;
@@ -174,8 +218,15 @@ export class ProvenanceResolver {
         const p = decl.initializer ? next(decl.initializer) : undefined;
         if (p) return p;
       }
-      if (ts.isParameter(decl)) return this.injectedParameter(decl, depth, seen);
+      if (ts.isParameter(decl)) return this.injectedParameter(decl, depth, seen) ?? (this.options.callbackParameters ? this.callbackParameter(decl, depth, seen) : undefined);
+      // A field set in the constructor or an init method: `this.app = express()`.
+      if (ts.isPropertyDeclaration(decl)) return this.fromAssignments(decl, depth, seen);
       return undefined;
+    }
+    if (ts.isClassDeclaration(decl) || ts.isClassExpression(decl)) {
+      // `class PrismaService extends PrismaClient` is a PrismaClient as far as its callers go.
+      const base = decl.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+      return base ? next(base.expression) : undefined;
     }
     if (ts.isPropertyAssignment(decl)) return next(decl.initializer);
     if (ts.isShorthandPropertyAssignment(decl)) {
@@ -201,6 +252,105 @@ export class ProvenanceResolver {
       }
     }
     return undefined;
+  }
+
+  /**
+   * A variable or field declared without a value (or with an untraceable type), then assigned:
+   * `let server; server = app.listen()` in its scope, `this.#fastify = Fastify()` in its class.
+   * The first assignment that traces to a package wins.
+   */
+  private fromAssignments(decl: ts.VariableDeclaration | ts.PropertyDeclaration, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    if (!ts.isIdentifier(decl.name) && !ts.isPrivateIdentifier(decl.name)) return undefined;
+    const declared = this.checker.getSymbolAtLocation(decl.name);
+    if (!declared) return undefined;
+    const symbol = this.checker.getExportSymbolOfSymbol(declared);
+    // A field is assigned in its class; a variable in the block (or file) that declares it.
+    const scope = ts.isPropertyDeclaration(decl) ? decl.parent : decl.parent.parent?.parent;
+    if (!scope) return undefined;
+    for (const assignment of assignmentsByName(scope, decl.name.text)) {
+      const left = assignment.left;
+      const target = ts.isPropertyAccessExpression(left) ? left.name : left;
+      const assigned = this.checker.getSymbolAtLocation(target);
+      if (assigned && this.checker.getExportSymbolOfSymbol(assigned) === symbol) {
+        const found = this.resolve(assignment.right, depth + 1, seen);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /** `this` in a class member: an instance of the class (the class itself in a static member). */
+  private ofThis(node: ts.Node, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    for (let n: ts.Node = node; n.parent; n = n.parent) {
+      const p = n.parent;
+      if (ts.isClassLike(p)) {
+        const cls = this.fromDeclaration(p, depth + 1, seen);
+        const isStatic = ts.isClassStaticBlockDeclaration(n) || (ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword));
+        return cls ? (isStatic ? cls : append(cls, '()')) : undefined;
+      }
+      // Functions and object-literal methods bind their own `this`.
+      if (ts.isFunctionDeclaration(p) || ts.isFunctionExpression(p) || ((ts.isMethodDeclaration(p) || ts.isAccessor(p)) && !ts.isClassLike(p.parent))) return undefined;
+    }
+    return undefined;
+  }
+
+  /** A parameter of a callback: `pool.connect().then((client) => …)` → the call's provenance + `cb(<arg>).<param>`. */
+  private callbackParameter(decl: ts.ParameterDeclaration, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    const fn = decl.parent;
+    if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+    let arg: ts.Node = fn;
+    while (ts.isParenthesizedExpression(arg.parent)) arg = arg.parent;
+    const call = arg.parent;
+    if (!ts.isCallExpression(call) && !ts.isNewExpression(call)) return undefined;
+    const args: readonly ts.Expression[] = call.arguments ?? [];
+    const argIndex = args.indexOf(arg as ts.Expression);
+    if (argIndex < 0) return undefined;
+    const paramIndex = fn.parameters.indexOf(decl);
+    // `users.map((user) => …)` with `users: User[]`: the parameter is an element.
+    const callee = call.expression;
+    if (argIndex === 0 && paramIndex === 0 && ts.isPropertyAccessExpression(callee) && ELEMENT_CALLBACKS.has(callee.name.text)) {
+      const element = this.elementOf(callee.expression, depth, seen);
+      if (element) return element;
+    }
+    const p = this.resolve(call.expression, depth + 1, seen);
+    return p ? append(p, `cb(${argIndex}).${paramIndex}`) : undefined;
+  }
+
+  /** The element of a collection whose declared type is `T[]`, `Array<T>`, `ReadonlyArray<T>` or `Set<T>`: what `T` is. */
+  private elementOf(collection: ts.Expression, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    let e = collection;
+    while (ts.isParenthesizedExpression(e) || ts.isAwaitExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e)) e = e.expression;
+    const name = ts.isPropertyAccessExpression(e) ? e.name : ts.isIdentifier(e) ? e : undefined;
+    const decl = name ? this.checker.getSymbolAtLocation(name)?.valueDeclaration : undefined;
+    let type = decl && (ts.isParameter(decl) || ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertySignature(decl)) ? decl.type : undefined;
+    while (type && (ts.isTypeOperatorNode(type) || ts.isParenthesizedTypeNode(type))) type = type.type;
+    let element: ts.TypeNode | undefined;
+    if (type && ts.isArrayTypeNode(type)) element = type.elementType;
+    else if (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && ['Array', 'ReadonlyArray', 'Set', 'ReadonlySet'].includes(type.typeName.text)) element = type.typeArguments?.[0];
+    return element ? this.resolve(element, depth + 1, seen) : undefined;
+  }
+
+  /** A type alias declared in the project (not in a package's declarations, where the import already says it all). */
+  private projectTypeAlias(typeName: ts.EntityName): ts.TypeAliasDeclaration | undefined {
+    let symbol = this.checker.getSymbolAtLocation(typeName);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    const decl = symbol?.declarations?.find(ts.isTypeAliasDeclaration);
+    if (!decl || /[\\/]node_modules[\\/]/.test(decl.getSourceFile().fileName)) return undefined;
+    for (let n: ts.Node = decl.parent; n; n = n.parent) if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) return undefined;
+    return decl;
+  }
+
+  /** `schema.users` with `import * as schema from './schema'`: the receiver is a module. */
+  private isNamespace(receiver: ts.Expression): boolean {
+    if (!ts.isIdentifier(receiver)) return false;
+    const symbol = this.checker.getSymbolAtLocation(receiver);
+    return !!symbol?.declarations?.some((d) => ts.isNamespaceImport(d) || ts.isImportEqualsDeclaration(d) || ts.isModuleDeclaration(d) || ts.isSourceFile(d));
+  }
+
+  /** A bare specifier that resolves to a project source file (tsconfig `paths`/`baseUrl`, e.g. `@/db`, `src/db`). */
+  private isProjectModule(moduleSpecifier: ts.Expression): boolean {
+    const target = this.checker.getSymbolAtLocation(moduleSpecifier)?.valueDeclaration;
+    return !!target && ts.isSourceFile(target) && !/[\\/]node_modules[\\/]/.test(target.fileName);
   }
 
   private fromImport(decl: ts.ImportSpecifier | ts.ImportClause | ts.NamespaceImport | ts.ExportSpecifier, depth: number, seen: Set<ts.Node>): Provenance | undefined {
@@ -231,7 +381,9 @@ export class ProvenanceResolver {
     }
     if (!moduleSpecifier || !ts.isStringLiteral(moduleSpecifier)) return undefined;
     const spec = moduleSpecifier.text;
-    if (!isRelative(spec)) {
+    const aliased = this.options.packageOf?.(spec);
+    if (aliased !== undefined) return { module: aliased, specifier: spec, path: exportName === '*' ? [] : [exportName] };
+    if (!isRelative(spec) && !this.isProjectModule(moduleSpecifier)) {
       // `import * as pg from 'pg'` then `pg.Pool` → path ['Pool'] (the namespace adds nothing);
       // a default import of a CommonJS module is the namespace too.
       return external(spec, exportName === '*' ? [] : [exportName]);
@@ -301,6 +453,45 @@ export class ProvenanceResolver {
     ts.forEachChild(body, visit);
     return found;
   }
+}
+
+const assignmentIndex = new WeakMap<ts.Node, Map<string, ts.BinaryExpression[]>>();
+
+/**
+ * `name = …` and `this.name = …` assignments inside `scope`, by name; syntax only, so it is
+ * computed once per scope node (a SourceFile's nodes live as long as the file is unchanged).
+ */
+function assignmentsByName(scope: ts.Node, name: string): ts.BinaryExpression[] {
+  let index = assignmentIndex.get(scope);
+  if (!index) {
+    const map = new Map<string, ts.BinaryExpression[]>();
+    const visit = (n: ts.Node): void => {
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const left = n.left;
+        const key = ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword ? left.name.text : ts.isIdentifier(left) ? left.text : undefined;
+        if (key !== undefined) {
+          const list = map.get(key);
+          if (list) list.push(n);
+          else map.set(key, [n]);
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(scope);
+    assignmentIndex.set(scope, (index = map));
+  }
+  return index.get(name) ?? [];
+}
+
+/** Array methods whose callback's first parameter is an element of the receiver. */
+const ELEMENT_CALLBACKS = new Set(['map', 'flatMap', 'forEach', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex']);
+
+function isMemberDeclaration(d: ts.Declaration): boolean {
+  return (
+    ts.isPropertyDeclaration(d) || ts.isPropertySignature(d) || ts.isPropertyAssignment(d) || ts.isShorthandPropertyAssignment(d) || ts.isParameter(d) ||
+    ts.isGetAccessorDeclaration(d) || ts.isSetAccessorDeclaration(d) || ts.isMethodDeclaration(d) || ts.isMethodSignature(d) || ts.isEnumMember(d) ||
+    ts.isBinaryExpression(d) || ts.isPropertyAccessExpression(d)
+  );
 }
 
 function external(specifier: string, path: string[]): Provenance {

@@ -1,0 +1,220 @@
+// The n-plus-one benchmark (`npm run bench` = build, then this).
+//
+// On a generated workspace of 1,500 route modules over `pg` (bench/generate.mjs), measures:
+//   1. whole-workspace scan time, next to `tsc --noEmit` on the same tree (target: ≤ 0.5×);
+//   2. re-analysis of one edited file as the language server does it — Analyzer.host.setOverlay
+//      + analyzer.analyze([file]) after a warm full scan (target: p95 < 50 ms) — and, end to end,
+//      an edit sent to the built server (dist/server.js) over LSP until its diagnostics arrive;
+//   3. peak memory (target: < 500 MB).
+// Prints a report and writes it to bench/RESULTS.md.
+//
+//   node esbuild.mjs && node bench/run.mjs [--routes 1500] [--runs 3] [--edits 40] [--no-lsp] [--no-write]
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { generate } from './generate.mjs';
+import { LspClient } from './lsp.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WORK = path.join(REPO, 'bench', '.work');
+const WS = path.join(WORK, 'ws');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const ROUTES = Number(arg('routes', 1500));
+const RUNS = Number(arg('runs', 3));
+const EDITS = Number(arg('edits', 40));
+const LSP_EDITS = Number(arg('lsp-edits', 20));
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const log = (...a) => console.log(...a);
+
+/** Runs a node command under /usr/bin/time: wall time (ms, measured here) and peak RSS (MB). */
+function timed(args, opts = {}) {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M', process.execPath, ...args], { cwd: REPO, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...opts });
+  const wallMs = performance.now() - t0;
+  const rss = /PEAK_RSS_KB=(\d+)/.exec(r.stderr ?? '');
+  return { wallMs, peakRssMb: rss ? Math.round(Number(rss[1]) / 1024) : undefined, stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+async function main() {
+  fs.mkdirSync(WORK, { recursive: true });
+  const gen = generate(WS, ROUTES);
+  log(`workspace: ${path.relative(REPO, WS)} — ${gen.files} TypeScript files (${gen.routes} route modules)`);
+
+  await esbuild.build({ entryPoints: [path.join(REPO, 'bench', 'harness.ts')], outfile: path.join(WORK, 'harness.cjs'), bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', external: ['vscode'] });
+  const wasm = path.join(REPO, 'node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm');
+  if (fs.existsSync(wasm)) fs.copyFileSync(wasm, path.join(WORK, 'libpg-query.wasm'));
+  const harness = (...a) => {
+    const r = timed([path.join(WORK, 'harness.cjs'), ...a]);
+    if (r.status !== 0) throw new Error(`harness ${a.join(' ')} failed: ${r.stderr}`);
+    return { ...JSON.parse(r.stdout.trim().split('\n').pop()), wallMs: r.wallMs };
+  };
+
+  // 1. tsc --noEmit vs the scan.
+  const tsc = [];
+  for (let k = 0; k < RUNS; k++) {
+    const r = timed([path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', WS]);
+    if (r.status !== 0) throw new Error(`tsc reported errors on the generated workspace:\n${r.stdout.slice(0, 2000)}`);
+    tsc.push(r);
+  }
+  const scanN1 = Array.from({ length: RUNS }, () => harness('scan', WS, 'n-plus-one'));
+  const scanAll = Array.from({ length: RUNS }, () => harness('scan', WS, 'all'));
+  const cli = [];
+  if (fs.existsSync(path.join(REPO, 'dist', 'cli.js'))) {
+    for (let k = 0; k < RUNS; k++) {
+      const r = timed([path.join(REPO, 'dist', 'cli.js'), 'scan', WS, '--format', 'json', '--fail-on', 'never']);
+      let json;
+      try {
+        json = JSON.parse(r.stdout);
+      } catch {
+        json = undefined;
+      }
+      cli.push({ ...r, findings: json?.findings?.length, durationMs: json?.stats?.durationMs });
+    }
+  }
+
+  // 2. Edits, in process.
+  const editN1 = harness('edit', WS, 'n-plus-one', String(EDITS));
+  const editAll = harness('edit', WS, 'all', String(EDITS));
+
+  // 2b. Edits over LSP against the built server.
+  let lsp;
+  if (!process.argv.includes('--no-lsp') && fs.existsSync(path.join(REPO, 'dist', 'server.js'))) lsp = await measureLsp();
+
+  const tscMs = median(tsc.map((r) => r.wallMs));
+  const n1Ms = median(scanN1.map((r) => r.scanMs));
+  const allMs = median(scanAll.map((r) => r.scanMs));
+  const rows = [
+    ['`tsc --noEmit -p bench/.work/ws` (wall, process)', `${Math.round(tscMs)} ms`, '', `${Math.max(...tsc.map((r) => r.peakRssMb ?? 0))} MB`],
+    ['scan, n-plus-one only (loadProject + Analyzer.analyze)', `${n1Ms} ms`, `${(n1Ms / tscMs).toFixed(2)}× tsc`, `${Math.max(...scanN1.map((r) => r.peakRssMb))} MB`],
+    ['scan, all registered rules', `${allMs} ms`, `${(allMs / tscMs).toFixed(2)}× tsc`, `${Math.max(...scanAll.map((r) => r.peakRssMb))} MB`],
+  ];
+  if (cli.length) {
+    const cliMs = median(cli.map((r) => r.wallMs));
+    rows.push(['`shipshape scan bench/.work/ws` (dist/cli.js, wall, process)', `${Math.round(cliMs)} ms`, `${(cliMs / tscMs).toFixed(2)}× tsc`, `${Math.max(...cli.map((r) => r.peakRssMb ?? 0))} MB`]);
+  }
+  const editRows = [
+    ['route module edited (nothing imports it), n-plus-one only', editN1.routeEdit, editN1.peakRssMb],
+    ['route module edited, all registered rules', editAll.routeEdit, editAll.peakRssMb],
+    ['repository imported by 30 routes edited, n-plus-one only', editN1.sharedRepositoryEdit, editN1.peakRssMb],
+    ['repository imported by 30 routes edited, all registered rules', editAll.sharedRepositoryEdit, editAll.peakRssMb],
+  ];
+  const findings = scanAll[0].findings;
+  const report = [
+    '# n-plus-one benchmark results',
+    '',
+    `Produced by \`npm run bench\` (= \`node esbuild.mjs && node bench/run.mjs\`) on ${new Date().toISOString().slice(0, 10)}: ` +
+      `Node ${process.version}, TypeScript ${readVersion('typescript')}, ${os.cpus().length} × ${os.cpus()[0]?.model?.trim() ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM. Medians of ${RUNS} runs.`,
+    '',
+    `Workspace: ${gen.files} TypeScript files generated by \`bench/generate.mjs\` — ${gen.routes} route modules, 100 service classes, 50 repositories over \`pg\` (declared in a local \`declare module 'pg'\`, as is \`express\`); it type-checks cleanly.` +
+      ` Expected n-plus-one findings: ${expectedFindings(gen.routes)}; found: ${scanN1[0].findings['n-plus-one'] ?? 0} (all rules: ${JSON.stringify(findings)}).`,
+    '',
+    '## Whole-workspace scan (target: ≤ 0.5× tsc)',
+    '',
+    '| what | time | vs tsc | peak memory |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    '## Re-analysis of one edited file (target: p95 < 50 ms)',
+    '',
+    `As the language server does it: after a warm full scan, \`analyzer.host.setOverlay(file, text, version)\` then \`analyzer.analyze([file])\`, ${EDITS} edits alternating between two versions of the file.`,
+    '',
+    '| edit | p50 | p95 | max | peak memory of the process |',
+    '|---|---|---|---|---|',
+    ...editRows.map(([label, s, rss]) => `| ${label} | ${s.p50} ms | ${s.p95} ms | ${s.max} ms | ${rss} MB |`),
+    '',
+    `Findings toggled as expected on every route edit: ${editN1.routeEdit.mismatches === 0 && editAll.routeEdit.mismatches === 0 ? 'yes' : `no (${editN1.routeEdit.mismatches} / ${editAll.routeEdit.mismatches} mismatches)`}.`,
+    '',
+  ];
+  if (lsp) {
+    report.push(
+      '## End to end over LSP (dist/server.js, all registered rules)',
+      '',
+      `The built server started over stdio on the same workspace; first full pass (startup to \`idle\`): ${Math.round(lsp.startupMs)} ms. ` +
+        `Then ${lsp.samples.length} edits of \`src/routes/route0002.ts\` (didChange, full text), each timed from the notification to the \`publishDiagnostics\` that reflects it — ` +
+        `this includes the server's ${lsp.debounceMs} ms typing debounce.`,
+      '',
+      '| measure | p50 | p95 | max |',
+      '|---|---|---|---|',
+      `| edit → diagnostics (debounce included) | ${lsp.stats.p50} ms | ${lsp.stats.p95} ms | ${lsp.stats.max} ms |`,
+      `| same, minus the ${lsp.debounceMs} ms debounce | ${round(lsp.stats.p50 - lsp.debounceMs)} ms | ${round(lsp.stats.p95 - lsp.debounceMs)} ms | ${round(lsp.stats.max - lsp.debounceMs)} ms |`,
+      '',
+      `Peak memory of the server process: ${lsp.peakRssMb} MB.`,
+      '',
+    );
+  }
+  report.push('## Targets', '', `- scan ≤ 0.5× tsc: ${n1Ms / tscMs <= 0.5 ? 'met' : 'NOT met'} for n-plus-one (${(n1Ms / tscMs).toFixed(2)}×); all rules ${(allMs / tscMs).toFixed(2)}×.`);
+  report.push(`- edit p95 < 50 ms: ${editN1.routeEdit.p95 < 50 ? 'met' : 'NOT met'} for n-plus-one (${editN1.routeEdit.p95} ms); all rules ${editAll.routeEdit.p95} ms.`);
+  const peak = Math.max(...scanAll.map((r) => r.peakRssMb), editAll.peakRssMb, lsp?.peakRssMb ?? 0);
+  report.push(`- peak memory < 500 MB: ${peak < 500 ? 'met' : 'NOT met'} (${peak} MB at most, any measurement above).`, '');
+  const text = report.join('\n');
+  log('\n' + text);
+  if (!process.argv.includes('--no-write')) fs.writeFileSync(path.join(REPO, 'bench', 'RESULTS.md'), text);
+}
+
+function expectedFindings(routes) {
+  // route i: i % 4 === 0 direct N+1, i % 4 === 1 through a service method; i % 3 === 0 a Promise.all fan-out through a repository.
+  let n = 0;
+  for (let i = 0; i < routes; i++) n += (i % 4 === 0 || i % 4 === 1 ? 1 : 0) + (i % 3 === 0 ? 1 : 0);
+  return n;
+}
+
+async function measureLsp() {
+  const client = new LspClient(path.join(REPO, 'dist', 'server.js'), WS);
+  const t0 = performance.now();
+  try {
+    await client.start();
+    await client.waitFor('the first full pass', () => client.statuses.find((s) => s.state === 'idle' && s.files > 0));
+    const startupMs = performance.now() - t0;
+    const rel = 'src/routes/route0002.ts';
+    const uri = client.uri(rel);
+    const base = client.open(rel, 1);
+    const withLoop = base.replace(
+      "  res.json(rows);\n});",
+      "  for (const order of rows) {\n    const c = await loadCustomer2(order.customer_id);\n    order.status = c ? 'paid' : order.status;\n  }\n  res.json(rows);\n});",
+    );
+    await client.waitFor('diagnostics of the opened file', () => client.diagnostics.get(uri));
+    const samples = [];
+    for (let k = 0; k < LSP_EDITS; k++) {
+      const version = k + 2;
+      const withProblem = k % 2 === 0;
+      const before = client.diagnostics.get(uri);
+      const t = performance.now();
+      client.change(rel, version, withProblem ? withLoop : base);
+      const got = await client.waitFor(`diagnostics for version ${version}`, () => {
+        const d = client.diagnostics.get(uri);
+        if (!d || d === before) return undefined;
+        const n1 = d.diagnostics.filter((x) => x.code === 'n-plus-one' || x.code?.value === 'n-plus-one').length;
+        return (withProblem ? n1 === 1 : n1 === 0) ? d : undefined;
+      }, 60_000);
+      samples.push(got.at - t);
+      await new Promise((r) => setTimeout(r, 1500)); // let the follow-up pass over dependents finish
+    }
+    const sorted = [...samples].sort((a, b) => a - b);
+    const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+    return { startupMs, samples, stats: { p50: round(at(0.5)), p95: round(at(0.95)), max: round(sorted[sorted.length - 1]) }, debounceMs: 150, peakRssMb: client.peakRssMb() };
+  } finally {
+    await client.stop();
+  }
+}
+
+const round = (n) => Math.round(n * 10) / 10;
+
+function readVersion(pkg) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+  } catch {
+    return '?';
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import ts from 'typescript';
+import { importsOf, rootName, unwrap } from './syntax';
+
+/**
+ * The nodes of one file the HTTP analyses may care about, found by syntax alone and
+ * cached per SourceFile: the program host reuses an unchanged file's SourceFile, so in
+ * the language server only edited files are walked again, and each analysis pays
+ * checker work for these candidates only, not for every node of the project.
+ */
+export interface FileCandidates {
+  /** `x.<name>(…)` calls whose method name may matter (routing, listen, signal handlers…), and `x[expr](…)`. */
+  methodCalls: ts.CallExpression[];
+  /** Calls through a name the file imports from a package (`serve(…)`, `createTerminus(…)`, `closeWithGrace(…)`). */
+  importedCalls: ts.CallExpression[];
+  /** Classes with decorators (NestJS / routing-controllers controllers). */
+  decoratedClasses: ts.ClassDeclaration[];
+  /** `x === '/path'` comparisons. */
+  pathComparisons: ts.BinaryExpression[];
+  /** `switch (…)` statements with a `case '/path':`. */
+  pathSwitches: ts.SwitchStatement[];
+}
+
+const METHOD_NAMES = new Set([
+  // routing and mounting
+  'get', 'head', 'all', 'use', 'options', 'route', 'on', 'register', 'startsWith',
+  // starting and stopping
+  'listen', 'enableShutdownHooks', 'registerShutdownHandler',
+  // signal handlers
+  'once', 'addListener', 'prependListener', 'prependOnceListener',
+]);
+
+const cache = new WeakMap<ts.SourceFile, FileCandidates>();
+
+export function candidatesOf(sf: ts.SourceFile): FileCandidates {
+  const cached = cache.get(sf);
+  if (cached) return cached;
+  const out: FileCandidates = { methodCalls: [], importedCalls: [], decoratedClasses: [], pathComparisons: [], pathSwitches: [] };
+  const imported = importsOf(sf);
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n)) {
+      const callee = n.expression;
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
+      if (name !== undefined && METHOD_NAMES.has(name)) out.methodCalls.push(n);
+      // `router[method](path, …)`: a route whose method is computed.
+      else if (ts.isElementAccessExpression(callee) && !ts.isStringLiteralLike(callee.argumentExpression)) out.methodCalls.push(n);
+      const root = rootName(callee);
+      if ((root && imported.has(root)) || isRequireCall(callee)) out.importedCalls.push(n);
+    } else if (ts.isClassDeclaration(n) && ts.getDecorators(n)?.length) {
+      out.decoratedClasses.push(n);
+    } else if (ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken || n.operatorToken.kind === ts.SyntaxKind.EqualsEqualsToken)) {
+      if (isPathLiteral(n.left) || isPathLiteral(n.right)) out.pathComparisons.push(n);
+    } else if (ts.isSwitchStatement(n) && n.caseBlock.clauses.some((c) => ts.isCaseClause(c) && isPathLiteral(c.expression))) {
+      out.pathSwitches.push(n);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  cache.set(sf, out);
+  return out;
+}
+
+function isPathLiteral(e: ts.Expression): boolean {
+  return ts.isStringLiteralLike(e) && e.text.startsWith('/');
+}
+
+/** `require('fastify')(…)`: a call of a required module. */
+function isRequireCall(callee: ts.Expression): boolean {
+  const e = unwrap(callee);
+  return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require';
+}

@@ -1,0 +1,93 @@
+import * as path from 'node:path';
+import { findServerStarts, type ServerStart } from '../http/servers';
+import { closesServer, findShutdownPaths, handlesSignal, type ShutdownPath } from '../http/shutdown';
+import { toPosix } from '../project/files';
+import { closeBeforeExitFix, gracefulShutdownFix } from './templates/gracefulShutdown';
+import { FRAMEWORK_LABELS, fixContext, stableReference, type FixContext } from './templates/context';
+import { defineRule, type RuleContext } from './types';
+
+type MessageId = 'noShutdown' | 'exitWithoutClose' | 'handlerWithoutClose';
+
+interface Options {
+  /** Signals that must lead to the server being closed. */
+  signals: string[];
+}
+
+/**
+ * An HTTP server started with no SIGTERM path that closes it. Servers are
+ * reported in the files being analysed; handlers count wherever they are in the
+ * project (see http/shutdown.ts for what is recognised).
+ */
+export const missingGracefulShutdown = defineRule<MessageId, Options>({
+  meta: {
+    id: 'missing-graceful-shutdown',
+    description: 'An HTTP server started with no SIGTERM path that closes it.',
+    defaultSeverity: 'warning',
+    messages: {
+      noShutdown:
+        '{{framework}} server started without a SIGTERM handler that closes it: on deploy or scale-in the orchestrator sends SIGTERM, the process dies and in-flight requests are dropped. Handle SIGTERM: stop accepting connections with {{close}}, let in-flight requests finish, close the database pool, then exit (with a deadline).',
+      exitWithoutClose:
+        'The {{signal}} handler ({{handler}}) calls process.exit() without closing this {{framework}} server: every deploy or scale-in cuts in-flight requests off mid-response. Close the server first with {{close}}, wait for in-flight requests to drain (with a deadline), close the database pool, then exit.',
+      handlerWithoutClose:
+        'The {{signal}} handler ({{handler}}) never closes this {{framework}} server: the process keeps taking requests until the orchestrator kills it with SIGKILL, dropping the ones in flight. In the handler, stop accepting connections with {{close}}, drain, close the database pool, then exit.',
+    },
+    optionsSchema: {
+      type: 'object',
+      properties: {
+        signals: {
+          description: 'Signals whose handling must close the server. Default: ["SIGTERM"] (what Kubernetes, ECS, Docker and systemd send).',
+          type: 'array',
+          items: { type: 'string', pattern: '^SIG[A-Z0-9]+$' },
+          minItems: 1,
+        },
+      },
+      additionalProperties: false,
+    },
+  },
+  defaultOptions: { signals: ['SIGTERM'] },
+  run(ctx) {
+    const scan = { checker: ctx.checker, provenance: ctx.provenance, root: ctx.project.root };
+    const servers = findServerStarts(scan, ctx.projectFiles);
+    const reported = servers.filter((s) => ctx.targetFiles.has(path.resolve(s.sourceFile.fileName)));
+    if (reported.length === 0) return;
+    const paths = findShutdownPaths(scan, ctx.projectFiles, servers);
+    const signals = Array.isArray(ctx.options.signals) && ctx.options.signals.length > 0 ? ctx.options.signals : ['SIGTERM'];
+    let fx: FixContext | undefined;
+    for (const server of reported) {
+      const unhandled = signals.filter((sig) => !paths.some((p) => handlesSignal(p, sig) && closesServer(p, server)));
+      if (unhandled.length === 0) continue;
+      fx ??= fixContext(ctx);
+      const signal = unhandled[0];
+      const handler = paths.find((p) => handlesSignal(p, signal) && p.exits) ?? paths.find((p) => handlesSignal(p, signal));
+      const data = { framework: FRAMEWORK_LABELS[server.framework] ?? server.framework, close: closeHint(server), signal };
+      const at = server.call.expression;
+      if (!handler) {
+        const fix = gracefulShutdownFix(fx, server);
+        ctx.report({ at, messageId: 'noShutdown', data, fixes: fix ? [fix] : [] });
+        continue;
+      }
+      const where = `${handler.via} at ${relative(ctx, handler)}`;
+      const fixes = [handler.exits ? closeBeforeExitFix(fx, server, handler) : undefined].filter((f) => f !== undefined);
+      ctx.report({
+        at,
+        messageId: handler.exits ? 'exitWithoutClose' : 'handlerWithoutClose',
+        data: { ...data, handler: where },
+        related: [{ message: `${signal} handler (${handler.via}) that does not close the server`, file: path.resolve(handler.node.getSourceFile().fileName), range: ctx.rangeOf(handler.node) }],
+        fixes,
+      });
+    }
+  },
+});
+
+function closeHint(server: ServerStart): string {
+  const app = stableReference(server.sourceFile, server.receiver) ?? 'app';
+  if (server.framework === 'nestjs') return `${app}.enableShutdownHooks() (SIGTERM then runs ${app}.close())`;
+  if (server.framework === 'fastify' && server.kind === 'listen') return `await ${app}.close()`;
+  return 'server.close()';
+}
+
+function relative(ctx: RuleContext<MessageId, Options>, p: ShutdownPath): string {
+  const sf = p.node.getSourceFile();
+  const line = sf.getLineAndCharacterOfPosition(p.node.getStart(sf)).line + 1;
+  return `${toPosix(path.relative(ctx.project.root, sf.fileName))}:${line}`;
+}

@@ -1,0 +1,60 @@
+import * as path from 'node:path';
+import { DEFAULT_HEALTH_PATHS } from '../config';
+import { findHealthRoutes } from '../http/routes';
+import { findServerStarts } from '../http/servers';
+import { FRAMEWORK_LABELS, fixContext, type FixContext } from './templates/context';
+import { healthEndpointFix } from './templates/healthEndpoints';
+import { defineRule } from './types';
+
+type MessageId = 'noHealthRoute';
+
+/**
+ * A started server with no liveness/readiness route anywhere in the project.
+ * Routes are looked for in every project file (test files excluded), with the
+ * paths from `healthPaths` in shipshape.config.json; see http/routes.ts.
+ */
+export const missingHealthEndpoint = defineRule<MessageId, Record<string, never>>({
+  meta: {
+    id: 'missing-health-endpoint',
+    description: 'A started server with no liveness/readiness route anywhere in the project.',
+    defaultSeverity: 'warning',
+    messages: {
+      noHealthRoute:
+        '{{framework}} server started, but the project has no health endpoint (looked for {{paths}}): without liveness and readiness probes the load balancer keeps routing traffic to an instance that is hung or cannot reach its database, and the orchestrator never restarts it. Add a liveness route ({{live}}) and a readiness route ({{ready}}) that checks the database and answers 503 when it fails.',
+    },
+    optionsSchema: { type: 'object', properties: {}, additionalProperties: false },
+  },
+  defaultOptions: {},
+  run(ctx) {
+    const scan = { checker: ctx.checker, provenance: ctx.provenance, root: ctx.project.root };
+    const servers = findServerStarts(scan, ctx.projectFiles).filter((s) => ctx.targetFiles.has(path.resolve(s.sourceFile.fileName)));
+    if (servers.length === 0) return;
+    const healthPaths = ctx.project.config.healthPaths;
+    if (findHealthRoutes(scan, ctx.projectFiles, acceptedPaths(healthPaths)).length > 0) return;
+    const live = healthPaths.find((p) => /liv/.test(p)) ?? healthPaths[0];
+    const ready = healthPaths.find((p) => /read/.test(p)) ?? healthPaths.find((p) => p !== live) ?? live;
+    let fx: FixContext | undefined;
+    for (const server of servers) {
+      fx ??= fixContext(ctx);
+      const fix = healthEndpointFix(fx, server);
+      ctx.report({
+        at: server.call.expression,
+        messageId: 'noHealthRoute',
+        data: { framework: FRAMEWORK_LABELS[server.framework] ?? server.framework, paths: healthPaths.join(', '), live, ready },
+        fixes: fix ? [fix] : [],
+      });
+    }
+  },
+});
+
+/**
+ * Spellings of the default paths that teams use as often (`/health-check` in a popular Express
+ * boilerplate, lightship's `/live` and `/ready`). They count while `healthPaths` is the default;
+ * a configured list is taken exactly as written.
+ */
+const COMMON_SPELLINGS = ['/health-check', '/healthcheck', '/health_check', '/_health', '/live', '/ready', '/liveness', '/readiness', '/alive', '/heartbeat'];
+
+function acceptedPaths(healthPaths: readonly string[]): readonly string[] {
+  const isDefault = healthPaths.length === DEFAULT_HEALTH_PATHS.length && healthPaths.every((p, i) => p === DEFAULT_HEALTH_PATHS[i]);
+  return isDefault ? [...healthPaths, ...COMMON_SPELLINGS] : healthPaths;
+}

@@ -1,0 +1,143 @@
+import * as path from 'node:path';
+import type ts from 'typescript';
+import { CallGraph, type ReachedQuery } from '../ts/callgraph';
+import { batchingFix, displayCall } from '../ts/dbcalls';
+import { batchedInLoop, describeIteration, inFirstTick, isCollection, iteratesFixedList, walkRegion, type IterationContext } from '../ts/iteration';
+import type { FunctionBody } from '../ts/iteration';
+import { defineRule, type RuleContext } from './types';
+
+type MessageId = 'queryInLoop' | 'indirectQueryInLoop';
+
+export interface NPlusOneOptions {
+  /** Report calls in a loop to project functions that query (any file, any depth). */
+  interprocedural: boolean;
+  /** Report writes (insert/update/delete per element) as well as reads. */
+  reportWrites: boolean;
+  /** Leave test files alone: fixtures created in a loop cost a test run a few milliseconds, not production. */
+  ignoreTestFiles: boolean;
+}
+
+/** `*.test.ts`, `*.spec.ts`, `*.e2e-spec.ts`, and files under `__tests__/`, `test/`, `tests/`, `e2e/` (relative to the project root). */
+const TEST_FILE = /(^|\/)(__tests__|__mocks__|test|tests|e2e)\/|\.(test|spec|e2e-spec|e2e)\.[cm]?tsx?$/;
+
+const WHY =
+  'N+1 queries: every element costs a round trip to the database, so response time and database load grow with the data (100 rows, 101 queries) and the connection pool runs dry under traffic.';
+
+/**
+ * n-plus-one: a database call that runs once per element of a collection — directly in a loop
+ * or array-method callback, or through project functions called there. See docs/rules/n-plus-one.md.
+ */
+export const nPlusOne = defineRule<MessageId, NPlusOneOptions>({
+  meta: {
+    id: 'n-plus-one',
+    description: 'A database call that runs once per element of a collection (N+1 queries).',
+    defaultSeverity: 'warning',
+    messages: {
+      queryInLoop: `\`{{call}}\` runs a query once per {{iteration}}. ${WHY} {{fix}}`,
+      indirectQueryInLoop: `\`{{call}}\` leads to a query that runs once per {{iteration}}: {{chain}} in {{location}}. ${WHY} {{fix}}`,
+    },
+    optionsSchema: {
+      type: 'object',
+      properties: {
+        interprocedural: {
+          type: 'boolean',
+          default: true,
+          description: 'Also report calls in a loop to project functions that query, at any depth and across files.',
+        },
+        reportWrites: {
+          type: 'boolean',
+          default: true,
+          description: 'Also report inserts, updates and deletes issued once per element.',
+        },
+        ignoreTestFiles: {
+          type: 'boolean',
+          default: true,
+          description: 'Skip test files (*.test.ts, *.spec.ts, __tests__/, test/, tests/, e2e/): loops that create fixtures are not a production problem.',
+        },
+      },
+      additionalProperties: false,
+    },
+  },
+  defaultOptions: { interprocedural: true, reportWrites: true, ignoreTestFiles: true },
+  run(ctx) {
+    const graph = new CallGraph({ ...ctx, declaredLibraries: ctx.project.dbLibraries });
+    // Usually one target (an edit) among thousands of files: look the targets up, do not walk the list.
+    const files = ctx.targetFiles.size < ctx.projectFiles.length / 2 ? [...ctx.targetFiles].map((f) => ctx.program.getSourceFile(f)) : ctx.projectFiles;
+    const project = new Set(ctx.projectFiles);
+    for (const sf of files) {
+      if (!sf || !project.has(sf) || !ctx.targetFiles.has(path.resolve(sf.fileName))) continue;
+      if (ctx.options.ignoreTestFiles && TEST_FILE.test(relative(ctx, path.resolve(sf.fileName)))) continue;
+      scanFile(ctx, graph, sf);
+    }
+  },
+});
+
+function scanFile(ctx: RuleContext<MessageId, NPlusOneOptions>, graph: CallGraph, sf: ts.SourceFile): void {
+  const { interprocedural, reportWrites } = ctx.options;
+  const collections = new Map<ts.Node, boolean>();
+  /** Whether a loop runs per element of data: callbacks only on collections, never over a list written in the code. Asked lazily, once per loop. */
+  const iterates = (ic: IterationContext): boolean => {
+    let known = collections.get(ic.node);
+    if (known === undefined) {
+      known = !iteratesFixedList(ic, ctx.checker) && (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver));
+      collections.set(ic.node, known);
+    }
+    return known;
+  };
+  const exempt = (q: Pick<ReachedQuery, 'tickBatched' | 'paginated'> & { write: boolean }, ic: IterationContext, sameTick: boolean): boolean =>
+    (sameTick && q.tickBatched) || (!ic.overCollection && q.paginated) || (!reportWrites && q.write);
+
+  const reportIndirect = (node: ts.Node, display: string, callees: FunctionBody[], ic: IterationContext, sameTick: boolean): void => {
+    if (!interprocedural) return;
+    let best: { callee: FunctionBody; q: ReachedQuery } | undefined;
+    for (const callee of callees) {
+      for (const q of graph.summary(callee).queries) {
+        if (exempt({ ...q, write: q.site.operation === 'write' }, ic, sameTick)) continue;
+        if (!best || q.via.length < best.q.via.length) best = { callee, q };
+      }
+    }
+    if (!best || !iterates(ic)) return;
+    const { callee, q } = best;
+    const names = [CallGraph.functionName(callee), ...q.via.map((s) => CallGraph.functionName(s.fn)), bare(q.site.display)];
+    const chain = names.map((n) => `\`${n}\``).join(' → ');
+    const siteFile = path.resolve(q.site.node.getSourceFile().fileName);
+    const range = ctx.rangeOf(q.site.node);
+    ctx.report({
+      at: node,
+      messageId: 'indirectQueryInLoop',
+      data: { call: display, iteration: describeIteration(ic), chain, location: `${relative(ctx, siteFile)}:${range.start.line + 1}`, fix: batchingFix(q.site) },
+      related: [{ message: `The query that runs once per element (via ${chain}).`, file: siteFile, range }],
+    });
+  };
+
+  walkRegion(sf, 'file', {
+    call(node, ic, at) {
+      if (!ic) return;
+      const target = graph.analyseCall(node);
+      if (!target) return;
+      const sameTick = inFirstTick(at, ic.frame);
+      if (target.kind === 'functions') {
+        reportIndirect(node, displayCall(node), target.callees, ic, sameTick);
+        return;
+      }
+      const site = target.site;
+      if (batchedInLoop(site, ic, ctx.checker)) return;
+      if (exempt({ tickBatched: site.sameTickBatchable, paginated: site.paginated, write: site.operation === 'write' }, ic, sameTick)) return;
+      if (!iterates(ic)) return;
+      ctx.report({ at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describeIteration(ic), fix: batchingFix(site) } });
+    },
+    reference(node, ic, at) {
+      const target = graph.analyseReference(node);
+      if (target?.kind === 'functions') reportIndirect(node, displayCall(node), target.callees, ic, inFirstTick(at, ic.frame));
+    },
+  });
+}
+
+/** `pool.query(…)` → `pool.query`. */
+function bare(display: string): string {
+  return display.replace(/\((…)?\)$/, '').replace(/`…`$/, '`…`');
+}
+
+function relative(ctx: RuleContext<MessageId, NPlusOneOptions>, file: string): string {
+  return path.relative(ctx.project.root, file).split(path.sep).join('/');
+}

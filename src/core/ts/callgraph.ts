@@ -1,0 +1,601 @@
+import ts from 'typescript';
+import type { DbLibrary } from '../project/project';
+import { DbCallRecognizer, dbDeclarationsPresent, dbLibraryImportedBy, isListDerivedFrom, prismaClientPackageOf, skipOuter, type DbCallSite } from './dbcalls';
+import { inFirstTick, isFunctionBody, walkRegion, type FunctionBody } from './iteration';
+import { ProvenanceResolver } from './provenance';
+
+/**
+ * Which project functions perform database calls, directly or through other functions (any
+ * file, any depth; recursion and mutual recursion handled as strongly connected components).
+ *
+ * Two levels, so that an edit in the language server redoes little:
+ * - local facts of a function: the queries it issues itself and the project functions it calls.
+ *   Kept in the rule's cache across runs, per file, and dropped when the file or anything it
+ *   imports (transitively) changes — the only ways a call's target or a receiver's provenance
+ *   can change;
+ * - summaries: the queries a function reaches, combined from local facts once per run.
+ */
+
+export interface LocalHit {
+  site: DbCallSite;
+  /** Issued before the function's first await (and not in a `.then` callback). */
+  firstTick: boolean;
+}
+
+export interface CallEdge {
+  /** The call (or function reference) in the caller. */
+  call: ts.Node;
+  /** Project functions it runs: one, or each implementation of an interface/abstract method. */
+  callees: FunctionBody[];
+  firstTick: boolean;
+}
+
+export interface LocalFacts {
+  hits: LocalHit[];
+  edges: CallEdge[];
+}
+
+export interface Step {
+  fn: FunctionBody;
+  call: ts.Node;
+}
+
+export interface ReachedQuery {
+  site: DbCallSite;
+  /** Functions passed through below the summarised one, outermost first. */
+  via: Step[];
+  /** A Prisma `findUnique` reached with no await on the way: merged with its same-tick siblings. */
+  tickBatched: boolean;
+  paginated: boolean;
+}
+
+export interface FunctionSummary {
+  /** At most one query per (tickBatched, paginated) combination: enough to answer every context. */
+  queries: ReachedQuery[];
+}
+
+export type CallTarget = { kind: 'query'; site: DbCallSite } | { kind: 'functions'; callees: FunctionBody[] };
+
+interface FileInfo {
+  /** Names of functions and methods declared in the file (for cheap filtering of `x.name()` calls). */
+  names: Set<string>;
+  /** Classes with the names in their `extends`/`implements` clauses. */
+  classes: Array<{ decl: ts.ClassLikeDeclaration; heritage: string[] }>;
+  /** Database libraries the file imports (or declares with `declare module`). */
+  libraries: DbLibrary[];
+  /** Absolute names of the files its imports resolve to (computed on demand). */
+  imports?: string[];
+}
+
+interface FileEntry {
+  sf: ts.SourceFile;
+  facts: Map<FunctionBody, LocalFacts>;
+  /** Some call was resolved to implementations found through the class index, not imports. */
+  usesImplementations: boolean;
+}
+
+interface GraphCache {
+  files: Map<string, FileEntry>;
+  info: WeakMap<ts.SourceFile, FileInfo>;
+  /** Every source file of the previous run's program, to see what changed. */
+  lastFiles?: Map<string, ts.SourceFile>;
+  /** The previous run's project files, and how many of them declare each function name / import each library. */
+  lastProject?: Map<string, ts.SourceFile>;
+  nameCounts: Map<string, number>;
+  libraryCounts: Map<DbLibrary, number>;
+  typesAvailable?: boolean;
+}
+
+export interface CallGraphContext {
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  projectFiles: readonly ts.SourceFile[];
+  cache: Map<string, unknown>;
+  /** Database libraries named in package.json. */
+  declaredLibraries?: Iterable<DbLibrary>;
+}
+
+const CACHE_KEY = 'callgraph';
+const typesPresence = new WeakMap<ts.Program, boolean>();
+
+export class CallGraph {
+  readonly provenance: ProvenanceResolver;
+  readonly recognizer: DbCallRecognizer;
+  private readonly checker: ts.TypeChecker;
+  private readonly program: ts.Program;
+  private readonly projectFiles: ReadonlySet<ts.SourceFile>;
+  private readonly cache: GraphCache;
+  private readonly targets = new Map<ts.Node, CallTarget | null>();
+  private readonly summaries = new Map<FunctionBody, FunctionSummary>();
+  private heritageIndex: Map<string, Array<ts.ClassLikeDeclaration>> | undefined;
+  private currentEntry: FileEntry | undefined;
+
+  constructor(ctx: CallGraphContext) {
+    this.program = ctx.program;
+    this.checker = ctx.checker;
+    this.projectFiles = new Set(ctx.projectFiles);
+    let cache = ctx.cache.get(CACHE_KEY) as GraphCache | undefined;
+    if (!cache) ctx.cache.set(CACHE_KEY, (cache = { files: new Map(), info: new WeakMap(), nameCounts: new Map(), libraryCounts: new Map() }));
+    this.cache = cache;
+    let typesAvailable = typesPresence.get(ctx.program);
+    if (typesAvailable === undefined) typesPresence.set(ctx.program, (typesAvailable = dbDeclarationsPresent(ctx.program, ctx.checker)));
+    if (cache.typesAvailable !== typesAvailable) cache.files.clear();
+    cache.typesAvailable = typesAvailable;
+    this.syncIndex(ctx.projectFiles);
+    this.invalidateChanged();
+    const libraries = new Set<DbLibrary>(ctx.declaredLibraries ?? []);
+    for (const [lib, n] of cache.libraryCounts) if (n > 0) libraries.add(lib);
+    this.provenance = new ProvenanceResolver(ctx.checker, { callbackParameters: true, packageOf: prismaClientPackageOf });
+    this.recognizer = new DbCallRecognizer(ctx.checker, this.provenance, { typesAvailable, libraries });
+  }
+
+  /** Keeps the per-name and per-library counts in step with the project files: only changed files cost anything. */
+  private syncIndex(projectFiles: readonly ts.SourceFile[]): void {
+    const cache = this.cache;
+    const current = new Map(projectFiles.map((sf) => [sf.fileName, sf]));
+    const last = cache.lastProject ?? new Map<string, ts.SourceFile>();
+    const count = (sf: ts.SourceFile, delta: number) => {
+      const info = this.fileInfo(sf);
+      for (const n of info.names) cache.nameCounts.set(n, (cache.nameCounts.get(n) ?? 0) + delta);
+      for (const l of info.libraries) cache.libraryCounts.set(l, (cache.libraryCounts.get(l) ?? 0) + delta);
+    };
+    for (const [name, sf] of current) {
+      const before = last.get(name);
+      if (before === sf) continue;
+      if (before) count(before, -1);
+      count(sf, +1);
+    }
+    for (const [name, before] of last) if (!current.has(name)) count(before, -1);
+    cache.lastProject = current;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // What a call does.
+
+  /** A query, project functions that may issue queries, or nothing of interest. */
+  analyseCall(node: ts.CallExpression | ts.TaggedTemplateExpression): CallTarget | undefined {
+    const memo = this.targets.get(node);
+    if (memo !== undefined) return memo ?? undefined;
+    let target: CallTarget | undefined;
+    // A method the project declares runs the project's code, even on a database value:
+    // `user.getEmailToken()` on a Sequelize model, an overridden `find()` in a custom repository.
+    let callees = ts.isCallExpression(node) && this.mayBeProjectMethod(node.expression) ? this.calleesOf(node.expression) : [];
+    const byProvenance = callees.length > 0 ? undefined : this.recognizer.byProvenance(node);
+    if (byProvenance) target = { kind: 'query', site: byProvenance };
+    else {
+      if (callees.length === 0 && ts.isCallExpression(node) && !this.mayBeProjectMethod(node.expression)) callees = this.calleesOf(node.expression);
+      if (callees.length > 0) target = { kind: 'functions', callees };
+      else if (byProvenance === undefined && this.recognizer.isTypedCandidate(node)) {
+        const site = this.recognizer.byType(node);
+        if (site) target = { kind: 'query', site };
+      }
+    }
+    this.targets.set(node, target ?? null);
+    return target;
+  }
+
+  /** `x.name(…)` where the project declares a function or method called `name`. */
+  private mayBeProjectMethod(callee: ts.Expression): boolean {
+    const e = skipOuter(callee);
+    return ts.isPropertyAccessExpression(e) && !!this.cache.nameCounts.get(e.name.text);
+  }
+
+  /** `ids.map(loadUser)`: the functions a reference stands for. */
+  analyseReference(node: ts.Expression): CallTarget | undefined {
+    const callees = this.calleesOf(node);
+    return callees.length > 0 ? { kind: 'functions', callees } : undefined;
+  }
+
+  /** The project functions a callee expression (`loadUser`, `this.users.find`, `db.query`) runs. */
+  calleesOf(expr: ts.Expression): FunctionBody[] {
+    const e = skipOuter(expr);
+    let symbol: ts.Symbol | undefined;
+    if (ts.isIdentifier(e)) symbol = this.checker.getSymbolAtLocation(e);
+    else if (ts.isPropertyAccessExpression(e)) {
+      if (!this.cache.nameCounts.get(e.name.text)) return [];
+      symbol = this.checker.getSymbolAtLocation(e.name);
+    } else return [];
+    return symbol ? this.bodiesOf(symbol, 0) : [];
+  }
+
+  private bodiesOf(symbol: ts.Symbol, depth: number): FunctionBody[] {
+    if (depth > 4) return [];
+    if (symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    const out: FunctionBody[] = [];
+    for (const decl of symbol.declarations ?? []) {
+      if (!this.projectFiles.has(decl.getSourceFile())) continue;
+      const fn = functionOf(decl);
+      if (fn) {
+        out.push(fn);
+        continue;
+      }
+      if (ts.isShorthandPropertyAssignment(decl)) {
+        const value = this.checker.getShorthandAssignmentValueSymbol(decl);
+        if (value) out.push(...this.bodiesOf(value, depth + 1));
+      } else if ((ts.isVariableDeclaration(decl) || ts.isPropertyAssignment(decl)) && decl.initializer && (ts.isIdentifier(skipOuter(decl.initializer)) || ts.isPropertyAccessExpression(skipOuter(decl.initializer)))) {
+        // const load = loadUser; export const repo = { find: findUser }
+        const init = skipOuter(decl.initializer);
+        const s = this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(init) ? init.name : init);
+        if (s) out.push(...this.bodiesOf(s, depth + 1));
+      } else if (isAbstractMember(decl)) {
+        out.push(...this.implementationsOf(decl as ts.MethodSignature | ts.MethodDeclaration | ts.PropertySignature | ts.PropertyDeclaration));
+      }
+    }
+    return out;
+  }
+
+  /** Implementations of an interface method or abstract method: members of the same name in classes that implement/extend it. */
+  private implementationsOf(member: ts.MethodSignature | ts.MethodDeclaration | ts.PropertySignature | ts.PropertyDeclaration): FunctionBody[] {
+    const container = member.parent;
+    const name = member.name && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) ? member.name.text : undefined;
+    if (!name || !(ts.isInterfaceDeclaration(container) || ts.isClassLike(container)) || !container.name) return [];
+    if (this.currentEntry) this.currentEntry.usesImplementations = true;
+    const out: FunctionBody[] = [];
+    const seen = new Set<ts.Node>();
+    const visit = (base: ts.InterfaceDeclaration | ts.ClassLikeDeclaration, depth: number): void => {
+      if (depth > 4 || !base.name || seen.has(base)) return;
+      seen.add(base);
+      const baseSymbol = this.checker.getSymbolAtLocation(base.name);
+      for (const cls of this.heritage().get(base.name.text) ?? []) {
+        const matches = (cls.heritageClauses ?? []).some((h) =>
+          h.types.some((t) => {
+            let s = this.checker.getSymbolAtLocation(t.expression);
+            if (s && s.flags & ts.SymbolFlags.Alias) s = this.checker.getAliasedSymbol(s);
+            return s === baseSymbol;
+          }),
+        );
+        if (!matches) continue;
+        const impl = cls.members.find((m) => m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) && m.name.text === name && !isStatic(m));
+        const fn = impl ? functionOf(impl) : undefined;
+        if (fn) out.push(fn);
+        visit(cls, depth + 1); // subclasses may override
+      }
+    };
+    visit(container, 0);
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Local facts and summaries.
+
+  /** The queries a function issues itself and the project functions it calls (cached across runs). */
+  localFacts(fn: FunctionBody): LocalFacts {
+    const sf = fn.getSourceFile();
+    let entry = this.cache.files.get(sf.fileName);
+    if (!entry || entry.sf !== sf) this.cache.files.set(sf.fileName, (entry = { sf, facts: new Map(), usesImplementations: false }));
+    const cached = entry.facts.get(fn);
+    if (cached) return cached;
+    const facts: LocalFacts = { hits: [], edges: [] };
+    const outer = this.currentEntry;
+    this.currentEntry = entry;
+    try {
+      walkRegion(fn, 'body', {
+        call: (node, _ctx, at) => {
+          const target = this.analyseCall(node);
+          if (!target) return;
+          if (target.kind === 'query') {
+            if (!this.batchedForCallers(target.site, fn)) facts.hits.push({ site: target.site, firstTick: inFirstTick(at, undefined) });
+          } else {
+            facts.edges.push({ call: node, callees: target.callees, firstTick: inFirstTick(at, undefined) });
+          }
+        },
+        reference: (node, _ctx, at) => {
+          const target = this.analyseReference(node);
+          if (target?.kind === 'functions') facts.edges.push({ call: node, callees: target.callees, firstTick: inFirstTick(at, undefined) });
+        },
+      });
+    } finally {
+      this.currentEntry = outer;
+    }
+    entry.facts.set(fn, facts);
+    return facts;
+  }
+
+  /**
+   * Whether a query in `fn` is a batch whatever calls `fn`: it writes many rows, or filters on
+   * a list that is one of `fn`'s parameters (or derived from one by array operations) — a
+   * `loadMany(ids)` helper, called per chunk. A list `fn` computes from other data
+   * (`parseIds(document)`) makes one query per call.
+   */
+  private batchedForCallers(site: DbCallSite, fn: FunctionBody): boolean {
+    if (site.bulk) return true;
+    const filter = site.setFilter;
+    if (!filter) return false;
+    if (filter.sql) return true;
+    const isParameter = (id: ts.Identifier, depth = 0): boolean => {
+      const decl = this.checker.getSymbolAtLocation(id)?.valueDeclaration;
+      if (!decl) return false;
+      if (fn.parameters.some((p) => decl.pos >= p.pos && decl.end <= p.end && decl.getSourceFile() === p.getSourceFile())) return true;
+      // const ids = params.ids.map(…) inside fn
+      return depth < 2 && ts.isVariableDeclaration(decl) && !!decl.initializer && decl.pos >= fn.pos && decl.end <= fn.end && isListDerivedFrom(decl.initializer, (x) => isParameter(x, depth + 1));
+    };
+    return filter.operands.every((op) => isListDerivedFrom(op, isParameter));
+  }
+
+  /** The queries `fn` reaches, through any depth of project calls. */
+  summary(fn: FunctionBody): FunctionSummary {
+    const done = this.summaries.get(fn);
+    if (done) return done;
+    this.computeSummaries(fn);
+    return this.summaries.get(fn)!;
+  }
+
+  /** Tarjan's strongly connected components over the call edges, iterative; each component solved to a fixpoint. */
+  private computeSummaries(start: FunctionBody): void {
+    const index = new Map<FunctionBody, number>();
+    const low = new Map<FunctionBody, number>();
+    const stack: FunctionBody[] = [];
+    const onStack = new Set<FunctionBody>();
+    let counter = 0;
+    const calleesOf = (v: FunctionBody): FunctionBody[] => this.localFacts(v).edges.flatMap((e) => e.callees).filter((w) => this.isLive(w));
+    type Work = { v: FunctionBody; callees: FunctionBody[]; i: number };
+    const work: Work[] = [];
+    const push = (v: FunctionBody) => {
+      index.set(v, counter);
+      low.set(v, counter);
+      counter++;
+      stack.push(v);
+      onStack.add(v);
+      work.push({ v, callees: calleesOf(v), i: 0 });
+    };
+    push(start);
+    while (work.length > 0) {
+      const top = work[work.length - 1];
+      if (top.i < top.callees.length) {
+        const w = top.callees[top.i++];
+        if (this.summaries.has(w)) continue;
+        if (!index.has(w)) push(w);
+        else if (onStack.has(w)) low.set(top.v, Math.min(low.get(top.v)!, index.get(w)!));
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1].v;
+        low.set(parent, Math.min(low.get(parent)!, low.get(top.v)!));
+      }
+      if (low.get(top.v) === index.get(top.v)) {
+        const component: FunctionBody[] = [];
+        let w: FunctionBody;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(w);
+        } while (w !== top.v);
+        this.solveComponent(component);
+      }
+    }
+  }
+
+  private solveComponent(component: FunctionBody[]): void {
+    const partial = new Map<FunctionBody, FunctionSummary>(component.map((f) => [f, { queries: [] }]));
+    const lookup = (f: FunctionBody) => this.summaries.get(f) ?? partial.get(f);
+    for (let round = 0, changed = true; changed && round < 10; round++) {
+      changed = false;
+      for (const f of component) {
+        const next = this.combine(f, lookup);
+        if (signature(next) !== signature(partial.get(f)!)) {
+          partial.set(f, next);
+          changed = true;
+        }
+      }
+      if (component.length === 1 && !this.localFacts(component[0]).edges.some((e) => e.callees.includes(component[0]))) break;
+    }
+    for (const f of component) this.summaries.set(f, partial.get(f)!);
+  }
+
+  private combine(fn: FunctionBody, lookup: (f: FunctionBody) => FunctionSummary | undefined): FunctionSummary {
+    const facts = this.localFacts(fn);
+    const slots = new Map<string, ReachedQuery>();
+    const add = (q: ReachedQuery) => {
+      const key = `${q.tickBatched}|${q.paginated}`;
+      const prev = slots.get(key);
+      if (!prev || q.via.length < prev.via.length) slots.set(key, q);
+    };
+    for (const h of facts.hits) add({ site: h.site, via: [], tickBatched: h.site.sameTickBatchable && h.firstTick, paginated: h.site.paginated });
+    for (const e of facts.edges) {
+      for (const callee of e.callees) {
+        if (!this.isLive(callee)) continue;
+        for (const q of lookup(callee)?.queries ?? []) {
+          add({ site: q.site, via: [{ fn: callee, call: e.call }, ...q.via], tickBatched: q.tickBatched && e.firstTick, paginated: q.paginated });
+        }
+      }
+    }
+    return { queries: [...slots.values()] };
+  }
+
+  /** A node of the current program (a cached fact never points into a replaced file, but be safe). */
+  private isLive(fn: FunctionBody): boolean {
+    const sf = fn.getSourceFile();
+    return this.program.getSourceFile(sf.fileName) === sf;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Indexes over the project.
+
+  private fileInfo(sf: ts.SourceFile): FileInfo {
+    let info = this.cache.info.get(sf);
+    if (!info) this.cache.info.set(sf, (info = indexFile(sf)));
+    return info;
+  }
+
+  private heritage(): Map<string, ts.ClassLikeDeclaration[]> {
+    if (!this.heritageIndex) {
+      this.heritageIndex = new Map();
+      for (const sf of this.projectFiles) {
+        for (const { decl, heritage } of this.fileInfo(sf).classes) {
+          for (const h of heritage) {
+            let list = this.heritageIndex.get(h);
+            if (!list) this.heritageIndex.set(h, (list = []));
+            list.push(decl);
+          }
+        }
+      }
+    }
+    return this.heritageIndex;
+  }
+
+  private importsOf(sf: ts.SourceFile): string[] {
+    const info = this.fileInfo(sf);
+    if (!info.imports) {
+      const out = new Set<string>();
+      const add = (spec: ts.Expression | undefined) => {
+        if (!spec || !ts.isStringLiteralLike(spec)) return;
+        const target = this.checker.getSymbolAtLocation(spec)?.declarations?.[0];
+        if (target) out.add(target.getSourceFile().fileName);
+      };
+      for (const st of sf.statements) {
+        if (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) add(st.moduleSpecifier);
+        else if (ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference)) add(st.moduleReference.expression);
+      }
+      info.imports = [...out];
+    }
+    return info.imports;
+  }
+
+  /**
+   * Drops cached facts of every file that changed since the last run and of every file that
+   * imports one of them, directly or not. Files nothing imports (route modules) cost nothing.
+   */
+  private invalidateChanged(): void {
+    const current = new Map<string, ts.SourceFile>();
+    for (const sf of this.program.getSourceFiles()) current.set(sf.fileName, sf);
+    const last = this.cache.lastFiles;
+    this.cache.lastFiles = current;
+    if (!last || this.cache.files.size === 0) {
+      // First run (or nothing cached yet): remember what each project file imports, so that
+      // the first edit does not pay for resolving them all.
+      if (!last) for (const sf of this.projectFiles) this.importsOf(sf);
+      return;
+    }
+    const changed: string[] = [];
+    let classesChanged = false;
+    for (const [name, sf] of current) {
+      const before = last.get(name);
+      if (before === sf) continue;
+      changed.push(name);
+      if (/[\\/]node_modules[\\/]/.test(name)) {
+        this.cache.files.clear();
+        return;
+      }
+      if ((before && this.fileInfo(before).classes.length > 0) || this.fileInfo(sf).classes.length > 0) classesChanged = true;
+    }
+    for (const name of last.keys()) if (!current.has(name)) changed.push(name);
+    if (changed.length === 0) return;
+    const importers = new Map<string, string[]>();
+    for (const sf of current.values()) {
+      if (sf.isDeclarationFile && /[\\/]node_modules[\\/]/.test(sf.fileName)) continue;
+      for (const dep of this.importsOf(sf)) {
+        let list = importers.get(dep);
+        if (!list) importers.set(dep, (list = []));
+        list.push(sf.fileName);
+      }
+    }
+    const affected = new Set<string>(changed);
+    const queue = [...changed];
+    while (queue.length > 0) {
+      for (const importer of importers.get(queue.pop()!) ?? []) {
+        if (!affected.has(importer)) {
+          affected.add(importer);
+          queue.push(importer);
+        }
+      }
+    }
+    for (const name of affected) this.cache.files.delete(name);
+    if (classesChanged) for (const [name, entry] of this.cache.files) if (entry.usesImplementations) this.cache.files.delete(name);
+  }
+
+  /** A readable name for a function: `loadAuthor`, `UsersService.findOne`, `db.query`. */
+  static functionName(fn: FunctionBody): string {
+    const own = fn.name && (ts.isIdentifier(fn.name) || ts.isStringLiteral(fn.name) || ts.isPrivateIdentifier(fn.name)) ? fn.name.text : undefined;
+    const holder = fn.parent;
+    if (ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn) || ts.isConstructorDeclaration(fn)) {
+      const member = ts.isConstructorDeclaration(fn) ? 'constructor' : own ?? '?';
+      return `${containerLabel(holder)}${member}`;
+    }
+    if (own) return own;
+    if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) return holder.name.text;
+    if ((ts.isPropertyAssignment(holder) || ts.isPropertyDeclaration(holder)) && (ts.isIdentifier(holder.name) || ts.isStringLiteral(holder.name))) {
+      return `${containerLabel(holder.parent)}${holder.name.text}`;
+    }
+    return 'an anonymous function';
+  }
+}
+
+function containerLabel(container: ts.Node): string {
+  if (ts.isClassLike(container)) return container.name ? `${container.name.text}.` : '';
+  if (ts.isObjectLiteralExpression(container)) {
+    const p = container.parent;
+    if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return `${p.name.text}.`;
+  }
+  return '';
+}
+
+/** The function a declaration stands for: a function/method with a body, or a variable/property initialised with one. */
+export function functionOf(decl: ts.Node): FunctionBody | undefined {
+  if (isFunctionBody(decl)) return decl;
+  if ((ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertyAssignment(decl) || ts.isExportAssignment(decl)) && ('initializer' in decl || 'expression' in decl)) {
+    const init = ts.isExportAssignment(decl) ? decl.expression : decl.initializer;
+    if (init) {
+      const e = skipOuter(init);
+      if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
+    }
+  }
+  return undefined;
+}
+
+function isAbstractMember(decl: ts.Node): boolean {
+  if (ts.isMethodSignature(decl) || ts.isPropertySignature(decl)) return true;
+  if ((ts.isMethodDeclaration(decl) || ts.isPropertyDeclaration(decl)) && !functionOf(decl)) {
+    return (ts.getModifiers(decl) ?? []).some((m) => m.kind === ts.SyntaxKind.AbstractKeyword) || (ts.isMethodDeclaration(decl) && !decl.body);
+  }
+  return false;
+}
+
+function isStatic(m: ts.ClassElement): boolean {
+  return ts.canHaveModifiers(m) && (ts.getModifiers(m) ?? []).some((x) => x.kind === ts.SyntaxKind.StaticKeyword);
+}
+
+function signature(s: FunctionSummary): string {
+  return s.queries.map((q) => `${q.site.node.getSourceFile().fileName}:${q.site.node.pos}:${q.tickBatched}:${q.paginated}:${q.via.length}`).join(',');
+}
+
+/** Names of the functions and methods a file declares, and its classes' heritage (one syntactic pass, cached per SourceFile). */
+function indexFile(sf: ts.SourceFile): FileInfo {
+  const names = new Set<string>();
+  const classes: FileInfo['classes'] = [];
+  const libraries = new Set<DbLibrary>();
+  const imported = (spec: ts.Node | undefined) => {
+    if (!spec || !ts.isStringLiteralLike(spec)) return;
+    const lib = dbLibraryImportedBy(spec.text);
+    if (lib) libraries.add(lib);
+  };
+  const nameOf = (n: ts.PropertyName | ts.BindingName | undefined) => (n && (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isPrivateIdentifier(n)) ? n.text : undefined);
+  const visit = (n: ts.Node): void => {
+    if (ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n) || ts.isMethodSignature(n) || ts.isGetAccessorDeclaration(n)) {
+      const name = nameOf(n.name);
+      if (name) names.add(name);
+    } else if (ts.isVariableDeclaration(n) || ts.isPropertyDeclaration(n) || ts.isPropertyAssignment(n)) {
+      const init = n.initializer && skipOuter(n.initializer);
+      if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init) || ts.isIdentifier(init) || ts.isPropertyAccessExpression(init))) {
+        const name = nameOf(n.name);
+        if (name) names.add(name);
+      }
+    } else if (ts.isShorthandPropertyAssignment(n)) {
+      names.add(n.name.text);
+    } else if (ts.isPropertySignature(n) && n.type && ts.isFunctionTypeNode(n.type)) {
+      const name = nameOf(n.name);
+      if (name) names.add(name);
+    }
+    if (ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) imported(n.moduleSpecifier);
+    else if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference)) imported(n.moduleReference.expression);
+    else if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) imported(n.name);
+    else if (ts.isCallExpression(n) && (n.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(n.expression) && n.expression.text === 'require'))) imported(n.arguments[0]);
+    if (ts.isClassLike(n) && n.heritageClauses) {
+      const heritage = n.heritageClauses.flatMap((h) => h.types.map((t) => (ts.isIdentifier(t.expression) ? t.expression.text : ts.isPropertyAccessExpression(t.expression) ? t.expression.name.text : '')).filter(Boolean));
+      if (heritage.length > 0) classes.push({ decl: n, heritage });
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return { names, classes, libraries: [...libraries] };
+}

@@ -1,0 +1,386 @@
+import ts from 'typescript';
+import { isListDerivedFrom, skipOuter, type DbCallSite } from './dbcalls';
+
+/**
+ * Where code runs once per element of a collection, and whether calls issued there run in the
+ * same tick (which is what lets Prisma's dataloader merge `findUnique` calls).
+ *
+ * Iteration contexts: the per-iteration parts of `for`, `for…of`, `for…in`, `for await`, `while`,
+ * `do…while`; callbacks of array methods (`map`, `flatMap`, `forEach`, `filter`, `reduce`, `some`,
+ * `every`, `find`, `findIndex`, …) on a collection; `Array.from(xs, fn)`. A function passed by
+ * reference (`ids.map(loadUser)`) runs once per element too.
+ *
+ * Callbacks are classified by how they run: inline (an IIFE, a `new Promise` executor), deferred
+ * but once per evaluation (`.then`/`.catch`/`.finally`, a transaction callback), or opaque —
+ * route handlers, event listeners, timers: they run when something else happens, so a loop
+ * around their registration does not run their body per element.
+ */
+
+/** Array methods whose callback runs once per element, and the callback's argument index. */
+export const ITERATION_METHODS: ReadonlyMap<string, number> = new Map([
+  ['map', 0], ['flatMap', 0], ['forEach', 0], ['filter', 0], ['reduce', 0], ['reduceRight', 0], ['some', 0], ['every', 0],
+  ['find', 0], ['findIndex', 0], ['findLast', 0], ['findLastIndex', 0],
+]);
+
+/** Calls that run their callback now or after one round trip, once: their body belongs to the caller's iteration. */
+const DEFERRED_ONCE = new Set(['then', 'catch', 'finally']);
+const TRANSACTION_RUNNERS = new Set(['transaction', '$transaction', 'transactional', 'begin', 'withTransaction', 'runInTransaction', 'reserve']);
+
+export type CallbackRole =
+  | { kind: 'iteration'; call: ts.CallExpression; receiver: ts.Expression; method: string }
+  | { kind: 'inline' }
+  | { kind: 'deferred' }
+  | { kind: 'opaque' };
+
+export type FunctionBody = ts.FunctionLikeDeclaration & { body: ts.Block | ts.Expression };
+
+export function isFunctionBody(n: ts.Node): n is FunctionBody {
+  return (
+    (ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n) || ts.isArrowFunction(n) || ts.isFunctionExpression(n) || ts.isGetAccessorDeclaration(n) || ts.isSetAccessorDeclaration(n) || ts.isConstructorDeclaration(n)) &&
+    !!n.body
+  );
+}
+
+/** How the function expression `fn` is run by the code around it. */
+export function callbackRole(fn: ts.ArrowFunction | ts.FunctionExpression): CallbackRole {
+  let arg: ts.Node = fn;
+  while (ts.isParenthesizedExpression(arg.parent) || ts.isAsExpression(arg.parent)) arg = arg.parent;
+  const p = arg.parent;
+  if (ts.isCallExpression(p)) {
+    if (skipOuter(p.expression) === fn) return { kind: 'inline' }; // (async () => { … })()
+    const index = p.arguments.indexOf(arg as ts.Expression);
+    if (index >= 0) return roleOfArgument(p, index);
+  }
+  if (ts.isNewExpression(p) && ts.isIdentifier(p.expression) && p.expression.text === 'Promise') return { kind: 'inline' };
+  return { kind: 'opaque' };
+}
+
+/** The role of argument `index` of `call` when it is a function (by value or by reference). */
+export function roleOfArgument(call: ts.CallExpression, index: number): CallbackRole {
+  const callee = skipOuter(call.expression);
+  if (ts.isPropertyAccessExpression(callee)) {
+    const name = callee.name.text;
+    if (ITERATION_METHODS.get(name) === index) return { kind: 'iteration', call, receiver: callee.expression, method: name };
+    if (name === 'from' && index === 1 && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array') {
+      return { kind: 'iteration', call, receiver: call.arguments[0], method: 'from' };
+    }
+    if (DEFERRED_ONCE.has(name)) return { kind: 'deferred' };
+    if (TRANSACTION_RUNNERS.has(name)) return { kind: 'deferred' };
+    // Kysely: `db.transaction().execute(async (trx) => …)`, `db.connection().execute(…)`.
+    if (name === 'execute' && ts.isCallExpression(callee.expression)) {
+      const inner = skipOuter(callee.expression.expression);
+      if (ts.isPropertyAccessExpression(inner) && (inner.name.text === 'transaction' || inner.name.text === 'connection')) return { kind: 'deferred' };
+    }
+  }
+  return { kind: 'opaque' };
+}
+
+/** The parts of a loop statement evaluated once per iteration. */
+export function perIterationParts(loop: ts.IterationStatement): ts.Node[] {
+  if (ts.isForStatement(loop)) return [loop.condition, loop.incrementor, loop.statement].filter((n): n is NonNullable<typeof n> => !!n);
+  if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return [loop.statement];
+  if (ts.isWhileStatement(loop)) return [loop.expression, loop.statement];
+  return [loop.statement, (loop as ts.DoStatement).expression];
+}
+
+const awaitMemo = new WeakMap<ts.Node, boolean>();
+
+/** Whether `node` awaits (outside nested functions): a loop that awaits runs its iterations one after the other. */
+export function containsAwait(node: ts.Node): boolean {
+  let memo = awaitMemo.get(node);
+  if (memo !== undefined) return memo;
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isAwaitExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier) || (ts.isYieldExpression(n) && n.asteriskToken)) {
+      found = true;
+      return;
+    }
+    if (ts.isFunctionLike(n)) return;
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  memo = found;
+  awaitMemo.set(node, memo);
+  return memo;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** The stretch of code between a function's (or a context's) start and the call, as far as ticks go. */
+export interface Frame {
+  readonly parent: Frame | undefined;
+  /** A function boundary: awaits inside it do not delay its caller. */
+  readonly fn: boolean;
+  /** Runs after a round trip (a `.then` callback, a transaction body). */
+  readonly deferred: boolean;
+  /** A loop whose iterations await: from the second iteration on, nothing is in the first tick. */
+  readonly awaitLoop: boolean;
+  sawAwait: boolean;
+}
+
+function frame(parent: Frame | undefined, fn: boolean, deferred = false, awaitLoop = false): Frame {
+  return { parent, fn, deferred, awaitLoop, sawAwait: false };
+}
+
+/** Whether the code at `at` still runs in the same tick as the start of `root` (default: the outermost frame) — no await, no deferral in between. */
+export function inFirstTick(at: Frame, root?: Frame): boolean {
+  for (let f: Frame | undefined = at; f; f = f.parent) {
+    if (f.sawAwait || f.deferred || f.awaitLoop) return false;
+    if (f === root) return true;
+  }
+  return true;
+}
+
+export interface IterationContext {
+  kind: 'for' | 'for-of' | 'for-in' | 'for-await' | 'while' | 'do' | 'callback';
+  /** The loop statement, or the array-method call. */
+  node: ts.Node;
+  /** For callbacks: the receiver (`orders` in `orders.map(…)`) and the method. */
+  receiver?: ts.Expression;
+  method?: string;
+  /** For callbacks passed by value: the function that runs per element. */
+  fn?: FunctionBody;
+  /** The frame the iteration starts in. */
+  frame: Frame;
+  /** Walks a collection (for…of, callbacks), as opposed to a `while`/`for(;;)` loop that may page through results. */
+  overCollection: boolean;
+}
+
+export interface RegionVisitor {
+  /** A call or tagged template, with the innermost iteration context around it (if any) and its frame. */
+  call(node: ts.CallExpression | ts.TaggedTemplateExpression, ctx: IterationContext | undefined, at: Frame): void;
+  /** A function passed by reference as an array-method callback (`ids.map(loadUser)`): called once per element. */
+  reference?(node: ts.Expression, ctx: IterationContext, at: Frame): void;
+}
+
+/**
+ * Walks `root` once. In `file` mode every function is entered (loops in route handlers are
+ * found), with the iteration context reset at opaque callbacks; in `body` mode (a function's
+ * own effects) opaque nested functions are skipped: they do not run when the function runs.
+ */
+export function walkRegion(root: ts.Node, mode: 'file' | 'body', visitor: RegionVisitor): Frame {
+  const rootFrame = frame(undefined, true);
+  const visit = (n: ts.Node, at: Frame, ctx: IterationContext | undefined): void => {
+    if (isFunctionBody(n) && n !== root) {
+      const role: CallbackRole = ts.isArrowFunction(n) || ts.isFunctionExpression(n) ? callbackRole(n) : { kind: 'opaque' };
+      if (role.kind === 'iteration') {
+        const f = frame(at, true);
+        const inner: IterationContext = { kind: 'callback', node: role.call, receiver: role.receiver, method: role.method, fn: n, frame: f, overCollection: true };
+        visitFunction(n, f, inner);
+      } else if (role.kind === 'inline') {
+        visitFunction(n, frame(at, true), ctx);
+      } else if (role.kind === 'deferred') {
+        visitFunction(n, frame(at, true, true), ctx);
+      } else if (mode === 'file') {
+        visitFunction(n, frame(undefined, true), undefined);
+      }
+      return;
+    }
+    if (ts.isClassLike(n) && mode === 'body' && n !== root) return;
+    if (ts.isIterationStatement(n, false)) {
+      const parts = perIterationParts(n);
+      ts.forEachChild(n, (c) => {
+        if (!parts.includes(c)) visit(c, at, ctx);
+      });
+      const forAwait = ts.isForOfStatement(n) && !!n.awaitModifier;
+      const f = frame(at, false, false, forAwait || parts.some(containsAwait));
+      const inner: IterationContext = { kind: loopKind(n), node: n, frame: f, overCollection: ts.isForOfStatement(n) || ts.isForInStatement(n) };
+      for (const part of parts) visit(part, f, inner);
+      if (f.awaitLoop) markAwait(at);
+      return;
+    }
+    if (ts.isAwaitExpression(n)) {
+      ts.forEachChild(n, (c) => visit(c, at, ctx));
+      markAwait(at);
+      return;
+    }
+    if (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) {
+      visitor.call(n, ctx, at);
+      if (visitor.reference && ts.isCallExpression(n)) {
+        n.arguments.forEach((a, i) => {
+          const arg = skipOuter(a);
+          if (!ts.isIdentifier(arg) && !ts.isPropertyAccessExpression(arg)) return;
+          const role = roleOfArgument(n, i);
+          if (role.kind !== 'iteration') return;
+          const f = frame(at, true);
+          visitor.reference!(arg, { kind: 'callback', node: n, receiver: role.receiver, method: role.method, frame: f, overCollection: true }, f);
+        });
+      }
+    }
+    ts.forEachChild(n, (c) => visit(c, at, ctx));
+  };
+  const visitFunction = (fn: FunctionBody, f: Frame, ctx: IterationContext | undefined): void => {
+    for (const p of fn.parameters) if (p.initializer) visit(p.initializer, f, ctx);
+    visit(fn.body, f, ctx);
+  };
+  if (isFunctionBody(root)) visitFunction(root, rootFrame, undefined);
+  else visit(root, rootFrame, undefined);
+  return rootFrame;
+}
+
+function markAwait(at: Frame): void {
+  for (let f: Frame | undefined = at; f; f = f.parent) {
+    f.sawAwait = true;
+    if (f.fn) return;
+  }
+}
+
+function loopKind(n: ts.IterationStatement): IterationContext['kind'] {
+  if (ts.isForOfStatement(n)) return n.awaitModifier ? 'for-await' : 'for-of';
+  if (ts.isForInStatement(n)) return 'for-in';
+  if (ts.isForStatement(n)) return 'for';
+  if (ts.isWhileStatement(n)) return 'while';
+  return 'do';
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const ARRAY_PRODUCERS = new Set(['map', 'filter', 'flatMap', 'slice', 'concat', 'sort', 'reverse', 'flat', 'toSorted', 'toReversed', 'toSpliced', 'splice', 'split', 'fill', 'with']);
+const COLLECTION_TYPES = new Set(['Array', 'ReadonlyArray', 'Set', 'ReadonlySet', 'Map', 'ReadonlyMap', 'NodeListOf', 'Collection', 'ArrayCollection']);
+
+/**
+ * Whether `receiver` is a collection whose callback methods iterate it. Syntax first (array
+ * literals, `Object.keys(…)`, chains of array methods); the checker only when that is not enough.
+ * An untyped value (`any`: declarations not installed) counts — `.map(cb)` on it is an array
+ * far more often than anything else.
+ */
+export function isCollection(checker: ts.TypeChecker, receiver: ts.Expression): boolean {
+  const e = skipOuter(receiver);
+  if (ts.isArrayLiteralExpression(e)) return true;
+  if (ts.isCallExpression(e)) {
+    const callee = skipOuter(e.expression);
+    if (ts.isPropertyAccessExpression(callee)) {
+      const base = callee.expression;
+      if (ts.isIdentifier(base) && (base.text === 'Object' || base.text === 'Array')) return ['keys', 'values', 'entries', 'from', 'of'].includes(callee.name.text);
+      if (ARRAY_PRODUCERS.has(callee.name.text)) return true;
+    }
+  }
+  return isCollectionType(checker, checker.getNonNullableType(checker.getTypeAtLocation(e)), 0);
+}
+
+function isCollectionType(checker: ts.TypeChecker, t: ts.Type, depth: number): boolean {
+  if (depth > 4) return false;
+  if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+  if (t.isUnion()) return t.types.every((x) => x.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null) || isCollectionType(checker, x, depth + 1));
+  if (t.isIntersection()) return t.types.some((x) => isCollectionType(checker, x, depth + 1));
+  if (checker.isArrayType(t) || checker.isTupleType(t)) return true;
+  if (t.flags & ts.TypeFlags.TypeParameter) {
+    const c = checker.getBaseConstraintOfType(t);
+    return !c || c === t ? true : isCollectionType(checker, c, depth + 1);
+  }
+  const name = (t.getSymbol() ?? t.aliasSymbol)?.name;
+  if (name && COLLECTION_TYPES.has(name)) return true;
+  // A class extending Array (or a collection) is one.
+  const bases = t.isClassOrInterface() ? checker.getBaseTypes(t) : [];
+  return bases.some((b) => isCollectionType(checker, b, depth + 1));
+}
+
+/**
+ * Whether the loop walks a list written in the code (`for (const k of ['a', 'b'])`,
+ * `['1d', 'ytd'].map(…)`, or a `const` initialised with one): the number of queries is fixed
+ * by the code, not by the data — the same as `Promise.all([a(), b()])`.
+ */
+export function iteratesFixedList(ctx: IterationContext, checker: ts.TypeChecker): boolean {
+  const collection = ctx.kind === 'callback' ? ctx.receiver : ts.isForOfStatement(ctx.node) ? ctx.node.expression : undefined;
+  if (!collection) return false;
+  const isLiteral = (e: ts.Expression): boolean => {
+    const x = skipOuter(e);
+    return ts.isArrayLiteralExpression(x) && !x.elements.some((el) => ts.isSpreadElement(el));
+  };
+  const e = skipOuter(collection);
+  if (isLiteral(e)) return true;
+  if (ts.isIdentifier(e)) {
+    const decl = checker.getSymbolAtLocation(e)?.valueDeclaration;
+    return !!decl && ts.isVariableDeclaration(decl) && !!decl.initializer && (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0 && isLiteral(decl.initializer);
+  }
+  return false;
+}
+
+/**
+ * Whether a query that filters on a list is a batch in this loop: the list is the element
+ * itself or derived from it by array operations (`for (const chunk of chunks)`, `chunk.map(…)`),
+ * or comes from outside the loop (`ids.slice(i, i + 500)`, `batches[i]`). A list computed from
+ * the element's data (`user.friendIds`, `parseIds(document)`) makes one query per element.
+ */
+export function batchedInLoop(site: DbCallSite, ctx: IterationContext, checker: ts.TypeChecker): boolean {
+  if (site.bulk) return true;
+  const filter = site.setFilter;
+  if (!filter) return false;
+  if (filter.sql) return true;
+  const scope: ts.Node | undefined = ctx.kind === 'callback' ? ctx.fn : ctx.node;
+  if (!scope) return true;
+  const declOf = (id: ts.Identifier) => checker.getSymbolAtLocation(id)?.valueDeclaration;
+  const isElement = (id: ts.Identifier): boolean => {
+    const decl = declOf(id);
+    if (!decl) return false;
+    if (ctx.kind === 'callback') return !!ctx.fn && ctx.fn.parameters.length > 0 && within(decl, ctx.fn.parameters[0]);
+    return (ts.isForOfStatement(ctx.node) || ts.isForInStatement(ctx.node)) && within(decl, ctx.node.initializer);
+  };
+  const perIteration = (id: ts.Identifier): boolean => {
+    const decl = declOf(id);
+    if (!decl || !within(decl, scope)) return false;
+    // A `for (let i = 0; …)` counter walks the outer list; it is not the element's data.
+    return !(ts.isForStatement(ctx.node) && ctx.node.initializer && within(decl, ctx.node.initializer));
+  };
+  return filter.operands.every((op) => isListDerivedFrom(op, isElement) || !mentions(op, perIteration));
+}
+
+function within(node: ts.Node, container: ts.Node): boolean {
+  return node.getSourceFile() === container.getSourceFile() && node.pos >= container.pos && node.end <= container.end;
+}
+
+/** Whether an identifier in `e` (not a property name) satisfies `test`. */
+function mentions(e: ts.Node, test: (id: ts.Identifier) => boolean): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(n)) {
+      const p = n.parent;
+      if ((ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n)) return;
+      if (test(n)) found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(e);
+  return found;
+}
+
+/** `element of \`orders\` (for…of loop)`, `iteration of this \`while\` loop`. */
+export function describeIteration(ctx: IterationContext): string {
+  const text = (e: ts.Node | undefined) => {
+    const s = e ? e.getText().replace(/\s+/g, ' ') : '';
+    return s.length > 40 ? s.slice(0, 39) + '…' : s;
+  };
+  switch (ctx.kind) {
+    case 'for-of':
+      return `element of \`${text((ctx.node as ts.ForOfStatement).expression)}\` (for…of loop)`;
+    case 'for-await':
+      return `item of \`${text((ctx.node as ts.ForOfStatement).expression)}\` (for await loop)`;
+    case 'for-in':
+      return `key of \`${text((ctx.node as ts.ForInStatement).expression)}\` (for…in loop)`;
+    case 'for':
+      return 'iteration of this `for` loop';
+    case 'while':
+      return 'iteration of this `while` loop';
+    case 'do':
+      return 'iteration of this `do…while` loop';
+    case 'callback': {
+      const call = ctx.node as ts.CallExpression;
+      const inPromiseAll = isPromiseAllArgument(call);
+      const of = ctx.method === 'from' ? 'Array.from' : `.${ctx.method}`;
+      return `element of \`${text(ctx.receiver)}\` (\`${of}\` callback${inPromiseAll ? ` under \`Promise.${inPromiseAll}\`: parallel, still one round trip each` : ''})`;
+    }
+  }
+}
+
+function isPromiseAllArgument(call: ts.Node): string | undefined {
+  let n = call;
+  while (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent)) n = n.parent;
+  const p = n.parent;
+  if (!ts.isCallExpression(p) || !p.arguments.includes(n as ts.Expression)) return undefined;
+  const callee = skipOuter(p.expression);
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise' && (callee.name.text === 'all' || callee.name.text === 'allSettled')) return callee.name.text;
+  return undefined;
+}

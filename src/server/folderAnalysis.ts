@@ -1,0 +1,255 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver';
+import { Analyzer, type AnalysisResult } from '../core/analyze';
+import { CONFIG_FILE, type Config, type ConfigProblem } from '../core/config';
+import type { Finding } from '../core/finding';
+import { loadProject, type ProjectModel } from '../core/project/project';
+import type { Rule } from '../core/rules/types';
+import { FixIndex } from './codeActions';
+import { configProblemDiagnostic, toDiagnostic } from './diagnostics';
+import { ImportGraph } from './importGraph';
+import { ms, type ServerLog } from './log';
+import { overridesKey } from './settings';
+
+export interface FolderEnvironment {
+  log: ServerLog;
+  publish(file: string, diagnostics: Diagnostic[]): void;
+  /** Called when the folder's config problems change (an empty list: they were fixed). */
+  onConfigProblems(folder: FolderAnalysis, problems: ConfigProblem[], configFile: string): void;
+  /** Directory holding docs/rules/<id>.md, for the diagnostics' code links. */
+  docsDir: string;
+  rules?: Array<Rule<string, any>>;
+}
+
+/** What one analysis pass over some files of a folder found. */
+export interface PassOutcome {
+  targets: number;
+  skipped: AnalysisResult['skipped'];
+  ruleErrors: AnalysisResult['ruleErrors'];
+  durationMs: number;
+  /** Files whose published diagnostics changed. */
+  changedFiles: number;
+}
+
+/** Extensions of files the rules report on, besides TypeScript. */
+const NON_TS_TARGETS = ['.sql', '.prisma'];
+
+/**
+ * Files that may start a server: findings about shutdown and health routes sit on the
+ * listen call and depend on every other file. The same cheap test as findServerStarts
+ * (src/core/http/servers.ts) makes before walking a file.
+ */
+const MAY_START_SERVER = /\blisten\b|\bserve\b|createAdaptorServer/;
+
+/**
+ * One workspace folder: its project model, its long-lived Analyzer (one TypeScript
+ * program, rebuilt incrementally), the open editors' buffers, and what was published.
+ */
+export class FolderAnalysis {
+  project: ProjectModel | undefined;
+  private targets = new Set<string>();
+  private analyzer: Analyzer | undefined;
+  private importGraph: ImportGraph | undefined;
+  private overrides: Partial<Config> = {};
+  private compilerOptionsKey = '';
+  private readonly overlays = new Map<string, { text: string; version: number }>();
+  private readonly findingsByFile = new Map<string, Finding[]>();
+  private readonly publishedKeys = new Map<string, string>();
+  private configProblemsKey = '[]';
+  private configDiagnosticsFile: string | undefined;
+  /** Skip reasons already logged, so typing in a broken file does not flood the output. */
+  private readonly loggedSkips = new Map<string, string>();
+  readonly fixes = new FixIndex();
+
+  constructor(
+    readonly root: string,
+    readonly name: string,
+    private readonly env: FolderEnvironment,
+  ) {}
+
+  /** Returns true when the overrides differ from the current ones (a reload is then due). */
+  setOverrides(overrides: Partial<Config>): boolean {
+    const changed = overridesKey(overrides) !== overridesKey(this.overrides);
+    this.overrides = overrides;
+    return changed;
+  }
+
+  /** (Re)reads config, file list, package.json and tsconfig; keeps the program cache unless compiler options changed. */
+  load(): void {
+    const started = performance.now();
+    const project = loadProject(this.root, { configOverrides: this.overrides });
+    const optionsKey = JSON.stringify(project.tsconfig.options);
+    if (!this.analyzer || optionsKey !== this.compilerOptionsKey) {
+      this.analyzer = new Analyzer(project, { rules: this.env.rules });
+      for (const [file, o] of this.overlays) this.analyzer.host.setOverlay(file, o.text, o.version);
+      this.compilerOptionsKey = optionsKey;
+    } else {
+      this.analyzer.updateProject(project);
+    }
+    this.project = project;
+    this.importGraph = new ImportGraph(project.tsconfig.options, this.root);
+    const targets = (this.targets = new Set(this.workspaceTargets()));
+    for (const file of [...this.findingsByFile.keys()]) if (!targets.has(file)) this.setFindings(file, [], new Map());
+    for (const file of [...this.loggedSkips.keys()]) if (!targets.has(file)) this.loggedSkips.delete(file);
+    this.publishConfigProblems(project);
+    const { files } = project;
+    const sql = files.sql.length;
+    const log = this.env.log;
+    log.info(
+      `${this.name}: loaded ${this.root} in ${ms(performance.now() - started)}: ${files.ts.length} TypeScript, ${sql} SQL files; ` +
+        `frameworks: ${[...project.frameworks].join(', ') || 'none in package.json'}; ` +
+        `database libraries: ${[...project.dbLibraries].join(', ') || 'none in package.json'}; ` +
+        `config: ${project.configFile ? path.basename(project.configFile) : 'defaults'}` +
+        (Object.keys(this.overrides).length ? `; editor settings: ${JSON.stringify(this.overrides)}` : ''),
+    );
+    for (const p of project.tsconfig.problems) log.warn(`${this.name}: ${p}`);
+  }
+
+  isLoaded(): boolean {
+    return this.analyzer !== undefined;
+  }
+
+  contains(file: string): boolean {
+    return file === this.root || file.startsWith(this.root.endsWith(path.sep) ? this.root : this.root + path.sep);
+  }
+
+  /** Every file a whole-workspace pass reports on: TypeScript sources, SQL files, Prisma schemas. */
+  workspaceTargets(): string[] {
+    if (!this.project) return [];
+    const { ts, sql, other } = this.project.files;
+    return [...ts.filter((f) => !f.endsWith('.d.ts')), ...sql, ...other.filter((f) => NON_TS_TARGETS.includes(path.extname(f)))];
+  }
+
+  /** Builds (or incrementally updates) the TypeScript program, so that analysing afterwards measures the rules alone. */
+  prepareProgram(): void {
+    this.analyzer?.host.getProgram();
+  }
+
+  /**
+   * The files whose findings an edit to `edited` can change, besides `edited` itself: files
+   * that import them (directly or not: an N+1 through a function that now queries), and
+   * files that start a server (shutdown and health findings depend on every file). An edited
+   * migration or Prisma schema changes the schema every query is checked against: all files.
+   */
+  affectedBy(edited: readonly string[]): string[] {
+    if (!this.analyzer || !this.project) return [];
+    const seeds = new Set(edited);
+    if (edited.some((f) => NON_TS_TARGETS.includes(path.extname(f).toLowerCase()))) return this.workspaceTargets().filter((f) => !seeds.has(f));
+    const program = this.analyzer.host.getProgram();
+    const tsFiles = new Set(this.project.files.ts);
+    const out = this.importGraph?.dependentsOf(program, tsFiles, edited) ?? new Set<string>();
+    for (const file of this.project.files.ts) {
+      if (seeds.has(file) || out.has(file) || file.endsWith('.d.ts')) continue;
+      const sf = program.getSourceFile(file);
+      if (sf && MAY_START_SERVER.test(sf.text)) out.add(file);
+    }
+    return [...out];
+  }
+
+  isWorkspaceTarget(file: string): boolean {
+    return this.targets.has(file);
+  }
+
+  /** A TypeScript file of the project, declaration files included. */
+  isProjectFile(file: string): boolean {
+    return this.targets.has(file) || (file.endsWith('.d.ts') && (this.project?.files.ts.includes(file) ?? false));
+  }
+
+  /** An open editor's buffer. `sameAsAnalysed`: it holds exactly what the last analysis read from disk. */
+  setOverlay(file: string, text: string, version: number, sameAsAnalysed = false): void {
+    this.overlays.set(file, { text, version });
+    this.analyzer?.host.setOverlay(file, text, version);
+    if (sameAsAnalysed) this.fixes.adoptVersion(file, version);
+  }
+
+  removeOverlay(file: string): void {
+    this.overlays.delete(file);
+    this.analyzer?.host.removeOverlay(file);
+    this.fixes.adoptVersion(file, undefined);
+  }
+
+  isOpen(file: string): boolean {
+    return this.overlays.has(file);
+  }
+
+  /** A file changed on disk. */
+  invalidate(file: string): void {
+    this.analyzer?.host.invalidate(file);
+  }
+
+  /** Analyses the project, keeping (and publishing) findings for `targets` only. */
+  analyse(targets: readonly string[]): PassOutcome {
+    if (!this.analyzer) throw new Error(`${this.name} is not loaded`);
+    const versions = new Map([...this.overlays].map(([file, o]) => [file, o.version]));
+    const result = this.analyzer.analyze(targets);
+    const skipped = new Set(result.skipped.map((s) => s.file));
+    const byFile = new Map<string, Finding[]>();
+    for (const f of result.findings) {
+      const list = byFile.get(f.file) ?? [];
+      list.push(f);
+      byFile.set(f.file, list);
+    }
+    let changedFiles = 0;
+    for (const file of targets) {
+      // A file that does not parse keeps its last findings: they come back anyway once the
+      // syntax error is fixed, and clearing them while someone types would only flicker.
+      if (skipped.has(file)) continue;
+      if (this.setFindings(file, byFile.get(file) ?? [], versions)) changedFiles++;
+      this.loggedSkips.delete(file);
+    }
+    return { targets: targets.length, skipped: result.skipped, ruleErrors: result.ruleErrors, durationMs: result.durationMs, changedFiles };
+  }
+
+  /** Logs skipped files once per reason. */
+  logSkipped(skipped: AnalysisResult['skipped'], all = false): void {
+    for (const s of skipped) {
+      if (!all && this.loggedSkips.get(s.file) === s.reason) continue;
+      this.loggedSkips.set(s.file, s.reason);
+      this.env.log.warn(`${this.name}: skipped ${path.relative(this.root, s.file)}: ${s.reason}`);
+    }
+  }
+
+  findingCount(): number {
+    let n = 0;
+    for (const list of this.findingsByFile.values()) n += list.length;
+    return n;
+  }
+
+  /** Clears everything this folder published (folder removed, server shutting down). */
+  dispose(): void {
+    for (const file of [...this.findingsByFile.keys()]) this.setFindings(file, [], new Map());
+    if (this.configDiagnosticsFile) this.env.publish(this.configDiagnosticsFile, []);
+  }
+
+  private setFindings(file: string, findings: Finding[], versions: ReadonlyMap<string, number>): boolean {
+    if (findings.length === 0) this.findingsByFile.delete(file);
+    else this.findingsByFile.set(file, findings);
+    this.fixes.set(file, findings, versions);
+    const diagnostics = findings.map((f) => toDiagnostic(f, this.env.docsDir));
+    const key = JSON.stringify(diagnostics);
+    if ((this.publishedKeys.get(file) ?? '[]') === key) return false;
+    if (findings.length === 0) this.publishedKeys.delete(file);
+    else this.publishedKeys.set(file, key);
+    this.env.publish(file, diagnostics);
+    return true;
+  }
+
+  private publishConfigProblems(project: ProjectModel): void {
+    const configFile = path.join(this.root, CONFIG_FILE);
+    const key = JSON.stringify(project.configProblems);
+    if (key === this.configProblemsKey) return;
+    this.configProblemsKey = key;
+    let text: string | undefined;
+    try {
+      text = fs.readFileSync(configFile, 'utf8');
+    } catch {
+      text = undefined;
+    }
+    const diagnostics = project.configProblems.map((p) => configProblemDiagnostic(p, text));
+    this.env.publish(configFile, diagnostics);
+    this.configDiagnosticsFile = diagnostics.length ? configFile : undefined;
+    for (const p of project.configProblems) this.env.log.warn(`${this.name}: ${p.message}`);
+    this.env.onConfigProblems(this, project.configProblems, configFile);
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Entry point of dist/server.js, started by the extension over IPC (or `--stdio` in tests).
+ * Analysis runs here, never in the extension host.
+ */
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { version } from '../../package.json';
+import { startLanguageServer } from './languageServer';
+
+const connection = createConnection(ProposedFeatures.all);
+
+// Last line of defence: a stray exception is logged, the server keeps serving.
+process.on('uncaughtException', (err) => connection.console.error(`Uncaught exception: ${err.stack ?? err.message}`));
+process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+
+startLanguageServer(connection, { version });

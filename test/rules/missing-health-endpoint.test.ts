@@ -1,0 +1,912 @@
+import { missingHealthEndpoint } from '../../src/core/rules/missing-health-endpoint';
+import { runFixRoundTrips } from '../helpers/fixRoundTrip';
+import { runRuleTests, type InvalidCase, type ValidCase } from '../helpers/ruleTester';
+
+const DB = `import { Pool } from 'pg';
+
+export const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+`;
+
+const EXPRESS = `import express from 'express';
+import { pool } from './db';
+
+const app = express();
+app.use(express.json());
+
+app.get('/orders', async (_req, res) => {
+  const { rows } = await pool.query('SELECT id FROM orders');
+  res.json(rows);
+});
+
+app.use((_req, res) => res.status(404).json({ error: 'not found' }));
+
+app.listen(3000);
+`;
+
+const EXPRESS_FIXED = `import express from 'express';
+import { pool } from './db';
+
+const app = express();
+
+// Liveness probe: the process is up and serving requests.
+app.get('/livez', (_req, res) => {
+  res.status(200).json({ status: 'ok' });
+});
+// Readiness probe: the database answers; 503 takes this instance out of the load balancer.
+app.get('/readyz', async (_req, res) => {
+  try {
+    await pool.query('SELECT 1');
+    res.status(200).json({ status: 'ok' });
+  } catch {
+    res.status(503).json({ status: 'unavailable' });
+  }
+});
+
+app.use(express.json());
+
+app.get('/orders', async (_req, res) => {
+  const { rows } = await pool.query('SELECT id FROM orders');
+  res.json(rows);
+});
+
+app.use((_req, res) => res.status(404).json({ error: 'not found' }));
+
+app.listen(3000);
+`;
+
+// The app is built in src/app.ts (with Prisma from src/prisma.ts) and started in src/server.ts.
+const EXPRESS_SPLIT = {
+  'src/prisma.ts': `import { PrismaClient } from '@prisma/client';
+export const prisma = new PrismaClient();
+`,
+  'src/app.ts': `import express from "express"
+import { ordersRouter } from "./orders"
+
+export function createApp() {
+    const app = express()
+    app.use("/orders", ordersRouter)
+    return app
+}
+`,
+  'src/orders.ts': `import { Router } from "express"
+import { prisma } from "./prisma"
+
+export const ordersRouter = Router()
+ordersRouter.get("/", async (_req, res) => {
+    res.json(await prisma.order.findMany())
+})
+`,
+  'src/server.ts': `import { createApp } from "./app"
+
+createApp().listen(Number(process.env.PORT ?? 3000))
+`,
+};
+
+const EXPRESS_SPLIT_FIXED_APP = `import express from "express"
+import { ordersRouter } from "./orders"
+import { prisma } from "./prisma"
+
+export function createApp() {
+    const app = express()
+
+    // Liveness probe: the process is up and serving requests.
+    app.get("/livez", (_req, res) => {
+        res.status(200).json({ status: "ok" })
+    })
+    // Readiness probe: the database answers; 503 takes this instance out of the load balancer.
+    app.get("/readyz", async (_req, res) => {
+        try {
+            await prisma.$queryRaw\`SELECT 1\`
+            res.status(200).json({ status: "ok" })
+        } catch {
+            res.status(503).json({ status: "unavailable" })
+        }
+    })
+
+    app.use("/orders", ordersRouter)
+    return app
+}
+`;
+
+const FASTIFY = `import Fastify from 'fastify';
+import postgres from 'postgres';
+
+export const sql = postgres(process.env.DATABASE_URL ?? 'postgres://localhost/app');
+const app = Fastify({ logger: true });
+
+app.get('/orders', async () => sql\`SELECT id FROM orders\`);
+
+await app.listen({ port: 3000, host: '0.0.0.0' });
+`;
+
+const FASTIFY_FIXED = `import Fastify from 'fastify';
+import postgres from 'postgres';
+
+export const sql = postgres(process.env.DATABASE_URL ?? 'postgres://localhost/app');
+const app = Fastify({ logger: true });
+
+// Liveness probe: the process is up and serving requests.
+app.get('/livez', async () => ({ status: 'ok' }));
+// Readiness probe: the database answers; 503 takes this instance out of the load balancer.
+app.get('/readyz', async (_request, reply) => {
+  try {
+    await sql\`SELECT 1\`;
+    return { status: 'ok' };
+  } catch {
+    return reply.code(503).send({ status: 'unavailable' });
+  }
+});
+
+app.get('/orders', async () => sql\`SELECT id FROM orders\`);
+
+await app.listen({ port: 3000, host: '0.0.0.0' });
+`;
+
+const KOA = `import Koa from 'koa';
+import Router from '@koa/router';
+import { pool } from './db';
+
+const app = new Koa();
+const router = new Router({ prefix: '/api' });
+
+router.get('/orders', async (ctx) => {
+  ctx.body = (await pool.query('SELECT id FROM orders')).rows;
+});
+
+app.use(router.routes());
+app.listen(3000);
+`;
+
+const KOA_FIXED = `import Koa from 'koa';
+import Router from '@koa/router';
+import { pool } from './db';
+
+const app = new Koa();
+
+// Liveness and readiness probes, answered before the rest of the middleware.
+app.use(async (ctx, next) => {
+  if (ctx.path === '/livez') {
+    ctx.body = { status: 'ok' };
+    return;
+  }
+  if (ctx.path === '/readyz') {
+    try {
+      await pool.query('SELECT 1');
+      ctx.body = { status: 'ok' };
+    } catch {
+      ctx.status = 503;
+      ctx.body = { status: 'unavailable' };
+    }
+    return;
+  }
+  await next();
+});
+
+const router = new Router({ prefix: '/api' });
+
+router.get('/orders', async (ctx) => {
+  ctx.body = (await pool.query('SELECT id FROM orders')).rows;
+});
+
+app.use(router.routes());
+app.listen(3000);
+`;
+
+const HONO = `import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import { drizzle } from 'drizzle-orm/node-postgres';
+
+export const db = drizzle(process.env.DATABASE_URL!);
+const app = new Hono();
+app.get('/orders', (c) => c.json([]));
+
+serve({ fetch: app.fetch, port: 3000 });
+`;
+
+const HONO_FIXED = `import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { sql } from 'drizzle-orm';
+
+export const db = drizzle(process.env.DATABASE_URL!);
+const app = new Hono();
+
+// Liveness probe: the process is up and serving requests.
+app.get('/livez', (c) => c.json({ status: 'ok' }));
+// Readiness probe: the database answers; 503 takes this instance out of the load balancer.
+app.get('/readyz', async (c) => {
+  try {
+    await db.execute(sql\`SELECT 1\`);
+    return c.json({ status: 'ok' });
+  } catch {
+    return c.json({ status: 'unavailable' }, 503);
+  }
+});
+
+app.get('/orders', (c) => c.json([]));
+
+serve({ fetch: app.fetch, port: 3000 });
+`;
+
+const NODE_HTTP = `import { createServer } from 'node:http';
+import { pool } from './db';
+
+const server = createServer(async (req, res) => {
+  const { rows } = await pool.query('SELECT id FROM orders');
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(rows));
+});
+
+server.listen(8080);
+`;
+
+const NODE_HTTP_FIXED = `import { createServer } from 'node:http';
+import { pool } from './db';
+
+const server = createServer(async (req, res) => {
+  // Liveness probe: the process is up and serving requests.
+  if (req.url === '/livez') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: 'ok' }));
+    return;
+  }
+  // Readiness probe: the database answers; 503 takes this instance out of the load balancer.
+  if (req.url === '/readyz') {
+    pool.query('SELECT 1').then(
+      () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: 'ok' }));
+      },
+      () => {
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: 'unavailable' }));
+      },
+    );
+    return;
+  }
+  const { rows } = await pool.query('SELECT id FROM orders');
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(rows));
+});
+
+server.listen(8080);
+`;
+
+const NEST_MAIN = `import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  app.enableShutdownHooks();
+  await app.listen(3000);
+}
+bootstrap();
+`;
+
+const NEST_MODULE = `import { Module } from '@nestjs/common';
+import { OrdersController } from './orders.controller';
+import { PrismaService } from './prisma.service';
+
+@Module({
+  controllers: [OrdersController],
+  providers: [PrismaService],
+})
+export class AppModule {}
+`;
+
+const NEST_FILES = {
+  'src/main.ts': NEST_MAIN,
+  'src/app.module.ts': NEST_MODULE,
+  'src/prisma.service.ts': `import { Injectable, OnModuleInit } from '@nestjs/common';
+import { PrismaClient } from '@prisma/client';
+
+@Injectable()
+export class PrismaService extends PrismaClient implements OnModuleInit {
+  async onModuleInit() {
+    await this.$connect();
+  }
+}
+`,
+  'src/orders.controller.ts': `import { Controller, Get } from '@nestjs/common';
+
+@Controller('orders')
+export class OrdersController {
+  @Get()
+  list() {
+    return [];
+  }
+}
+`,
+};
+
+const NEST_CONTROLLER = `import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { PrismaService } from './prisma.service';
+
+/**
+ * Liveness and readiness probes for the load balancer and the orchestrator.
+ * Liveness: the process is up. Readiness: it can serve (the database answers);
+ * a 503 takes the instance out of rotation until it recovers.
+ */
+@Controller()
+export class HealthController {
+  constructor(private readonly prisma: PrismaService) {}
+
+  @Get('livez')
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  async ready() {
+    try {
+      await this.prisma.$queryRaw\`SELECT 1\`;
+    } catch {
+      throw new ServiceUnavailableException({ status: 'unavailable' });
+    }
+    return { status: 'ok' };
+  }
+}
+`;
+
+const NEST_MODULE_FIXED = `import { Module } from '@nestjs/common';
+import { OrdersController } from './orders.controller';
+import { PrismaService } from './prisma.service';
+import { HealthController } from './health.controller';
+
+@Module({
+  controllers: [OrdersController, HealthController],
+  providers: [PrismaService],
+})
+export class AppModule {}
+`;
+
+const valid: ValidCase[] = [
+  {
+    name: 'express: app.get(/healthz)',
+    files: { 'src/server.ts': `import express from 'express';\nconst app = express();\napp.get('/healthz', (_req, res) => res.send('ok'));\napp.listen(3000);\n` },
+  },
+  {
+    name: 'express with types: health router in another file mounted with a prefix',
+    withTypes: true,
+    files: {
+      'src/routes/health.ts': `import { Router } from 'express';
+export const healthRouter = Router();
+healthRouter.get('/', (_req, res) => {
+  res.json({ status: 'ok' });
+});
+`,
+      'src/server.ts': `import express from 'express';
+import { healthRouter } from './routes/health';
+const app = express();
+app.use('/health', healthRouter);
+app.listen(3000);
+`,
+    },
+  },
+  {
+    name: 'express: default-exported router built in a function, mounted at /healthz',
+    files: {
+      'src/health.ts': `import express from 'express';
+export default function healthRoutes() {
+  const router = express.Router();
+  router.get('/', (_req, res) => res.sendStatus(200));
+  return router;
+}
+`,
+      'src/server.ts': `import express from 'express';
+import healthRoutes from './health';
+const app = express();
+app.use('/healthz', healthRoutes());
+app.listen(3000);
+`,
+    },
+  },
+  {
+    name: 'express: router.route(/health).get and a global /api prefix',
+    files: {
+      'src/server.ts': `import express, { Router } from 'express';
+const api = Router();
+api.route('/health').get((_req, res) => res.send('ok'));
+const app = express();
+app.use('/api/v1', api);
+app.listen(3000);
+`,
+    },
+  },
+  {
+    name: 'express: path from a constant',
+    files: {
+      'src/server.ts': `import express from 'express';
+const HEALTH_PATH = '/livez';
+const app = express();
+app.get(HEALTH_PATH, (_req, res) => res.send('ok'));
+app.listen(3000);
+`,
+    },
+  },
+  {
+    name: 'fastify: route({ url }) and a plugin registered with a prefix',
+    files: {
+      'src/health.ts': `import type { FastifyInstance } from 'fastify';
+export async function healthPlugin(fastify: FastifyInstance) {
+  fastify.get('/', async () => ({ ok: true }));
+}
+`,
+      'src/server.ts': `import Fastify from 'fastify';
+import { healthPlugin } from './health';
+const app = Fastify();
+app.register(healthPlugin, { prefix: '/health' });
+app.listen({ port: 3000 });
+`,
+    },
+  },
+  {
+    name: 'fastify with types: untyped plugin parameter, route({ method, url })',
+    withTypes: true,
+    files: {
+      'src/server.ts': `import Fastify from 'fastify';
+const app = Fastify();
+app.register(async (instance) => {
+  instance.route({ method: 'GET', url: '/readyz', handler: async () => 'ok' });
+});
+app.listen({ port: 3000 });
+`,
+    },
+  },
+  {
+    name: 'fastify: default-exported plugin (satisfies FastifyPluginAsync) registered with a prefix from a class field',
+    files: {
+      'src/health.router.ts': `import type { FastifyPluginAsync } from 'fastify';
+export default (async (fastify) => {
+  fastify.get('/', async () => ({ status: 'ok' }));
+}) satisfies FastifyPluginAsync;
+`,
+      'src/server.ts': `import Fastify from 'fastify';
+import healthRouter from './health.router';
+export class Server {
+  #app: ReturnType<typeof Fastify>;
+  constructor() {
+    this.#app = Fastify();
+    this.#app.register(healthRouter, { prefix: '/readyz' });
+  }
+  start() {
+    return this.#app.listen({ port: 3000 });
+  }
+}
+`,
+    },
+  },
+  {
+    name: 'routing-controllers: @JsonController(/health) + @Get()',
+    files: {
+      'src/health.controller.ts': `import { Get, JsonController } from 'routing-controllers';
+@JsonController('/health')
+export class HealthController {
+  @Get()
+  check() {
+    return { status: 'ok' };
+  }
+}
+`,
+      'src/server.ts': `import { Application } from 'express';
+import { createExpressServer } from 'routing-controllers';
+import { HealthController } from './health.controller';
+const app: Application = createExpressServer({ controllers: [HealthController] });
+app.listen(3000);
+`,
+    },
+  },
+  {
+    name: 'koa with types: @koa/router with a prefix, nested with router.use',
+    withTypes: true,
+    files: {
+      'src/health.ts': `import Router from '@koa/router';
+export const health = new Router();
+health.get('/', (ctx) => {
+  ctx.body = 'ok';
+});
+`,
+      'src/server.ts': `import Koa from 'koa';
+import Router from '@koa/router';
+import { health } from './health';
+const app = new Koa();
+const root = new Router();
+root.use('/healthz', health.routes());
+app.use(root.routes());
+app.listen(3000);
+`,
+    },
+  },
+  {
+    name: 'koa: middleware comparing ctx.path',
+    files: {
+      'src/server.ts': `import Koa from 'koa';
+const app = new Koa();
+app.use(async (ctx, next) => {
+  if (ctx.path === '/ping') {
+    ctx.body = 'pong';
+    return;
+  }
+  await next();
+});
+app.listen(3000);
+`,
+    },
+  },
+  {
+    name: 'hono: sub-app mounted with app.route',
+    files: {
+      'src/health.ts': `import { Hono } from 'hono';
+export const health = new Hono().get('/', (c) => c.text('ok'));
+`,
+      'src/server.ts': `import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import { health } from './health';
+const app = new Hono();
+app.route('/health', health);
+serve(app);
+`,
+    },
+  },
+  {
+    name: 'nestjs with types: @Controller(health) + @Get(live)',
+    withTypes: true,
+    files: {
+      'src/health.controller.ts': `import { Controller, Get } from '@nestjs/common';
+@Controller('health')
+export class HealthController {
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+}
+`,
+      'src/main.ts': NEST_MAIN,
+      'src/app.module.ts': `import { Module } from '@nestjs/common';
+import { HealthController } from './health.controller';
+@Module({ controllers: [HealthController] })
+export class AppModule {}
+`,
+    },
+  },
+  {
+    name: 'nestjs: @Controller({ path: "status" }) + @Get()',
+    files: {
+      'src/status.controller.ts': `import { Controller, Get } from '@nestjs/common';
+@Controller({ path: 'status' })
+export class StatusController {
+  @Get()
+  status() {
+    return 'ok';
+  }
+}
+`,
+      'src/main.ts': NEST_MAIN,
+    },
+  },
+  {
+    name: 'terminus healthChecks (with types)',
+    withTypes: true,
+    files: {
+      'src/server.ts': `import http from 'node:http';
+import express from 'express';
+import { createTerminus } from '@godaddy/terminus';
+const app = express();
+const server = http.createServer(app);
+createTerminus(server, { healthChecks: { '/healthz': async () => 'ok' } });
+server.listen(3000);
+`,
+    },
+  },
+  {
+    name: 'lightship probe server counts',
+    files: {
+      'src/server.ts': `import express from 'express';
+import { createLightship } from 'lightship';
+const lightship = await createLightship();
+const app = express();
+app.listen(3000, () => lightship.signalReady());
+`,
+    },
+  },
+  {
+    name: 'node:http: handler switching on req.url',
+    files: {
+      'src/server.ts': `import * as http from 'node:http';
+http
+  .createServer((req, res) => {
+    switch (req.url) {
+      case '/healthz':
+        res.end('ok');
+        return;
+      default:
+        res.statusCode = 404;
+        res.end();
+    }
+  })
+  .listen(8080);
+`,
+    },
+  },
+  {
+    name: 'common spelling /health-check counts with the default healthPaths (router mounted from another file)',
+    files: {
+      'src/api/healthCheck/healthCheckRouter.ts': `import express, { type Request, type Response, type Router } from "express";
+export const healthCheckRouter: Router = express.Router();
+healthCheckRouter.get("/", (_req: Request, res: Response) => {
+  res.json({ message: "Service is healthy" });
+});
+`,
+      'src/server.ts': `import express, { type Express } from "express";
+import { healthCheckRouter } from "./api/healthCheck/healthCheckRouter";
+const app: Express = express();
+app.use("/health-check", healthCheckRouter);
+export { app };
+`,
+      'src/index.ts': `import { app } from "./server";
+const server = app.listen(3000);
+`,
+    },
+  },
+  {
+    name: 'configurable healthPaths: /healthcheck',
+    config: { healthPaths: ['/healthcheck'] },
+    files: { 'src/server.ts': `import express from 'express';\nconst app = express();\napp.get('/healthcheck', (_req, res) => res.send('ok'));\napp.listen(3000);\n` },
+  },
+  {
+    name: 'routes in test files do not matter when there is no server',
+    files: { 'src/app.ts': `import express from 'express';\nexport const app = express();\n`, 'src/app.test.ts': `import { app } from './app';\napp.listen(0);\n` },
+  },
+  {
+    name: 'not a framework: a local object named app',
+    files: { 'src/server.ts': `const app = { listen(_port: number) {} };\napp.listen(3000);\n` },
+  },
+  {
+    name: 'suppressed with a comment',
+    files: {
+      'src/server.ts': `import express from 'express';
+const app = express();
+app.listen(3000); // shipshape-disable-line missing-health-endpoint -- probes are served by the sidecar
+`,
+    },
+  },
+];
+
+const invalid: InvalidCase[] = [
+  {
+    name: 'express: fix adds /livez and /readyz right after the app is created (before the 404 handler)',
+    files: { 'src/server.ts': EXPRESS, 'src/db.ts': DB },
+    errors: [{ messageId: 'noHealthRoute', line: 14, column: 1, messageIncludes: ['Express server started', '/livez', '/readyz'] }],
+    fix: { title: 'Add /livez and /readyz health routes', output: { 'src/server.ts': EXPRESS_FIXED } },
+  },
+  {
+    name: 'express with types',
+    withTypes: true,
+    files: { 'src/server.ts': EXPRESS, 'src/db.ts': DB },
+    errors: [{ messageId: 'noHealthRoute', line: 14, column: 1 }],
+    fix: { title: 'Add /livez and /readyz health routes', output: { 'src/server.ts': EXPRESS_FIXED } },
+  },
+  {
+    name: 'express split over files, double quotes and no semicolons: fix goes into createApp and imports prisma',
+    files: EXPRESS_SPLIT,
+    errors: [{ messageId: 'noHealthRoute', file: 'src/server.ts', line: 3, column: 1 }],
+    fix: { title: 'Add /livez and /readyz', output: { 'src/app.ts': EXPRESS_SPLIT_FIXED_APP } },
+  },
+  {
+    name: 'fastify: readiness pings postgres.js',
+    files: { 'src/server.ts': FASTIFY },
+    errors: [{ messageId: 'noHealthRoute', line: 9, column: 7, messageIncludes: ['Fastify server'] }],
+    fix: { title: 'Add /livez and /readyz', output: { 'src/server.ts': FASTIFY_FIXED } },
+  },
+  {
+    name: 'fastify with types',
+    withTypes: true,
+    files: { 'src/server.ts': FASTIFY },
+    errors: [{ messageId: 'noHealthRoute', line: 9, column: 7 }],
+    fix: { title: 'Add /livez and /readyz', output: { 'src/server.ts': FASTIFY_FIXED } },
+  },
+  {
+    name: 'koa: a probe middleware first in the chain',
+    files: { 'src/server.ts': KOA, 'src/db.ts': DB },
+    errors: [{ messageId: 'noHealthRoute', line: 13, column: 1, messageIncludes: ['Koa server'] }],
+    fix: { title: 'Add /livez and /readyz', output: { 'src/server.ts': KOA_FIXED } },
+  },
+  {
+    name: 'koa with types',
+    withTypes: true,
+    files: { 'src/server.ts': KOA, 'src/db.ts': DB },
+    errors: [{ messageId: 'noHealthRoute', line: 13, column: 1 }],
+    fix: { title: 'Add /livez and /readyz', output: { 'src/server.ts': KOA_FIXED } },
+  },
+  {
+    name: 'hono: readiness through drizzle, sql imported',
+    files: { 'src/server.ts': HONO },
+    errors: [{ messageId: 'noHealthRoute', line: 9, column: 1, messageIncludes: ['Hono server'] }],
+    fix: { title: 'Add /livez and /readyz', output: { 'src/server.ts': HONO_FIXED } },
+  },
+  {
+    name: 'hono with types',
+    withTypes: true,
+    files: { 'src/server.ts': HONO },
+    errors: [{ messageId: 'noHealthRoute', line: 9, column: 1 }],
+  },
+  {
+    name: 'node:http: probe branches at the top of the request handler',
+    files: { 'src/server.ts': NODE_HTTP, 'src/db.ts': DB },
+    errors: [{ messageId: 'noHealthRoute', line: 10, column: 1, messageIncludes: ['node:http server'] }],
+    fix: { title: 'Add /livez and /readyz probes to the request handler', output: { 'src/server.ts': NODE_HTTP_FIXED } },
+  },
+  {
+    name: 'node:http with types',
+    withTypes: true,
+    files: { 'src/server.ts': NODE_HTTP, 'src/db.ts': DB },
+    errors: [{ messageId: 'noHealthRoute', line: 10, column: 1 }],
+    fix: { title: 'Add /livez and /readyz probes to the request handler', output: { 'src/server.ts': NODE_HTTP_FIXED } },
+  },
+  {
+    name: 'nestjs: a new HealthController using the PrismaService, registered in AppModule',
+    files: NEST_FILES,
+    errors: [{ messageId: 'noHealthRoute', file: 'src/main.ts', line: 7, column: 9, messageIncludes: ['NestJS server'] }],
+    fix: { title: 'Add a HealthController', output: { 'src/health.controller.ts': NEST_CONTROLLER, 'src/app.module.ts': NEST_MODULE_FIXED } },
+  },
+  {
+    name: 'nestjs with types',
+    withTypes: true,
+    files: NEST_FILES,
+    errors: [{ messageId: 'noHealthRoute', file: 'src/main.ts', line: 7, column: 9 }],
+    fix: { title: 'Add a HealthController', output: { 'src/health.controller.ts': NEST_CONTROLLER, 'src/app.module.ts': NEST_MODULE_FIXED } },
+  },
+  {
+    name: 'the db module is already imported: the client joins that import',
+    files: {
+      'src/db.ts': `import { Pool } from 'pg';
+export const pool = new Pool();
+export async function connect() {
+  await pool.query('SELECT 1');
+}
+`,
+      'src/server.ts': `import express from 'express';
+import { connect } from './db';
+
+const app = express();
+connect().then(() => app.listen(3000));
+`,
+    },
+    errors: [{ messageId: 'noHealthRoute', file: 'src/server.ts', line: 5, column: 22 }],
+    fix: {
+      title: 'Add /livez and /readyz',
+      output: {
+        'src/server.ts': `import express from 'express';
+import { connect, pool } from './db';
+
+const app = express();
+
+// Liveness probe: the process is up and serving requests.
+app.get('/livez', (_req, res) => {
+  res.status(200).json({ status: 'ok' });
+});
+// Readiness probe: the database answers; 503 takes this instance out of the load balancer.
+app.get('/readyz', async (_req, res) => {
+  try {
+    await pool.query('SELECT 1');
+    res.status(200).json({ status: 'ok' });
+  } catch {
+    res.status(503).json({ status: 'unavailable' });
+  }
+});
+
+connect().then(() => app.listen(3000));
+`,
+      },
+    },
+  },
+  {
+    name: 'a status route of a resource is not a health endpoint',
+    files: {
+      'src/server.ts': `import express from 'express';
+const app = express();
+app.get('/orders/:id/status', (_req, res) => res.send('shipped'));
+app.listen(3000);
+`,
+    },
+    errors: [{ messageId: 'noHealthRoute', line: 4, column: 1 }],
+  },
+  {
+    name: 'a POST /health is not a probe',
+    files: {
+      'src/server.ts': `import express from 'express';
+const app = express();
+app.post('/health', (_req, res) => res.send('ok'));
+app.listen(3000);
+`,
+    },
+    errors: [{ messageId: 'noHealthRoute', line: 4, column: 1 }],
+  },
+  {
+    name: 'configurable healthPaths: /health no longer counts, the fix uses the configured path',
+    config: { healthPaths: ['/healthcheck'] },
+    files: { 'src/server.ts': `import express from 'express';\nconst app = express();\napp.get('/health', (_req, res) => res.send('ok'));\napp.listen(3000);\n` },
+    errors: [{ messageId: 'noHealthRoute', line: 4, column: 1, messageIncludes: ['(looked for /healthcheck)'] }],
+    fix: {
+      title: 'Add /healthcheck',
+      output: {
+        'src/server.ts': `import express from 'express';
+const app = express();
+
+// Liveness probe: the process is up and serving requests.
+app.get('/healthcheck', (_req, res) => {
+  res.status(200).json({ status: 'ok' });
+});
+
+app.get('/health', (_req, res) => res.send('ok'));
+app.listen(3000);
+`,
+      },
+    },
+  },
+  {
+    name: 'a configured healthPaths list is taken as written: /health-check no longer counts',
+    config: { healthPaths: ['/livez', '/readyz'] },
+    files: { 'src/server.ts': `import express from 'express';\nconst app = express();\napp.get('/health-check', (_req, res) => res.send('ok'));\napp.listen(3000);\n` },
+    errors: [{ messageId: 'noHealthRoute', line: 4, column: 1 }],
+  },
+  {
+    name: 'a health route in a test file does not count',
+    files: {
+      'src/server.ts': `import express from 'express';\nconst app = express();\napp.listen(3000);\n`,
+      'test/health.ts': `import express from 'express';\nconst app = express();\napp.get('/healthz', (_req, res) => res.send('ok'));\n`,
+    },
+    errors: [{ messageId: 'noHealthRoute', file: 'src/server.ts', line: 3, column: 1 }],
+  },
+  {
+    name: 'aliased imports: import * as http from node:http and a require of express',
+    files: {
+      'src/a.ts': `import * as http from 'node:http';\nhttp.createServer((_req, res) => res.end()).listen(1);\n`,
+      'src/b.ts': `const express = require('express');\nconst app = express();\napp.listen(2);\n`,
+    },
+    errors: [
+      { messageId: 'noHealthRoute', file: 'src/a.ts', line: 2, column: 1 },
+      { messageId: 'noHealthRoute', file: 'src/b.ts', line: 3, column: 1 },
+    ],
+  },
+];
+
+runRuleTests(missingHealthEndpoint, { valid, invalid });
+
+runFixRoundTrips(missingHealthEndpoint, [
+  { name: 'express (types, type-checks after the fix)', withTypes: true, typecheck: true, files: { 'src/server.ts': EXPRESS, 'src/db.ts': DB }, fixTitle: 'Add /livez' },
+  { name: 'express split over files (no node_modules)', files: EXPRESS_SPLIT, fixTitle: 'Add /livez' },
+  {
+    name: 'fastify as an ES module (types, type-checks)',
+    withTypes: true,
+    typecheck: true,
+    files: {
+      'src/server.ts': FASTIFY,
+      'package.json': JSON.stringify({ name: 'esm-api', type: 'module' }),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true } }),
+    },
+    fixTitle: 'Add /livez',
+  },
+  { name: 'koa (types, type-checks)', withTypes: true, typecheck: true, files: { 'src/server.ts': KOA, 'src/db.ts': DB }, fixTitle: 'Add /livez' },
+  { name: 'hono (no node_modules)', files: { 'src/server.ts': HONO }, fixTitle: 'Add /livez' },
+  {
+    name: 'hono with pg (types, type-checks)',
+    withTypes: true,
+    typecheck: true,
+    files: { 'src/server.ts': HONO.replace("import { drizzle } from 'drizzle-orm/node-postgres';\n\nexport const db = drizzle(process.env.DATABASE_URL!);\n", ''), 'src/db.ts': DB },
+    fixTitle: 'Add /livez',
+  },
+  { name: 'node:http (types, type-checks)', withTypes: true, typecheck: true, files: { 'src/server.ts': NODE_HTTP, 'src/db.ts': DB }, fixTitle: 'Add /livez' },
+  { name: 'nestjs (no node_modules)', files: NEST_FILES, fixTitle: 'Add a HealthController' },
+  {
+    name: 'nestjs without a database, no controllers key (types, type-checks)',
+    withTypes: true,
+    typecheck: true,
+    files: {
+      'src/main.ts': NEST_MAIN,
+      'src/app.module.ts': `import { Module } from '@nestjs/common';\n\n@Module({\n  imports: [],\n})\nexport class AppModule {}\n`,
+    },
+    fixTitle: 'Add a HealthController',
+  },
+  { name: 'custom healthPaths', config: { healthPaths: ['/healthcheck', '/ready'] }, files: { 'src/server.ts': EXPRESS, 'src/db.ts': DB }, fixTitle: 'Add /healthcheck and /ready' },
+]);

@@ -1,0 +1,507 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { Analyzer } from '../../src/core/analyze';
+import { loadProject } from '../../src/core/project/project';
+import { nPlusOne } from '../../src/core/rules/n-plus-one';
+import { messageIdOf, runRuleTests } from '../helpers/ruleTester';
+import { createWorkspace, removeWorkspace } from '../helpers/workspace';
+
+/** `src/db.ts` exporting a pg pool; most cases import it (no node_modules: provenance only). */
+const DB = `import { Pool } from 'pg';\nexport const pool = new Pool();\n`;
+
+const withDb = (code: string, extra: Record<string, string> = {}) => ({ 'src/example.ts': code, 'src/db.ts': DB, ...extra });
+
+const AUTHORS = `import { pool } from './db';
+
+export async function loadAuthor(id: number) {
+  const { rows } = await pool.query('SELECT * FROM authors WHERE id = $1', [id]);
+  return rows[0];
+}
+`;
+
+runRuleTests(nPlusOne, {
+  valid: [
+    { name: 'a query before and after the loop', files: withDb(`import { pool } from './db';\nexport async function f() {\n  const { rows } = await pool.query('SELECT * FROM posts');\n  for (const r of rows) r.title = r.title.trim();\n  await pool.query('UPDATE stats SET n = $1', [rows.length]);\n}\n`) },
+    { name: 'a fixed list under Promise.all', files: withDb(`import { pool } from './db';\nexport const f = () => Promise.all([pool.query('SELECT 1'), pool.query('SELECT 2')]);\n`) },
+    {
+      name: 'route callbacks are not loops',
+      files: withDb(`import express from 'express';\nimport { pool } from './db';\nconst app = express();\napp.get('/users', async (_req, res) => res.json((await pool.query('SELECT * FROM users')).rows));\n`),
+    },
+    {
+      name: 'routes registered in a loop run per request, not per element',
+      files: withDb(`import { Router } from 'express';\nimport { pool } from './db';\nconst router = Router();\nfor (const t of ['users', 'posts']) {\n  router.get('/' + t, async (_req, res) => res.json(await pool.query('SELECT * FROM ' + t)));\n}\n`),
+    },
+    {
+      name: 'event listeners and timers registered in a loop',
+      files: withDb(`import { EventEmitter } from 'node:events';\nimport { pool } from './db';\nexport function wire(bus: EventEmitter, names: string[]) {\n  for (const n of names) {\n    bus.on(n, (id: number) => pool.query('SELECT $1', [id]));\n    setTimeout(() => pool.query('SELECT 1'), 1000);\n  }\n}\n`),
+    },
+    { name: 'a promise callback outside a loop', files: withDb(`import { pool } from './db';\nexport const f = (get: () => Promise<number>) => get().then((id) => pool.query('SELECT $1', [id]));\n`) },
+    {
+      name: 'non-database I/O in a loop: fetch, fs',
+      files: withDb(`import { readFile } from 'node:fs/promises';\nexport async function f(urls: string[], files: string[]) {\n  for (const u of urls) await fetch(u);\n  await Promise.all(files.map((p) => readFile(p, 'utf8')));\n}\n`),
+    },
+    {
+      name: 'batched queries in a loop over chunks: = ANY($1), IN with a list parameter',
+      files: withDb(`import { pool } from './db';\nexport async function f(chunks: number[][]) {\n  for (const ids of chunks) {\n    await pool.query('SELECT * FROM users WHERE id = ANY($1)', [ids]);\n    await pool.query(\`DELETE FROM sessions WHERE user_id IN (\${ids.map((_, i) => '$' + (i + 1)).join(',')})\`, ids);\n  }\n}\n`),
+    },
+    {
+      name: 'a function that queries with = ANY, called per chunk',
+      files: withDb(`import { pool } from './db';\nconst load = (ids: number[]) => pool.query('SELECT * FROM t WHERE id = ANY($1::int[])', [ids]);\nexport async function f(chunks: number[][]) {\n  for (const c of chunks) await load(c);\n}\n`),
+    },
+    {
+      name: 'Prisma findUnique in a map fan-out is batched by the dataloader',
+      files: {
+        'src/example.ts': `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport const f = (ids: number[]) => Promise.all(ids.map((id) => prisma.user.findUnique({ where: { id } })));\n`,
+      },
+    },
+    {
+      name: 'Prisma findUnique issued in the same tick through a helper, after an await outside the fan-out',
+      files: {
+        'src/example.ts': `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nconst byId = (id: number) => prisma.user.findUnique({ where: { id } });\nexport async function f() {\n  const posts = await prisma.post.findMany();\n  return Promise.all(posts.map(async (p: { authorId: number }) => ({ ...p, author: await byId(p.authorId) })));\n}\n`,
+      },
+    },
+    {
+      name: 'a pagination loop: one query per page, not per row',
+      files: withDb(`import { pool } from './db';\nexport async function all() {\n  let after = 0;\n  const out = [];\n  while (true) {\n    const { rows } = await pool.query('SELECT * FROM t WHERE id > $1 ORDER BY id LIMIT 1000', [after]);\n    if (!rows.length) return out;\n    out.push(...rows);\n    after = rows[rows.length - 1].id;\n  }\n}\n`),
+    },
+    {
+      name: 'map over something that is not a collection',
+      files: withDb(`import { pool } from './db';\ninterface Stream<T> { map(fn: (x: T) => unknown): Stream<T> }\nexport function f(s: Stream<number>) {\n  return s.map((id) => pool.query('SELECT $1', [id]));\n}\n`),
+    },
+    {
+      name: 'a function defined in a loop but not called there',
+      files: withDb(`import { pool } from './db';\nexport function f(ids: number[]) {\n  const loaders = [];\n  for (const id of ids) loaders.push(() => pool.query('SELECT $1', [id]));\n  return loaders;\n}\n`),
+    },
+    {
+      name: 'a Knex builder composed in a loop and run once',
+      files: {
+        'src/example.ts': `import knex from 'knex';\nconst db = knex({ client: 'pg' });\nexport function f(filters: Record<string, string>) {\n  let q = db('users');\n  for (const [k, v] of Object.entries(filters)) q = q.where(k, v);\n  return q;\n}\n`,
+      },
+    },
+    {
+      name: 'an unrelated method named like a query (no database provenance, no declarations)',
+      files: { 'src/example.ts': `const cache = { query: (k: string) => k.length };\nexport const f = (keys: string[]) => keys.map((k) => cache.query(k));\n` },
+    },
+    {
+      name: 'a loop over a list written in the code: as fixed as Promise.all([a(), b()])',
+      files: withDb(`import { pool } from './db';\nconst TABLES = ['users', 'orders'] as const;\nexport async function f() {\n  for (const t of TABLES) await pool.query('ANALYZE ' + t);\n  return Promise.all(['1d', 'ytd', 'max'].map((range) => pool.query('SELECT perf($1)', [range])));\n}\n`),
+    },
+    {
+      name: 'ORM filters on a chunk of the list: In(chunk), whereIn, in: chunk.map(…), OR: chunk.map(…)',
+      files: {
+        'src/example.ts': `import { In, Repository } from 'typeorm';
+import knex from 'knex';
+import { PrismaClient } from '@prisma/client';
+const db = knex({ client: 'pg' });
+const prisma = new PrismaClient();
+export async function f(users: Repository<{ id: number }>, chunks: number[][], rows: Array<Array<{ id: number; kind: string }>>) {
+  for (const chunk of chunks) {
+    await users.findBy({ id: In(chunk) });
+    await db('users').whereIn('id', chunk).update({ seen: true });
+  }
+  for (const batch of rows) {
+    await prisma.user.findMany({ where: { id: { in: batch.map((r) => r.id) } } });
+    await prisma.event.findMany({ where: { OR: batch.map((r) => ({ id: r.id, kind: r.kind })) } });
+  }
+  for (let i = 0; i < chunks.length; i++) await users.findBy({ id: In(chunks[i]) });
+}
+`,
+      },
+    },
+    {
+      name: 'a helper that filters on its list parameter, called per chunk',
+      files: {
+        'src/example.ts': `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+const loadMany = (ids: number[]) => prisma.user.findMany({ where: { id: { in: ids } } });
+export async function f(ids: number[]) {
+  for (let i = 0; i < ids.length; i += 500) await loadMany(ids.slice(i, i + 500));
+}
+`,
+      },
+    },
+    {
+      name: 'Sequelize: an array value in where is IN',
+      files: {
+        'src/example.ts': `import { Model } from 'sequelize';
+export class Doc extends Model {}
+export async function purge(batches: string[][]) {
+  for (const batch of batches) await Doc.destroy({ where: { id: batch } });
+}
+`,
+      },
+    },
+    {
+      name: 'pagination options kept in a variable',
+      files: {
+        'src/example.ts': `import { Model } from 'sequelize';
+export class Doc extends Model {}
+export async function each(cb: (rows: Doc[]) => Promise<void>) {
+  let offset = 0;
+  let rows: Doc[];
+  do {
+    const options = { where: {}, limit: 100, offset };
+    rows = await Doc.findAll(options);
+    await cb(rows);
+    offset += rows.length;
+  } while (rows.length > 0);
+}
+`,
+      },
+    },
+    {
+      name: 'a project method on a model instance is the project code, not an association getter',
+      files: {
+        'src/example.ts': `import { Model } from 'sequelize';
+export class User extends Model {
+  declare id: number;
+  getSigninToken = () => 'token-' + this.id;
+}
+export const tokens = (users: User[]) => users.map((u) => u.getSigninToken());
+`,
+      },
+    },
+    {
+      name: 'test files are left alone',
+      files: withDb(`export {};\n`, { 'test/seed.test.ts': `import { pool } from '../src/db';\nexport async function seed(ids: number[]) {\n  for (const id of ids) await pool.query('INSERT INTO t VALUES ($1)', [id]);\n}\n`, 'src/users.spec.ts': `import { pool } from './db';\nexport async function seed(ids: number[]) {\n  for (const id of ids) await pool.query('INSERT INTO t VALUES ($1)', [id]);\n}\n` }),
+    },
+    {
+      name: 'suppressed with a comment',
+      files: withDb(`import { pool } from './db';\nexport async function f(ids: number[]) {\n  for (const id of ids) {\n    // shipshape-disable-next-line n-plus-one -- at most 3 ids, checked by the caller\n    await pool.query('SELECT $1', [id]);\n  }\n}\n`),
+    },
+    {
+      name: 'interprocedural reporting can be turned off',
+      config: { rules: { 'n-plus-one': { interprocedural: false } } },
+      files: withDb(`import { loadAuthor } from './authors';\nexport async function f(ids: number[]) {\n  for (const id of ids) await loadAuthor(id);\n}\n`, { 'src/authors.ts': AUTHORS }),
+    },
+    {
+      name: 'writes can be left out',
+      config: { rules: { 'n-plus-one': { reportWrites: false } } },
+      files: withDb(`import { pool } from './db';\nexport async function f(ids: number[]) {\n  for (const id of ids) await pool.query('DELETE FROM t WHERE id = $1', [id]);\n}\n`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'for…of',
+      files: withDb(`import { pool } from './db';\nexport async function f(ids: number[]) {\n  for (const id of ids) {\n    await pool.query('SELECT * FROM users WHERE id = $1', [id]);\n  }\n}\n`),
+      errors: [{ messageId: 'queryInLoop', line: 4, column: 11, messageIncludes: ['`pool.query(…)`', 'element of `ids` (for…of loop)', '`WHERE id = ANY($1)`'] }],
+    },
+    {
+      name: 'for, for…in, while, do…while, for await',
+      files: withDb(
+        `import { pool } from './db';
+export async function f(ids: number[], byKey: Record<string, number>, stream: AsyncIterable<number>) {
+  for (let i = 0; i < ids.length; i++) await pool.query('SELECT $1', [ids[i]]);
+  for (const k in byKey) await pool.query('SELECT $1', [byKey[k]]);
+  let i = 0;
+  while (i < ids.length) await pool.query('SELECT $1', [ids[i++]]);
+  do { await pool.query('SELECT $1', [ids[--i]]); } while (i > 0);
+  for await (const id of stream) await pool.query('SELECT $1', [id]);
+}
+`,
+      ),
+      errors: [
+        { messageId: 'queryInLoop', line: 3, column: 46, messageIncludes: ['iteration of this `for` loop'] },
+        { messageId: 'queryInLoop', line: 4, column: 32, messageIncludes: ['key of `byKey` (for…in loop)'] },
+        { messageId: 'queryInLoop', line: 6, column: 32, messageIncludes: ['iteration of this `while` loop'] },
+        { messageId: 'queryInLoop', line: 7, column: 14, messageIncludes: ['`do…while` loop'] },
+        { messageId: 'queryInLoop', line: 8, column: 40, messageIncludes: ['item of `stream` (for await loop)'] },
+      ],
+    },
+    {
+      name: 'a query in a while condition runs per iteration',
+      files: withDb(`import { pool } from './db';\nexport async function drain() {\n  while ((await pool.query('DELETE FROM q WHERE id = (SELECT id FROM q LIMIT 1) RETURNING id')).rowCount) {}\n}\n`),
+      errors: [{ messageId: 'queryInLoop', line: 3, column: 17 }],
+    },
+    {
+      name: 'every array method with a callback',
+      files: withDb(
+        `import { pool } from './db';
+export async function f(ids: number[]) {
+  ids.map((id) => pool.query('SELECT $1', [id]));
+  ids.flatMap((id) => [pool.query('SELECT $1', [id])]);
+  ids.forEach((id) => void pool.query('SELECT $1', [id]));
+  ids.filter((id) => pool.query('SELECT $1', [id]));
+  ids.reduce(async (acc, id) => { await acc; await pool.query('SELECT $1', [id]); }, Promise.resolve());
+  ids.some((id) => pool.query('SELECT $1', [id]));
+  ids.every((id) => pool.query('SELECT $1', [id]));
+  ids.find((id) => pool.query('SELECT $1', [id]));
+  ids.findIndex((id) => pool.query('SELECT $1', [id]));
+  Array.from(new Set(ids), (id) => pool.query('SELECT $1', [id]));
+}
+`,
+      ),
+      errors: [
+        { messageId: 'queryInLoop', line: 3, column: 19, messageIncludes: ['(`.map` callback)'] },
+        { messageId: 'queryInLoop', line: 4, column: 24, messageIncludes: ['(`.flatMap` callback)'] },
+        { messageId: 'queryInLoop', line: 5, column: 28, messageIncludes: ['(`.forEach` callback)'] },
+        { messageId: 'queryInLoop', line: 6, column: 22 },
+        { messageId: 'queryInLoop', line: 7, column: 52, messageIncludes: ['(`.reduce` callback)'] },
+        { messageId: 'queryInLoop', line: 8, column: 20 },
+        { messageId: 'queryInLoop', line: 9, column: 21 },
+        { messageId: 'queryInLoop', line: 10, column: 20 },
+        { messageId: 'queryInLoop', line: 11, column: 25 },
+        { messageId: 'queryInLoop', line: 12, column: 36, messageIncludes: ['(`Array.from` callback)'] },
+      ],
+    },
+    {
+      name: 'Promise.all over a map: parallel, still one round trip each',
+      files: withDb(`import { pool } from './db';\nexport const f = (ids: number[]) =>\n  Promise.allSettled(ids.map(async (id) => (await pool.query('SELECT $1', [id])).rows[0]));\n`),
+      errors: [{ messageId: 'queryInLoop', line: 3, column: 51, messageIncludes: ['under `Promise.allSettled`'] }],
+    },
+    {
+      name: 'a .then callback in a loop runs once per element',
+      files: withDb(`import { pool } from './db';\nexport function f(ids: number[], get: (id: number) => Promise<number>) {\n  return ids.map((id) => get(id).then((n) => pool.query('SELECT $1', [n])));\n}\n`),
+      errors: [{ messageId: 'queryInLoop', line: 3, column: 46 }],
+    },
+    {
+      name: 'a call in a loop to a function in another file that queries',
+      files: withDb(`import { loadAuthor } from './authors';\nexport async function f(posts: Array<{ authorId: number }>) {\n  for (const p of posts) {\n    await loadAuthor(p.authorId);\n  }\n}\n`, { 'src/authors.ts': AUTHORS }),
+      errors: [{ messageId: 'indirectQueryInLoop', line: 4, column: 11, messageIncludes: ['`loadAuthor(…)`', '`loadAuthor` → `pool.query` in src/authors.ts:4'], related: ['src/authors.ts:4'] }],
+    },
+    {
+      name: 'a function passed by reference to map',
+      files: withDb(`import { loadAuthor } from './authors';\nexport const f = (ids: number[]) => Promise.all(ids.map(loadAuthor));\n`, { 'src/authors.ts': AUTHORS }),
+      errors: [{ messageId: 'indirectQueryInLoop', line: 2, column: 57, related: ['src/authors.ts:4'] }],
+    },
+    {
+      name: 'three levels deep, through classes, re-exports and a default export',
+      files: {
+        'src/db.ts': `import pg from 'pg';\nexport default new pg.Pool();\n`,
+        'src/repo/users.repository.ts': `import db from '../db';\nexport class UsersRepository {\n  async byId(id: number) {\n    return (await db.query('SELECT * FROM users WHERE id = $1', [id])).rows[0];\n  }\n}\n`,
+        'src/repo/index.ts': `export { UsersRepository } from './users.repository';\n`,
+        'src/users.service.ts': `import { UsersRepository } from './repo';\nexport class UsersService {\n  constructor(private readonly users: UsersRepository) {}\n  profile(id: number) {\n    return this.load(id);\n  }\n  private load(id: number) {\n    return this.users.byId(id);\n  }\n}\n`,
+        'src/example.ts': `import { UsersService } from './users.service';\nexport async function team(svc: UsersService, ids: number[]) {\n  const out = [];\n  for (const id of ids) out.push(await svc.profile(id));\n  return out;\n}\n`,
+      },
+      errors: [
+        {
+          messageId: 'indirectQueryInLoop',
+          file: 'src/example.ts',
+          line: 4,
+          column: 40,
+          messageIncludes: ['`UsersService.profile` → `UsersService.load` → `UsersRepository.byId` → `db.query` in src/repo/users.repository.ts:4'],
+          related: ['src/repo/users.repository.ts:4'],
+        },
+      ],
+    },
+    {
+      name: 'an interface method: the implementations that query',
+      files: {
+        'src/db.ts': DB,
+        'src/ports.ts': `export interface OrderRepository {\n  byId(id: string): Promise<unknown>;\n}\n`,
+        'src/pg-orders.ts': `import { pool } from './db';\nimport type { OrderRepository } from './ports';\nexport class PgOrderRepository implements OrderRepository {\n  async byId(id: string) {\n    return (await pool.query('SELECT * FROM orders WHERE id = $1', [id])).rows[0];\n  }\n}\n`,
+        'src/memory-orders.ts': `import type { OrderRepository } from './ports';\nexport class InMemoryOrderRepository implements OrderRepository {\n  private rows = new Map<string, unknown>();\n  async byId(id: string) {\n    return this.rows.get(id);\n  }\n}\n`,
+        'src/example.ts': `import type { OrderRepository } from './ports';\nexport class Invoices {\n  constructor(private readonly orders: OrderRepository) {}\n  async lines(ids: string[]) {\n    return Promise.all(ids.map((id) => this.orders.byId(id)));\n  }\n}\n`,
+      },
+      errors: [{ messageId: 'indirectQueryInLoop', file: 'src/example.ts', line: 5, column: 40, messageIncludes: ['`PgOrderRepository.byId` → `pool.query`'], related: ['src/pg-orders.ts:5'] }],
+    },
+    {
+      name: 'recursion: a tree loaded one node at a time',
+      files: withDb(
+        `import { pool } from './db';
+interface Node { id: number; children?: Node[] }
+export async function load(node: Node): Promise<Node> {
+  const { rows } = await pool.query('SELECT * FROM nodes WHERE parent_id = $1', [node.id]);
+  node.children = await Promise.all(rows.map((child: Node) => load(child)));
+  return node;
+}
+`,
+      ),
+      errors: [{ messageId: 'indirectQueryInLoop', line: 5, column: 63, messageIncludes: ['`load` → `pool.query`'], related: ['src/example.ts:4'] }],
+    },
+    {
+      name: 'mutual recursion between files',
+      files: {
+        'src/db.ts': DB,
+        'src/a.ts': `import { b } from './b';\nexport async function a(ids: number[]): Promise<void> {\n  for (const id of ids) await b(id);\n}\n`,
+        'src/b.ts': `import { a } from './a';\nimport { pool } from './db';\nexport async function b(id: number): Promise<void> {\n  const { rows } = await pool.query('SELECT id FROM t WHERE parent = $1', [id]);\n  await a(rows.map((r: { id: number }) => r.id));\n}\n`,
+      },
+      errors: [{ messageId: 'indirectQueryInLoop', file: 'src/a.ts', line: 3, column: 31, related: ['src/b.ts:4'] }],
+    },
+    {
+      name: 'a local helper and an object-literal data access layer',
+      files: withDb(
+        `import { pool } from './db';
+export const repo = {
+  async count(userId: number) {
+    return (await pool.query('SELECT count(*) FROM posts WHERE user_id = $1', [userId])).rows[0].count;
+  },
+};
+export async function stats(userIds: number[]) {
+  const one = async (id: number) => ({ id, posts: await repo.count(id) });
+  const out = [];
+  for (const id of userIds) out.push(await one(id));
+  return out;
+}
+`,
+      ),
+      errors: [{ messageId: 'indirectQueryInLoop', line: 10, column: 44, messageIncludes: ['`one` → `repo.count` → `pool.query`'], related: ['src/example.ts:4'] }],
+    },
+    {
+      name: 'a transaction callback in a loop and a loop in a transaction callback',
+      files: withDb(
+        `import { pool } from './db';
+export async function f(ids: number[]) {
+  const client = await pool.connect();
+  for (const id of ids) {
+    await client.query('UPDATE t SET n = n + 1 WHERE id = $1', [id]);
+  }
+  client.release();
+}
+`,
+      ),
+      errors: [{ messageId: 'queryInLoop', line: 5, column: 11, messageIncludes: ['UPDATE t SET … FROM unnest'] }],
+    },
+    {
+      name: 'Prisma: sequential findUnique, findUniqueOrThrow/findFirst fan-outs, findUnique after an await in the callback',
+      files: {
+        'src/example.ts': `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function f(ids: number[]) {
+  for (const id of ids) await prisma.user.findUnique({ where: { id } });
+  await Promise.all(ids.map((id) => prisma.user.findUniqueOrThrow({ where: { id } })));
+  await Promise.all(ids.map((id) => prisma.user.findFirst({ where: { id } })));
+  await Promise.all(ids.map(async (id) => {
+    await prisma.audit.create({ data: { id } });
+    return prisma.user.findUnique({ where: { id } });
+  }));
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', line: 4, column: 31, messageIncludes: ['`prisma.user.findUnique(…)`', '`findMany({ where: { id: { in: ids } } })`'] },
+        { messageId: 'queryInLoop', line: 5, column: 37 },
+        { messageId: 'queryInLoop', line: 6, column: 37 },
+        { messageId: 'queryInLoop', line: 8, column: 11 },
+        { messageId: 'queryInLoop', line: 9, column: 12 },
+      ],
+    },
+    {
+      name: 'a list filter computed from each element is still one query per element',
+      files: {
+        'src/example.ts': `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function f(users: Array<{ id: number; postIds: number[] }>) {
+  for (const user of users) {
+    await prisma.post.findMany({ where: { id: { in: user.postIds } } });
+  }
+}
+`,
+      },
+      errors: [{ messageId: 'queryInLoop', line: 5, column: 11 }],
+    },
+    {
+      name: 'a helper that builds its list from its argument, called per element',
+      files: {
+        'src/attachments.ts': `import { Model, Op } from 'sequelize';
+export class Attachment extends Model {}
+const parseIds = (text: string) => text.match(/[0-9a-f-]{36}/g) ?? [];
+export async function signUrls(doc: { text: string }) {
+  const ids = parseIds(doc.text);
+  return Attachment.findAll({ where: { id: { [Op.in]: ids } } });
+}
+`,
+        'src/example.ts': `import { signUrls } from './attachments';\nexport async function render(docs: Array<{ text: string }>) {\n  for (const doc of docs) await signUrls(doc);\n}\n`,
+      },
+      errors: [{ messageId: 'indirectQueryInLoop', file: 'src/example.ts', line: 3, column: 33, related: ['src/attachments.ts:6'] }],
+    },
+    {
+      name: 'test files are checked when ignoreTestFiles is off',
+      config: { rules: { 'n-plus-one': { ignoreTestFiles: false } } },
+      files: withDb(`export {};\n`, { 'test/seed.test.ts': `import { pool } from '../src/db';\nexport async function seed(ids: number[]) {\n  for (const id of ids) await pool.query('INSERT INTO t VALUES ($1)', [id]);\n}\n` }),
+      errors: [{ messageId: 'queryInLoop', file: 'test/seed.test.ts', line: 3, column: 31 }],
+    },
+    {
+      name: 'typed: a pg client known only from its declared type',
+      withTypes: true,
+      files: {
+        'src/example.ts': `import type { PoolClient } from 'pg';\nexport async function f(get: () => Promise<PoolClient>, ids: number[]) {\n  const c = await get();\n  for (const id of ids) await c.query('SELECT $1', [id]);\n}\n`,
+      },
+      errors: [{ messageId: 'queryInLoop', line: 4, column: 31 }],
+    },
+    {
+      name: 'typed: an ambient `declare module` in the project counts as the package',
+      files: {
+        'types/pg.d.ts': `declare module 'pg' {\n  export interface QueryResult { rows: any[] }\n  export class Pool { query(text: string, values?: unknown[]): Promise<QueryResult> }\n}\n`,
+        'src/example.ts': `import { Pool } from 'pg';\nconst make = (): Pool => new Pool();\nexport async function f(ids: number[]) {\n  const registry = { main: make() };\n  for (const id of ids) await registry.main.query('SELECT $1', [id]);\n}\n`,
+      },
+      errors: [{ messageId: 'queryInLoop', file: 'src/example.ts', line: 5, column: 31 }],
+    },
+    {
+      name: 'the same call in nested loops is reported once, for the innermost loop',
+      files: withDb(`import { pool } from './db';\nexport async function f(groups: number[][]) {\n  for (const g of groups) {\n    for (const id of g) await pool.query('SELECT $1', [id]);\n  }\n}\n`),
+      errors: [{ messageId: 'queryInLoop', line: 4, column: 31, messageIncludes: ['element of `g`'] }],
+    },
+    {
+      name: 'the suppression quick fix inserts a comment above the finding',
+      files: withDb(`import { pool } from './db';\nexport async function f(ids: number[]) {\n  for (const id of ids) {\n    await pool.query('SELECT $1', [id]);\n  }\n}\n`),
+      errors: [{ messageId: 'queryInLoop', line: 4, column: 11 }],
+      fix: {
+        title: 'Disable n-plus-one',
+        output: {
+          'src/example.ts': `import { pool } from './db';\nexport async function f(ids: number[]) {\n  for (const id of ids) {\n    // shipshape-disable-next-line n-plus-one -- TODO: explain why this is safe\n    await pool.query('SELECT $1', [id]);\n  }\n}\n`,
+        },
+      },
+    },
+  ],
+});
+
+describe('n-plus-one in the language server (overlay edits, cached summaries)', () => {
+  const files = {
+    'src/db.ts': DB,
+    'src/authors.ts': AUTHORS,
+    'src/service.ts': `import { loadAuthor } from './authors';\nexport const authorOf = (p: { authorId: number }) => loadAuthor(p.authorId);\n`,
+    'src/routes.ts': `import { authorOf } from './service';\nexport async function list(posts: Array<{ authorId: number }>) {\n  for (const p of posts) await authorOf(p);\n}\n`,
+  };
+
+  it('re-analysing one file after an edit of a file it imports (transitively) sees the change', () => {
+    const root = createWorkspace({ files });
+    try {
+      const analyzer = new Analyzer(loadProject(root), { rules: [nPlusOne] });
+      const routes = path.join(root, 'src/routes.ts');
+      const authors = path.join(root, 'src/authors.ts');
+      const ids = () => analyzer.analyze([routes]).findings.map((f) => `${messageIdOf(nPlusOne, f.message)}@${f.range.start.line + 1}`);
+      assert.deepEqual(analyzer.analyze().findings.length, 1);
+      assert.deepEqual(ids(), ['indirectQueryInLoop@3']);
+      // The repository stops querying (now served from a cache): the finding goes.
+      analyzer.host.setOverlay(authors, `const cache = new Map<number, unknown>();\nexport async function loadAuthor(id: number) {\n  return cache.get(id);\n}\n`, 1);
+      assert.deepEqual(ids(), []);
+      // And comes back with the query.
+      analyzer.host.setOverlay(authors, AUTHORS, 2);
+      assert.deepEqual(ids(), ['indirectQueryInLoop@3']);
+      // Editing the route file itself: the loop goes, then comes back as a map.
+      analyzer.host.setOverlay(routes, `import { authorOf } from './service';\nexport async function list(posts: Array<{ authorId: number }>) {\n  return authorOf(posts[0]);\n}\n`, 3);
+      assert.deepEqual(ids(), []);
+      analyzer.host.setOverlay(routes, `import { authorOf } from './service';\nexport const list = (posts: Array<{ authorId: number }>) =>\n  Promise.all(posts.map(authorOf));\n`, 4);
+      assert.deepEqual(ids(), ['indirectQueryInLoop@3']);
+    } finally {
+      removeWorkspace(root);
+    }
+  });
+
+  it('a new implementation of an interface that queries is picked up', () => {
+    const root = createWorkspace({
+      files: {
+        'src/db.ts': DB,
+        'src/ports.ts': `export interface Repo { byId(id: number): Promise<unknown> }\n`,
+        'src/memory.ts': `import type { Repo } from './ports';\nexport class MemoryRepo implements Repo {\n  async byId(id: number) { return id; }\n}\n`,
+        'src/routes.ts': `import type { Repo } from './ports';\nexport const list = (repo: Repo, ids: number[]) => Promise.all(ids.map((id) => repo.byId(id)));\n`,
+      },
+    });
+    try {
+      const analyzer = new Analyzer(loadProject(root), { rules: [nPlusOne] });
+      const routes = path.join(root, 'src/routes.ts');
+      assert.equal(analyzer.analyze([routes]).findings.length, 0);
+      analyzer.host.setOverlay(
+        path.join(root, 'src/memory.ts'),
+        `import type { Repo } from './ports';\nimport { pool } from './db';\nexport class MemoryRepo implements Repo {\n  async byId(id: number) { return pool.query('SELECT $1', [id]); }\n}\n`,
+        1,
+      );
+      const after = analyzer.analyze([routes]).findings;
+      assert.equal(after.length, 1);
+      assert.equal(after[0].related[0].file, path.join(root, 'src/memory.ts'));
+    } finally {
+      removeWorkspace(root);
+    }
+  });
+});
