@@ -47,7 +47,8 @@ async function main() {
   const gen = generate(WS, ROUTES);
   log(`workspace: ${path.relative(REPO, WS)} — ${gen.files} TypeScript files (${gen.routes} route modules)`);
 
-  await esbuild.build({ entryPoints: [path.join(REPO, 'bench', 'harness.ts')], outfile: path.join(WORK, 'harness.cjs'), bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', external: ['vscode'] });
+  // Same options as esbuild.mjs: ESM builds first (jsonc-parser's UMD build requires its own files at run time).
+  await esbuild.build({ entryPoints: [path.join(REPO, 'bench', 'harness.ts')], outfile: path.join(WORK, 'harness.cjs'), bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', external: ['vscode'], mainFields: ['module', 'main'] });
   const wasm = path.join(REPO, 'node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm');
   if (fs.existsSync(wasm)) fs.copyFileSync(wasm, path.join(WORK, 'libpg-query.wasm'));
   const harness = (...a) => {

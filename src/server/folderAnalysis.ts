@@ -4,6 +4,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import { Analyzer, type AnalysisResult } from '../core/analyze';
 import { CONFIG_FILE, type Config, type ConfigProblem } from '../core/config';
 import type { Finding } from '../core/finding';
+import { TS_EXTENSIONS } from '../core/project/files';
 import { loadProject, type ProjectModel } from '../core/project/project';
 import type { Rule } from '../core/rules/types';
 import { FixIndex } from './codeActions';
@@ -82,7 +83,7 @@ export class FolderAnalysis {
     const optionsKey = JSON.stringify(project.tsconfig.options);
     if (!this.analyzer || optionsKey !== this.compilerOptionsKey) {
       this.analyzer = new Analyzer(project, { rules: this.env.rules });
-      for (const [file, o] of this.overlays) this.analyzer.host.setOverlay(file, o.text, o.version);
+      for (const [file, o] of this.overlays) if (isTypeScript(file)) this.analyzer.host.setOverlay(file, o.text, o.version);
       this.compilerOptionsKey = optionsKey;
     } else {
       this.analyzer.updateProject(project);
@@ -156,10 +157,15 @@ export class FolderAnalysis {
     return this.targets.has(file) || (file.endsWith('.d.ts') && (this.project?.files.ts.includes(file) ?? false));
   }
 
-  /** An open editor's buffer. `sameAsAnalysed`: it holds exactly what the last analysis read from disk. */
+  /**
+   * An open editor's buffer. `sameAsAnalysed`: it holds exactly what the last analysis read
+   * from disk. Only TypeScript buffers reach the program; migrations and Prisma schemas are
+   * read from disk, so for them only the version is kept (fixes are offered for the text
+   * that was analysed).
+   */
   setOverlay(file: string, text: string, version: number, sameAsAnalysed = false): void {
     this.overlays.set(file, { text, version });
-    this.analyzer?.host.setOverlay(file, text, version);
+    if (isTypeScript(file)) this.analyzer?.host.setOverlay(file, text, version);
     if (sameAsAnalysed) this.fixes.adoptVersion(file, version);
   }
 
@@ -252,4 +258,8 @@ export class FolderAnalysis {
     for (const p of project.configProblems) this.env.log.warn(`${this.name}: ${p.message}`);
     this.env.onConfigProblems(this, project.configProblems, configFile);
   }
+}
+
+export function isTypeScript(file: string): boolean {
+  return TS_EXTENSIONS.includes(path.extname(file).toLowerCase());
 }

@@ -21,7 +21,7 @@ import { TS_EXTENSIONS } from '../core/project/files';
 import { allRules } from '../core/rules';
 import type { Rule } from '../core/rules/types';
 import { fileUri, uriToFile } from './diagnostics';
-import { FolderAnalysis } from './folderAnalysis';
+import { FolderAnalysis, isTypeScript } from './folderAnalysis';
 import { createServerLog, errorText, ms, type ServerLog } from './log';
 import {
   SCAN_WORKSPACE_REQUEST,
@@ -229,7 +229,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       // Opening a file changes nothing the analysis has not seen already.
       const unchanged = !folder.isOpen(file) && sameAsDisk(file, text);
       folder.setOverlay(file, text, e.document.version, unchanged);
-      if (!unchanged) scheduler.fileEdited(folder, file);
+      // Migrations are re-read when saved (the file watcher), not on every keystroke.
+      if (!unchanged && isTypeScript(file)) scheduler.fileEdited(folder, file);
     }, undefined),
   );
 
@@ -239,7 +240,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       const folder = file && folderOf(file);
       if (!file || !folder) return;
       folder.removeOverlay(file);
-      if (!sameAsDisk(file, e.document.getText())) scheduler.fileEdited(folder, file);
+      if (isTypeScript(file) && !sameAsDisk(file, e.document.getText())) scheduler.fileEdited(folder, file);
     }, undefined),
   );
 

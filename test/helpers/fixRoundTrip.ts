@@ -65,3 +65,23 @@ export function typeErrors(root: string): string[] {
     .filter((d) => d.file && !d.file.fileName.includes('/node_modules/'))
     .map((d) => `${path.relative(root, d.file!.fileName)}:${d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
 }
+
+/**
+ * The cases that run with the packages' declarations installed must compile against them:
+ * proof that the declarations really resolve (no "cannot find module"), so those cases
+ * exercise the typed path, not the untyped one.
+ */
+export function runTypedFixtureChecks(title: string, cases: Array<WorkspaceSpec & { name: string }>): void {
+  describe(title, () => {
+    for (const c of cases.filter((x) => x.withTypes)) {
+      it(c.name, () => {
+        const root = createWorkspace(c);
+        try {
+          assert.deepEqual(typeErrors(root), []);
+        } finally {
+          removeWorkspace(root);
+        }
+      });
+    }
+  });
+}

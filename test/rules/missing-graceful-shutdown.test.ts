@@ -1,5 +1,5 @@
 import { missingGracefulShutdown } from '../../src/core/rules/missing-graceful-shutdown';
-import { runFixRoundTrips } from '../helpers/fixRoundTrip';
+import { runFixRoundTrips, runTypedFixtureChecks } from '../helpers/fixRoundTrip';
 import { runRuleTests, type InvalidCase, type ValidCase } from '../helpers/ruleTester';
 
 const DB = `import { Pool } from 'pg';
@@ -204,6 +204,12 @@ process.on('SIGTERM', () => {
   server.close((err) => process.exit(err ? 1 : 0));
 });
 `;
+
+/** package.json and tsconfig of an ES module project (top-level await). */
+const ESM = {
+  'package.json': JSON.stringify({ name: 'esm-api', type: 'module' }),
+  'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true } }),
+};
 
 const valid: ValidCase[] = [
   {
@@ -503,6 +509,65 @@ new Application().start();
     },
   },
   {
+    name: 'interface dispatch: the handler calls IService.stop(), implemented by an object literal that closes the server',
+    files: {
+      'src/types.ts': `export interface IService {
+  stop(): Promise<void>;
+}
+`,
+      'src/graceful.ts': `import type { IService } from './types';
+export function registerGracefulShutdown(service: IService) {
+  const closer = (signal: string) => async () => {
+    console.log(signal);
+    await service.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', closer('SIGTERM'));
+}
+`,
+      'src/server.ts': `import express from 'express';
+import { promisify } from 'node:util';
+import type { IService } from './types';
+import { registerGracefulShutdown } from './graceful';
+export function start(): Promise<IService> {
+  const app = express();
+  const stopServer = async (server: { close: (cb: (err?: Error) => void) => void }) => {
+    await promisify(server.close.bind(server))();
+  };
+  return new Promise((resolve) => {
+    const server = app.listen(3000, () => resolve({ stop: () => stopServer(server) }));
+  });
+}
+start().then(registerGracefulShutdown);
+`,
+    },
+  },
+  {
+    name: 'interface dispatch: a class implementing the interface closes its server',
+    files: {
+      'src/server.ts': `import Koa from 'koa';
+import type { Server } from 'node:http';
+interface Stoppable {
+  stop(): void;
+}
+class HttpService implements Stoppable {
+  private server?: Server;
+  start() {
+    this.server = new Koa().listen(3000);
+  }
+  stop() {
+    this.server?.close();
+  }
+}
+const services: Stoppable[] = [];
+const http = new HttpService();
+http.start();
+services.push(http);
+process.on('SIGTERM', () => services.forEach((s) => s.stop()));
+`,
+    },
+  },
+  {
     name: 'not a framework: objects merely named app and server',
     files: {
       'src/server.ts': `const app = { listen(port: number) { return port; } };
@@ -514,6 +579,17 @@ import { app as other } from './local';
 other.listen(1);
 `,
       'src/local.ts': `export const app = { listen: (_: number) => undefined };
+`,
+    },
+  },
+  {
+    name: 'a TCP server from node:net is not an HTTP server (with types, @types/node loaded by the tsconfig)',
+    withTypes: true,
+    files: {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, types: ['node'] } }),
+      'src/server.ts': `import * as net from 'node:net';
+const server = net.createServer((socket) => socket.end('bye'));
+server.listen(7000);
 `,
     },
   },
@@ -765,9 +841,10 @@ process.on('SIGTERM', () => {
     errors: [{ messageId: 'exitWithoutClose', line: 4, column: 16 }],
   },
   {
-    name: 'lightship without a shutdown handler that closes the server',
+    name: 'lightship without a shutdown handler that closes the server (an ES module, with types)',
     withTypes: true,
     files: {
+      ...ESM,
       'src/server.ts': `import express from 'express';
 import { createLightship } from 'lightship';
 const lightship = await createLightship();
@@ -837,6 +914,8 @@ http.createServer(app).listen(3000);
 ];
 
 runRuleTests(missingGracefulShutdown, { valid, invalid });
+
+runTypedFixtureChecks('missing-graceful-shutdown fixtures with types installed compile against the real declarations', [...valid, ...invalid]);
 
 runFixRoundTrips(missingGracefulShutdown, [
   { name: 'express (types, type-checks after the fix)', withTypes: true, typecheck: true, files: { 'src/server.ts': EXPRESS, 'src/db.ts': DB }, fixTitle: 'Add a SIGTERM/SIGINT handler' },

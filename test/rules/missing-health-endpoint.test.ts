@@ -1,5 +1,5 @@
 import { missingHealthEndpoint } from '../../src/core/rules/missing-health-endpoint';
-import { runFixRoundTrips } from '../helpers/fixRoundTrip';
+import { runFixRoundTrips, runTypedFixtureChecks } from '../helpers/fixRoundTrip';
 import { runRuleTests, type InvalidCase, type ValidCase } from '../helpers/ruleTester';
 
 const DB = `import { Pool } from 'pg';
@@ -360,6 +360,51 @@ import { HealthController } from './health.controller';
 export class AppModule {}
 `;
 
+/** package.json and tsconfig of an ES module project (top-level await). */
+const ESM = {
+  'package.json': JSON.stringify({ name: 'esm-api', type: 'module' }),
+  'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true } }),
+};
+
+/** NestJS with TypeORM: the health controller injects the DataSource. */
+const NEST_TYPEORM_FILES = {
+  'src/main.ts': NEST_MAIN,
+  'src/app.module.ts': `import { Module } from '@nestjs/common';
+
+@Module({ providers: [] })
+export class AppModule {}
+`,
+};
+
+const NEST_TYPEORM_CONTROLLER = `import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/**
+ * Liveness and readiness probes for the load balancer and the orchestrator.
+ * Liveness: the process is up. Readiness: it can serve (the database answers);
+ * a 503 takes the instance out of rotation until it recovers.
+ */
+@Controller()
+export class HealthController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Get('livez')
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  async ready() {
+    try {
+      await this.dataSource.query('SELECT 1');
+    } catch {
+      throw new ServiceUnavailableException({ status: 'unavailable' });
+    }
+    return { status: 'ok' };
+  }
+}
+`;
+
 const valid: ValidCase[] = [
   {
     name: 'express: app.get(/healthz)',
@@ -473,6 +518,61 @@ export class Server {
     return this.#app.listen({ port: 3000 });
   }
 }
+`,
+    },
+  },
+  {
+    name: 'route wrappers: a Controller base class forwards paths to an Express Router (use, and route({ path }) through get)',
+    files: {
+      'src/controller.ts': `import { Router, type IRouter, type RequestHandler } from 'express';
+interface RouteOptions {
+  method: 'get' | 'post';
+  path: string;
+  handler: RequestHandler;
+}
+export default class Controller {
+  app: IRouter;
+  constructor() {
+    this.app = Router();
+  }
+  route(options: RouteOptions): void {
+    this.app[options.method](options.path, options.handler);
+  }
+  get(path: string, handler: RequestHandler): void {
+    this.route({ method: 'get', path, handler });
+  }
+  use(path: string, router: IRouter): void {
+    this.app.use(path, router);
+  }
+  get router(): IRouter {
+    return this.app;
+  }
+}
+`,
+      'src/ready.ts': `import Controller from './controller';
+export class ReadyController extends Controller {
+  constructor() {
+    super();
+    this.get('/', (_req, res) => {
+      res.json({ ready: true });
+    });
+  }
+}
+`,
+      'src/index-router.ts': `import Controller from './controller';
+import { ReadyController } from './ready';
+export class IndexRouter extends Controller {
+  constructor() {
+    super();
+    this.use('/readyz', new ReadyController().router);
+  }
+}
+`,
+      'src/server.ts': `import express from 'express';
+import { IndexRouter } from './index-router';
+const app = express();
+app.use('/', new IndexRouter().router);
+app.listen(3000);
 `,
     },
   },
@@ -699,9 +799,9 @@ const invalid: InvalidCase[] = [
     fix: { title: 'Add /livez and /readyz', output: { 'src/server.ts': FASTIFY_FIXED } },
   },
   {
-    name: 'fastify with types',
+    name: 'fastify as an ES module, with types',
     withTypes: true,
-    files: { 'src/server.ts': FASTIFY },
+    files: { 'src/server.ts': FASTIFY, ...ESM },
     errors: [{ messageId: 'noHealthRoute', line: 9, column: 7 }],
     fix: { title: 'Add /livez and /readyz', output: { 'src/server.ts': FASTIFY_FIXED } },
   },
@@ -750,11 +850,23 @@ const invalid: InvalidCase[] = [
     fix: { title: 'Add a HealthController', output: { 'src/health.controller.ts': NEST_CONTROLLER, 'src/app.module.ts': NEST_MODULE_FIXED } },
   },
   {
-    name: 'nestjs with types',
+    name: 'nestjs with TypeORM, with types: the controller injects the DataSource; a controllers key is added',
     withTypes: true,
-    files: NEST_FILES,
+    dependencies: { '@nestjs/typeorm': '^11.0.0', typeorm: '^0.3.20' },
+    files: NEST_TYPEORM_FILES,
     errors: [{ messageId: 'noHealthRoute', file: 'src/main.ts', line: 7, column: 9 }],
-    fix: { title: 'Add a HealthController', output: { 'src/health.controller.ts': NEST_CONTROLLER, 'src/app.module.ts': NEST_MODULE_FIXED } },
+    fix: {
+      title: 'Add a HealthController',
+      output: {
+        'src/health.controller.ts': NEST_TYPEORM_CONTROLLER,
+        'src/app.module.ts': `import { Module } from '@nestjs/common';
+import { HealthController } from './health.controller';
+
+@Module({ controllers: [HealthController], providers: [] })
+export class AppModule {}
+`,
+      },
+    },
   },
   {
     name: 'the db module is already imported: the client joins that import',
@@ -810,6 +922,28 @@ app.listen(3000);
 `,
     },
     errors: [{ messageId: 'noHealthRoute', line: 4, column: 1 }],
+  },
+  {
+    name: 'route wrappers register only what they are given: /orders is not a health route',
+    files: {
+      'src/controller.ts': `import { Router, type IRouter, type RequestHandler } from 'express';
+export class Controller {
+  app: IRouter = Router();
+  get(path: string, handler: RequestHandler) {
+    this.app.get(path, handler);
+  }
+}
+`,
+      'src/server.ts': `import express from 'express';
+import { Controller } from './controller';
+const orders = new Controller();
+orders.get('/orders', (_req, res) => res.json([]));
+const app = express();
+app.use(orders.app);
+app.listen(3000);
+`,
+    },
+    errors: [{ messageId: 'noHealthRoute', file: 'src/server.ts', line: 7, column: 1 }],
   },
   {
     name: 'a POST /health is not a probe',
@@ -873,6 +1007,8 @@ app.listen(3000);
 
 runRuleTests(missingHealthEndpoint, { valid, invalid });
 
+runTypedFixtureChecks('missing-health-endpoint fixtures with types installed compile against the real declarations', [...valid, ...invalid]);
+
 runFixRoundTrips(missingHealthEndpoint, [
   { name: 'express (types, type-checks after the fix)', withTypes: true, typecheck: true, files: { 'src/server.ts': EXPRESS, 'src/db.ts': DB }, fixTitle: 'Add /livez' },
   { name: 'express split over files (no node_modules)', files: EXPRESS_SPLIT, fixTitle: 'Add /livez' },
@@ -882,8 +1018,7 @@ runFixRoundTrips(missingHealthEndpoint, [
     typecheck: true,
     files: {
       'src/server.ts': FASTIFY,
-      'package.json': JSON.stringify({ name: 'esm-api', type: 'module' }),
-      'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true } }),
+      ...ESM,
     },
     fixTitle: 'Add /livez',
   },
@@ -898,6 +1033,7 @@ runFixRoundTrips(missingHealthEndpoint, [
   },
   { name: 'node:http (types, type-checks)', withTypes: true, typecheck: true, files: { 'src/server.ts': NODE_HTTP, 'src/db.ts': DB }, fixTitle: 'Add /livez' },
   { name: 'nestjs (no node_modules)', files: NEST_FILES, fixTitle: 'Add a HealthController' },
+  { name: 'nestjs with TypeORM (types, type-checks)', withTypes: true, typecheck: true, dependencies: { typeorm: '^0.3.20' }, files: NEST_TYPEORM_FILES, fixTitle: 'Add a HealthController' },
   {
     name: 'nestjs without a database, no controllers key (types, type-checks)',
     withTypes: true,

@@ -131,10 +131,12 @@ function startsWith(path: string[], prefix: string[]): boolean {
  */
 export function classifyExpression(provenance: ProvenanceResolver, checker: ts.TypeChecker, expr: ts.Expression): HttpValue | undefined {
   const e = unwrap(expr);
-  const byProvenance = classifyProvenance(provenance.of(e));
+  const origin = provenance.of(e);
+  const byProvenance = classifyProvenance(origin);
   if (byProvenance) return byProvenance;
   const byAnnotation = classifyAnnotation(provenance, checker, e);
   if (byAnnotation) return byAnnotation;
+  // Where declarations are installed, what the type says (a server returned by a wrapper package).
   return classifyByType(checker, e);
 }
 
@@ -179,7 +181,16 @@ function classifyByType(checker: ts.TypeChecker, expr: ts.Expression): HttpValue
   }
   if (!origin) return undefined;
   for (const shape of TYPE_SHAPES) {
-    if (shape.modules.includes(origin.module) && shape.names.includes(origin.typeName)) return shape.value;
+    if (shape.modules.includes(origin.module) && shape.names.includes(origin.typeName)) {
+      // @types/node declares several `Server`s (net, tls, http, https): only the HTTP ones count.
+      if (origin.module === 'node' && !declaredInHttpModule(checker, expr)) return undefined;
+      return shape.value;
+    }
   }
   return undefined;
+}
+
+function declaredInHttpModule(checker: ts.TypeChecker, expr: ts.Expression): boolean {
+  const symbol = checker.getTypeAtLocation(expr).getSymbol();
+  return (symbol?.declarations ?? []).some((d) => /[\\/](http|https|http2)\.d\.ts$/.test(d.getSourceFile().fileName));
 }

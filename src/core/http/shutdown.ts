@@ -20,6 +20,9 @@ import { functionOf, importsOf, isGlobalProcess, isTestSource, resolvedSymbol, r
  * - Libraries that close the server they are given: @godaddy/terminus
  *   `createTerminus(server)`, http-graceful-shutdown, fastify-graceful-shutdown,
  *   NestJS `app.enableShutdownHooks()`.
+ * - A handler that calls an interface method (`service.stop()`) is followed into
+ *   the project's implementations of it: classes that implement the interface, and
+ *   functions given for that member in object literals typed by it.
  *
  * To recognise another library, add a line to HANDLER_REGISTRARS (it calls a
  * handler on SIGTERM) or SERVER_CLOSERS (it closes the server it is given).
@@ -68,7 +71,6 @@ const HANDLER_REGISTRARS: Array<{ module: string; path: string[]; handler: 'last
 const SERVER_CLOSERS: Array<{ module: string; path: string[] }> = [
   { module: '@godaddy/terminus', path: ['createTerminus'] },
   { module: 'http-graceful-shutdown', path: [] },
-  { module: 'stoppable', path: [] },
 ];
 
 /** Fastify plugins that close the instance they are registered on. */
@@ -150,8 +152,6 @@ function registrationOf(ctx: ShutdownScanContext, call: ts.CallExpression, serve
   for (const c of SERVER_CLOSERS) {
     if (c.module !== p.module || !samePath(path, c.path) || call.arguments.length === 0) continue;
     const target = new Reach(ctx, serverSymbols).targetOf(call.arguments[0], new Map(), 0) ?? 'any';
-    // stoppable only adds `server.stop()`; it closes nothing by itself.
-    if (c.module === 'stoppable') return undefined;
     return { via: c.module, node: call, signals: 'all', closes: [target], exits: true };
   }
   if (p.module === 'lightship' && samePath(path, ['createLightship'])) {

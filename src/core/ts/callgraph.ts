@@ -79,10 +79,12 @@ interface GraphCache {
   info: WeakMap<ts.SourceFile, FileInfo>;
   /** Every source file of the previous run's program, to see what changed. */
   lastFiles?: Map<string, ts.SourceFile>;
-  /** The previous run's project files, and how many of them declare each function name / import each library. */
-  lastProject?: Map<string, ts.SourceFile>;
+  /** Project files counted in `nameCounts`/`libraryCounts`: how many declare each function name / import each library. */
+  counted: Map<string, ts.SourceFile>;
   nameCounts: Map<string, number>;
   libraryCounts: Map<DbLibrary, number>;
+  /** file → the files that import it (kept up to date from the changed files). */
+  importers: Map<string, Set<string>>;
   typesAvailable?: boolean;
 }
 
@@ -115,38 +117,17 @@ export class CallGraph {
     this.checker = ctx.checker;
     this.projectFiles = new Set(ctx.projectFiles);
     let cache = ctx.cache.get(CACHE_KEY) as GraphCache | undefined;
-    if (!cache) ctx.cache.set(CACHE_KEY, (cache = { files: new Map(), info: new WeakMap(), nameCounts: new Map(), libraryCounts: new Map() }));
+    if (!cache) ctx.cache.set(CACHE_KEY, (cache = { files: new Map(), info: new WeakMap(), counted: new Map(), nameCounts: new Map(), libraryCounts: new Map(), importers: new Map() }));
     this.cache = cache;
     let typesAvailable = typesPresence.get(ctx.program);
     if (typesAvailable === undefined) typesPresence.set(ctx.program, (typesAvailable = dbDeclarationsPresent(ctx.program, ctx.checker)));
     if (cache.typesAvailable !== typesAvailable) cache.files.clear();
     cache.typesAvailable = typesAvailable;
-    this.syncIndex(ctx.projectFiles);
-    this.invalidateChanged();
+    this.sync();
     const libraries = new Set<DbLibrary>(ctx.declaredLibraries ?? []);
     for (const [lib, n] of cache.libraryCounts) if (n > 0) libraries.add(lib);
     this.provenance = new ProvenanceResolver(ctx.checker, { callbackParameters: true, packageOf: prismaClientPackageOf });
     this.recognizer = new DbCallRecognizer(ctx.checker, this.provenance, { typesAvailable, libraries });
-  }
-
-  /** Keeps the per-name and per-library counts in step with the project files: only changed files cost anything. */
-  private syncIndex(projectFiles: readonly ts.SourceFile[]): void {
-    const cache = this.cache;
-    const current = new Map(projectFiles.map((sf) => [sf.fileName, sf]));
-    const last = cache.lastProject ?? new Map<string, ts.SourceFile>();
-    const count = (sf: ts.SourceFile, delta: number) => {
-      const info = this.fileInfo(sf);
-      for (const n of info.names) cache.nameCounts.set(n, (cache.nameCounts.get(n) ?? 0) + delta);
-      for (const l of info.libraries) cache.libraryCounts.set(l, (cache.libraryCounts.get(l) ?? 0) + delta);
-    };
-    for (const [name, sf] of current) {
-      const before = last.get(name);
-      if (before === sf) continue;
-      if (before) count(before, -1);
-      count(sf, +1);
-    }
-    for (const [name, before] of last) if (!current.has(name)) count(before, -1);
-    cache.lastProject = current;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -453,55 +434,80 @@ export class CallGraph {
   }
 
   /**
-   * Drops cached facts of every file that changed since the last run and of every file that
-   * imports one of them, directly or not. Files nothing imports (route modules) cost nothing.
+   * Brings the cross-run state in step with this run's program, in time proportional to what
+   * changed: the name/library counts and the reverse import graph are updated from the changed
+   * files only; then the cached facts of every changed file and of every file that imports one
+   * (directly or not) are dropped. Route modules, which nothing imports, cost nothing else.
    */
-  private invalidateChanged(): void {
-    const current = new Map<string, ts.SourceFile>();
-    for (const sf of this.program.getSourceFiles()) current.set(sf.fileName, sf);
-    const last = this.cache.lastFiles;
-    this.cache.lastFiles = current;
-    if (!last || this.cache.files.size === 0) {
-      // First run (or nothing cached yet): remember what each project file imports, so that
-      // the first edit does not pay for resolving them all.
-      if (!last) for (const sf of this.projectFiles) this.importsOf(sf);
-      return;
-    }
+  private sync(): void {
+    const cache = this.cache;
+    const first = !cache.lastFiles;
+    const last = cache.lastFiles ?? new Map<string, ts.SourceFile>();
     const changed: string[] = [];
-    let classesChanged = false;
-    for (const [name, sf] of current) {
-      const before = last.get(name);
+    let seen = 0;
+    let added = 0;
+    for (const sf of this.program.getSourceFiles()) {
+      seen++;
+      const before = last.get(sf.fileName);
       if (before === sf) continue;
-      changed.push(name);
-      if (/[\\/]node_modules[\\/]/.test(name)) {
-        this.cache.files.clear();
-        return;
-      }
-      if ((before && this.fileInfo(before).classes.length > 0) || this.fileInfo(sf).classes.length > 0) classesChanged = true;
+      changed.push(sf.fileName);
+      if (!before) added++;
     }
-    for (const name of last.keys()) if (!current.has(name)) changed.push(name);
+    const current = this.program;
+    if (last.size + added > seen) {
+      for (const name of last.keys()) if (!current.getSourceFile(name)) changed.push(name);
+    }
     if (changed.length === 0) return;
-    const importers = new Map<string, string[]>();
-    for (const sf of current.values()) {
-      if (sf.isDeclarationFile && /[\\/]node_modules[\\/]/.test(sf.fileName)) continue;
-      for (const dep of this.importsOf(sf)) {
-        let list = importers.get(dep);
-        if (!list) importers.set(dep, (list = []));
-        list.push(sf.fileName);
+    let classesChanged = false;
+    let packagesChanged = false;
+    for (const name of changed) {
+      const before = last.get(name);
+      const after = current.getSourceFile(name);
+      if (/[\\/]node_modules[\\/]/.test(name)) packagesChanged = true;
+      if ((before && this.fileInfo(before).classes.length > 0) || (after && this.projectFiles.has(after) && this.fileInfo(after).classes.length > 0)) classesChanged = true;
+      // Counts: out with the old version, in with the new.
+      const counted = cache.counted.get(name);
+      if (counted) this.count(counted, -1);
+      if (after && this.projectFiles.has(after)) {
+        this.count(after, +1);
+        cache.counted.set(name, after);
+      } else cache.counted.delete(name);
+      // Reverse imports: only project (non-package) files import anything we follow.
+      if (!first && before && !/[\\/]node_modules[\\/]/.test(name)) for (const dep of this.importsOf(before)) cache.importers.get(dep)?.delete(name);
+      if (after && !/[\\/]node_modules[\\/]/.test(name)) {
+        for (const dep of this.importsOf(after)) {
+          let set = cache.importers.get(dep);
+          if (!set) cache.importers.set(dep, (set = new Set()));
+          set.add(name);
+        }
       }
+      if (after) last.set(name, after);
+      else last.delete(name);
+    }
+    cache.lastFiles = last;
+    if (first || cache.files.size === 0) return;
+    if (packagesChanged) {
+      cache.files.clear();
+      return;
     }
     const affected = new Set<string>(changed);
     const queue = [...changed];
     while (queue.length > 0) {
-      for (const importer of importers.get(queue.pop()!) ?? []) {
+      for (const importer of cache.importers.get(queue.pop()!) ?? []) {
         if (!affected.has(importer)) {
           affected.add(importer);
           queue.push(importer);
         }
       }
     }
-    for (const name of affected) this.cache.files.delete(name);
-    if (classesChanged) for (const [name, entry] of this.cache.files) if (entry.usesImplementations) this.cache.files.delete(name);
+    for (const name of affected) cache.files.delete(name);
+    if (classesChanged) for (const [name, entry] of cache.files) if (entry.usesImplementations) cache.files.delete(name);
+  }
+
+  private count(sf: ts.SourceFile, delta: number): void {
+    const info = this.fileInfo(sf);
+    for (const n of info.names) this.cache.nameCounts.set(n, (this.cache.nameCounts.get(n) ?? 0) + delta);
+    for (const l of info.libraries) this.cache.libraryCounts.set(l, (this.cache.libraryCounts.get(l) ?? 0) + delta);
   }
 
   /** A readable name for a function: `loadAuthor`, `UsersService.findOne`, `db.query`. */

@@ -109,7 +109,7 @@ describe('Shipshape in the extension host (examples/orders-api)', function () {
     const found = await waitFor('two n-plus-one findings in src/routes/orders.ts', () => {
       const d = shipshapeDiagnostics(orders).filter((x) => ruleId(x) === 'n-plus-one');
       return d.length >= 2 ? d : undefined;
-    }, 60_000);
+    });
     assert.deepEqual(found.map((d) => d.range.start.line).sort((a, b) => a - b), [direct, indirect]);
     const viaHelper = found.find((d) => d.range.start.line === indirect);
     assert.ok(viaHelper);

@@ -72,6 +72,11 @@ export async function ensureCodeServer({ log }) {
   }
 
   fs.mkdirSync(root, { recursive: true });
+  // Staging folders of installs that were killed (an hour old: not one going on right now).
+  for (const name of fs.readdirSync(root).filter((n) => n.startsWith(`${path.basename(prefix)}.partial-`))) {
+    const dir = path.join(root, name);
+    if (Date.now() - fs.statSync(dir).mtimeMs > 3_600_000) fs.rmSync(dir, { recursive: true, force: true });
+  }
   const staging = `${prefix}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });

@@ -6,9 +6,8 @@ const TRUST = "Yes, I trust the authors";
 const DO_NOT_TRUST = "No, I don't trust the authors";
 
 export class Workbench {
-  constructor(page, folder) {
+  constructor(page) {
     this.page = page;
-    this.folder = folder;
   }
 
   /**
@@ -25,7 +24,7 @@ export class Workbench {
     if (devOptions) url.searchParams.set('payload', JSON.stringify(devOptions));
     await page.goto(url.href);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    const workbench = new Workbench(page, folder);
+    const workbench = new Workbench(page);
     if (trust !== undefined) await workbench.answerTrust(trust);
     return workbench;
   }
@@ -228,17 +227,11 @@ export class Workbench {
     await page.mouse.move(target.x + Math.min(target.width / 2, 40), target.y + target.height / 2);
     const hover = page.locator('.monaco-hover:not(.hidden)').filter({ has: page.locator('.hover-row') }).first();
     await hover.waitFor({ state: 'visible', timeout: timeoutMs });
-    // The marker part renders first; quick-fix status arrives later and is not needed.
-    const result = await hover.evaluate((el) => ({
+    // The marker part renders at once; the quick-fix status below it comes later and is not read.
+    return hover.evaluate((el) => ({
       text: el.innerText,
       links: [...el.querySelectorAll('a')].map((a) => ({ text: a.textContent.trim(), href: a.getAttribute('href') ?? a.getAttribute('data-href') })),
     }));
-    return result;
-  }
-
-  async dismissHover() {
-    await this.page.mouse.move(2, 2);
-    await this.page.keyboard.press('Escape');
   }
 
   /**

@@ -179,7 +179,7 @@ function usesRequire(sf: ts.SourceFile): boolean {
 }
 
 /** The module specifier to import `target` from `from` (relative, in the project's extension style). */
-export function relativeSpecifier(from: ts.SourceFile, target: string): string {
+export function relativeSpecifier(from: Pick<ts.SourceFile, 'fileName' | 'text'>, target: string): string {
   const usesJs = /from\s+['"]\.{1,2}\/[^'"]+\.js['"]/.test(from.text);
   let rel = toPosix(path.relative(path.dirname(from.fileName), target));
   const ext = path.extname(rel);

@@ -46,7 +46,7 @@ export function gracefulShutdownFix(fx: FixContext, server: ServerStart): Fix | 
     if (!app) return undefined;
     closeLines = ['// Stop accepting connections, finish in-flight requests, run the onClose hooks.', `await ${app}.close();`];
   } else {
-    const ref = serverReference(fx, server, st, sf, style, edits);
+    const ref = serverReference(fx, server, st, sf, edits);
     if (!ref) return undefined;
     closeLines = [
       '// Stop accepting new connections; close() resolves once in-flight requests have finished.',
@@ -105,7 +105,7 @@ export function closeBeforeExitFix(fx: FixContext, server: ServerStart, handler:
     if (!app) return undefined;
     closeExpr = `${app}.close().then(() => process.exit(0), () => process.exit(1))`;
   } else {
-    const ref = serverReference(fx, server, st, sf, style, edits);
+    const ref = serverReference(fx, server, st, sf, edits);
     if (!ref) return undefined;
     closeExpr = `${ref}.close((err) => process.exit(err ? 1 : 0))`;
   }
@@ -144,7 +144,7 @@ function isFastifyApp(fx: FixContext, receiver: ts.Expression | undefined): bool
  * (`server.listen()`), the variable the listen result is assigned to, or a new
  * `const server = ` in front of an uncaptured `app.listen(...)` (its result is the server).
  */
-function serverReference(fx: FixContext, server: ServerStart, st: ts.Statement, sf: ts.SourceFile, style: CodeStyle, edits: TextEdit[]): string | undefined {
+function serverReference(fx: FixContext, server: ServerStart, st: ts.Statement, sf: ts.SourceFile, edits: TextEdit[]): string | undefined {
   if (server.kind === 'listen' && server.receiver) {
     const v = classifyExpression(fx.provenance, fx.checker, server.receiver);
     const ref = stableReference(sf, server.receiver);
@@ -155,7 +155,6 @@ function serverReference(fx: FixContext, server: ServerStart, st: ts.Statement, 
   if (ts.isExpressionStatement(st) && unwrap(st.expression) === server.call) {
     const name = freeName(fx.checker, st, 'server', ['httpServer']);
     edits.push(insertion(sf.fileName, sf.getLineAndCharacterOfPosition(st.getStart(sf)), `const ${name} = `));
-    void style;
     return name;
   }
   return undefined;

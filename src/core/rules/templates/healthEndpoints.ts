@@ -234,7 +234,8 @@ function nestFix(fx: FixContext, server: ServerStart, live: string, ready: strin
   const file = newFilePath(path.dirname(moduleFile.fileName), 'health.controller', '.ts', existing);
   if (!file) return undefined;
   const style = detectStyle(moduleFile);
-  const fake = { fileName: file, text: moduleFile.text } as ts.SourceFile;
+  // The new file imports in the module file's style (with or without `.js`).
+  const newFile = { fileName: file, text: moduleFile.text };
 
   // Database access through dependency injection: a PrismaService (extends PrismaClient) or TypeORM's DataSource.
   const imports: string[] = ["import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';"];
@@ -242,7 +243,7 @@ function nestFix(fx: FixContext, server: ServerStart, live: string, ready: strin
   let ping: string | undefined;
   const prisma = prismaServiceClass(fx);
   if (prisma?.name) {
-    imports.push(`import { ${prisma.name.text} } from '${relativeSpecifier(fake, prisma.getSourceFile().fileName)}';`);
+    imports.push(`import { ${prisma.name.text} } from '${relativeSpecifier(newFile, prisma.getSourceFile().fileName)}';`);
     ctor = `constructor(private readonly prisma: ${prisma.name.text}) {}`;
     ping = 'this.prisma.$queryRaw`SELECT 1`';
   } else if (fx.dependencies.has('@nestjs/typeorm') || fx.dependencies.has('typeorm')) {
