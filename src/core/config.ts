@@ -93,7 +93,7 @@ export function parseConfigText(text: string, file: string): { value?: Partial<C
     };
   }
   if (!validate(raw)) {
-    return { problems: (validate.errors ?? []).map((e) => problemFromAjv(e, file)) };
+    return { problems: relevantErrors(validate.errors ?? []).map((e) => problemFromAjv(e, file)) };
   }
   return { value: normalizeRaw(raw as RawConfig), problems: [] };
 }
@@ -144,6 +144,20 @@ export function mergeConfig(base: Config, over: Partial<Config>): Config {
     loadtest: over.loadtest ?? base.loadtest,
     checklist: over.checklist ?? base.checklist,
   };
+}
+
+/**
+ * Ajv reports every branch that failed; a user wants one message per mistake. Drop the enum error
+ * behind a `propertyNames` failure, and for a `oneOf` keep the most specific errors: those below
+ * its path when there are any, otherwise the `oneOf` summary alone.
+ */
+function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
+  const withoutNames = errors.filter((e) => !(e.keyword === 'enum' && 'propertyName' in (e as { propertyName?: string })) && !e.schemaPath.includes('/propertyNames/'));
+  const oneOfPaths = new Set(withoutNames.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  return withoutNames.filter((e) => {
+    if (e.keyword === 'oneOf') return !withoutNames.some((d) => d.instancePath.startsWith(e.instancePath + '/'));
+    return !oneOfPaths.has(e.instancePath);
+  });
 }
 
 function describeJsonError(code: string): string {
