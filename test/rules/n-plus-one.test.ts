@@ -412,6 +412,61 @@ export async function signUrls(doc: { text: string }) {
       errors: [{ messageId: 'queryInLoop', file: 'test/seed.test.ts', line: 3, column: 31 }],
     },
     {
+      name: 'GraphQL field resolvers run once per parent object (NestJS @ResolveField, type-graphql @FieldResolver)',
+      files: {
+        'src/posts.service.ts': `import { PrismaClient } from '@prisma/client';
+export class PostsService {
+  constructor(private readonly prisma: PrismaClient) {}
+  byAuthor(authorId: number) {
+    return this.prisma.post.findMany({ where: { authorId } });
+  }
+}
+`,
+        'src/authors.resolver.ts': `import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { PrismaClient } from '@prisma/client';
+import { PostsService } from './posts.service';
+
+@Resolver('Author')
+export class AuthorsResolver {
+  constructor(private readonly postsService: PostsService, private readonly prisma: PrismaClient) {}
+
+  @ResolveField('posts')
+  posts(@Parent() author: { id: number }) {
+    return this.postsService.byAuthor(author.id);
+  }
+
+  @ResolveField('postCount')
+  async postCount(@Parent() author: { id: number }) {
+    return this.prisma.post.count({ where: { authorId: author.id } });
+  }
+
+  // findUnique from sibling resolvers runs in one tick: Prisma batches it.
+  @ResolveField('mentor')
+  mentor(@Parent() author: { mentorId: number }) {
+    return this.prisma.user.findUnique({ where: { id: author.mentorId } });
+  }
+}
+`,
+        'src/books.resolver.ts': `import { FieldResolver, Resolver, Root } from 'type-graphql';
+import { Pool } from 'pg';
+const pool = new Pool();
+
+@Resolver()
+export class BookResolver {
+  @FieldResolver()
+  async reviews(@Root() book: { id: number }) {
+    return (await pool.query('SELECT * FROM reviews WHERE book_id = $1', [book.id])).rows;
+  }
+}
+`,
+      },
+      errors: [
+        { messageId: 'indirectQueryInLoop', file: 'src/authors.resolver.ts', line: 11, column: 12, messageIncludes: ['parent object a query returns (`@ResolveField` `posts` runs for each one)'], related: ['src/posts.service.ts:5'] },
+        { messageId: 'queryInLoop', file: 'src/authors.resolver.ts', line: 16, column: 12 },
+        { messageId: 'queryInLoop', file: 'src/books.resolver.ts', line: 9, column: 19, messageIncludes: ['`@FieldResolver` `reviews`', 'a DataLoader created per request'] },
+      ],
+    },
+    {
       name: 'typed: a pg client known only from its declared type',
       withTypes: true,
       files: {

@@ -1,9 +1,8 @@
 import * as path from 'node:path';
-import type ts from 'typescript';
+import ts from 'typescript';
 import { CallGraph, type ReachedQuery } from '../ts/callgraph';
-import { batchingFix, displayCall } from '../ts/dbcalls';
-import { batchedInLoop, describeIteration, inFirstTick, isCollection, iteratesFixedList, walkRegion, type IterationContext } from '../ts/iteration';
-import type { FunctionBody } from '../ts/iteration';
+import { batchingFix, displayCall, type DbCallSite } from '../ts/dbcalls';
+import { batchedInLoop, describeIteration, inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import { defineRule, type RuleContext } from './types';
 
 type MessageId = 'queryInLoop' | 'indirectQueryInLoop';
@@ -64,15 +63,43 @@ export const nPlusOne = defineRule<MessageId, NPlusOneOptions>({
     // Usually one target (an edit) among thousands of files: look the targets up, do not walk the list.
     const files = ctx.targetFiles.size < ctx.projectFiles.length / 2 ? [...ctx.targetFiles].map((f) => ctx.program.getSourceFile(f)) : ctx.projectFiles;
     const project = new Set(ctx.projectFiles);
+    // Phase 1: one walk per target file finds the calls made per element (and indexes the file
+    // for the call graph on the way); phase 2 asks what each of them does, once every target's
+    // declarations are known.
+    const candidates: Candidate[] = [];
     for (const sf of files) {
-      if (!sf || !project.has(sf) || !ctx.targetFiles.has(path.resolve(sf.fileName))) continue;
-      if (ctx.options.ignoreTestFiles && TEST_FILE.test(relative(ctx, path.resolve(sf.fileName)))) continue;
-      scanFile(ctx, graph, sf);
+      if (!sf || !project.has(sf) || !(ctx.targetFiles.has(sf.fileName) || ctx.targetFiles.has(path.resolve(sf.fileName)))) continue;
+      if (ctx.options.ignoreTestFiles && TEST_FILE.test(relative(ctx, sf.fileName))) continue;
+      const indexer = graph.indexerFor(sf);
+      walkRegion(sf, 'file', {
+        node: indexer?.visit,
+        perElementMethod: (m) => fieldResolverDecorator(m, graph),
+        call(node, ic, at) {
+          if (ic) candidates.push({ node, ic, sameTick: inFirstTick(at, ic.frame), reference: false });
+        },
+        reference(node, ic, at) {
+          candidates.push({ node, ic, sameTick: inFirstTick(at, ic.frame), reference: true });
+        },
+      });
+      if (indexer) graph.indexed(sf, indexer);
     }
+    graph.prepare();
+    const check = checker(ctx, graph);
+    for (const c of candidates) check(c);
   },
 });
 
-function scanFile(ctx: RuleContext<MessageId, NPlusOneOptions>, graph: CallGraph, sf: ts.SourceFile): void {
+interface Candidate {
+  /** A call (or a function passed by reference to an array method) made once per element. */
+  node: ts.CallExpression | ts.TaggedTemplateExpression | ts.Expression;
+  ic: IterationContext;
+  /** Issued in the same tick as the iteration's other elements (no await in between). */
+  sameTick: boolean;
+  reference: boolean;
+}
+
+/** Decides, for each call made per element, whether it queries (directly or through project functions), and reports it. */
+function checker(ctx: RuleContext<MessageId, NPlusOneOptions>, graph: CallGraph): (c: Candidate) => void {
   const { interprocedural, reportWrites } = ctx.options;
   const collections = new Map<ts.Node, boolean>();
   /** Whether a loop runs per element of data: callbacks only on collections, never over a list written in the code. Asked lazily, once per loop. */
@@ -105,32 +132,50 @@ function scanFile(ctx: RuleContext<MessageId, NPlusOneOptions>, graph: CallGraph
     ctx.report({
       at: node,
       messageId: 'indirectQueryInLoop',
-      data: { call: display, iteration: describeIteration(ic), chain, location: `${relative(ctx, siteFile)}:${range.start.line + 1}`, fix: batchingFix(q.site) },
+      data: { call: display, iteration: describeIteration(ic), chain, location: `${relative(ctx, siteFile)}:${range.start.line + 1}`, fix: fixFor(q.site, ic) },
       related: [{ message: `The query that runs once per element (via ${chain}).`, file: siteFile, range }],
     });
   };
 
-  walkRegion(sf, 'file', {
-    call(node, ic, at) {
-      if (!ic) return;
-      const target = graph.analyseCall(node);
-      if (!target) return;
-      const sameTick = inFirstTick(at, ic.frame);
-      if (target.kind === 'functions') {
-        reportIndirect(node, displayCall(node), target.callees, ic, sameTick);
-        return;
-      }
-      const site = target.site;
-      if (batchedInLoop(site, ic, ctx.checker)) return;
-      if (exempt({ tickBatched: site.sameTickBatchable, paginated: site.paginated, write: site.operation === 'write' }, ic, sameTick)) return;
-      if (!iterates(ic)) return;
-      ctx.report({ at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describeIteration(ic), fix: batchingFix(site) } });
-    },
-    reference(node, ic, at) {
-      const target = graph.analyseReference(node);
-      if (target?.kind === 'functions') reportIndirect(node, displayCall(node), target.callees, ic, inFirstTick(at, ic.frame));
-    },
-  });
+  return ({ node, ic, sameTick, reference }) => {
+    if (reference) {
+      const target = graph.analyseReference(node as ts.Expression);
+      if (target?.kind === 'functions') reportIndirect(node, displayCall(node), target.callees, ic, sameTick);
+      return;
+    }
+    const target = graph.analyseCall(node as ts.CallExpression | ts.TaggedTemplateExpression);
+    if (!target) return;
+    if (target.kind === 'functions') {
+      reportIndirect(node, displayCall(node), target.callees, ic, sameTick);
+      return;
+    }
+    const site = target.site;
+    if (batchedInLoop(site, ic, ctx.checker)) return;
+    if (exempt({ tickBatched: site.sameTickBatchable, paginated: site.paginated, write: site.operation === 'write' }, ic, sameTick)) return;
+    if (!iterates(ic)) return;
+    ctx.report({ at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describeIteration(ic), fix: fixFor(site, ic) } });
+  };
+}
+
+/** GraphQL field resolvers run once per parent object: NestJS `@ResolveField`, type-graphql `@FieldResolver`. */
+const FIELD_RESOLVERS: Record<string, string[]> = { '@nestjs/graphql': ['ResolveField', 'ResolveProperty'], 'type-graphql': ['FieldResolver'] };
+
+function fieldResolverDecorator(method: ts.MethodDeclaration, graph: CallGraph): string | undefined {
+  for (const d of ts.getDecorators(method) ?? []) {
+    const callee = ts.isCallExpression(d.expression) ? d.expression.expression : d.expression;
+    if (!ts.isIdentifier(callee) || !Object.values(FIELD_RESOLVERS).some((names) => names.includes(callee.text))) continue;
+    const p = graph.provenance.of(callee);
+    if (p && FIELD_RESOLVERS[p.module]?.includes(p.path[0])) return callee.text;
+  }
+  return undefined;
+}
+
+/** The library's batching fix; in a field resolver, the DataLoader that makes it possible. */
+function fixFor(site: Pick<DbCallSite, 'library' | 'operation'>, ic: IterationContext): string {
+  const fix = batchingFix(site);
+  return ic.kind === 'field-resolver'
+    ? `Load it through a DataLoader created per request: it collects every parent's key in one tick and runs one batched query. ${fix}`
+    : fix;
 }
 
 /** `pool.query(…)` → `pool.query`. */
@@ -139,5 +184,7 @@ function bare(display: string): string {
 }
 
 function relative(ctx: RuleContext<MessageId, NPlusOneOptions>, file: string): string {
-  return path.relative(ctx.project.root, file).split(path.sep).join('/');
+  const root = ctx.project.root.replace(/\\/g, '/').replace(/\/$/, '') + '/';
+  const f = file.replace(/\\/g, '/');
+  return f.startsWith(root) ? f.slice(root.length) : path.relative(ctx.project.root, file).split(path.sep).join('/');
 }

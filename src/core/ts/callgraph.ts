@@ -63,8 +63,6 @@ interface FileInfo {
   classes: Array<{ decl: ts.ClassLikeDeclaration; heritage: string[] }>;
   /** Database libraries the file imports (or declares with `declare module`). */
   libraries: DbLibrary[];
-  /** Absolute names of the files its imports resolve to (computed on demand). */
-  imports?: string[];
 }
 
 interface FileEntry {
@@ -77,6 +75,8 @@ interface FileEntry {
 interface GraphCache {
   files: Map<string, FileEntry>;
   info: WeakMap<ts.SourceFile, FileInfo>;
+  /** Absolute names of the files a file's imports resolve to. */
+  imports: WeakMap<ts.SourceFile, string[]>;
   /** Every source file of the previous run's program, to see what changed. */
   lastFiles?: Map<string, ts.SourceFile>;
   /** Project files counted in `nameCounts`/`libraryCounts`: how many declare each function name / import each library. */
@@ -102,7 +102,9 @@ const typesPresence = new WeakMap<ts.Program, boolean>();
 
 export class CallGraph {
   readonly provenance: ProvenanceResolver;
-  readonly recognizer: DbCallRecognizer;
+  private recognizerInstance: DbCallRecognizer | undefined;
+  private readonly typesAvailable: boolean;
+  private readonly declaredLibraries: readonly DbLibrary[];
   private readonly checker: ts.TypeChecker;
   private readonly program: ts.Program;
   private readonly projectFiles: ReadonlySet<ts.SourceFile>;
@@ -117,17 +119,42 @@ export class CallGraph {
     this.checker = ctx.checker;
     this.projectFiles = new Set(ctx.projectFiles);
     let cache = ctx.cache.get(CACHE_KEY) as GraphCache | undefined;
-    if (!cache) ctx.cache.set(CACHE_KEY, (cache = { files: new Map(), info: new WeakMap(), counted: new Map(), nameCounts: new Map(), libraryCounts: new Map(), importers: new Map() }));
+    if (!cache) ctx.cache.set(CACHE_KEY, (cache = { files: new Map(), info: new WeakMap(), imports: new WeakMap(), counted: new Map(), nameCounts: new Map(), libraryCounts: new Map(), importers: new Map() }));
     this.cache = cache;
     let typesAvailable = typesPresence.get(ctx.program);
     if (typesAvailable === undefined) typesPresence.set(ctx.program, (typesAvailable = dbDeclarationsPresent(ctx.program, ctx.checker)));
     if (cache.typesAvailable !== typesAvailable) cache.files.clear();
     cache.typesAvailable = typesAvailable;
-    this.sync();
-    const libraries = new Set<DbLibrary>(ctx.declaredLibraries ?? []);
-    for (const [lib, n] of cache.libraryCounts) if (n > 0) libraries.add(lib);
+    this.typesAvailable = typesAvailable;
+    this.declaredLibraries = [...(ctx.declaredLibraries ?? [])];
     this.provenance = new ProvenanceResolver(ctx.checker, { callbackParameters: true, packageOf: prismaClientPackageOf });
-    this.recognizer = new DbCallRecognizer(ctx.checker, this.provenance, { typesAvailable, libraries });
+  }
+
+  /**
+   * An indexer to feed every node of `sf` to while walking it anyway (see `walkRegion`'s
+   * `node` hook), or undefined when this version of the file is indexed already. Saves a
+   * second walk of every file on a whole-workspace scan. Call `indexed` with its result.
+   */
+  indexerFor(sf: ts.SourceFile): FileIndexer | undefined {
+    return this.cache.info.has(sf) ? undefined : new FileIndexer();
+  }
+
+  indexed(sf: ts.SourceFile, indexer: FileIndexer): void {
+    if (!this.cache.info.has(sf)) this.cache.info.set(sf, indexer.result());
+  }
+
+  /** Call once the target files are walked, before asking about any call. */
+  prepare(): void {
+    if (this.recognizerInstance) return;
+    this.sync();
+    const libraries = new Set<DbLibrary>(this.declaredLibraries);
+    for (const [lib, n] of this.cache.libraryCounts) if (n > 0) libraries.add(lib);
+    this.recognizerInstance = new DbCallRecognizer(this.checker, this.provenance, { typesAvailable: this.typesAvailable, libraries });
+  }
+
+  get recognizer(): DbCallRecognizer {
+    if (!this.recognizerInstance) this.prepare();
+    return this.recognizerInstance!;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -416,8 +443,8 @@ export class CallGraph {
   }
 
   private importsOf(sf: ts.SourceFile): string[] {
-    const info = this.fileInfo(sf);
-    if (!info.imports) {
+    let imports = this.cache.imports.get(sf);
+    if (!imports) {
       const out = new Set<string>();
       const add = (spec: ts.Expression | undefined) => {
         if (!spec || !ts.isStringLiteralLike(spec)) return;
@@ -428,9 +455,9 @@ export class CallGraph {
         if (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) add(st.moduleSpecifier);
         else if (ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference)) add(st.moduleReference.expression);
       }
-      info.imports = [...out];
+      this.cache.imports.set(sf, (imports = [...out]));
     }
-    return info.imports;
+    return imports;
   }
 
   /**
@@ -566,42 +593,105 @@ function signature(s: FunctionSummary): string {
 }
 
 /** Names of the functions and methods a file declares, and its classes' heritage (one syntactic pass, cached per SourceFile). */
+// `ts.X` is a getter on the typescript module object: read once here, not per node.
+const K = ts.SyntaxKind;
+const forEachChild = ts.forEachChild;
+
 function indexFile(sf: ts.SourceFile): FileInfo {
-  const names = new Set<string>();
-  const classes: FileInfo['classes'] = [];
-  const libraries = new Set<DbLibrary>();
-  const imported = (spec: ts.Node | undefined) => {
+  const indexer = new FileIndexer();
+  const walk = (n: ts.Node): void => {
+    indexer.visit(n);
+    forEachChild(n, walk);
+  };
+  walk(sf);
+  return indexer.result();
+}
+
+/** Builds a file's `FileInfo` from its nodes, one at a time (no recursion of its own). */
+export class FileIndexer {
+  private readonly names = new Set<string>();
+  private readonly classes: FileInfo['classes'] = [];
+  private readonly libraries = new Set<DbLibrary>();
+
+  result(): FileInfo {
+    return { names: this.names, classes: this.classes, libraries: [...this.libraries] };
+  }
+
+  // A switch on kinds: this runs over every node of every project file once per version of it.
+  readonly visit = (n: ts.Node): void => {
+    switch (n.kind) {
+      case K.FunctionDeclaration:
+      case K.MethodDeclaration:
+      case K.MethodSignature:
+      case K.GetAccessor:
+        this.addName((n as ts.FunctionLikeDeclaration).name);
+        break;
+      case K.VariableDeclaration:
+      case K.PropertyDeclaration:
+      case K.PropertyAssignment: {
+        const d = n as ts.VariableDeclaration | ts.PropertyDeclaration | ts.PropertyAssignment;
+        if (d.initializer && isFunctionValue(d.initializer)) this.addName(d.name);
+        break;
+      }
+      case K.ShorthandPropertyAssignment:
+        this.names.add((n as ts.ShorthandPropertyAssignment).name.text);
+        break;
+      case K.PropertySignature: {
+        const d = n as ts.PropertySignature;
+        if (d.type && d.type.kind === K.FunctionType) this.addName(d.name);
+        break;
+      }
+      case K.ImportDeclaration:
+      case K.ExportDeclaration:
+        this.imported((n as ts.ImportDeclaration | ts.ExportDeclaration).moduleSpecifier);
+        break;
+      case K.ImportEqualsDeclaration: {
+        const ref = (n as ts.ImportEqualsDeclaration).moduleReference;
+        if (ref.kind === K.ExternalModuleReference) this.imported(ref.expression);
+        break;
+      }
+      case K.ModuleDeclaration: {
+        const name = (n as ts.ModuleDeclaration).name;
+        if (name.kind === K.StringLiteral) this.imported(name);
+        break;
+      }
+      case K.CallExpression: {
+        const call = n as ts.CallExpression;
+        const callee = call.expression;
+        if (callee.kind === K.ImportKeyword || (callee.kind === K.Identifier && (callee as ts.Identifier).text === 'require')) this.imported(call.arguments[0]);
+        break;
+      }
+      case K.ClassDeclaration:
+      case K.ClassExpression: {
+        const c = n as ts.ClassLikeDeclaration;
+        if (c.heritageClauses) {
+          const heritage: string[] = [];
+          for (const h of c.heritageClauses) {
+            for (const t of h.types) {
+              const e = t.expression;
+              if (e.kind === K.Identifier) heritage.push((e as ts.Identifier).text);
+              else if (e.kind === K.PropertyAccessExpression) heritage.push((e as ts.PropertyAccessExpression).name.text);
+            }
+          }
+          if (heritage.length > 0) this.classes.push({ decl: c, heritage });
+        }
+        break;
+      }
+    }
+  };
+
+  private addName(name: ts.Node | undefined): void {
+    if (name && (name.kind === K.Identifier || name.kind === K.StringLiteral || name.kind === K.PrivateIdentifier)) this.names.add((name as ts.Identifier).text);
+  }
+
+  private imported(spec: ts.Node | undefined): void {
     if (!spec || !ts.isStringLiteralLike(spec)) return;
     const lib = dbLibraryImportedBy(spec.text);
-    if (lib) libraries.add(lib);
-  };
-  const nameOf = (n: ts.PropertyName | ts.BindingName | undefined) => (n && (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isPrivateIdentifier(n)) ? n.text : undefined);
-  const visit = (n: ts.Node): void => {
-    if (ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n) || ts.isMethodSignature(n) || ts.isGetAccessorDeclaration(n)) {
-      const name = nameOf(n.name);
-      if (name) names.add(name);
-    } else if (ts.isVariableDeclaration(n) || ts.isPropertyDeclaration(n) || ts.isPropertyAssignment(n)) {
-      const init = n.initializer && skipOuter(n.initializer);
-      if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init) || ts.isIdentifier(init) || ts.isPropertyAccessExpression(init))) {
-        const name = nameOf(n.name);
-        if (name) names.add(name);
-      }
-    } else if (ts.isShorthandPropertyAssignment(n)) {
-      names.add(n.name.text);
-    } else if (ts.isPropertySignature(n) && n.type && ts.isFunctionTypeNode(n.type)) {
-      const name = nameOf(n.name);
-      if (name) names.add(name);
-    }
-    if (ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) imported(n.moduleSpecifier);
-    else if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference)) imported(n.moduleReference.expression);
-    else if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) imported(n.name);
-    else if (ts.isCallExpression(n) && (n.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(n.expression) && n.expression.text === 'require'))) imported(n.arguments[0]);
-    if (ts.isClassLike(n) && n.heritageClauses) {
-      const heritage = n.heritageClauses.flatMap((h) => h.types.map((t) => (ts.isIdentifier(t.expression) ? t.expression.text : ts.isPropertyAccessExpression(t.expression) ? t.expression.name.text : '')).filter(Boolean));
-      if (heritage.length > 0) classes.push({ decl: n, heritage });
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return { names, classes, libraries: [...libraries] };
+    if (lib) this.libraries.add(lib);
+  }
+}
+
+function isFunctionValue(e: ts.Expression): boolean {
+  const init = skipOuter(e);
+  return init.kind === K.ArrowFunction || init.kind === K.FunctionExpression || init.kind === K.Identifier || init.kind === K.PropertyAccessExpression;
 }

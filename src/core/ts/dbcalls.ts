@@ -326,13 +326,14 @@ export class DbCallRecognizer {
   /**
    * A syntactic filter run before anything asks the checker: `rows.filter(…)`, `res.json(…)`,
    * `cache.get(…)` cannot be round trips unless a library the project uses queries with that
-   * method name. Tags and calls of a value itself (`db('users')`) always pass; an awaited or
-   * returned call passes when the project uses Knex or Drizzle (their builders run then).
+   * method name. Tags always pass; an awaited or returned call passes when the project uses
+   * Knex or Drizzle (their builders run then, and `db('users')` is a Knex query).
    */
   couldBeDbCall(node: ts.CallExpression | ts.TaggedTemplateExpression): boolean {
     if (ts.isTaggedTemplateExpression(node)) return true;
     const name = memberName(skipOuter(node.expression));
-    if (name === undefined) return true;
+    // Calling a value itself queries only for a Knex instance/transaction (`await db('users')`).
+    if (name === undefined) return this.executedBuilders && isExecuted(node);
     if (this.candidates.has(name)) return true;
     if (this.mixins && /^(get|set|add|remove|has|count|create)[A-Z]/.test(name)) return true; // Sequelize association mixins
     return this.executedBuilders && isExecuted(node);

@@ -133,7 +133,7 @@ export function inFirstTick(at: Frame, root?: Frame): boolean {
 }
 
 export interface IterationContext {
-  kind: 'for' | 'for-of' | 'for-in' | 'for-await' | 'while' | 'do' | 'callback';
+  kind: 'for' | 'for-of' | 'for-in' | 'for-await' | 'while' | 'do' | 'callback' | 'field-resolver';
   /** The loop statement, or the array-method call. */
   node: ts.Node;
   /** For callbacks: the receiver (`orders` in `orders.map(…)`) and the method. */
@@ -148,6 +148,13 @@ export interface IterationContext {
 }
 
 export interface RegionVisitor {
+  /**
+   * A method the framework runs once per element of a result (a GraphQL field resolver, run
+   * for every parent object a query returns): its decorator's name, or undefined.
+   */
+  perElementMethod?(method: ts.MethodDeclaration): string | undefined;
+  /** Every node the walk passes (in `file` mode: every node of the file but parameter lists and type annotations of functions). */
+  node?(n: ts.Node): void;
   /** A call or tagged template, with the innermost iteration context around it (if any) and its frame. */
   call(node: ts.CallExpression | ts.TaggedTemplateExpression, ctx: IterationContext | undefined, at: Frame): void;
   /** A function passed by reference as an array-method callback (`ids.map(loadUser)`): called once per element. */
@@ -160,63 +167,122 @@ export interface RegionVisitor {
  * own effects) opaque nested functions are skipped: they do not run when the function runs.
  */
 export function walkRegion(root: ts.Node, mode: 'file' | 'body', visitor: RegionVisitor): Frame {
-  const rootFrame = frame(undefined, true);
-  const visit = (n: ts.Node, at: Frame, ctx: IterationContext | undefined): void => {
-    if (isFunctionBody(n) && n !== root) {
-      const role: CallbackRole = ts.isArrowFunction(n) || ts.isFunctionExpression(n) ? callbackRole(n) : { kind: 'opaque' };
-      if (role.kind === 'iteration') {
-        const f = frame(at, true);
-        const inner: IterationContext = { kind: 'callback', node: role.call, receiver: role.receiver, method: role.method, fn: n, frame: f, overCollection: true };
-        visitFunction(n, f, inner);
-      } else if (role.kind === 'inline') {
-        visitFunction(n, frame(at, true), ctx);
-      } else if (role.kind === 'deferred') {
-        visitFunction(n, frame(at, true, true), ctx);
-      } else if (mode === 'file') {
-        visitFunction(n, frame(undefined, true), undefined);
-      }
-      return;
+  return new RegionWalker(root, mode, visitor).run();
+}
+
+// `ts.X` is a getter on the typescript module object: read once here, not per node.
+const K = ts.SyntaxKind;
+const forEachChild = ts.forEachChild;
+
+/** The walk itself: a `switch` on node kinds and the current frame/context in fields, as it visits every node of every file. */
+class RegionWalker {
+  private at: Frame = frame(undefined, true);
+  private ctx: IterationContext | undefined;
+  private readonly child = (c: ts.Node): void => this.visit(c);
+
+  constructor(
+    private readonly root: ts.Node,
+    private readonly mode: 'file' | 'body',
+    private readonly visitor: RegionVisitor,
+  ) {}
+
+  run(): Frame {
+    const rootFrame = this.at;
+    if (isFunctionBody(this.root)) this.visitFunction(this.root, rootFrame, undefined);
+    else this.visit(this.root);
+    return rootFrame;
+  }
+
+  private visit(n: ts.Node): void {
+    this.visitor.node?.(n);
+    switch (n.kind) {
+      case K.ArrowFunction:
+      case K.FunctionExpression:
+      case K.FunctionDeclaration:
+      case K.MethodDeclaration:
+      case K.GetAccessor:
+      case K.SetAccessor:
+      case K.Constructor:
+        if (n !== this.root && (n as ts.FunctionLikeDeclaration).body) return this.enterFunction(n as FunctionBody);
+        break;
+      case K.ClassDeclaration:
+      case K.ClassExpression:
+        if (this.mode === 'body' && n !== this.root) return;
+        break;
+      case K.ForStatement:
+      case K.ForOfStatement:
+      case K.ForInStatement:
+      case K.WhileStatement:
+      case K.DoStatement:
+        return this.enterLoop(n as ts.IterationStatement);
+      case K.AwaitExpression:
+        forEachChild(n, this.child);
+        markAwait(this.at);
+        return;
+      case K.CallExpression:
+      case K.TaggedTemplateExpression:
+        this.visitor.call(n as ts.CallExpression | ts.TaggedTemplateExpression, this.ctx, this.at);
+        if (this.visitor.reference && ts.isCallExpression(n) && n.arguments.length > 0) this.references(n);
+        break;
     }
-    if (ts.isClassLike(n) && mode === 'body' && n !== root) return;
-    if (ts.isIterationStatement(n, false)) {
-      const parts = perIterationParts(n);
-      ts.forEachChild(n, (c) => {
-        if (!parts.includes(c)) visit(c, at, ctx);
-      });
-      const forAwait = ts.isForOfStatement(n) && !!n.awaitModifier;
-      const f = frame(at, false, false, forAwait || parts.some(containsAwait));
-      const inner: IterationContext = { kind: loopKind(n), node: n, frame: f, overCollection: ts.isForOfStatement(n) || ts.isForInStatement(n) };
-      for (const part of parts) visit(part, f, inner);
-      if (f.awaitLoop) markAwait(at);
-      return;
+    forEachChild(n, this.child);
+  }
+
+  private enterFunction(n: FunctionBody): void {
+    const role: CallbackRole = ts.isArrowFunction(n) || ts.isFunctionExpression(n) ? callbackRole(n) : { kind: 'opaque' };
+    if (role.kind === 'iteration') {
+      const f = frame(this.at, true);
+      this.visitFunction(n, f, { kind: 'callback', node: role.call, receiver: role.receiver, method: role.method, fn: n, frame: f, overCollection: true });
+    } else if (role.kind === 'inline') {
+      this.visitFunction(n, frame(this.at, true), this.ctx);
+    } else if (role.kind === 'deferred') {
+      this.visitFunction(n, frame(this.at, true, true), this.ctx);
+    } else if (this.mode === 'file') {
+      const f = frame(undefined, true);
+      const decorator = ts.isMethodDeclaration(n) ? this.visitor.perElementMethod?.(n) : undefined;
+      this.visitFunction(n, f, decorator ? { kind: 'field-resolver', node: n, method: decorator, fn: n, frame: f, overCollection: true } : undefined);
     }
-    if (ts.isAwaitExpression(n)) {
-      ts.forEachChild(n, (c) => visit(c, at, ctx));
-      markAwait(at);
-      return;
-    }
-    if (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) {
-      visitor.call(n, ctx, at);
-      if (visitor.reference && ts.isCallExpression(n)) {
-        n.arguments.forEach((a, i) => {
-          const arg = skipOuter(a);
-          if (!ts.isIdentifier(arg) && !ts.isPropertyAccessExpression(arg)) return;
-          const role = roleOfArgument(n, i);
-          if (role.kind !== 'iteration') return;
-          const f = frame(at, true);
-          visitor.reference!(arg, { kind: 'callback', node: n, receiver: role.receiver, method: role.method, frame: f, overCollection: true }, f);
-        });
-      }
-    }
-    ts.forEachChild(n, (c) => visit(c, at, ctx));
-  };
-  const visitFunction = (fn: FunctionBody, f: Frame, ctx: IterationContext | undefined): void => {
-    for (const p of fn.parameters) if (p.initializer) visit(p.initializer, f, ctx);
-    visit(fn.body, f, ctx);
-  };
-  if (isFunctionBody(root)) visitFunction(root, rootFrame, undefined);
-  else visit(root, rootFrame, undefined);
-  return rootFrame;
+  }
+
+  private enterLoop(n: ts.IterationStatement): void {
+    const parts = perIterationParts(n);
+    forEachChild(n, (c) => {
+      if (!parts.includes(c)) this.visit(c);
+    });
+    const forAwait = ts.isForOfStatement(n) && !!n.awaitModifier;
+    const outerAt = this.at;
+    const outerCtx = this.ctx;
+    const f = frame(outerAt, false, false, forAwait || parts.some(containsAwait));
+    this.at = f;
+    this.ctx = { kind: loopKind(n), node: n, frame: f, overCollection: ts.isForOfStatement(n) || ts.isForInStatement(n) };
+    for (const part of parts) this.visit(part);
+    this.at = outerAt;
+    this.ctx = outerCtx;
+    if (f.awaitLoop) markAwait(outerAt);
+  }
+
+  private visitFunction(fn: FunctionBody, f: Frame, ctx: IterationContext | undefined): void {
+    const outerAt = this.at;
+    const outerCtx = this.ctx;
+    this.at = f;
+    this.ctx = ctx;
+    for (const p of fn.parameters) if (p.initializer) this.visit(p.initializer);
+    this.visit(fn.body);
+    this.at = outerAt;
+    this.ctx = outerCtx;
+  }
+
+  /** `ids.map(loadUser)`: a function passed by reference to an array method runs per element. */
+  private references(call: ts.CallExpression): void {
+    call.arguments.forEach((a, i) => {
+      const arg = skipOuter(a);
+      if (!ts.isIdentifier(arg) && !ts.isPropertyAccessExpression(arg)) return;
+      const role = roleOfArgument(call, i);
+      if (role.kind !== 'iteration') return;
+      const f = frame(this.at, true);
+      this.visitor.reference!(arg, { kind: 'callback', node: call, receiver: role.receiver, method: role.method, frame: f, overCollection: true }, f);
+    });
+  }
 }
 
 function markAwait(at: Frame): void {
@@ -366,6 +432,11 @@ export function describeIteration(ctx: IterationContext): string {
       return 'iteration of this `while` loop';
     case 'do':
       return 'iteration of this `do…while` loop';
+    case 'field-resolver': {
+      const m = ctx.node as ts.MethodDeclaration;
+      const name = m.name && ts.isIdentifier(m.name) ? m.name.text : 'this field';
+      return `parent object a query returns (\`@${ctx.method}\` \`${name}\` runs for each one)`;
+    }
     case 'callback': {
       const call = ctx.node as ts.CallExpression;
       const inPromiseAll = isPromiseAllArgument(call);
