@@ -22,6 +22,7 @@ export async function loadAuthor(id: number) {
 runRuleTests(nPlusOne, {
   valid: [
     { name: 'a query before and after the loop', files: withDb(`import { pool } from './db';\nexport async function f() {\n  const { rows } = await pool.query('SELECT * FROM posts');\n  for (const r of rows) r.title = r.title.trim();\n  await pool.query('UPDATE stats SET n = $1', [rows.length]);\n}\n`) },
+    { name: 'a const list written in the code and never grown', files: withDb(`import { pool } from './db';\nexport async function f() {\n  const ranges = ['1d', 'ytd', 'max'];\n  return Promise.all(ranges.map((r) => pool.query('SELECT $1', [r])));\n}\n`) },
     { name: 'a fixed list under Promise.all', files: withDb(`import { pool } from './db';\nexport const f = () => Promise.all([pool.query('SELECT 1'), pool.query('SELECT 2')]);\n`) },
     {
       name: 'route callbacks are not loops',
@@ -181,6 +182,11 @@ export const tokens = (users: User[]) => users.map((u) => u.getSigninToken());
     },
   ],
   invalid: [
+    {
+      name: 'an array built with push() and then mapped holds data, not a fixed list',
+      files: withDb(`import { pool } from './db';\nexport async function f(ids: number[]) {\n  const rows = [];\n  for (const id of ids) rows.push({ id });\n  return Promise.all(rows.map((r) => pool.query('SELECT * FROM t WHERE id = $1', [r.id])));\n}\n`),
+      errors: [{ messageId: 'queryInLoop', line: 5, column: 38, messageIncludes: ['element of `rows`'] }],
+    },
     {
       name: 'for…of',
       files: withDb(`import { pool } from './db';\nexport async function f(ids: number[]) {\n  for (const id of ids) {\n    await pool.query('SELECT * FROM users WHERE id = $1', [id]);\n  }\n}\n`),

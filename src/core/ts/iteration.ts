@@ -357,10 +357,32 @@ export function iteratesFixedList(ctx: IterationContext, checker: ts.TypeChecker
   const e = skipOuter(collection);
   if (isLiteral(e)) return true;
   if (ts.isIdentifier(e)) {
-    const decl = checker.getSymbolAtLocation(e)?.valueDeclaration;
-    return !!decl && ts.isVariableDeclaration(decl) && !!decl.initializer && (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0 && isLiteral(decl.initializer);
+    const symbol = checker.getSymbolAtLocation(e);
+    const decl = symbol?.valueDeclaration;
+    if (!symbol || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
+    const init = skipOuter(decl.initializer);
+    // `const result = []` filled with push() holds data, not a list written in the code.
+    return isLiteral(init) && ts.isArrayLiteralExpression(init) && init.elements.length > 0 && !isMutated(symbol, decl, checker);
   }
   return false;
+}
+
+const MUTATORS = new Set(['push', 'unshift', 'splice', 'fill', 'copyWithin']);
+
+/** Whether an array variable is grown or rewritten in its scope (`xs.push(…)`, `xs[i] = …`). */
+function isMutated(symbol: ts.Symbol, decl: ts.VariableDeclaration, checker: ts.TypeChecker): boolean {
+  let scope: ts.Node = decl;
+  while (scope.parent && !ts.isBlock(scope) && !ts.isSourceFile(scope) && !ts.isModuleBlock(scope)) scope = scope.parent;
+  const isOurs = (n: ts.Expression) => ts.isIdentifier(n) && n.text === decl.name.getText() && checker.getSymbolAtLocation(n) === symbol;
+  let mutated = false;
+  const visit = (n: ts.Node): void => {
+    if (mutated) return;
+    if (ts.isPropertyAccessExpression(n) && MUTATORS.has(n.name.text) && isOurs(n.expression)) mutated = true;
+    else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isElementAccessExpression(n.left) && isOurs(n.left.expression)) mutated = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(scope);
+  return mutated;
 }
 
 /**
