@@ -66,10 +66,11 @@ export class Analyzer {
       projectFiles.push(sf);
     }
     const targetSet = new Set((targets ?? projectFiles.map((f) => f.fileName)).map((f) => path.resolve(f)));
+    const byFile = new Map(projectFiles.map((sf) => [path.resolve(sf.fileName), sf]));
+    const targetSourceFiles = targets ? [...targetSet].flatMap((f) => byFile.get(f) ?? []) : projectFiles;
     const provenance = new ProvenanceResolver(checker);
     const findings: Finding[] = [];
     const ruleErrors: AnalysisResult['ruleErrors'] = [];
-    const byFile = new Map(projectFiles.map((sf) => [path.resolve(sf.fileName), sf]));
 
     for (const rule of this.rules) {
       const setting = this.project.config.rules[rule.meta.id];
@@ -85,6 +86,7 @@ export class Analyzer {
         options: { ...rule.defaultOptions, ...(setting?.options ?? {}) },
         projectFiles,
         targetFiles: targetSet,
+        targetSourceFiles,
         cache,
         rangeOf: nodeRange,
         report: (d: ReportDescriptor<string>) => {

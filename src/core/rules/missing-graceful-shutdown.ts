@@ -47,9 +47,10 @@ export const missingGracefulShutdown = defineRule<MessageId, Options>({
   defaultOptions: { signals: ['SIGTERM'] },
   run(ctx) {
     const scan = { checker: ctx.checker, provenance: ctx.provenance, root: ctx.project.root };
+    // Most edits touch files that start no server: look there first, the whole project only when needed.
+    if (findServerStarts(scan, ctx.targetSourceFiles).length === 0) return;
     const servers = findServerStarts(scan, ctx.projectFiles);
     const reported = servers.filter((s) => ctx.targetFiles.has(path.resolve(s.sourceFile.fileName)));
-    if (reported.length === 0) return;
     const paths = findShutdownPaths(scan, ctx.projectFiles, servers);
     const signals = Array.isArray(ctx.options.signals) && ctx.options.signals.length > 0 ? ctx.options.signals : ['SIGTERM'];
     let fx: FixContext | undefined;

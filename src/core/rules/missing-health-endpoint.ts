@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { DEFAULT_HEALTH_PATHS } from '../config';
 import { findHealthRoutes } from '../http/routes';
 import { findServerStarts } from '../http/servers';
@@ -27,7 +26,7 @@ export const missingHealthEndpoint = defineRule<MessageId, Record<string, never>
   defaultOptions: {},
   run(ctx) {
     const scan = { checker: ctx.checker, provenance: ctx.provenance, root: ctx.project.root };
-    const servers = findServerStarts(scan, ctx.projectFiles).filter((s) => ctx.targetFiles.has(path.resolve(s.sourceFile.fileName)));
+    const servers = findServerStarts(scan, ctx.targetSourceFiles);
     if (servers.length === 0) return;
     const healthPaths = ctx.project.config.healthPaths;
     if (findHealthRoutes(scan, ctx.projectFiles, acceptedPaths(healthPaths)).length > 0) return;

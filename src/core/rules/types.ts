@@ -39,6 +39,8 @@ export interface RuleContext<MessageId extends string = string, Options = Record
   readonly projectFiles: readonly ts.SourceFile[];
   /** Files findings are wanted for (all projectFiles on a whole-workspace scan). */
   readonly targetFiles: ReadonlySet<string>;
+  /** The parsed project files among `targetFiles` (one file after an edit): where a rule looks for what it reports. */
+  readonly targetSourceFiles: readonly ts.SourceFile[];
   /**
    * State the rule may keep between runs in a long-lived process (the language
    * server), e.g. per-function summaries keyed by file version. Empty in a CLI run.
