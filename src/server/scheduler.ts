@@ -51,7 +51,7 @@ export interface SchedulerEvents {
  * edit waiting for analysis, a code-action request or a document change is handled at
  * the next slice boundary.
  *
- * Measured on a generated 1,500-file Express + pg API (test/server/latency.bench.ts), on a
+ * Measured on a generated 1,500-file Express + pg API (bench/server-latency.ts), on a
  * 2-core machine under load: a whole-workspace pass costs seconds (3–14 s, depending on the
  * rules of the day), while one run over a single file costs 35–170 ms, most of it a fixed
  * cost every run pays whatever its targets (rules look at every file for servers, routes

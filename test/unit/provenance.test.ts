@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
 import { loadProject } from '../../src/core/project/project';
@@ -88,5 +89,25 @@ describe('package names', () => {
     assert.equal(packageFromPath('/p/node_modules/@types/koa__router/index.d.ts'), '@koa/router');
     assert.equal(packageFromPath('/p/node_modules/@prisma/client/index.d.ts'), '@prisma/client');
     assert.equal(packageFromPath('/p/src/db.ts'), undefined);
+  });
+});
+
+describe('tsconfig discovery', () => {
+  it('follows `paths` from tsconfig.base.json when the root has no tsconfig.json (Nx-style monorepo)', () => {
+    const root = createWorkspace({
+      files: {
+        'tsconfig.json': '',
+        'tsconfig.base.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@acme/db': ['libs/db/src/index.ts'] } } }),
+        'libs/db/src/index.ts': "import { Pool } from 'pg';\nexport const pool = new Pool();\n",
+        'apps/api/src/main.ts': "import { pool } from '@acme/db';\npool.query('SELECT 1');\n",
+      },
+    });
+    try {
+      fs.rmSync(path.join(root, 'tsconfig.json'));
+      assert.equal(loadProject(root).tsconfig.file, path.join(root, 'tsconfig.base.json'));
+      assert.equal(provenanceIn(root, 'apps/api/src/main.ts', 'pool.query'), 'pg:Pool.().query');
+    } finally {
+      removeWorkspace(root);
+    }
   });
 });

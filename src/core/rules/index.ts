@@ -8,7 +8,6 @@ import type { Rule } from './types';
  * and `docs/rules/<id>.md`; test/unit/registry.test.ts fails when one is missing.
  */
 export const rules = {
-  // Rules register here as they land, e.g. 'missing-graceful-shutdown': missingGracefulShutdown,
   'missing-graceful-shutdown': missingGracefulShutdown,
   'missing-health-endpoint': missingHealthEndpoint,
   'n-plus-one': nPlusOne,

@@ -33,9 +33,10 @@ const DEFAULTS: ts.CompilerOptions = {
   jsx: ts.JsxEmit.Preserve,
 };
 
-/** Reads `<root>/tsconfig.json` (with `extends`), falling back to sensible defaults. */
+/** Reads `<root>/tsconfig.json` (with `extends`), else `tsconfig.base.json`, else sensible defaults. */
 export function readTsConfig(root: string): TsConfigInfo {
-  const file = path.join(root, 'tsconfig.json');
+  // Nx-style monorepos keep `paths` in tsconfig.base.json and have no tsconfig.json at the root.
+  const file = ['tsconfig.json', 'tsconfig.base.json'].map((name) => path.join(root, name)).find((f) => fs.existsSync(f)) ?? path.join(root, 'tsconfig.json');
   if (!fs.existsSync(file)) return { options: withLeanGlobals({ ...DEFAULTS, ...FORCED }), problems: [] };
   const read = ts.readConfigFile(file, ts.sys.readFile);
   if (read.error) {

@@ -1,7 +1,7 @@
 /**
  * How fast the language server answers typing on a large project (SPEC: diagnostics
  * update within 300 ms of a pause in typing on a 1,500-file project). Not a timed test:
- *   node esbuild.mjs && npx tsx test/server/latency.bench.ts [files=1500] [edits=10]
+ *   node esbuild.mjs && npx tsx bench/server-latency.ts [files=1500] [edits=10]
  * Generates an Express + pg API of `files` TypeScript files (routers, services,
  * repositories, types, helpers) plus migrations, starts dist/server.js, opens one
  * service and toggles an N+1 loop in it, measuring from the change notification to
@@ -9,8 +9,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createWorkspace, removeWorkspace } from '../helpers/workspace';
-import { LspTestClient, ensureServerBuilt, uriOf } from './lspClient';
+import { createWorkspace, removeWorkspace } from '../test/helpers/workspace';
+import { LspTestClient, ensureServerBuilt, uriOf } from '../test/server/lspClient';
 
 const FILES_PER_MODULE = 5;
 
