@@ -55,6 +55,19 @@ async function codeActions(uri: vscode.Uri, range: vscode.Range): Promise<vscode
   return (actions ?? []).filter((a): a is vscode.CodeAction => 'title' in a && !('command' in a && typeof a.command === 'string'));
 }
 
+/**
+ * Shipshape's code actions for a range, once the server has them. Its fixes come from the last
+ * analysis of the buffer; right after a document opens (a new version) the server offers none
+ * until it has analysed that version, as vscode-eslint does, so ask until they appear.
+ */
+async function shipshapeActions(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  let last: vscode.CodeAction[] = [];
+  const hasOurs = (actions: vscode.CodeAction[]) => actions.some((a) => /^Disable [a-z-]+ for this line$/.test(a.title));
+  // On time-out the last answer is returned, so the test's assertion says what was offered.
+  await waitFor('Shipshape code actions', async () => hasOurs((last = await codeActions(uri, range))) || undefined, 20_000).catch(() => undefined);
+  return last;
+}
+
 describe('Shipshape in the extension host (examples/orders-api)', function () {
   this.timeout(90_000);
 
@@ -125,7 +138,7 @@ describe('Shipshape in the extension host (examples/orders-api)', function () {
     assert.equal(findings.length, LISTEN_RULES.length, 'listen-call findings');
     // Both findings sit on the listen call; the provider answers for that range. (Actions that
     // come back through this command carry no `diagnostics`, so titles tell them apart.)
-    const titles = (await codeActions(uri, findings[0].range)).map((a) => a.title);
+    const titles = (await shipshapeActions(uri, findings[0].range)).map((a) => a.title);
     assert.ok(titles.some((t) => /SIGTERM|graceful/i.test(t)), `no graceful-shutdown fix; offered ${JSON.stringify(titles)}`);
     assert.ok(titles.some((t) => /health|livez|readyz/i.test(t)), `no health-route fix; offered ${JSON.stringify(titles)}`);
     const suppressions = titles.filter((t) => /disable/i.test(t));
@@ -139,7 +152,7 @@ describe('Shipshape in the extension host (examples/orders-api)', function () {
     const uri = serverTs();
     const d = shipshapeDiagnostics(uri).find((x) => ruleId(x) === 'missing-graceful-shutdown');
     assert.ok(d, 'missing-graceful-shutdown is not reported');
-    const fix = (await codeActions(uri, d.range)).find((a) => /SIGTERM|graceful/i.test(a.title) && a.edit);
+    const fix = (await shipshapeActions(uri, d.range)).find((a) => /SIGTERM|graceful/i.test(a.title) && a.edit);
     assert.ok(fix?.edit, 'the graceful-shutdown fix carries no edit');
     assert.ok(await vscode.workspace.applyEdit(fix.edit), 'applyEdit refused the fix');
     const doc = await vscode.workspace.openTextDocument(uri);
