@@ -2,6 +2,30 @@ import { missingGracefulShutdown } from '../../src/core/rules/missing-graceful-s
 import { runFixRoundTrips, runTypedFixtureChecks } from '../helpers/fixRoundTrip';
 import { runRuleTests, type InvalidCase, type ValidCase } from '../helpers/ruleTester';
 
+/**
+ * What the fix inserts after a Node server's listen call (Express, Koa, Hono, node:http);
+ * `closeDb` is the line that closes the project's database client.
+ */
+const SHUTDOWN_BLOCK = (closeDb = '// Close database pools and other clients here (e.g. await pool.end()).') => `// Graceful shutdown: on SIGTERM (deploy, scale-in) and SIGINT, stop taking new
+// requests, let in-flight ones finish, close the database, then exit.
+const shutdown = async (signal: string) => {
+  console.log(\`\${signal} received: shutting down gracefully\`);
+  // Exit anyway if draining outlasts the grace period before SIGKILL.
+  setTimeout(() => process.exit(1), 10_000).unref();
+  try {
+    // Stop accepting new connections; close() resolves once in-flight requests have finished.
+    await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    ${closeDb}
+    process.exit(0);
+  } catch (err) {
+    console.error('Graceful shutdown failed', err);
+    process.exit(1);
+  }
+};
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);
+`;
+
 const DB = `import { Pool } from 'pg';
 
 export const pool = new Pool({ connectionString: process.env.DATABASE_URL });
@@ -34,25 +58,7 @@ app.get('/orders', async (_req, res) => {
 
 const server = app.listen(3000, () => console.log('listening on 3000'));
 
-// Graceful shutdown: on SIGTERM (deploy, scale-in) and SIGINT, stop taking new
-// requests, let in-flight ones finish, close the database, then exit.
-const shutdown = async (signal: string) => {
-  console.log(\`\${signal} received: shutting down gracefully\`);
-  // Exit anyway if draining outlasts the grace period before SIGKILL.
-  setTimeout(() => process.exit(1), 10_000).unref();
-  try {
-    // Stop accepting new connections; close() resolves once in-flight requests have finished.
-    await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
-    await pool.end();
-    process.exit(0);
-  } catch (err) {
-    console.error('Graceful shutdown failed', err);
-    process.exit(1);
-  }
-};
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
-`;
+${SHUTDOWN_BLOCK('await pool.end();')}`;
 
 const FASTIFY = `import Fastify from 'fastify';
 import postgres from 'postgres';
@@ -150,25 +156,7 @@ app.get('/orders', (c) => c.json([]));
 
 const server = serve({ fetch: app.fetch, port: 3000 });
 
-// Graceful shutdown: on SIGTERM (deploy, scale-in) and SIGINT, stop taking new
-// requests, let in-flight ones finish, close the database, then exit.
-const shutdown = async (signal: string) => {
-  console.log(\`\${signal} received: shutting down gracefully\`);
-  // Exit anyway if draining outlasts the grace period before SIGKILL.
-  setTimeout(() => process.exit(1), 10_000).unref();
-  try {
-    // Stop accepting new connections; close() resolves once in-flight requests have finished.
-    await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
-    // Close database pools and other clients here (e.g. await pool.end()).
-    process.exit(0);
-  } catch (err) {
-    console.error('Graceful shutdown failed', err);
-    process.exit(1);
-  }
-};
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
-`;
+${SHUTDOWN_BLOCK()}`;
 
 const NODE_HTTP = `import * as http from 'node:http';
 
@@ -682,25 +670,7 @@ const invalid: InvalidCase[] = [
           'const server = app.listen(3000);\n',
           `const server = app.listen(3000);
 
-// Graceful shutdown: on SIGTERM (deploy, scale-in) and SIGINT, stop taking new
-// requests, let in-flight ones finish, close the database, then exit.
-const shutdown = async (signal: string) => {
-  console.log(\`\${signal} received: shutting down gracefully\`);
-  // Exit anyway if draining outlasts the grace period before SIGKILL.
-  setTimeout(() => process.exit(1), 10_000).unref();
-  try {
-    // Stop accepting new connections; close() resolves once in-flight requests have finished.
-    await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
-    // Close database pools and other clients here (e.g. await pool.end()).
-    process.exit(0);
-  } catch (err) {
-    console.error('Graceful shutdown failed', err);
-    process.exit(1);
-  }
-};
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
-`,
+${SHUTDOWN_BLOCK()}`,
         ),
       },
     },
@@ -748,25 +718,7 @@ process.once('SIGINT', shutdown);
           'server.listen(8080);\n',
           `server.listen(8080);
 
-// Graceful shutdown: on SIGTERM (deploy, scale-in) and SIGINT, stop taking new
-// requests, let in-flight ones finish, close the database, then exit.
-const shutdown = async (signal: string) => {
-  console.log(\`\${signal} received: shutting down gracefully\`);
-  // Exit anyway if draining outlasts the grace period before SIGKILL.
-  setTimeout(() => process.exit(1), 10_000).unref();
-  try {
-    // Stop accepting new connections; close() resolves once in-flight requests have finished.
-    await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
-    // Close database pools and other clients here (e.g. await pool.end()).
-    process.exit(0);
-  } catch (err) {
-    console.error('Graceful shutdown failed', err);
-    process.exit(1);
-  }
-};
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
-`,
+${SHUTDOWN_BLOCK()}`,
         ),
       },
     },

@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { nodeIndex } from '../ts/nodeIndex';
 import type { ProvenanceResolver } from '../ts/provenance';
 import { candidatesOf } from './fileIndex';
 import { classifyExpression, type HttpValue } from './frameworks';
@@ -627,29 +628,17 @@ function isWithin(node: ts.Node, ancestor: ts.Node): boolean {
   return false;
 }
 
-const callsByName = new WeakMap<ts.SourceFile, Map<string, ts.CallExpression[]>>();
+const callsByName = new WeakMap<ts.Node, Map<string, ts.CallExpression[]>>();
 
 /** Calls in a file by callee name (`f(…)`, `x.f(…)`), indexed once per file version. */
 function callsNamed(sf: ts.SourceFile, names: ReadonlySet<string>): ts.CallExpression[] {
-  let index = callsByName.get(sf);
-  if (!index) {
-    const map = new Map<string, ts.CallExpression[]>();
-    const visit = (n: ts.Node): void => {
-      if (ts.isCallExpression(n)) {
-        const c = n.expression;
-        const name = ts.isIdentifier(c) ? c.text : ts.isPropertyAccessExpression(c) ? c.name.text : undefined;
-        if (name) {
-          const list = map.get(name);
-          if (list) list.push(n);
-          else map.set(name, [n]);
-        }
-      }
-      ts.forEachChild(n, visit);
-    };
-    visit(sf);
-    callsByName.set(sf, (index = map));
-  }
-  return [...names].flatMap((n) => index!.get(n) ?? []);
+  const index = nodeIndex<ts.CallExpression>(callsByName, sf, (n) => {
+    if (!ts.isCallExpression(n)) return undefined;
+    const c = n.expression;
+    const name = ts.isIdentifier(c) ? c.text : ts.isPropertyAccessExpression(c) ? c.name.text : undefined;
+    return name ? [name, n] : undefined;
+  });
+  return [...names].flatMap((n) => index.get(n) ?? []);
 }
 
 const probeLibraryCache = new WeakMap<ts.SourceFile, boolean>();

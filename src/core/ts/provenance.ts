@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { nodeIndex } from './nodeIndex';
 
 /**
  * Where a value comes from, in terms of an npm package's exports: `express()` is
@@ -462,24 +463,12 @@ const assignmentIndex = new WeakMap<ts.Node, Map<string, ts.BinaryExpression[]>>
  * computed once per scope node (a SourceFile's nodes live as long as the file is unchanged).
  */
 function assignmentsByName(scope: ts.Node, name: string): ts.BinaryExpression[] {
-  let index = assignmentIndex.get(scope);
-  if (!index) {
-    const map = new Map<string, ts.BinaryExpression[]>();
-    const visit = (n: ts.Node): void => {
-      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-        const left = n.left;
-        const key = ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword ? left.name.text : ts.isIdentifier(left) ? left.text : undefined;
-        if (key !== undefined) {
-          const list = map.get(key);
-          if (list) list.push(n);
-          else map.set(key, [n]);
-        }
-      }
-      ts.forEachChild(n, visit);
-    };
-    visit(scope);
-    assignmentIndex.set(scope, (index = map));
-  }
+  const index = nodeIndex<ts.BinaryExpression>(assignmentIndex, scope, (n) => {
+    if (!ts.isBinaryExpression(n) || n.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+    const left = n.left;
+    const key = ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword ? left.name.text : ts.isIdentifier(left) ? left.text : undefined;
+    return key !== undefined ? [key, n] : undefined;
+  });
   return index.get(name) ?? [];
 }
 
