@@ -27,6 +27,15 @@ const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 
+// Webview scripts: every `src/webview/<name>/main.ts` becomes `media/dist/<name>.js` (a browser
+// bundle the panel loads under its CSP; see src/extension/webview/panelHtml.ts).
+const webviewDir = path.join('src', 'webview');
+for (const name of fs.existsSync(webviewDir) ? fs.readdirSync(webviewDir) : []) {
+  const main = path.join(webviewDir, name, 'main.ts');
+  if (!fs.existsSync(main)) continue;
+  entries.push({ entryPoints: [main], outfile: path.join('media', 'dist', `${name}.js`), platform: 'browser', format: 'iife', target: 'es2022', external: [] });
+}
+
 fs.mkdirSync('dist', { recursive: true });
 fs.copyFileSync(path.join('node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm'), path.join('dist', 'libpg-query.wasm'));
 
