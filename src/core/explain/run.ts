@@ -34,7 +34,7 @@ export interface ExplainRequest {
 }
 
 export type ExplainProgress =
-  | { kind: 'cluster'; message: string }
+  | { kind: 'cluster'; message: string; pid?: number }
   | { kind: 'dataset'; message: string }
   | { kind: 'query'; index: number; total: number; file: string };
 
@@ -59,6 +59,7 @@ export async function runExplain(request: ExplainRequest): Promise<ExplainOutcom
   const started = Date.now();
   request.onProgress?.({ kind: 'cluster', message: 'starting the embedded PostgreSQL' });
   const cluster = await startCluster({ root: request.clusterRoot, signal: request.signal, log: request.log });
+  request.onProgress?.({ kind: 'cluster', message: `embedded PostgreSQL ${cluster.version} on 127.0.0.1:${cluster.port}`, pid: cluster.pid });
   try {
     request.onProgress?.({ kind: 'dataset', message: 'building the dataset (cached per schema)' });
     const dataset = await ensureDataset(cluster, { statements: request.statements, rows: request.rows, signal: request.signal, log: request.log });
