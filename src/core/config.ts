@@ -43,7 +43,14 @@ export const DEFAULT_MIGRATION_GLOBS = [
   '**/migration/**/*.sql',
   '**/db/migrate/**/*.sql',
   '**/V*__*.sql',
+  '**/R__*.sql',
   '**/*.up.sql',
+  '**/sql/**/*.sql',
+  '**/drizzle/**/*.sql',
+  // TypeORM, Knex, node-pg-migrate, Sequelize, MikroORM migration modules (src/core/sql/tsMigrations.ts).
+  '**/migrations/**/*.{ts,js,mjs,cjs}',
+  '**/migration/**/*.{ts,js,mjs,cjs}',
+  '**/db/migrate/**/*.{ts,js,mjs,cjs}',
 ];
 
 export function defaultConfig(): Config {
