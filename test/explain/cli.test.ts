@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runExplainCommand } from '../../src/cli/explain';
+import { main } from '../../src/cli/main';
 import { processAlive } from '../../src/core/explain/cluster';
 import type { ExplainSourceReader } from '../../src/core/explain/sources';
 import { fixtureStatements } from '../helpers/sqlFixtures';
@@ -12,7 +13,7 @@ const SHOP = path.resolve(__dirname, '../fixtures/explain/shop');
 
 /** Hand-listed queries over the fixture (the product's come from src/core/sql's extraction). */
 const shopSources: ExplainSourceReader = async () => ({
-  statements: fixtureStatements(path.join(SHOP, 'migrations')),
+  statements: await fixtureStatements(SHOP),
   queries: [
     { file: path.join(SHOP, 'src/orders.ts'), range: { start: { line: 4, character: 2 }, end: { line: 4, character: 60 } }, sql: 'SELECT id, total_cents FROM orders WHERE user_id = $1', suggestedIndex: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_idx ON orders (user_id)' },
     { file: path.join(SHOP, 'src/users.ts'), range: { start: { line: 2, character: 2 }, end: { line: 2, character: 40 } }, sql: 'SELECT email FROM users WHERE id = $1' },
@@ -59,12 +60,33 @@ describe('shipshape explain (CLI)', function () {
     assert.match(lenient.output, /^src\/orders\.ts:5 +Seq Scan on orders +[\d.]+ ms +[\d.]+ ms \((Index|Bitmap Heap) Scan/m);
   });
 
+  it('main: `explain` applies the workspace migrations found by src/core/sql; usage errors exit 2', async () => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString()));
+    let errText = '';
+    err.on('data', (c: Buffer) => (errText += c.toString()));
+    const code = await main(['explain', SHOP, '--rows', '500', '--format', 'json', '--cluster-dir', testClusterRoot()], { stdout: out, stderr: err, cwd: process.cwd() });
+    assert.equal(code, 0, errText);
+    const report = JSON.parse(text);
+    assert.deepEqual(report.rows, { default: 500, tables: {} });
+    assert.deepEqual(report.skipped[0], { file: 'migrations/002_more.sql', line: 3, reason: 'column "no_such_column" does not exist' });
+    assert.equal(report.tables.find((t: { table: string }) => t.table === 'orders').rows, 500);
+    const bad = await main(['explain', SHOP, '--rows', 'many'], { stdout: new PassThrough(), stderr: err, cwd: process.cwd() });
+    assert.equal(bad, 2);
+    assert.match(errText, /expected a whole number of rows/);
+    const missing = await main(['explain', path.join(SHOP, 'nope')], { stdout: new PassThrough(), stderr: err, cwd: process.cwd() });
+    assert.equal(missing, 2);
+    assert.match(errText, /shipshape: not a folder: .*nope\. Pass the project folder to explain\./);
+  });
+
   it('cancel (SIGTERM) stops within 1 s and leaves no PostgreSQL process', async () => {
     const script = `
       const path = require('node:path');
       const { runExplainCommand } = require(${JSON.stringify(path.resolve(__dirname, '../../src/cli/explain.ts'))});
       const { fixtureStatements } = require(${JSON.stringify(path.resolve(__dirname, '../helpers/sqlFixtures.ts'))});
-      const sources = async () => ({ statements: fixtureStatements(${JSON.stringify(path.join(SHOP, 'migrations'))}), queries: [] });
+      const sources = async () => ({ statements: await fixtureStatements(${JSON.stringify(SHOP)}), queries: [] });
       // A volume never built before, so the run is busy generating rows when cancelled.
       runExplainCommand(${JSON.stringify(SHOP)}, { format: 'json', progress: true, rows: 2000000 + (process.pid % 1000), clusterDir: ${JSON.stringify(testClusterRoot())} }, process.cwd(), sources, process.stderr)
         .then(() => process.exit(0), (e) => { process.stderr.write('ERR ' + e.message + '\\n'); process.exit(2); });`;

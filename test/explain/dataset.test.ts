@@ -26,14 +26,14 @@ describe('synthetic dataset on the real PostgreSQL', function () {
   }
 
   it('applies the migrations in order, names the statement that fails, and applies the rest', async () => {
-    const ds = await ensureDataset(db.cluster, { statements: fixtureStatements(path.join(SHOP, 'migrations')), rows });
+    const ds = await ensureDataset(db.cluster, { statements: await fixtureStatements(SHOP), rows });
     const failed = ds.skippedStatements.map((s) => ({ file: path.basename(s.file), line: s.line, reason: s.reason }));
     assert.deepEqual(failed, [{ file: '002_more.sql', line: 2, reason: 'column "no_such_column" does not exist' }]);
     assert.equal(await scalar<number>(ds.database, `SELECT count(*)::int FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'shipped_at'`), 1);
   });
 
   it('fills every table at the asked volume, foreign keys drawn from the parents, unique columns unique', async () => {
-    const ds = await ensureDataset(db.cluster, { statements: fixtureStatements(path.join(SHOP, 'migrations')), rows });
+    const ds = await ensureDataset(db.cluster, { statements: await fixtureStatements(SHOP), rows });
     const fill = Object.fromEntries(ds.tables.map((t) => [t.table, t]));
     assert.equal(fill.users.rows, 3000);
     assert.equal(fill.orders.rows, 20000);
@@ -63,7 +63,7 @@ describe('synthetic dataset on the real PostgreSQL', function () {
   });
 
   it('names a table whose CHECK it cannot honour, and the tables that need its rows', async () => {
-    const ds = await ensureDataset(db.cluster, { statements: fixtureStatements(path.join(SHOP, 'migrations')), rows });
+    const ds = await ensureDataset(db.cluster, { statements: await fixtureStatements(SHOP), rows });
     const fill = Object.fromEntries(ds.tables.map((t) => [t.table, t]));
     assert.equal(fill.bookings.rows, 0);
     assert.match(fill.bookings.skipped ?? '', /bookings_period/);
@@ -72,7 +72,7 @@ describe('synthetic dataset on the real PostgreSQL', function () {
   });
 
   it('the second request for the same schema and volumes is served from the cache', async () => {
-    const request = { statements: fixtureStatements(path.join(SHOP, 'migrations')), rows };
+    const request = { statements: await fixtureStatements(SHOP), rows };
     const first = await ensureDataset(db.cluster, request);
     const second = await ensureDataset(db.cluster, request);
     assert.equal(second.cached, true);

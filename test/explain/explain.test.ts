@@ -14,7 +14,7 @@ describe('EXPLAIN before and after the suggested index, on the real PostgreSQL',
   let client: Client;
 
   before(async () => {
-    const ds = await ensureDataset(db.cluster, { statements: fixtureStatements(path.join(SHOP, 'migrations')), rows: { default: 5000, tables: { orders: 100_000 } } });
+    const ds = await ensureDataset(db.cluster, { statements: await fixtureStatements(SHOP), rows: { default: 5000, tables: { orders: 100_000 } } });
     client = await db.cluster.connect(ds.database);
   });
   after(async () => {

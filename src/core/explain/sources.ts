@@ -4,6 +4,8 @@
  * from the SQL feature (src/core/sql); this is the one place explain reaches into it.
  */
 import type { ProjectModel } from '../project/project';
+import { loadSqlParser } from '../sql/parser';
+import { projectSchema } from '../sql/schemaSource';
 import type { MigrationStatementInput } from './migrate';
 import type { ExplainTarget } from './run';
 
@@ -13,3 +15,10 @@ export interface ExplainSources {
 }
 
 export type ExplainSourceReader = (project: ProjectModel) => Promise<ExplainSources>;
+
+/** The workspace's migration statements (src/core/sql) and its extracted queries. */
+export const workspaceSources: ExplainSourceReader = async (project) => {
+  await loadSqlParser();
+  const { statements } = projectSchema(project);
+  return { statements, queries: [] };
+};
