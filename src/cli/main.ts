@@ -49,9 +49,10 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--progress', 'progress as JSON lines on stderr (for editors)').hideHelp())
+    .addOption(new Option('--only <file:line>', 'only the query at this location (the editor\'s CodeLens)').hideHelp())
     .addOption(new Option('--cluster-dir <dir>', 'folder of the embedded PostgreSQL cluster (default: ~/.cache/shipshape/postgres)').hideHelp())
-    .action(async (target: string, opts: { rows?: number; maxMs?: number; format: ExplainFormat; output?: string; progress?: boolean; clusterDir?: string }) => {
-      const outcome = await runExplainCommand(target, { rows: opts.rows, maxMs: opts.maxMs, format: opts.format, progress: opts.progress, clusterDir: opts.clusterDir }, io.cwd, workspaceSources, io.stderr);
+    .action(async (target: string, opts: { rows?: number; maxMs?: number; format: ExplainFormat; output?: string; progress?: boolean; clusterDir?: string; only?: string }) => {
+      const outcome = await runExplainCommand(target, { rows: opts.rows, maxMs: opts.maxMs, format: opts.format, progress: opts.progress, clusterDir: opts.clusterDir, only: opts.only }, io.cwd, workspaceSources, io.stderr);
       for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
       writeOutput(outcome.output, opts.output, io);
       exitCode = outcome.exitCode;
