@@ -90,6 +90,7 @@ export function verdictOf(before: PlanSummary, withIndex: (PlanSummary & { index
   if (before.seqScanOn.length && before.rowsRead > 10 * Math.max(1, before.rowsReturned) && before.rowsRead >= 10_000) {
     return `${reads} in ${ms(before)}: no index serves this filter.`;
   }
+  if (before.rowsRead === 0 && !before.seqScanOn.length && !before.usesIndexScan) return `${before.plan} in ${ms(before)}; no table is scanned.`;
   if (before.usesIndexScan) return `Served by an index: ${before.plan}, ${formatCount(before.rowsRead)} rows read, ${ms(before)}.`;
   return `${reads} in ${ms(before)}, which is PostgreSQL's best plan at this volume.`;
 }
