@@ -5,6 +5,7 @@ import { TOOL } from '../core/report/common';
 import { workspaceSources } from '../core/explain/sources';
 import { UsageError } from './errors';
 import { runExplainCommand, type ExplainFormat } from './explain';
+import { loadSqlParser } from '../core/sql/parser';
 import { runScan, type FailOn, type ScanFormat } from './scan';
 
 /** Runs the CLI; returns the exit code (0 clean, 1 findings/threshold, 2 usage or internal error). */
@@ -33,7 +34,9 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'never']).default('warning'))
     .option('--no-color', 'plain text output')
-    .action((paths: string[], opts: { format: ScanFormat; output?: string; failOn: FailOn; color: boolean }) => {
+    .action(async (paths: string[], opts: { format: ScanFormat; output?: string; failOn: FailOn; color: boolean }) => {
+      // The PostgreSQL parser (WebAssembly) loads once, before the synchronous analysis.
+      await loadSqlParser();
       const outcome = runScan(paths, { format: opts.format, output: opts.output, failOn: opts.failOn, color: opts.color && Boolean(io.stdout.isTTY) }, io.cwd);
       for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
       writeOutput(outcome.output, opts.output, io);

@@ -133,7 +133,7 @@ function btreeOrOtherUse(index: IndexModel, access: TableAccess, predicates: Col
       }
       if (served.length > 0 || ordered) return { index, served, ordered };
       const first = index.keys[0];
-      return { index, served, ordered, whyNot: first ? `${keysText} starts with ${keyText(first)}, which the query does not filter${on(first).length ? ' with an operator btree serves' : ''}` : 'has no keys' };
+      return { index, served, ordered, whyNot: first ? `starts with ${keyText(first)}, which the query does not filter${on(first).length ? ' with an operator btree serves' : ''}` : 'has no keys' };
     }
     case 'hash': {
       const k = index.keys[0];

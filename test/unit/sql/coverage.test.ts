@@ -45,7 +45,7 @@ describe('sql: index coverage (model)', () => {
     assert.equal(c.status, 'not-served');
     assert.equal(c.suggestion!.sql, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_created_at_idx ON orders (user_id, created_at);');
     assert.deepEqual(c.uses.map((u) => `${describeIndex(u.index)}: ${u.whyNot}`), [
-      'orders_pkey (id): (id) starts with id, which the query does not filter',
+      'orders_pkey (id): starts with id, which the query does not filter',
       'orders_live (user_id) WHERE deleted_at IS NULL: is partial (WHERE deleted_at IS NULL) and the query does not imply that condition',
       'orders_tags USING gin (tags): is a GIN index (tags): it serves @>, <@, &&, ?, @@ on those columns',
       'orders_status_hash USING hash (status): is a hash index on status: it serves only `=` on that column',
