@@ -43,7 +43,7 @@ describe('EXPLAIN before and after the suggested index, on the real PostgreSQL',
     const result = await explainQuery(client, { sql: 'SELECT email FROM users WHERE id = $1' }, { analyze: true });
     assert.equal(result.before!.plan, 'Index Scan using users_pkey on users');
     assert.equal(result.before!.rowsReturned, 1);
-    assert.match(result.verdict, /^Served by an index: Index Scan using users_pkey on users, 1 rows read, [\d.]+ ms\.$/);
+    assert.match(result.verdict, /^Served by an index: Index Scan using users_pkey on users, 1 row read, [\d.]+ ms\.$/);
   });
 
   it('a range filter gets a recent slice and uses the timestamp index', async () => {

@@ -91,7 +91,7 @@ export function verdictOf(before: PlanSummary, withIndex: (PlanSummary & { index
     return `${reads} in ${ms(before)}: no index serves this filter.`;
   }
   if (before.rowsRead === 0 && !before.seqScanOn.length && !before.usesIndexScan) return `${before.plan} in ${ms(before)}; no table is scanned.`;
-  if (before.usesIndexScan) return `Served by an index: ${before.plan}, ${formatCount(before.rowsRead)} rows read, ${ms(before)}.`;
+  if (before.usesIndexScan) return `Served by an index: ${before.plan}, ${formatCount(before.rowsRead)} row${Math.round(before.rowsRead) === 1 ? '' : 's'} read, ${ms(before)}.`;
   return `${reads} in ${ms(before)}, which is PostgreSQL's best plan at this volume.`;
 }
 
