@@ -8,7 +8,7 @@
  */
 import * as crypto from 'node:crypto';
 import { readCatalog } from './catalog';
-import type { RunningCluster } from './cluster';
+import { abortError, type RunningCluster } from './cluster';
 import { generateRows, type RowTargets, type TableFill } from './generate';
 import { applyMigrations, type MigrationStatementInput, type SkippedStatement } from './migrate';
 
@@ -124,5 +124,5 @@ function parseReport(comment: string | null): StoredReport | undefined {
 }
 
 function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
+  if (signal?.aborted) throw abortError();
 }

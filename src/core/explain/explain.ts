@@ -7,6 +7,7 @@
  * READ ONLY transaction.
  */
 import type { Client } from 'pg';
+import { oneLine } from './migrate';
 import { drawParameters, loadQueryParser, queryShape } from './parameters';
 import { summarisePlan, type PlanNode, type PlanSummary } from './plan';
 
@@ -107,8 +108,4 @@ export function formatMs(ms: number): string {
 
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }

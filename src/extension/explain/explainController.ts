@@ -40,6 +40,8 @@ export class ExplainController implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private panelTarget: { uri: vscode.Uri; range: vscode.Range } | undefined;
   private readonly confirmedHosts = new Set<string>();
+  /** Explain runs in flight: stopped (SIGTERM → the CLI stops PostgreSQL) on deactivate. */
+  private readonly running = new Set<import('node:child_process').ChildProcess>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -58,6 +60,7 @@ export class ExplainController implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const child of this.running) child.kill('SIGTERM');
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
   }
@@ -171,6 +174,8 @@ export class ExplainController implements vscode.Disposable {
       new Promise<ReportJson | undefined>((resolve) => {
         // ELECTRON_RUN_AS_NODE: the editor's own runtime runs the CLI as plain Node.
         const child = spawn(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        this.running.add(child);
+        child.once('exit', () => this.running.delete(child));
         let stdout = '';
         let stderrTail = '';
         child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
