@@ -3,9 +3,11 @@ import { loadConfig, type Config, type ConfigProblem } from '../config';
 import { discoverFiles, type DiscoveredFiles } from './files';
 import { readPackageJson, type PackageInfo } from './packages';
 import { readTsConfig, type TsConfigInfo } from '../ts/program';
+import { dbLibrariesDeclaredIn, type DbLibrary } from '../db/libraries';
+
+export type { DbLibrary };
 
 export type Framework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'hono' | 'node-http';
-export type DbLibrary = 'pg' | 'postgres' | 'mysql2' | 'prisma' | 'typeorm' | 'knex' | 'kysely' | 'drizzle' | 'sequelize' | 'mikro-orm' | 'mongoose';
 
 /** npm packages that identify each framework. */
 export const FRAMEWORK_PACKAGES: Record<Framework, string[]> = {
@@ -15,21 +17,6 @@ export const FRAMEWORK_PACKAGES: Record<Framework, string[]> = {
   nestjs: ['@nestjs/core', '@nestjs/common'],
   hono: ['hono', '@hono/node-server'],
   'node-http': ['http', 'https', 'http2'],
-};
-
-/** npm packages that identify each database library. */
-export const DB_PACKAGES: Record<DbLibrary, string[]> = {
-  pg: ['pg', 'pg-pool'],
-  postgres: ['postgres'],
-  mysql2: ['mysql2'],
-  prisma: ['@prisma/client'],
-  typeorm: ['typeorm', '@nestjs/typeorm'],
-  knex: ['knex'],
-  kysely: ['kysely'],
-  drizzle: ['drizzle-orm'],
-  sequelize: ['sequelize', 'sequelize-typescript'],
-  'mikro-orm': ['@mikro-orm/core', '@mikro-orm/postgresql'],
-  mongoose: ['mongoose'],
 };
 
 export interface ProjectModel {
@@ -66,7 +53,7 @@ export function loadProject(root: string, opts: LoadProjectOptions = {}): Projec
     packageJson,
     tsconfig: readTsConfig(abs),
     frameworks: pick(FRAMEWORK_PACKAGES, deps),
-    dbLibraries: pick(DB_PACKAGES, deps),
+    dbLibraries: dbLibrariesDeclaredIn(deps.keys()),
   };
 }
 
@@ -82,13 +69,6 @@ function pick<K extends string>(table: Record<K, string[]>, deps: Map<string, st
 export function frameworkOfPackage(pkg: string): Framework | undefined {
   for (const [fw, names] of Object.entries(FRAMEWORK_PACKAGES) as Array<[Framework, string[]]>) {
     if (names.includes(pkg)) return fw;
-  }
-  return undefined;
-}
-
-export function dbLibraryOfPackage(pkg: string): DbLibrary | undefined {
-  for (const [lib, names] of Object.entries(DB_PACKAGES) as Array<[DbLibrary, string[]]>) {
-    if (names.includes(pkg) || pkg.startsWith(names[0] + '/')) return lib;
   }
   return undefined;
 }

@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import ts from 'typescript';
 import { CallGraph, type ReachedQuery } from '../ts/callgraph';
-import { batchingFix, displayCall, type DbCallSite } from '../ts/dbcalls';
+import type { DbCallSite } from '../db/callSite';
+import { dbLibrary } from '../db/libraries';
+import { displayCall } from '../ts/expressions';
 import { batchedInLoop, describeIteration, inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import { defineRule, type RuleContext } from './types';
 
@@ -172,7 +174,7 @@ function fieldResolverDecorator(method: ts.MethodDeclaration, graph: CallGraph):
 
 /** The library's batching fix; in a field resolver, the DataLoader that makes it possible. */
 function fixFor(site: Pick<DbCallSite, 'library' | 'operation'>, ic: IterationContext): string {
-  const fix = batchingFix(site);
+  const fix = dbLibrary(site.library).batching[site.operation];
   return ic.kind === 'field-resolver'
     ? `Load it through a DataLoader created per request: it collects every parent's key in one tick and runs one batched query. ${fix}`
     : fix;

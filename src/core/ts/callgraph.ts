@@ -1,6 +1,9 @@
 import ts from 'typescript';
-import type { DbLibrary } from '../project/project';
-import { DbCallRecognizer, dbDeclarationsPresent, dbLibraryImportedBy, isListDerivedFrom, prismaClientPackageOf, skipOuter, type DbCallSite } from './dbcalls';
+import type { DbCallSite } from '../db/callSite';
+import { dbLibraryImportedBy, prismaClientPackageOf, type DbLibrary } from '../db/libraries';
+import { isListDerivedFrom } from '../db/queryShape';
+import { DbCallRecognizer, dbDeclarationsPresent } from '../db/recognizer';
+import { skipOuter } from './expressions';
 import { inFirstTick, isFunctionBody, walkRegion, type FunctionBody } from './iteration';
 import { ProvenanceResolver } from './provenance';
 

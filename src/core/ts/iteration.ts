@@ -1,5 +1,7 @@
 import ts from 'typescript';
-import { isListDerivedFrom, skipOuter, type DbCallSite } from './dbcalls';
+import type { DbCallSite } from '../db/callSite';
+import { isListDerivedFrom } from '../db/queryShape';
+import { skipOuter } from './expressions';
 
 /**
  * Where code runs once per element of a collection, and whether calls issued there run in the
