@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DB_LIBRARIES, DB_LIBRARY_IDS, dbLibrariesDeclaredIn, dbLibraryImportedBy, dbLibraryOf } from '../../src/core/db/libraries';
+import { DB_LIBRARIES, DB_LIBRARY_IDS, dbLibrariesDeclaredIn, dbLibraryImportedBy, dbLibraryOf, type DbLibraryDescriptor } from '../../src/core/db/libraries';
 import { REPO_ROOT } from '../helpers/workspace';
 
 describe('database library registry', () => {
@@ -17,7 +17,7 @@ describe('database library registry', () => {
 
   for (const id of DB_LIBRARY_IDS) {
     describe(id, () => {
-      const d = DB_LIBRARIES[id];
+      const d: DbLibraryDescriptor = DB_LIBRARIES[id];
       it('has an N+1 fixture workspace', () => {
         assert.ok(fs.existsSync(path.join(REPO_ROOT, 'test', 'fixtures', `n-plus-one-${id}`, 'src')), `test/fixtures/n-plus-one-${id}/src is missing`);
       });
