@@ -5,7 +5,7 @@ import { isListDerivedFrom } from '../db/queryShape';
 import { DbCallRecognizer, dbDeclarationsPresent } from '../db/recognizer';
 import { skipOuter } from './expressions';
 import { inFirstTick, isFunctionBody, walkRegion, type FunctionBody } from './iteration';
-import { ProvenanceResolver } from './provenance';
+import { programModuleResolver, ProvenanceResolver } from './provenance';
 
 /**
  * Which project functions perform database calls, directly or through other functions (any
@@ -130,7 +130,7 @@ export class CallGraph {
     cache.typesAvailable = typesAvailable;
     this.typesAvailable = typesAvailable;
     this.declaredLibraries = [...(ctx.declaredLibraries ?? [])];
-    this.provenance = new ProvenanceResolver(ctx.checker, { callbackParameters: true, packageOf: prismaClientPackageOf });
+    this.provenance = new ProvenanceResolver(ctx.checker, { callbackParameters: true, packageOf: prismaClientPackageOf, resolveModule: programModuleResolver(ctx.program) });
   }
 
   /**
