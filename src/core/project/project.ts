@@ -4,20 +4,9 @@ import { discoverFiles, type DiscoveredFiles } from './files';
 import { readPackageJson, type PackageInfo } from './packages';
 import { readTsConfig, type TsConfigInfo } from '../ts/program';
 import { dbLibrariesDeclaredIn, type DbLibrary } from '../db/libraries';
+import { frameworksDeclaredIn, type Framework } from '../http/frameworks';
 
-export type { DbLibrary };
-
-export type Framework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'hono' | 'node-http';
-
-/** npm packages that identify each framework. */
-export const FRAMEWORK_PACKAGES: Record<Framework, string[]> = {
-  express: ['express'],
-  fastify: ['fastify'],
-  koa: ['koa', '@koa/router', 'koa-router'],
-  nestjs: ['@nestjs/core', '@nestjs/common'],
-  hono: ['hono', '@hono/node-server'],
-  'node-http': ['http', 'https', 'http2'],
-};
+export type { DbLibrary, Framework };
 
 export interface ProjectModel {
   /** Absolute path of the workspace root. */
@@ -52,23 +41,7 @@ export function loadProject(root: string, opts: LoadProjectOptions = {}): Projec
     files,
     packageJson,
     tsconfig: readTsConfig(abs),
-    frameworks: pick(FRAMEWORK_PACKAGES, deps),
+    frameworks: frameworksDeclaredIn(deps.keys()),
     dbLibraries: dbLibrariesDeclaredIn(deps.keys()),
   };
-}
-
-function pick<K extends string>(table: Record<K, string[]>, deps: Map<string, string>): Set<K> {
-  const out = new Set<K>();
-  for (const [key, names] of Object.entries(table) as Array<[K, string[]]>) {
-    if (names.some((n) => deps.has(n))) out.add(key);
-  }
-  return out;
-}
-
-/** Which framework an imported package belongs to. */
-export function frameworkOfPackage(pkg: string): Framework | undefined {
-  for (const [fw, names] of Object.entries(FRAMEWORK_PACKAGES) as Array<[Framework, string[]]>) {
-    if (names.includes(pkg)) return fw;
-  }
-  return undefined;
 }

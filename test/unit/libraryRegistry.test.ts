@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DB_LIBRARIES, DB_LIBRARY_IDS, dbLibrariesDeclaredIn, dbLibraryImportedBy, dbLibraryOf, type DbLibraryDescriptor } from '../../src/core/db/libraries';
+import { FRAMEWORK_IDS, FRAMEWORKS, frameworksDeclaredIn } from '../../src/core/http/frameworks';
 import { REPO_ROOT } from '../helpers/workspace';
 
 describe('database library registry', () => {
@@ -43,5 +44,23 @@ describe('database library registry', () => {
     assert.equal(dbLibraryImportedBy('./generated/prisma/client'), 'prisma');
     // package.json dependencies go through the same table: `@sequelize/core` was missing from the project model's copy.
     assert.deepEqual([...dbLibrariesDeclaredIn(['@sequelize/core', 'express', 'slonik', '@mikro-orm/core'])].sort(), ['mikro-orm', 'sequelize', 'slonik']);
+  });
+});
+
+describe('HTTP framework registry', () => {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+
+  it('registers every descriptor file under its own id, and every framework is named in the README', () => {
+    const dir = path.join(REPO_ROOT, 'src', 'core', 'http', 'frameworks');
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !['index.ts', 'types.ts', 'registry.ts', 'classify.ts'].includes(f)).map((f) => f.replace(/\.ts$/, ''));
+    assert.deepEqual(files.sort(), [...FRAMEWORK_IDS].sort());
+    for (const [key, d] of Object.entries(FRAMEWORKS)) {
+      assert.equal(d.id, key);
+      assert.ok(readme.includes(d.displayName), `README.md does not name ${d.displayName}`);
+    }
+  });
+
+  it('reads the frameworks of a package.json from the descriptors', () => {
+    assert.deepEqual([...frameworksDeclaredIn(['@koa/router', 'hono', 'pg', '@nestjs/core'])].sort(), ['hono', 'koa', 'nestjs']);
   });
 });
