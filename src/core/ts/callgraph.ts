@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the call graph's local facts, summaries, incremental cache and file
+// indexer share one cache structure and its invalidation (see `sync`); splitting them would spread it.
 import ts from 'typescript';
 import type { DbCallSite } from '../db/callSite';
 import { DependentsGraph } from '../project/dependents';
