@@ -3,7 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DB_LIBRARIES, DB_LIBRARY_IDS, dbLibrariesDeclaredIn, dbLibraryImportedBy, dbLibraryOf, type DbLibraryDescriptor } from '../../src/core/db/libraries';
 import { FRAMEWORK_IDS, FRAMEWORKS, frameworksDeclaredIn } from '../../src/core/http/frameworks';
-import { REPO_ROOT } from '../helpers/workspace';
+import { findDbClients } from '../../src/core/http/dbclients';
+import { loadProject } from '../../src/core/project/project';
+import { ProgramHost } from '../../src/core/ts/program';
+import { ProvenanceResolver } from '../../src/core/ts/provenance';
+import { createWorkspace, removeWorkspace, REPO_ROOT } from '../helpers/workspace';
 
 describe('database library registry', () => {
   const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'rules', 'n-plus-one.md'), 'utf8');
@@ -44,6 +48,29 @@ describe('database library registry', () => {
     assert.equal(dbLibraryImportedBy('./generated/prisma/client'), 'prisma');
     // package.json dependencies go through the same table: `@sequelize/core` was missing from the project model's copy.
     assert.deepEqual([...dbLibrariesDeclaredIn(['@sequelize/core', 'express', 'slonik', '@mikro-orm/core'])].sort(), ['mikro-orm', 'sequelize', 'slonik']);
+  });
+});
+
+describe('database clients from the descriptors', () => {
+  it('pings and closes a Slonik pool and a Sequelize instance imported from @sequelize/core', () => {
+    const root = createWorkspace({
+      files: {
+        'src/db.ts': "import { createPool } from 'slonik';\nexport const pool = await createPool(process.env.DATABASE_URL!);\n",
+        'src/orm.ts': "import { Sequelize } from '@sequelize/core';\nexport const sequelize = new Sequelize();\n",
+      },
+    });
+    try {
+      const project = loadProject(root);
+      const program = new ProgramHost(project.files.ts, project.tsconfig.options).getProgram();
+      const files = project.files.ts.map((f) => program.getSourceFile(f)!);
+      const clients = findDbClients(new ProvenanceResolver(program.getTypeChecker()), files, root).map((c) => ({ library: c.library, name: c.name, ping: c.ping, close: c.close, imports: c.imports }));
+      assert.deepEqual(clients, [
+        { library: 'slonik', name: 'pool', ping: 'pool.query(sql.unsafe`SELECT 1`)', close: 'pool.end()', imports: [{ name: 'sql', from: 'slonik' }] },
+        { library: 'sequelize', name: 'sequelize', ping: 'sequelize.authenticate()', close: 'sequelize.close()', imports: undefined },
+      ]);
+    } finally {
+      removeWorkspace(root);
+    }
   });
 });
 
