@@ -4,8 +4,41 @@ import { runRuleTests } from '../helpers/ruleTester';
 const NOTE =
   '-- CREATE INDEX CONCURRENTLY builds the index without blocking writes, and cannot run inside a\n-- transaction block: run this migration outside one (tools that wrap each migration in a\n-- transaction need to be told so).\n';
 
+const PRISMA = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model User {
+  id    Int    @id @default(autoincrement())
+  email String @unique
+  posts Post[]
+  likes Like[]
+}
+
+model Post {
+  id        Int      @id @default(autoincrement())
+  title     String
+  authorId  Int      @map("author_id")
+  author    User     @relation(fields: [authorId], references: [id])
+  likes     Like[]
+  @@map("posts")
+}
+
+model Like {
+  userId Int
+  postId Int
+  user   User @relation(fields: [userId], references: [id])
+  post   Post @relation(fields: [postId], references: [id])
+  @@id([userId, postId])
+  @@index([postId])
+}
+`;
+
 runRuleTests(fkWithoutIndex, {
   valid: [
+    { name: 'schema.prisma: relations whose fields lead an @@id or @@index', files: { 'prisma/schema.prisma': PRISMA.replace('  @@map("posts")', '  @@index([authorId])\n  @@map("posts")') } },
+    { name: 'schema.prisma with relationMode = "prisma": no foreign keys in the database', files: { 'prisma/schema.prisma': PRISMA.replace('url      = env("DATABASE_URL")', 'url      = env("DATABASE_URL")\n  relationMode = "prisma"') } },
     { name: 'indexed by a composite index that starts with it', files: { 'migrations/001.sql': 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (id int, a_id int REFERENCES a, t timestamptz);\nCREATE INDEX b_a_t ON b (a_id, t);\n' } },
     { name: 'the leading column of the primary key', files: { 'migrations/001.sql': 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (a_id int REFERENCES a, line int, PRIMARY KEY (a_id, line));\n' } },
     { name: 'multi-column key served in another column order', files: { 'migrations/001.sql': 'CREATE TABLE p (x int, y int, PRIMARY KEY (x, y));\nCREATE TABLE c (x int, y int, FOREIGN KEY (x, y) REFERENCES p (x, y));\nCREATE INDEX c_yx ON c (y, x);\n' } },
@@ -14,6 +47,14 @@ runRuleTests(fkWithoutIndex, {
     { name: 'suppressed in SQL', files: { 'migrations/001.sql': 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (\n  -- shipshape-disable-next-line fk-without-index -- audit column, never joined\n  a_id int REFERENCES a\n);\n' } },
   ],
   invalid: [
+    {
+      name: 'schema.prisma without migrations: the relation field, fixed with @@index in the model',
+      files: {
+        'prisma/schema.prisma': PRISMA,
+      },
+      errors: [{ messageId: 'fkWithoutIndex', line: 17, column: 3, messageIncludes: ['posts_author_id_fkey (`author_id`) on `posts`', 'on `User`'] }],
+      fix: { title: 'Add @@index([authorId]) to model Post', output: { 'prisma/schema.prisma': PRISMA.replace('  @@map("posts")\n}', '  @@map("posts")\n  @@index([authorId])\n}') } },
+    },
     {
       name: 'column REFERENCES with no index, fixed by the next numbered file',
       files: { 'migrations/001_init.sql': 'CREATE TABLE customers (id bigserial PRIMARY KEY);\nCREATE TABLE orders (\n  id bigserial PRIMARY KEY,\n  customer_id bigint NOT NULL REFERENCES customers (id)\n);\n' },
