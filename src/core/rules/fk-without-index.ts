@@ -1,5 +1,7 @@
+import type { Fix } from '../finding';
 import { quoteIdent } from '../sql/ast';
 import { indexMigrationFix } from '../sql/indexMigration';
+import { prismaIndexFix } from '../sql/prismaFix';
 import { schemaFor } from '../sql/ruleSupport';
 import { displayTableName, type ForeignKeyModel, type IndexModel, type TableModel } from '../sql/schema';
 import { defineRule } from './types';
@@ -31,7 +33,7 @@ export const fkWithoutIndex = defineRule<MessageId, Record<string, never>>({
         if (!ctx.targetFiles.has(fk.origin.file) || fk.columns.length === 0 || isIndexed(table, fk)) continue;
         const indexName = `${table.name}_${fk.columns.join('_')}_idx`.slice(0, 63);
         const createIndex = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(indexName)} ON ${displayTableName(table).split('.').map(quoteIdent).join('.')} (${fk.columns.map(quoteIdent).join(', ')});`;
-        const fix = indexMigrationFix(found.migrations, { createIndex, indexName });
+        const fixes = [indexMigrationFix(found.migrations, { createIndex, indexName }), prismaIndexFix(found.prismaModels, table, { columns: fk.columns.map((column) => ({ column, descending: false })) })].filter((f): f is Fix => f !== undefined);
         ctx.report({
           at: { file: fk.origin.file, range: fk.origin.range },
           messageId: 'fkWithoutIndex',
@@ -42,7 +44,7 @@ export const fkWithoutIndex = defineRule<MessageId, Record<string, never>>({
             referenced: fk.references.schema === 'public' ? fk.references.table : `${fk.references.schema}.${fk.references.table}`,
             createIndex,
           },
-          fixes: fix ? [fix] : [],
+          fixes,
         });
       }
     }

@@ -1,4 +1,6 @@
+import type { Fix } from '../finding';
 import type { IndexCoverage } from '../sql/coverage';
+import { prismaIndexFix } from '../sql/prismaFix';
 import { describeIndex } from '../sql/coverage';
 import { indexMigrationFix } from '../sql/indexMigration';
 import { queriesInFiles } from '../sql/projectQueries';
@@ -37,7 +39,10 @@ export const unindexedFilter = defineRule<MessageId, Record<string, never>>({
       for (const c of q.coverages) {
         if (c.status === 'served') continue;
         const createIndex = c.suggestion?.sql ?? '';
-        const fix = c.suggestion ? indexMigrationFix(found.migrations, { createIndex, indexName: c.suggestion.name }) : undefined;
+        const fixes = [
+          ...(c.suggestion ? [indexMigrationFix(found.migrations, { createIndex, indexName: c.suggestion.name })] : []),
+          ...(c.suggestion ? [prismaIndexFix(found.prismaModels, c.access.table, c.suggestion)] : []),
+        ].filter((f): f is Fix => f !== undefined);
         const table = displayTableName(c.access.table);
         const common = { table, createIndex };
         if (c.status === 'partly') {
@@ -46,12 +51,12 @@ export const unindexedFilter = defineRule<MessageId, Record<string, never>>({
             messageId: 'partlyServed',
             severity: 'info',
             data: { ...common, served: list(c.best!.served.map((t) => ('column' in t ? t.column : t.expression.text))), index: describeIndex(c.best!.index), left: list(c.leftToFilter) },
-            fixes: fix ? [fix] : [],
+            fixes,
           });
         } else if (c.filtered.length === 0) {
-          ctx.report({ at: q.node, messageId: 'unsortedLimit', data: { ...common, columns: list(c.access.orderBy.slice(0, 1).map((o) => ('column' in o.target ? o.target.column : o.target.expression.text))) }, fixes: fix ? [fix] : [] });
+          ctx.report({ at: q.node, messageId: 'unsortedLimit', data: { ...common, columns: list(c.access.orderBy.slice(0, 1).map((o) => ('column' in o.target ? o.target.column : o.target.expression.text))) }, fixes });
         } else {
-          ctx.report({ at: q.node, messageId: 'notServed', data: { ...common, columns: list(c.filtered), indexes: whyNone(c) }, fixes: fix ? [fix] : [] });
+          ctx.report({ at: q.node, messageId: 'notServed', data: { ...common, columns: list(c.filtered), indexes: whyNone(c) }, fixes });
         }
       }
     }
@@ -67,3 +72,4 @@ function whyNone(c: IndexCoverage): string {
   if (c.uses.length === 0) return `\`${displayTableName(c.access.table)}\` has no index at all`;
   return c.uses.map((u) => `${describeIndex(u.index)} ${u.whyNot ?? 'does not serve it'}`).join('; ');
 }
+

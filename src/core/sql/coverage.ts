@@ -55,6 +55,8 @@ export interface SuggestedIndex {
   keys: string[];
   method: 'btree' | 'gin';
   name: string;
+  /** The keys as plain columns, when every key is one (ORM schema fixes need column names). */
+  columns?: Array<{ column: string; descending: boolean }>;
   /** `CREATE INDEX CONCURRENTLY IF NOT EXISTS name ON table (keys);` */
   sql: string;
 }
@@ -248,7 +250,8 @@ function suggestIndex(access: TableAccess, predicates: ColumnPredicate[]): Sugge
   if (targets.length === 0) return undefined;
   const keys = targets.map((t, i) => keyTextOf(t) + (i === targets.length - 1 && lastDesc ? ' DESC' : ''));
   const name = indexName(table.name, targets);
-  return { keys, method: 'btree', name, sql: `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(name)} ON ${qualified} (${keys.join(', ')});` };
+  const columns = targets.every((t) => 'column' in t) ? targets.map((t, i) => ({ column: (t as { column: string }).column, descending: i === targets.length - 1 && lastDesc })) : undefined;
+  return { keys, method: 'btree', name, columns, sql: `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(name)} ON ${qualified} (${keys.join(', ')});` };
 }
 
 function keyTextOf(t: PredicateTarget): string {
