@@ -20,8 +20,10 @@
 import * as path from 'node:path';
 import ts from 'typescript';
 import type { Range } from '../finding';
-import { loadProject, type DbLibrary, type ProjectModel } from '../project/project';
-import { DbCallRecognizer, dbDeclarationsPresent, dbLibraryImportedBy, type DbCallSite } from '../ts/dbcalls';
+import type { DbCallSite } from '../db/callSite';
+import { DB_LIBRARIES, dbLibraryImportedBy, type DbLibrary, type DbLibraryDescriptor } from '../db/libraries';
+import { DbCallRecognizer, dbDeclarationsPresent } from '../db/recognizer';
+import { loadProject, type ProjectModel } from '../project/project';
 import { ProgramHost } from '../ts/program';
 import { ProvenanceResolver } from '../ts/provenance';
 import type { IndexCoverage } from './coverage';
@@ -29,7 +31,6 @@ import { loadSqlParser } from './parser';
 import { coverageOfQuery } from './queryCoverage';
 import { displayTableName, type SchemaModel } from './schema';
 import { projectSchema } from './schemaSource';
-import { normalisePlaceholders, sqlOfCallArgument, sqlOfTaggedTemplate, type CodeSql } from './sqlFromCode';
 
 export type QueryVerdict = 'served' | 'partly' | 'not-served' | 'no-filter';
 
@@ -93,8 +94,8 @@ export function queriesInFiles(ctx: QueryScanContext, files: readonly ts.SourceF
       if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
         const site = recognizer.byProvenance(node) ?? (recognizer.isTypedCandidate(node) ? recognizer.byType(node) : undefined);
         if (site) {
-          const code = sqlOfSite(site, ctx.checker);
-          if (code && !seen.has(code.node)) {
+          for (const code of extractedSql(site, ctx)) {
+            if (seen.has(code.node)) continue;
             seen.add(code.node);
             out.push(queryOf(site.library, code, schema));
           }
@@ -107,7 +108,7 @@ export function queriesInFiles(ctx: QueryScanContext, files: readonly ts.SourceF
   return out;
 }
 
-function queryOf(library: DbLibrary, code: CodeSql, schema: SchemaModel): ProjectQuery {
+function queryOf(library: DbLibrary, code: { node: ts.Node; sql: string }, schema: SchemaModel): ProjectQuery {
   const sf = code.node.getSourceFile();
   const range: Range = { start: sf.getLineAndCharacterOfPosition(code.node.getStart(sf)), end: sf.getLineAndCharacterOfPosition(code.node.getEnd()) };
   const q = coverageOfQuery(code.sql, schema);
@@ -117,37 +118,11 @@ function queryOf(library: DbLibrary, code: CodeSql, schema: SchemaModel): Projec
   return { file: path.resolve(sf.fileName), range, sql: code.sql, tables, verdict, createIndex: worst?.suggestion?.sql, coverages: q.coverages, library, node: code.node, parseError: q.error };
 }
 
-/** The SQL a recognised call sends, for the libraries whose calls take SQL text. */
-function sqlOfSite(site: DbCallSite, checker: ts.TypeChecker): CodeSql | undefined {
-  const node = site.node;
-  if (ts.isTaggedTemplateExpression(node)) return sqlOfTaggedTemplate(node, checker);
-  // Kysely/Drizzle `` sql`…`.execute(db) ``: the template is the receiver.
-  const callee = node.expression;
-  if (ts.isPropertyAccessExpression(callee) && ts.isTaggedTemplateExpression(callee.expression)) return sqlOfTaggedTemplate(callee.expression, checker);
-  switch (site.library) {
-    case 'pg':
-    case 'postgres':
-    case 'typeorm':
-      return site.method === 'query' || site.method === 'unsafe' ? sqlOfCallArgument(node, checker, 'dollar') : undefined;
-    case 'prisma':
-      return /^\$(query|execute)RawUnsafe$/.test(site.method) ? sqlOfCallArgument(node, checker, 'dollar') : undefined;
-    case 'mysql2':
-      return sqlOfCallArgument(node, checker, 'question');
-    case 'knex':
-      return site.method === 'raw' ? sqlOfCallArgument(node, checker, 'question') : undefined;
-    case 'sequelize': {
-      if (site.method !== 'query') return undefined;
-      const code = sqlOfCallArgument(node, checker, 'dollar');
-      return code && { ...code, sql: normalisePlaceholders(code.sql, /:[A-Za-z_]/.test(code.sql.replace(/::/g, '')) ? 'named' : 'question') };
-    }
-    case 'drizzle':
-    case 'kysely': {
-      const arg = node.arguments[0];
-      return arg && ts.isTaggedTemplateExpression(arg) ? sqlOfTaggedTemplate(arg, checker) : undefined;
-    }
-    default:
-      return undefined;
-  }
+/** The SQL a recognised call sends, as its library's descriptor reads it (`queries`). */
+function extractedSql(site: DbCallSite, ctx: QueryScanContext): Array<{ node: ts.Node; sql: string }> {
+  const descriptor: DbLibraryDescriptor = DB_LIBRARIES[site.library];
+  const extracted = descriptor.queries?.extract(site, { checker: ctx.checker, provenance: ctx.provenance }) ?? [];
+  return extracted.flatMap((q) => (q.sql !== undefined ? [{ node: q.node, sql: q.sql }] : []));
 }
 
 function importedLibraries(sf: ts.SourceFile): DbLibrary[] {

@@ -159,3 +159,42 @@ export function normalisePlaceholders(sql: string, style: PlaceholderStyle, firs
   }
   return out;
 }
+
+// ---- Extractors for the database-library descriptors (src/core/db/libraries/<id>.ts) -------
+
+/** One SQL query a call sends, in the shape the descriptors' `queries` slot answers. */
+export interface SqlExtraction {
+  node: ts.Node;
+  tables: string[];
+  sql?: string;
+}
+
+type Site = { node: ts.CallExpression | ts.TaggedTemplateExpression; method: string };
+
+/**
+ * The query of a driver call whose first argument is SQL (`pool.query(text, values)`), for the
+ * methods given; tagged templates (`` sql`…` ``, `` $queryRaw`…` ``) are read as templates.
+ */
+export function sqlArgumentExtractor(style: PlaceholderStyle, methods: ReadonlySet<string>): { extract(site: Site, ctx: { checker: ts.TypeChecker }): SqlExtraction[] } {
+  return {
+    extract(site, ctx) {
+      const code = ts.isTaggedTemplateExpression(site.node) ? sqlOfTaggedTemplate(site.node, ctx.checker) : methods.has(site.method) ? sqlOfCallArgument(site.node, ctx.checker, style) : templateReceiver(site.node, ctx.checker);
+      return code ? [{ node: code.node, tables: [], sql: style === 'dollar' ? code.sql : normalisePlaceholders(code.sql, styleOf(code.sql, style)) }] : [];
+    },
+  };
+}
+
+/** Sequelize takes `:name` replacements or `?`: whichever the text uses. */
+function styleOf(sql: string, style: PlaceholderStyle): PlaceholderStyle {
+  if (style !== 'named') return style;
+  return /:[A-Za-z_]/.test(sql.replace(/::/g, '')) ? 'named' : 'question';
+}
+
+/** `` sql`…`.execute(db) `` (Kysely), `db.execute(sql`…`)` (Drizzle): a template as receiver or argument. */
+function templateReceiver(node: ts.CallExpression | ts.TaggedTemplateExpression, checker: ts.TypeChecker): CodeSql | undefined {
+  if (ts.isTaggedTemplateExpression(node)) return undefined;
+  const callee = node.expression;
+  if (ts.isPropertyAccessExpression(callee) && ts.isTaggedTemplateExpression(skipParens(callee.expression))) return sqlOfTaggedTemplate(skipParens(callee.expression) as ts.TaggedTemplateExpression, checker);
+  const arg = node.arguments[0] && skipParens(node.arguments[0]);
+  return arg && ts.isTaggedTemplateExpression(arg) ? sqlOfTaggedTemplate(arg, checker) : undefined;
+}
