@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { RunAccumulator } from './aggregate';
 import { LoadTestError } from './errors';
+import { findK6, runK6 } from './k6';
 import { preflight } from './preflight';
 import type { EngineInput, WireRequest, WorkerMessage } from './protocol';
 import { DEFAULT_MAX_DURATION_SEC } from './scenario';
@@ -67,9 +68,18 @@ export function startLoadTest(scenario: Scenario, options: StartOptions = {}): L
         throw new LoadTestError('duration-too-long', `scenario "${scenario.name}" runs ${scenario.model.durationSec} s, longer than the ${maxDuration} s allowed; shorten its duration or raise \`loadtest.maxDuration\` in shipshape.config.json.`);
       }
       const requests = wireRequests(scenario, options.env ?? process.env);
-      if (scenario.engine === 'k6') throw new LoadTestError('k6-not-found', 'the k6 engine runs through `shipshape loadtest --engine k6` (CLI) with k6 on PATH; use the embedded engine here.');
+      const k6 = scenario.engine === 'k6' ? findK6() : undefined;
+      if (scenario.engine === 'k6' && !k6) throw new LoadTestError('k6-not-found', 'k6 is not on PATH: install it (https://grafana.com/docs/k6/latest/set-up/install-k6/) or set the scenario\'s "engine" to "embedded".');
       await preflight(scenario.baseUrl, options.allowRemote === true);
       if (cancelRequested) throw new LoadTestError('engine-crashed', 'cancelled before the load started.');
+      if (k6) {
+        const abort = new AbortController();
+        stopWorker = () => abort.abort();
+        emit({ type: 'start', runId: id, startedAt: new Date().toISOString(), target: new URL(scenario.baseUrl).href, engine: 'k6', scenario, plannedDurationSec: scenario.model.durationSec });
+        const result = await runK6(scenario, id, { k6, signal: abort.signal });
+        emit({ type: 'done', runId: id, result });
+        return result;
+      }
       const engine: EngineName = scenario.model.kind === 'closed' ? 'autocannon' : 'shipshape';
       return await runInWorker(scenario, { runId: id, model: scenario.model, requests, timeoutSec: scenario.timeoutSec }, engine, emit, (stop) => {
         stopWorker = stop;
