@@ -15,6 +15,7 @@ export type LoadTestFormat = 'text' | 'json' | 'junit';
 export interface LoadTestCliOptions {
   config?: string;
   url?: string;
+  baseUrl?: string;
   method?: string;
   duration?: string;
   connections?: string;
@@ -83,6 +84,7 @@ export function selectScenario(name: string | undefined, opts: LoadTestCliOption
     overrides[key] = n;
   }
   if (opts.engine) overrides.engine = opts.engine;
+  if (opts.baseUrl !== undefined) overrides.baseUrl = opts.baseUrl;
   const flagThresholds = thresholdsFromFlags(opts.threshold);
   const scenarios = Array.isArray(config.scenarios) ? config.scenarios : [];
   let raw: ScenarioConfig;

@@ -49,6 +49,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .argument('[scenario]', 'name of a scenario under loadtest.scenarios')
     .option('--config <file>', 'config file (default: shipshape.config.json in the current folder)')
     .option('--url <url>', 'load-test this URL (one GET unless --method) instead of a named scenario')
+    .option('--base-url <url>', "send the scenario's requests to this base URL instead of its own (e.g. a port chosen at run time)")
     .option('--method <method>', 'HTTP method for --url')
     .option('--duration <duration>', 'how long to send load, e.g. 10s, 2m')
     .option('--connections <n>', 'closed model: concurrent connections; open model: most requests in flight')
