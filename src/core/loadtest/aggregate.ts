@@ -1,5 +1,5 @@
 import { createHistogram, decodeHistogram, encodeHistogram, latencyBuckets, mergeInto, percentileMs, summarizeLatency, type LatencyHistogram } from './histogram';
-import { emptyErrors, type WindowCounts, type WindowMessage } from './protocol';
+import { emptyErrors, type OutcomeCounts, type WindowCounts, type WindowMessage } from './protocol';
 import type { ErrorCounts, LoadTestResult, RequestBreakdown, RequestStats, ScenarioRequest, TickWindow } from './types';
 
 /**
@@ -8,14 +8,7 @@ import type { ErrorCounts, LoadTestResult, RequestBreakdown, RequestStats, Scena
  * same way: `aggregate(windows)` equals feeding them one by one to a RunAccumulator.
  */
 
-interface Totals {
-  hist: LatencyHistogram;
-  requests: number;
-  errors: number;
-  failed: number;
-  statusCodes: Record<string, number>;
-  errorsByKind: ErrorCounts;
-}
+type Totals = OutcomeCounts<LatencyHistogram>;
 
 function newTotals(): Totals {
   return { hist: createHistogram(), requests: 0, errors: 0, failed: 0, statusCodes: {}, errorsByKind: emptyErrors() };

@@ -23,15 +23,18 @@ export interface EngineInput {
   timeoutSec: number;
 }
 
-/** What one set of requests did in one window; `hist` is an encoded HDR histogram (µs). */
-export interface WindowCounts {
-  hist: string;
+/** Outcome counters of one set of requests, with its latency histogram in some form. */
+export interface OutcomeCounts<H> {
+  hist: H;
   requests: number;
   errors: number;
   failed: number;
   statusCodes: Record<string, number>;
   errorsByKind: ErrorCounts;
 }
+
+/** What one set of requests did in one window; `hist` is an encoded HDR histogram (µs). */
+export type WindowCounts = OutcomeCounts<string>;
 
 export interface WindowMessage {
   type: 'window';

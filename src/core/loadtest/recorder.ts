@@ -1,15 +1,7 @@
 import { createHistogram, encodeHistogram, recordMicros, type LatencyHistogram } from './histogram';
-import { emptyErrors, errorKindOf, type WindowCounts, type WindowMessage } from './protocol';
-import type { ErrorCounts } from './types';
+import { emptyErrors, errorKindOf, type OutcomeCounts, type WindowCounts, type WindowMessage } from './protocol';
 
-interface Slot {
-  hist: LatencyHistogram;
-  requests: number;
-  errors: number;
-  failed: number;
-  statusCodes: Record<string, number>;
-  errorsByKind: ErrorCounts;
-}
+type Slot = OutcomeCounts<LatencyHistogram>;
 
 /**
  * Records outcomes into the current 1-second window, per request name, in the engine worker.

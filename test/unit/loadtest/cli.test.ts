@@ -2,24 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
-import { main } from '../../../src/cli/main';
+import { runCli as run } from '../../helpers/cliRun';
 import { startServer, type TestServer } from './servers';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function run(args: string[], cwd: string) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(args, { stdout, stderr, cwd });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 describe('shipshape loadtest (CLI)', function () {
   this.timeout(60_000);
