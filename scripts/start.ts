@@ -19,14 +19,14 @@ const DATABASE = 'orders_api_demo';
 /** Bump when the seed below changes: the database is rebuilt. */
 const SEED_VERSION = 2;
 
-interface Context {
+export interface Context {
   cluster?: RunningCluster;
   databaseUrl?: string;
   appUrl?: string;
   app?: ChildProcess;
 }
 
-interface Step {
+export interface Step {
   title: string;
   run(ctx: Context, cleanup: (fn: () => Promise<void> | void) => void): Promise<void>;
 }
@@ -36,7 +36,8 @@ function node(args: string[], opts: { cwd?: string } = {}): void {
   if (r.status !== 0 && r.status !== 1) throw new Error(`node ${args.join(' ')} exited with ${r.status ?? r.signal}`);
 }
 
-const steps: Step[] = [
+/** The demo's steps, in order; the end-to-end tests of the editor can run a prefix of them (up to the app). */
+export const steps: Step[] = [
   {
     title: 'Build',
     run: async () => node(['esbuild.mjs']),
@@ -151,7 +152,8 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function main(): Promise<number> {
+/** Runs the steps in order; returns 0 on success. Cleanups run in reverse order on success, failure, SIGINT or SIGTERM. */
+export async function runSteps(list: Step[] = steps): Promise<number> {
   const cleanups: Array<() => Promise<void> | void> = [];
   let cleaning: Promise<void> | undefined;
   const cleanAll = (): Promise<void> =>
@@ -172,8 +174,8 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
   const ctx: Context = {};
   try {
-    for (const [i, step] of steps.entries()) {
-      console.log(`\n[${i + 1}/${steps.length}] ${step.title}`);
+    for (const [i, step] of list.entries()) {
+      console.log(`\n[${i + 1}/${list.length}] ${step.title}`);
       await step.run(ctx, (fn) => cleanups.push(fn));
     }
     return 0;
@@ -185,4 +187,4 @@ async function main(): Promise<number> {
   }
 }
 
-void main().then((code) => process.exit(code));
+if (require.main === module) void runSteps().then((code) => process.exit(code));
