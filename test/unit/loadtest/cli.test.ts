@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
 import { runCli as run } from '../../helpers/cliRun';
+import { REPO_ROOT } from '../../helpers/workspace';
 import { startServer, type TestServer } from './servers';
 
 describe('shipshape loadtest (CLI)', function () {
@@ -91,5 +93,53 @@ describe('shipshape loadtest (CLI)', function () {
     const none = await run(['loadtest'], root);
     assert.equal(none.code, 2);
     assert.equal(none.stderr, 'shipshape: no scenario to run: pass --url http://127.0.0.1:3000/… or add scenarios under "loadtest.scenarios" in shipshape.config.json.\n');
+  });
+
+  describe('the built bundle (dist/cli.js with dist/loadtest-worker.js)', () => {
+    before(function () {
+      this.timeout(120_000);
+      execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'pipe' });
+    });
+
+    /** The bundled CLI as a child process (async: the test server runs in this process). */
+    function cli(args: string[], onSpawn?: (child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+      return new Promise((resolve) => {
+        const t = Date.now();
+        const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), ...args], { cwd: root });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t }));
+        onSpawn?.(child);
+      });
+    }
+
+    it('runs the engine in its worker bundle; counts match the server', async () => {
+      const before = server.seen.get('/bundle') ?? 0;
+      const r = await cli(['loadtest', '--url', `${server.url}/bundle`, '--duration', '1s', '--connections', '2', '--format', 'json', '--no-save']);
+      assert.equal(r.code, 0, r.stderr);
+      const json = JSON.parse(r.stdout);
+      assert.equal(json.engine, 'autocannon');
+      assert.equal(json.summary.requests.total, (server.seen.get('/bundle') ?? 0) - before);
+    });
+
+    it('Ctrl-C (SIGINT) cancels the run: what ran is printed, exit 2', async () => {
+      let sentAt = 0;
+      const r = await cli(['loadtest', '--url', `${server.url}/sigint`, '--duration', '60s', '--connections', '1', '--format', 'json', '--no-save'], (child) => {
+        // Once the load is flowing (the server sees requests), interrupt.
+        const poll = setInterval(() => {
+          if ((server.seen.get('/sigint') ?? 0) > 0) {
+            clearInterval(poll);
+            sentAt = Date.now();
+            child.kill('SIGINT');
+          }
+        }, 50);
+      });
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(JSON.parse(r.stdout).ended, 'cancelled');
+      assert.match(r.stderr, /shipshape: cancelled: the numbers cover the part that ran\./);
+      assert.ok(Date.now() - sentAt < 3000, `exited ${Date.now() - sentAt} ms after SIGINT`);
+    });
   });
 });
