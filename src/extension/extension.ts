@@ -3,6 +3,7 @@ import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { SCAN_WORKSPACE_REQUEST, STATUS_NOTIFICATION, type ScanWorkspaceResult, type StatusParams } from '../server/protocol';
 import { createLanguageClient } from './client';
 import { FindingsView } from './findingsView';
+import { registerLoadTests } from './loadtest/register';
 import { ShipshapeStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -35,6 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await (lc.isRunning() ? lc.restart() : lc.start());
     }),
   );
+  await registerLoadTests(context, output);
   if (!vscode.workspace.isTrusted) output.info('Restricted mode: Shipshape runs its static analysis only (nothing from the workspace is executed).');
 
   try {
