@@ -11,6 +11,7 @@ import type { PanelToExtension } from '../../webview/loadtest/protocol';
 import { appendScenario, CONFIG_FILE, offsetOfKey, readConfigScenarios, uniqueScenarioName, type ConfigScenarios } from './configScenarios';
 import { LoadTestResultsPanel } from './resultsPanel';
 import { RouteIndex } from './routeIndex';
+import { concretePath } from './routePath';
 import { requestName, scenarioRequestsFrom } from './routeScan';
 import { confirmTarget, refuseUntrusted } from './safety';
 import { lastResultText } from './treeModel';
@@ -531,10 +532,6 @@ function describePreset(p: PresetName): string {
   return 'an arrival rate ramping to 2,000 req/s until it breaks (aborts at 10 % errors)';
 }
 
-/** `/orders/:id` → `/orders/1`: a route's parameters need a value to send a request. */
-export function concretePath(route: string): string {
-  return route.replace(/:[A-Za-z_]\w*(\([^)]*\))?\??/g, '1').replace(/\{[^}]+\}/g, '1').replace(/\*/g, '');
-}
 
 function fmt(ms: number): string {
   return ms >= 100 ? `${Math.round(ms)} ms` : `${Number(ms.toFixed(1))} ms`;
