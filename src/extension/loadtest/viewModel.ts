@@ -153,8 +153,7 @@ export function baselineView(comparison: RunComparison, baselineStartedAt: strin
       // Only a change larger than the noise is called better or worse.
       verdict: m.significant ? m.direction : 'same',
     }));
-  const reason = [comparison.reasons[0], comparison.method].filter(Boolean).join(' ');
-  return { runId: comparison.baselineId, startedAt: baselineStartedAt, verdict: VERDICT_WORDS[comparison.verdict], reason: reason || undefined, deltas };
+  return { runId: comparison.baselineId, startedAt: baselineStartedAt, verdict: VERDICT_WORDS[comparison.verdict], reasons: comparison.reasons.slice(0, 5), method: comparison.method, deltas };
 }
 
 export interface FinishedOptions {

@@ -95,7 +95,7 @@ function makeTimeChart(container: HTMLElement, title: string, unit: string, seri
     height: 220,
     scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
     axes: axes(unit),
-    legend: { live: true },
+    legend: { live: false },
     cursor: { drag: { x: false, y: false } },
     series: [{ label: 'time' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width ?? 2, spanGaps: true }))],
   };
@@ -166,7 +166,7 @@ function tiles(s: PanelState): HTMLElement {
 function liveSection(s: PanelState): HTMLElement {
   const rpsBox = h('div', { class: 'chart', 'data-testid': 'chart-rps', 'data-points': String(s.samples.length) });
   const latBox = h('div', { class: 'chart', 'data-testid': 'chart-latency', 'data-points': String(s.samples.length) });
-  const section = h('section', { class: 'charts' }, rpsBox, latBox);
+  const section = h('section', {}, h('h2', {}, 'Over time'), h('div', { class: 'charts' }, rpsBox, latBox));
   // Charts need their container in the document to measure it: built after render() attaches.
   queueMicrotask(() => {
     const p = palette();
@@ -202,7 +202,7 @@ function thresholdsSection(s: PanelState): HTMLElement | null {
   if (!s.thresholds.length) return null;
   return h('section', {}, h('h2', {}, 'Thresholds'),
     h('table', { class: 'grid', 'data-testid': 'thresholds' },
-      h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, 'threshold'), h('th', {}, 'actual'), h('th', {}, 'limit'))),
+      h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, 'threshold'), h('th', { class: 'num' }, 'actual'), h('th', { class: 'num' }, 'limit'))),
       h('tbody', {}, ...s.thresholds.map((t) => h('tr', { class: t.ok ? 'ok' : 'bad', 'data-ok': String(t.ok) },
         h('td', { class: 'verdict' }, t.ok ? '✓ pass' : '✗ fail'),
         h('td', {}, h('code', {}, t.expression)),
@@ -261,7 +261,7 @@ function requestsSection(s: PanelState): HTMLElement | null {
   if (!s.requests.length) return null;
   return h('section', {}, h('h2', {}, 'Per request'),
     h('table', { class: 'grid', 'data-testid': 'requests' },
-      h('thead', {}, h('tr', {}, ...['request', 'requests', 'req/s', 'p50', 'p95', 'p99', 'failed', 'static findings'].map((c) => h('th', {}, c)))),
+      h('thead', {}, h('tr', {}, ...['request', 'requests', 'req/s', 'p50', 'p95', 'p99', 'failed', 'static findings'].map((c, i) => h('th', { class: i > 0 && i < 7 ? 'num' : undefined }, c)))),
       h('tbody', {}, ...s.requests.map((r) => h('tr', {},
         h('td', {}, h('code', {}, `${r.method} ${r.path}`), r.name && r.name !== `${r.method} ${r.path}` ? h('div', { class: 'muted' }, r.name) : null),
         h('td', { class: 'num' }, fmtNum(r.requests)),
@@ -278,14 +278,16 @@ function baselineSection(s: PanelState): HTMLElement | null {
   if (!b) return null;
   const sign = (v: number | null) => (v === null ? '–' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)} %`);
   return h('section', {}, h('h2', {}, 'Compared with the baseline'),
-    h('div', { class: 'meta', 'data-testid': 'baseline-verdict' }, `${b.verdict} — baseline run of ${new Date(b.startedAt).toLocaleString()}${b.reason ? `. ${b.reason}` : ''}`),
+    h('div', { class: `verdict-line ${b.verdict === 'Regression' ? 'bad' : b.verdict === 'Improvement' ? 'ok' : ''}`, 'data-testid': 'baseline-verdict' }, `${b.verdict} against the baseline run of ${new Date(b.startedAt).toLocaleString()}`),
+    b.reasons.length ? h('ul', { class: 'reasons' }, ...b.reasons.map((r) => h('li', {}, r))) : null,
     h('table', { class: 'grid', 'data-testid': 'deltas' },
-      h('thead', {}, h('tr', {}, ...['metric', 'baseline', 'this run', 'change'].map((c) => h('th', {}, c)))),
+      h('thead', {}, h('tr', {}, ...['metric', 'baseline', 'this run', 'change'].map((c, i) => h('th', { class: i > 0 ? 'num' : undefined }, c)))),
       h('tbody', {}, ...b.deltas.map((d) => h('tr', { class: d.verdict === 'worse' ? 'bad' : d.verdict === 'better' ? 'ok' : '' },
         h('td', {}, d.label),
         h('td', { class: 'num' }, fmtValue(d.baseline, d.unit)),
         h('td', { class: 'num' }, fmtValue(d.current, d.unit)),
-        h('td', { class: 'num delta' }, `${sign(d.change)}${d.verdict === 'same' ? '' : d.verdict === 'worse' ? ' ▲ worse' : ' ▼ better'}`))))));
+        h('td', { class: 'num delta' }, `${sign(d.change)}${d.verdict === 'same' ? '' : d.verdict === 'worse' ? ' worse' : ' better'}`))))),
+    h('div', { class: 'muted method' }, `Better or worse only when the change is larger than the noise: ${b.method}`));
 }
 
 function findingsSection(s: PanelState): HTMLElement | null {

@@ -109,8 +109,10 @@ export interface BaselineView {
   startedAt: string;
   /** "regression", "improvement", "no significant change" — from the engine's comparison. */
   verdict: string;
-  /** Why, in one sentence (how noise was accounted for). */
-  reason?: string;
+  /** The significant changes, worst first (one line each). */
+  reasons: string[];
+  /** How noise was accounted for, in words. */
+  method: string;
   deltas: DeltaRowView[];
 }
 

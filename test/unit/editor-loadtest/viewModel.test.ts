@@ -108,7 +108,8 @@ describe('load-test panel view model (what the webview is sent)', () => {
     };
     const view = baselineView(comparison, '2026-11-30T10:00:00.000Z');
     assert.equal(view.verdict, 'Regression');
-    assert.equal(view.reason, 'p95 rose from 120 ms to 180.5 ms (+50 %). Mann–Whitney U over per-second windows, p < 0.05.');
+    assert.deepEqual(view.reasons, ['p95 rose from 120 ms to 180.5 ms (+50 %).']);
+    assert.equal(view.method, 'Mann–Whitney U over per-second windows, p < 0.05.');
     assert.deepEqual(view.deltas, [
       { label: 'requests/s', unit: 'req/s', baseline: 250, current: 239.5, change: -0.042, verdict: 'same' },
       { label: 'p95 latency', unit: 'ms', baseline: 120, current: 180.5, change: 0.504, verdict: 'worse' },
