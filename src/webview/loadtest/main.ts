@@ -39,7 +39,8 @@ export function fmtMs(v: number | null | undefined): string {
   if (v >= 1000) return `${(v / 1000).toFixed(2)} s`;
   if (v >= 100) return `${Math.round(v)} ms`;
   if (v >= 10) return `${v.toFixed(1)} ms`;
-  return `${v.toFixed(2)} ms`;
+  if (v >= 0.1 || v === 0) return `${v.toFixed(2)} ms`;
+  return `${Number(v.toPrecision(2))} ms`;
 }
 
 function fmtNum(v: number | null | undefined, digits = 0): string {
@@ -79,7 +80,8 @@ function axes(unit: string): uPlot.Axis[] {
   const p = palette();
   const base = { stroke: p.fg, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid, width: 1 }, font: p.font, labelFont: p.font };
   return [
-    { ...base, label: 'seconds', values: (_u, splits) => splits.map((s) => `${s}s`) },
+    // Whole seconds only: one sample per second.
+    { ...base, label: 'seconds', incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600], values: (_u, splits) => splits.map((s) => `${s}s`) },
     { ...base, label: unit, size: 60 },
   ];
 }

@@ -127,7 +127,7 @@ export async function run(ctx) {
     // The engine counts responses it received; the server counts requests it answered (a few may be in flight at the stop).
     assert.ok(Math.abs(requestsTile - served) <= 8, `panel says ${requestsTile} requests, the server saw ${served}`);
     const runsDir = path.join(folder, '.shipshape', 'runs');
-    const saved = () => fs.readdirSync(runsDir).filter((f) => f.endsWith('.json') && f !== 'baseline.json');
+    const saved = () => fs.readdirSync(runsDir).filter((f) => f.endsWith('.json') && f !== 'baselines.json');
     assert.equal(saved().length, 1, 'the run is saved under .shipshape/runs');
     await page.screenshot({ path: path.join(artifacts, '07-loadtest-done-dark.png') });
     ctx.screenshots.push(path.join(artifacts, '07-loadtest-done-dark.png'));
