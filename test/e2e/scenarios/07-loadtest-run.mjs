@@ -159,20 +159,40 @@ export async function run(ctx) {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'baseline' }).first().click();
     frame = await panelFrame(page);
     await waitForText(frame, 'baseline-verdict', /against the baseline run/, 15_000);
+    await frame.locator('[data-testid="deltas"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(artifacts, '07-loadtest-compare-dark.png') });
     ctx.screenshots.push(path.join(artifacts, '07-loadtest-compare-dark.png'));
 
-    // 7. Light theme: the panel follows the workbench's theme (colours from --vscode-* variables).
+    // 7. Create Load Test Scenario from the routes found: the list endpoints, written into the config.
+    await pickFromCommand(workbench, 'Shipshape: Create Load Test Scenario', 'smoke');
+    const configFile = path.join(folder, 'shipshape.config.json');
+    const until = Date.now() + 15_000;
+    let created;
+    while (!created && Date.now() < until) {
+      created = JSON.parse(fs.readFileSync(configFile, 'utf8')).loadtest.scenarios.find((s) => s.name === 'smoke');
+      if (!created) await page.waitForTimeout(200);
+    }
+    assert.ok(created, 'no "smoke" scenario was written into shipshape.config.json');
+    assert.deepEqual(created.requests.map((r) => `${r.method} ${r.path}`).sort(), ['GET /customers', 'GET /orders']);
+    assert.equal(created.preset, 'smoke');
+    // …and "Load test this route" above the handlers, with the mount prefix from app.ts.
+    await workbench.openFile('src/routes/orders.ts');
+    const routeLenses = workbench.editor().locator('.codelens-decoration a', { hasText: 'Load test this route' });
+    await routeLenses.first().waitFor({ timeout: 30_000 });
+    assert.deepEqual(await routeLenses.allInnerTexts(), ['Load test this route (GET /orders)', 'Load test this route (GET /orders/:id)']);
+
+    // 8. Light theme: the panel follows the workbench's theme (colours from --vscode-* variables).
     fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
     fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': 'Default Light Modern' }));
     await page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ timeout: 20_000 });
     frame = await panelFrame(page);
     await frame.locator('body.vscode-light').waitFor({ timeout: 10_000 });
+    await frame.locator('[data-testid="deltas"]').scrollIntoViewIfNeeded();
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(artifacts, '07-loadtest-compare-light.png') });
     ctx.screenshots.push(path.join(artifacts, '07-loadtest-compare-light.png'));
 
-    // 8. Restricted mode: the CodeLens and the palette refuse, and say why; nothing is sent.
+    // 9. Restricted mode: the CodeLens and the palette refuse, and say why; nothing is sent.
     // A sibling copy (not inside the trusted folder, which would share its trust).
     const restrictedFolder = `${folder}-restricted`;
     fs.cpSync(folder, restrictedFolder, { recursive: true, filter: (src) => !/[\\/]\.(shipshape|vscode)$/.test(src) });
