@@ -158,7 +158,12 @@ async function main() {
   report.push(`- peak memory < 500 MB: ${peak < 500 ? 'met' : 'NOT met'} (${peak} MB at most, any measurement above).`, '');
   const text = report.join('\n');
   log('\n' + text);
-  if (!process.argv.includes('--no-write')) fs.writeFileSync(path.join(REPO, 'bench', 'RESULTS.md'), text);
+  if (!process.argv.includes('--no-write')) {
+    // Keep the load-engine section that bench/loadtest.mjs maintains in the same file.
+    const file = path.join(REPO, 'bench', 'RESULTS.md');
+    const kept = /<!-- loadtest:start -->[\s\S]*<!-- loadtest:end -->/.exec(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+    fs.writeFileSync(file, kept ? `${text.trimEnd()}\n\n${kept[0]}\n` : text);
+  }
 }
 
 function expectedFindings(routes) {

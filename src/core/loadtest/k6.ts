@@ -73,7 +73,7 @@ export function importK6Summary(summary: K6Summary, scenario: Scenario, meta: { 
   const byRequest: RequestBreakdown[] = scenario.requests.map((r) => {
     const d = valuesOf(metrics[`http_req_duration{name:${r.name}}`]);
     const f = valuesOf(metrics[`http_req_failed{name:${r.name}}`]);
-    const count = d.count ?? 0;
+    const count = valuesOf(metrics[`http_reqs{name:${r.name}}`]).count ?? d.count ?? 0;
     return { name: r.name, method: r.method, path: r.path, requests: count, errors: 0, statusCodes: {}, errorsByKind: emptyErrors(), latencyMs: latencyOf(d), failedRate: f.rate ?? f.value ?? 0, perSecond: durationSec > 0 ? Math.round((count / durationSec) * 10) / 10 : 0 };
   });
   const summaryOut: LoadTestResult['summary'] = {

@@ -45,7 +45,8 @@ export function parseThreshold(expression: string, metric: string): ParsedThresh
  */
 export function thresholdActual(parsed: ParsedThreshold, stats: RequestStats, percentile: (p: number) => number | null): number | null {
   if (parsed.aggregation === 'rate') return stats.requests === 0 ? null : stats.failedRate;
-  if (stats.requests - stats.errors === 0) return null;
+  // No response at all (k6's summary may carry latency without per-request counts: trust latency then).
+  if (stats.requests - stats.errors === 0 && stats.latencyMs.max === 0) return null;
   const l = stats.latencyMs;
   if (typeof parsed.aggregation === 'object') {
     const p = parsed.aggregation.percentile;
