@@ -207,7 +207,7 @@ export class LoadTestController implements vscode.Disposable {
     const doc = await vscode.workspace.openTextDocument(this.configUri);
     const offset = key ? offsetOfKey(text, key) ?? 0 : 0;
     const pos = doc.positionAt(offset);
-    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
+    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: editorColumnFor(doc.uri) });
   }
 
   private async start(request: RunRequest): Promise<void> {
@@ -460,7 +460,7 @@ export class LoadTestController implements vscode.Disposable {
     const written = await vscode.workspace.openTextDocument(this.configUri);
     await written.save();
     const pos = written.positionAt(out.nameOffset);
-    await vscode.window.showTextDocument(written, { selection: new vscode.Range(pos, pos.translate(0, JSON.stringify(scenario.name).length)) });
+    await vscode.window.showTextDocument(written, { selection: new vscode.Range(pos, pos.translate(0, JSON.stringify(scenario.name).length)), viewColumn: editorColumnFor(written.uri) });
     this.historyChanged.fire();
   }
 
@@ -523,6 +523,11 @@ export class LoadTestController implements vscode.Disposable {
     this.active?.run.cancel();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/** Where the config opens: where it already shows, else the first column (the results panel sits beside). */
+function editorColumnFor(uri: vscode.Uri): vscode.ViewColumn {
+  return vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString())?.viewColumn ?? vscode.ViewColumn.One;
 }
 
 function describePreset(p: PresetName): string {
