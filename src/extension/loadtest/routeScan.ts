@@ -5,6 +5,8 @@
 // that does not is never a route. Mount prefixes (`app.use('/orders', ordersRouter)`) are
 // followed by the router's name across files; NestJS `@Controller('x')` + `@Get(':id')` too.
 
+import { computeLineStarts, lineOf } from '../../core/suppression';
+
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ALL';
 
 export interface SourceRoute {
@@ -36,23 +38,6 @@ export function joinPath(prefix: string, path: string): string {
   return joined.length > 1 ? joined.replace(/\/+$/, '') : joined;
 }
 
-function lineAt(offset: number, starts: number[]): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
 /** Comments blanked out (same length), so commented-out routes are not found and offsets hold. */
 function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|(^|[^:'"`\\])\/\/[^\n]*/g, (m, lead: string | undefined) => (lead ?? '') + m.slice((lead ?? '').length).replace(/[^\n]/g, ' '));
@@ -74,9 +59,9 @@ export function scanRoutes(files: readonly SourceFileText[]): SourceRoute[] {
   for (const { file, text: original } of files) {
     if (!FRAMEWORK_IMPORT.test(original)) continue;
     const text = withoutComments(original);
-    const starts = lineStarts(text);
+    const starts = computeLineStarts(text);
     for (const m of text.matchAll(ROUTE_CALL)) {
-      raw.push({ receiver: m[1], method: m[2].toUpperCase() as RouteMethod, path: m[4], file, line: lineAt(m.index, starts) });
+      raw.push({ receiver: m[1], method: m[2].toUpperCase() as RouteMethod, path: m[4], file, line: lineOf(starts, m.index) });
     }
     for (const m of text.matchAll(MOUNT_CALL)) mounts.push({ parent: m[1], child: m[4], prefix: m[3] });
     for (const m of text.matchAll(FASTIFY_PREFIX)) mounts.push({ parent: m[1], child: m[2], prefix: m[4] });
@@ -84,7 +69,7 @@ export function scanRoutes(files: readonly SourceFileText[]): SourceRoute[] {
     for (const m of text.matchAll(NEST_ROUTE)) {
       const owner = controllers.filter((c) => c.at < m.index).at(-1);
       if (!owner) continue;
-      raw.push({ method: m[1].toUpperCase() as RouteMethod, path: joinPath(owner.prefix, m[3] ?? ''), file, line: lineAt(m.index, starts) });
+      raw.push({ method: m[1].toUpperCase() as RouteMethod, path: joinPath(owner.prefix, m[3] ?? ''), file, line: lineOf(starts, m.index) });
     }
   }
   const prefixesOf = (name: string | undefined, depth = 0): string[] => {
