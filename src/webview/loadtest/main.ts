@@ -251,7 +251,7 @@ function histogramSection(s: PanelState): HTMLElement | null {
 }
 
 function findingLink(f: FindingLinkView): HTMLElement {
-  const a = h('a', { href: '#', title: f.message, 'data-testid': 'finding' }, `${f.ruleId} · ${f.file}:${f.line}`);
+  const a = h('a', { href: '#', title: f.message, 'data-testid': 'finding' }, `${f.ruleId} (${f.file}:${f.line})`);
   a.addEventListener('click', (e) => {
     e.preventDefault();
     post({ type: 'openFinding', file: f.file, line: f.line });
@@ -261,18 +261,25 @@ function findingLink(f: FindingLinkView): HTMLElement {
 
 function requestsSection(s: PanelState): HTMLElement | null {
   if (!s.requests.length) return null;
+  const cols = ['request', 'requests', 'req/s', 'p50', 'p95', 'p99', 'failed'];
+  // Findings go on a row of their own under their request: a narrow panel keeps the numbers readable.
   return h('section', {}, h('h2', {}, 'Per request'),
     h('table', { class: 'grid', 'data-testid': 'requests' },
-      h('thead', {}, h('tr', {}, ...['request', 'requests', 'req/s', 'p50', 'p95', 'p99', 'failed', 'static findings'].map((c, i) => h('th', { class: i > 0 && i < 7 ? 'num' : undefined }, c)))),
-      h('tbody', {}, ...s.requests.map((r) => h('tr', {},
-        h('td', {}, h('code', {}, `${r.method} ${r.path}`), r.name && r.name !== `${r.method} ${r.path}` ? h('div', { class: 'muted' }, r.name) : null),
-        h('td', { class: 'num' }, fmtNum(r.requests)),
-        h('td', { class: 'num' }, fmtNum(r.requestsPerSec, 1)),
-        h('td', { class: 'num' }, fmtMs(r.p50)),
-        h('td', { class: 'num' }, fmtMs(r.p95)),
-        h('td', { class: 'num' }, fmtMs(r.p99)),
-        h('td', { class: 'num' }, fmtNum(r.errors)),
-        h('td', { class: 'findings' }, ...(r.findings.length ? r.findings.map(findingLink) : [h('span', { class: 'muted' }, 'none')])))))));
+      h('thead', {}, h('tr', {}, ...cols.map((c, i) => h('th', { class: i > 0 ? 'num' : undefined }, c)))),
+      h('tbody', {}, ...s.requests.flatMap((r) => [
+        h('tr', { class: `request${r.findings.length ? ' has-findings' : ''}` },
+          h('td', {}, h('code', {}, `${r.method} ${r.path}`), r.name && r.name !== `${r.method} ${r.path}` ? h('div', { class: 'muted' }, r.name) : null),
+          h('td', { class: 'num' }, fmtNum(r.requests)),
+          h('td', { class: 'num' }, fmtNum(r.requestsPerSec, 1)),
+          h('td', { class: 'num' }, fmtMs(r.p50)),
+          h('td', { class: 'num' }, fmtMs(r.p95)),
+          h('td', { class: 'num' }, fmtMs(r.p99)),
+          h('td', { class: 'num' }, fmtNum(r.errors))),
+        r.findings.length
+          ? h('tr', { class: 'findings-row' }, h('td', { colspan: String(cols.length) },
+            h('span', { class: 'warn' }, 'Static findings on this route: '), ...r.findings.flatMap((f, i) => [i ? ', ' : '', findingLink(f)])))
+          : null,
+      ].filter((x): x is HTMLElement => x !== null)))));
 }
 
 function baselineSection(s: PanelState): HTMLElement | null {

@@ -118,7 +118,8 @@ export async function run(ctx) {
   assert.deepEqual(rows.map((r) => [r.ok, r.cells[1]]), final.thresholds.map((t) => [String(t.ok), t.expression]));
   assert.ok(rows.every((r) => /^(✓ pass|✗ fail)$/.test(r.cells[0]) && r.cells[2] !== '–' && r.cells[3] !== '–'), JSON.stringify(rows));
   assert.equal(await page.locator('[data-testid="histogram"] canvas').count(), 1);
-  assert.equal(await page.locator('[data-testid="requests"] tbody tr').count(), final.requests.length);
+  assert.equal(await page.locator('[data-testid="requests"] tbody tr.request').count(), final.requests.length);
+  assert.equal(await page.locator('[data-testid="requests"] [data-testid="finding"]').count(), final.requests.reduce((n, r) => n + r.findings.length, 0));
   assert.match(await text(page, 'baseline-verdict'), new RegExp(`^${final.baseline.verdict} against the baseline run`));
   assert.equal(await page.locator('[data-testid="deltas"] tbody tr').count(), final.baseline.deltas.length);
   await page.locator('[data-testid="finding"]').first().click();

@@ -176,6 +176,8 @@ export async function run(ctx) {
     assert.deepEqual(created.requests.map((r) => `${r.method} ${r.path}`).sort(), ['GET /customers/lookup', 'GET /orders']);
     assert.equal(created.preset, 'smoke');
     // …and "Load test this route" above the handlers, with the mount prefix from app.ts.
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(500);
     await workbench.openFile('src/routes/orders.ts');
     const routeLenses = workbench.editor().locator('.codelens-decoration a', { hasText: 'Load test this route' });
     await routeLenses.first().waitFor({ timeout: 30_000 });
