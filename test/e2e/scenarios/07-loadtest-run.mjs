@@ -169,7 +169,8 @@ export async function run(ctx) {
     const until = Date.now() + 15_000;
     let created;
     while (!created && Date.now() < until) {
-      created = JSON.parse(fs.readFileSync(configFile, 'utf8')).loadtest.scenarios.find((s) => s.name === 'smoke');
+      // The save may be in progress: a partial file is read again.
+      try { created = JSON.parse(fs.readFileSync(configFile, 'utf8')).loadtest.scenarios.find((s) => s.name === 'smoke'); } catch {}
       if (!created) await page.waitForTimeout(200);
     }
     assert.ok(created, 'no "smoke" scenario was written into shipshape.config.json');
