@@ -18,6 +18,8 @@ export interface ExplainCliOptions {
   progress?: boolean;
   /** Embedded cluster folder (default: the user's cache; the extension passes its storage). */
   clusterDir?: string;
+  /** Only the query at `file:line` (path relative to the project or absolute, 1-based line): the editor's CodeLens. */
+  only?: string;
 }
 
 export interface ExplainCliOutcome {
@@ -40,7 +42,10 @@ export async function runExplainCommand(target: string | undefined, opts: Explai
   const notices: string[] = [];
   if (settings.databaseUrl && opts.maxMs !== undefined) notices.push('--max-ms is not applied on your own database: plain EXPLAIN gives estimates, not times.');
 
-  const { statements, queries } = await readSources(project);
+  const sources = await readSources(project);
+  const statements = sources.statements;
+  const queries = opts.only ? sources.queries.filter((q) => matchesLocation(q, opts.only!, root)) : sources.queries;
+  if (opts.only && queries.length === 0) throw new UsageError(`no extracted query at ${opts.only}. Save the file and try again.`);
   const controller = new AbortController();
   const cancel = (): void => controller.abort();
   process.on('SIGINT', cancel);
@@ -69,6 +74,13 @@ export async function runExplainCommand(target: string | undefined, opts: Explai
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
   }
+}
+
+function matchesLocation(q: { file: string; range: { start: { line: number }; end: { line: number } } }, only: string, root: string): boolean {
+  const m = /^(.*):(\d+)$/.exec(only);
+  if (!m) return false;
+  const line = Number(m[2]) - 1;
+  return path.resolve(root, m[1]) === q.file && line >= q.range.start.line && line <= q.range.end.line;
 }
 
 function hostLabel(url: string): string {

@@ -6,6 +6,7 @@ import { workspaceSources } from '../core/explain/sources';
 import { UsageError } from './errors';
 import { runLoadTestCommand, type LoadTestCliOptions } from './loadtest';
 import { runExplainCommand, type ExplainFormat } from './explain';
+import { loadSqlParser } from '../core/sql/parser';
 import { runScan, type FailOn, type ScanFormat } from './scan';
 
 /** Runs the CLI; returns the exit code (0 clean, 1 findings/threshold, 2 usage or internal error). */
@@ -36,7 +37,9 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'never']).default('warning'))
     .option('--no-color', 'plain text output')
-    .action((paths: string[], opts: { format: ScanFormat; output?: string; failOn: FailOn; color: boolean }) => {
+    .action(async (paths: string[], opts: { format: ScanFormat; output?: string; failOn: FailOn; color: boolean }) => {
+      // The PostgreSQL parser (WebAssembly) loads once, before the synchronous analysis.
+      await loadSqlParser();
       const outcome = runScan(paths, { format: opts.format, output: opts.output, failOn: opts.failOn, color: opts.color && Boolean(io.stdout.isTTY) }, io.cwd);
       for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
       writeOutput(outcome.output, opts.output, io);
@@ -91,9 +94,10 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--progress', 'progress as JSON lines on stderr (for editors)').hideHelp())
+    .addOption(new Option('--only <file:line>', 'only the query at this location (the editor\'s CodeLens)').hideHelp())
     .addOption(new Option('--cluster-dir <dir>', 'folder of the embedded PostgreSQL cluster (default: ~/.cache/shipshape/postgres)').hideHelp())
-    .action(async (target: string, opts: { rows?: number; maxMs?: number; format: ExplainFormat; output?: string; progress?: boolean; clusterDir?: string }) => {
-      const outcome = await runExplainCommand(target, { rows: opts.rows, maxMs: opts.maxMs, format: opts.format, progress: opts.progress, clusterDir: opts.clusterDir }, io.cwd, workspaceSources, io.stderr);
+    .action(async (target: string, opts: { rows?: number; maxMs?: number; format: ExplainFormat; output?: string; progress?: boolean; clusterDir?: string; only?: string }) => {
+      const outcome = await runExplainCommand(target, { rows: opts.rows, maxMs: opts.maxMs, format: opts.format, progress: opts.progress, clusterDir: opts.clusterDir, only: opts.only }, io.cwd, workspaceSources, io.stderr);
       for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
       writeOutput(outcome.output, opts.output, io);
       exitCode = outcome.exitCode;

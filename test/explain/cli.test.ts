@@ -81,6 +81,30 @@ describe('shipshape explain (CLI)', function () {
     assert.match(errText, /shipshape: not a folder: .*nope\. Pass the project folder to explain\./);
   });
 
+  it('the bundled example API: queries extracted by src/core/sql, unindexed ones proven by a sequential scan that the suggested index removes', async () => {
+    const example = path.resolve(__dirname, '../../examples/orders-api');
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString()));
+    const err = new PassThrough();
+    let errText = '';
+    err.on('data', (c: Buffer) => (errText += c.toString()));
+    const code = await main(['explain', example, '--rows', '20000', '--format', 'json', '--cluster-dir', testClusterRoot()], { stdout: out, stderr: err, cwd: process.cwd() });
+    assert.equal(code, 0, errText);
+    const report = JSON.parse(text) as { queries: { file: string; before: { plan: string }; withIndex?: { plan: string; index: string } }[] };
+    assert.ok(report.queries.length >= 4, text);
+    const withIndex = report.queries.filter((q) => q.withIndex);
+    assert.ok(withIndex.length >= 2);
+    for (const q of withIndex) {
+      assert.match(q.before.plan, /^Seq Scan on /, `${q.file}: ${q.before.plan}`);
+      assert.match(q.withIndex!.plan, /^(Index|Index Only|Bitmap Heap) Scan /, `${q.file}: ${q.withIndex!.plan}`);
+      assert.match(q.withIndex!.index, /^CREATE INDEX CONCURRENTLY IF NOT EXISTS /);
+    }
+    const served = report.queries.filter((q) => !q.withIndex);
+    assert.ok(served.length >= 1);
+    for (const q of served) assert.match(q.before.plan, /^Index Scan using \w+_pkey on /);
+  });
+
   it('cancel (SIGTERM) stops within 1 s and leaves no PostgreSQL process', async () => {
     const script = `
       const path = require('node:path');

@@ -46,6 +46,9 @@ describe('synthetic dataset on the real PostgreSQL', function () {
     const q = (sql: string) => scalar<number>(ds.database, sql);
     assert.equal(await q('SELECT count(*)::int FROM orders o LEFT JOIN users u ON u.id = o.user_id WHERE u.id IS NULL'), 0);
     assert.equal(await q('SELECT count(*)::int FROM memberships m LEFT JOIN organizations o ON o.id = m.organization_id WHERE o.id IS NULL'), 0);
+    assert.equal(await q('SELECT count(*)::int FROM memberships m LEFT JOIN users u ON u.id = m.user_id WHERE u.id IS NULL'), 0);
+    assert.equal(await q('SELECT count(*)::int FROM profiles p LEFT JOIN users u ON u.id = p.user_id WHERE u.id IS NULL'), 0);
+    assert.equal(await q('SELECT count(*)::int FROM "Audit Log" a LEFT JOIN orders o ON o.id = a."order" WHERE a."order" IS NOT NULL AND o.id IS NULL'), 0);
     assert.equal(await q('SELECT count(DISTINCT email)::int FROM users'), 3000);
     assert.equal(await q('SELECT count(DISTINCT slug)::int FROM organizations'), 40);
     assert.equal(await q('SELECT count(DISTINCT (organization_id, user_id))::int FROM memberships'), 100000);

@@ -43,13 +43,36 @@ describe('EXPLAIN before and after the suggested index, on the real PostgreSQL',
     const result = await explainQuery(client, { sql: 'SELECT email FROM users WHERE id = $1' }, { analyze: true });
     assert.equal(result.before!.plan, 'Index Scan using users_pkey on users');
     assert.equal(result.before!.rowsReturned, 1);
-    assert.match(result.verdict, /^Served by an index: Index Scan using users_pkey on users, 1 rows read, [\d.]+ ms\.$/);
+    assert.match(result.verdict, /^Served by an index: Index Scan using users_pkey on users, 1 row read, [\d.]+ ms\.$/);
   });
 
   it('a range filter gets a recent slice and uses the timestamp index', async () => {
     const result = await explainQuery(client, { sql: 'SELECT id FROM orders WHERE created_at > $1 ORDER BY created_at DESC LIMIT $2' }, { analyze: true });
     assert.equal(result.parameters[1], 20);
     assert.match(result.before!.plan, /orders_created_at/);
+  });
+
+  // Shapes met on sqlc's example schemas (booktest, ondeck): INSERT parameters typed by their
+  // columns (a foreign key, an enum), DELETE/UPDATE tables named in `relation`, array parameters.
+  it('fills INSERT parameters from their columns: a foreign key gets a parent key, an enum a label', async () => {
+    const result = await explainQuery(client, { sql: 'INSERT INTO orders (user_id, status, total_cents, quantity, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id' }, { analyze: true });
+    assert.equal(result.error, undefined);
+    assert.match(result.verdict, /^ModifyTable in [\d.]+ ms; no table is scanned\.$/);
+    const user = await client.query('SELECT 1 FROM users WHERE id = $1', [result.parameters[0]]);
+    assert.equal(user.rowCount, 1);
+  });
+
+  it('DELETE and UPDATE parameters are drawn from the table they name', async () => {
+    const del = await explainQuery(client, { sql: 'DELETE FROM orders WHERE user_id = $1' }, { analyze: true });
+    assert.deepEqual(del.tables, ['orders']);
+    const owner = await client.query('SELECT 1 FROM orders WHERE user_id = $1 LIMIT 1', [del.parameters[0]]);
+    assert.equal(owner.rowCount, 1);
+  });
+
+  it('an array parameter compared with an array column gets an array drawn from it', async () => {
+    const result = await explainQuery(client, { sql: 'SELECT id FROM "Audit Log" WHERE tags && $1::text[]' }, { analyze: true });
+    assert.equal(result.error, undefined);
+    assert.ok(result.before!.rowsReturned > 0, JSON.stringify(result.parameters));
   });
 
   it('a query that writes leaves the data unchanged', async () => {
@@ -59,8 +82,13 @@ describe('EXPLAIN before and after the suggested index, on the real PostgreSQL',
     const update = await explainQuery(client, { sql: "UPDATE orders SET status = 'cancelled', total_cents = 0 WHERE user_id = $1", suggestedIndex: 'CREATE INDEX ON orders (user_id)' }, { analyze: true });
     assert.equal(update.error, undefined);
     assert.ok(update.before!.nodeTypes.includes('ModifyTable'));
-    const del = await explainQuery(client, { sql: 'DELETE FROM orders WHERE id < $1' }, { analyze: true });
+    const profiles = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM profiles')).rows[0].n;
+    const del = await explainQuery(client, { sql: 'DELETE FROM profiles WHERE user_id < $1' }, { analyze: true });
     assert.equal(del.error, undefined);
+    assert.equal((await client.query<{ n: number }>('SELECT count(*)::int AS n FROM profiles')).rows[0].n, profiles);
+    // Deleting orders that audit rows reference fails as it would in production: reported, nothing changed.
+    const refused = await explainQuery(client, { sql: 'DELETE FROM orders WHERE id < $1' }, { analyze: true });
+    assert.match(refused.error ?? '', /violates foreign key constraint "Audit Log_order_fkey"/);
     assert.equal(await checksum(), before);
     assert.equal((await client.query<{ n: number }>('SELECT count(*)::int AS n FROM orders')).rows[0].n, count);
   });

@@ -7,6 +7,7 @@
  * READ ONLY transaction.
  */
 import type { Client } from 'pg';
+import { oneLine } from './migrate';
 import { drawParameters, loadQueryParser, queryShape } from './parameters';
 import { summarisePlan, type PlanNode, type PlanSummary } from './plan';
 
@@ -90,7 +91,8 @@ export function verdictOf(before: PlanSummary, withIndex: (PlanSummary & { index
   if (before.seqScanOn.length && before.rowsRead > 10 * Math.max(1, before.rowsReturned) && before.rowsRead >= 10_000) {
     return `${reads} in ${ms(before)}: no index serves this filter.`;
   }
-  if (before.usesIndexScan) return `Served by an index: ${before.plan}, ${formatCount(before.rowsRead)} rows read, ${ms(before)}.`;
+  if (before.rowsRead === 0 && !before.seqScanOn.length && !before.usesIndexScan) return `${before.plan} in ${ms(before)}; no table is scanned.`;
+  if (before.usesIndexScan) return `Served by an index: ${before.plan}, ${formatCount(before.rowsRead)} row${Math.round(before.rowsRead) === 1 ? '' : 's'} read, ${ms(before)}.`;
   return `${reads} in ${ms(before)}, which is PostgreSQL's best plan at this volume.`;
 }
 
@@ -106,8 +108,4 @@ export function formatMs(ms: number): string {
 
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }

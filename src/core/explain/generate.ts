@@ -14,6 +14,8 @@
  * The database checks every key and constraint on insert: what lands respects them.
  */
 import type { Client } from 'pg';
+import { abortError } from './cluster';
+import { oneLine } from './migrate';
 import type { CatalogColumn, CatalogForeignKey, CatalogTable } from './catalog';
 
 export interface RowTargets {
@@ -41,7 +43,7 @@ export async function generateRows(client: Client, tables: CatalogTable[], targe
   let keySeq = 0;
 
   for (const table of dependencyOrder(tables)) {
-    if (options.signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
+    if (options.signal?.aborted) throw abortError();
     const label = displayName(table);
     const started = Date.now();
     try {
@@ -403,8 +405,4 @@ export function quoteIdent(name: string): string {
 
 function quoteLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }

@@ -52,6 +52,7 @@ export async function applyMigrations(client: Client, statements: readonly Migra
   return skipped;
 }
 
-function oneLine(text: string): string {
+/** PostgreSQL's multi-line messages on one line, for reports. */
+export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }

@@ -75,7 +75,15 @@ export function queryShape(sql: string): QueryShape {
         if (left && rp) params.set(rp, { number: rp, column: left, op: 'like', array: false });
       }
     }
-    if (key === 'BetweenExpr' || key === 'A_Expr_Between') return;
+    if (key === 'InsertStmt') {
+      // INSERT (a, b) VALUES ($1, $2): each parameter takes a value of its column.
+      const cols = ((node.cols ?? []) as Node[]).map((c) => c.ResTarget?.name as string | undefined);
+      const row = (node.selectStmt?.SelectStmt?.valuesLists?.[0]?.List?.items ?? []) as Node[];
+      row.forEach((item, i) => {
+        const n = paramOf(item);
+        if (n && cols[i]) params.set(n, { number: n, column: { name: cols[i]! }, op: 'insert', array: false });
+      });
+    }
     if (key === 'SelectStmt' || key === 'UpdateStmt' || key === 'DeleteStmt') {
       for (const [field, value] of [['limitCount', 20], ['limitOffset', 0]] as const) {
         const n = paramOf(node[field]);
@@ -96,9 +104,12 @@ export async function drawParameters(client: Client, sql: string, shape: QuerySh
     let value: unknown;
     if (use?.op === 'limit') value = 20;
     else if (use?.op === 'offset') value = 0;
+    else if (use?.op === 'insert' && (await isUniqueColumn(client, shape.tables[0], use.column!.name))) value = undefined;
     else if (use?.column) value = await drawFromColumn(client, shape, use, options.sampleOnly ?? false);
-    if (value === undefined || value === null) value = neutralValue(types[n - 1]);
-    if (use?.array || types[n - 1].endsWith('[]')) value = Array.isArray(value) ? value : [value];
+    if (value === undefined || value === null) value = await neutralValue(client, types[n - 1]);
+    // A value drawn from an array column is already an array literal (`{a,b}`): pass it as is.
+    const arrayLiteral = typeof value === 'string' && value.startsWith('{');
+    if ((use?.array || types[n - 1].endsWith('[]')) && !arrayLiteral) value = Array.isArray(value) ? value : [value];
     values.push(value);
   }
   return values;
@@ -117,6 +128,19 @@ async function parameterTypes(client: Client, sql: string): Promise<string[]> {
     await client.query('ROLLBACK TO SAVEPOINT shipshape_params');
     throw err;
   }
+}
+
+/** A value drawn from a unique column would collide on INSERT: such a column gets a fresh value. */
+async function isUniqueColumn(client: Client, table: string | undefined, column: string): Promise<boolean> {
+  if (!table) return false;
+  const res = await client
+    .query<{ u: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[])
+        WHERE i.indrelid = to_regclass($1) AND i.indisunique AND a.attname = $2) AS u`,
+      [table, column],
+    )
+    .catch(() => undefined);
+  return res?.rows[0]?.u ?? false;
 }
 
 /** `sampleOnly`: a team's own database — never a full pass over a table, only a sampled row. */
@@ -145,14 +169,22 @@ async function drawFromColumn(client: Client, shape: QueryShape, use: ParamUse, 
   return undefined;
 }
 
-function neutralValue(type: string): unknown {
+/**
+ * A value of the parameter's type when no column tells us better (INSERT values, function
+ * arguments): distinct text so a unique column does not collide, an enum's first label.
+ */
+async function neutralValue(client: Client, type: string): Promise<unknown> {
   const t = type.replace(/\[\]$/, '');
+  const label = await client
+    .query<{ v: string | null }>('SELECT (SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = to_regtype($1) ORDER BY e.enumsortorder LIMIT 1) AS v', [t])
+    .then((r) => r.rows[0]?.v ?? null, () => null);
+  if (label !== null) return label;
   if (/int|numeric|real|double|float|money|oid/.test(t)) return 1;
   if (t === 'boolean') return true;
   if (t === 'uuid') return '00000000-0000-0000-0000-000000000000';
   if (/timestamp|date/.test(t)) return new Date().toISOString();
   if (/json/.test(t)) return '{}';
-  return 'x';
+  return `shipshape-${Math.random().toString(36).slice(2, 10)}`;
 }
 
 function flip(op: string): string {
@@ -181,7 +213,11 @@ function visit(node: unknown, fn: (key: string, node: Node) => void): void {
   }
   if (!node || typeof node !== 'object') return;
   for (const [key, value] of Object.entries(node as Node)) {
-    if (value && typeof value === 'object' && !Array.isArray(value) && /^[A-Z]/.test(key)) fn(key, value as Node);
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      if (/^[A-Z]/.test(key)) fn(key, value as Node);
+      // INSERT/UPDATE/DELETE name their table in `relation`, a bare RangeVar (no wrapper key).
+      else if (key === 'relation' && typeof (value as Node).relname === 'string') fn('RangeVar', value as Node);
+    }
     visit(value, fn);
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { ProjectModel } from '../project/project';
 import { loadSqlParser } from '../sql/parser';
+import { extractProjectQueries } from '../sql/projectQueries';
 import { projectSchema } from '../sql/schemaSource';
 import type { MigrationStatementInput } from './migrate';
 import type { ExplainTarget } from './run';
@@ -20,5 +21,10 @@ export type ExplainSourceReader = (project: ProjectModel) => Promise<ExplainSour
 export const workspaceSources: ExplainSourceReader = async (project) => {
   await loadSqlParser();
   const { statements } = projectSchema(project);
-  return { statements, queries: [] };
+  const { queries } = await extractProjectQueries(project.root, project);
+  return {
+    statements,
+    // A query PostgreSQL cannot parse cannot be explained either; the scan reports it.
+    queries: queries.filter((q) => !q.parseError).map((q) => ({ file: q.file, range: q.range, sql: q.sql, suggestedIndex: q.createIndex?.replace(/;\s*$/, '') })),
+  };
 };
