@@ -4,6 +4,7 @@ import { SCAN_WORKSPACE_REQUEST, STATUS_NOTIFICATION, type ScanWorkspaceResult, 
 import { createLanguageClient } from './client';
 import { ExplainController } from './explain/explainController';
 import { FindingsView } from './findingsView';
+import { registerLoadTests } from './loadtest/register';
 import { ShipshapeStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -36,6 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await (lc.isRunning() ? lc.restart() : lc.start());
     }),
   );
+  await registerLoadTests(context, output);
   if (!vscode.workspace.isTrusted) output.info('Restricted mode: Shipshape runs its static analysis only (nothing from the workspace is executed).');
 
   try {

@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { appendScenario, offsetOfKey, readConfigScenarios, uniqueScenarioName } from '../../../src/extension/loadtest/configScenarios';
+import { scanRoutes, scenarioRequestsFrom } from '../../../src/extension/loadtest/routeScan';
+import { isLoopbackHost } from '../../../src/extension/loadtest/target';
+import { lastResultText, loadTestTree } from '../../../src/extension/loadtest/treeModel';
+import { concretePath } from '../../../src/extension/loadtest/routePath';
+import type { RunSummary } from '../../../src/core/loadtest/types';
+
+const NOW = new Date('2026-12-01T03:00:00.000Z');
+
+function run(id: string, scenario: string, startedAt: string, passed: boolean, p95Ms: number, perSecond: number, baseline = false): RunSummary {
+  return { id, scenario, startedAt, target: 'http://127.0.0.1:3000', passed, requests: perSecond * 10, perSecond, p95Ms, baseline, gitCommit: 'abcdef0123456789' };
+}
+
+describe('Load Tests view model (what the tree shows)', () => {
+  const runs = [
+    run('r1', 'smoke', '2026-12-01T02:00:00.000Z', true, 12.34, 1500, true),
+    run('r2', 'smoke', '2026-12-01T02:55:00.000Z', false, 250, 900.4),
+    run('r3', 'quick test', '2026-11-29T03:00:00.000Z', true, 3, 20000),
+  ];
+
+  it('scenarios in config order with their last result, then scenarios that only have runs', () => {
+    const tree = loadTestTree(['smoke', 'load'], runs, NOW);
+    assert.deepEqual(tree.map((n) => [n.name, n.inConfig, n.status, n.description]), [
+      ['smoke', true, 'failed', 'failed · p95 250 ms · 5 min ago'],
+      ['load', true, 'none', 'not run yet'],
+      ['quick test', false, 'passed', 'passed · p95 3 ms · 2 days ago'],
+    ]);
+  });
+
+  it('runs newest first, with status, p95, req/s, when, and the baseline starred', () => {
+    const [smoke] = loadTestTree(['smoke'], runs, NOW);
+    assert.deepEqual(smoke.runs.map((r) => [r.id, r.label, r.description, r.status, r.contextValue]), [
+      ['r2', '5 min ago', 'p95 250 ms · 900 req/s', 'failed', 'run'],
+      ['r1', '★ 1 h ago', 'p95 12.3 ms · 1,500 req/s', 'passed', 'run.baseline'],
+    ]);
+    assert.equal(smoke.runs[1].tooltip, 'smoke — passed (baseline)\n2026-12-01 02:00:00 UTC against http://127.0.0.1:3000\n15,000 requests, 1,500 req/s, p95 12.3 ms\ncommit abcdef0123');
+  });
+
+  it('the quick pick line says the last result or that the scenario never ran', () => {
+    assert.equal(lastResultText(runs, 'smoke', NOW), '$(error) failed · p95 250 ms · 900 req/s · 5 min ago');
+    assert.equal(lastResultText(runs, 'load', NOW), 'not run yet');
+  });
+});
+
+describe('scenarios in shipshape.config.json', () => {
+  const text = `{
+  // the team's scenarios
+  "rules": { "n-plus-one": "error" },
+  "loadtest": {
+    "baseUrl": "http://127.0.0.1:3000",
+    "scenarios": [
+      { "name": "smoke", "preset": "smoke", "requests": [{ "path": "/orders" }] },
+      { "preset": "load", "rate": "fast" },
+    ]
+  }
+}`;
+
+  it('reads each scenario with its position (for CodeLens) and raw value', () => {
+    const { entries, loadtest } = readConfigScenarios(text);
+    assert.equal(loadtest?.baseUrl, 'http://127.0.0.1:3000');
+    assert.deepEqual(entries.map((e) => [e.index, e.name, text.slice(e.offset, e.offset + 10)]), [
+      [0, 'smoke', '{ "name": '],
+      [1, 'scenario 2', '{ "preset"'],
+    ]);
+    assert.deepEqual(entries[1].raw, { preset: 'load', rate: 'fast' });
+  });
+
+  it('finds the key a problem names, or the closest enclosing one', () => {
+    assert.equal(text.slice(offsetOfKey(text, 'loadtest.scenarios[1].rate')!).split('\n')[0], '"rate": "fast" },');
+    assert.equal(text.slice(offsetOfKey(text, 'loadtest.scenarios[1].duration')!, offsetOfKey(text, 'loadtest.scenarios[1].duration')! + 10), '{ "preset"');
+  });
+
+  it('a file that does not parse says where', () => {
+    const r = readConfigScenarios('{ "loadtest": { "scenarios": [ } }');
+    assert.equal(r.entries.length, 0);
+    assert.equal(r.syntaxError?.message, 'ValueExpected');
+  });
+
+  it('appends a scenario keeping comments, and points at its name', () => {
+    const out = appendScenario(text, { name: 'load-2', preset: 'load', requests: [{ name: 'orders', method: 'GET', path: '/orders', weight: 3 }] });
+    assert.ok(out.text.includes('// the team\'s scenarios'));
+    const { entries } = readConfigScenarios(out.text);
+    assert.deepEqual(entries.map((e) => e.name), ['smoke', 'scenario 2', 'load-2']);
+    assert.equal(out.text.slice(out.nameOffset, out.nameOffset + 8), '"load-2"');
+  });
+
+  it('creates the loadtest section, or the whole file', () => {
+    const fromEmpty = appendScenario('', { name: 'smoke', preset: 'smoke' });
+    assert.deepEqual(JSON.parse(fromEmpty.text), { loadtest: { scenarios: [{ name: 'smoke', preset: 'smoke' }] } });
+    const noSection = appendScenario('{ "rules": {} }', { name: 'smoke' });
+    assert.deepEqual(JSON.parse(noSection.text), { rules: {}, loadtest: { scenarios: [{ name: 'smoke' }] } });
+    assert.throws(() => appendScenario('{ "rules": ', { name: 'x' }), /does not parse/);
+  });
+
+  it('new names do not clash', () => {
+    assert.equal(uniqueScenarioName(['smoke', 'smoke-2'], 'smoke'), 'smoke-3');
+    assert.equal(uniqueScenarioName(['load'], 'smoke'), 'smoke');
+  });
+});
+
+describe('routes found in source text (CodeLens and new scenarios)', () => {
+  const example = path.join(__dirname, '..', '..', '..', 'examples', 'orders-api', 'src');
+  const read = (rel: string) => ({ file: `src/${rel}`, text: fs.readFileSync(path.join(example, rel), 'utf8') });
+
+  it('follows mounts across files in the example API', () => {
+    const routes = scanRoutes(['app.ts', 'routes/orders.ts', 'routes/customers.ts'].map(read));
+    const orders = routes.filter((r) => r.file === 'src/routes/orders.ts');
+    assert.deepEqual(orders.map((r) => `${r.method} ${r.path} :${r.line + 1}`), ['GET /orders :15', 'GET /orders/:id :37']);
+    assert.equal(orders[0].endLine, orders[1].line);
+    assert.ok(routes.some((r) => r.file === 'src/routes/customers.ts' && r.path.startsWith('/customers')));
+  });
+
+  it('only in files that import an HTTP framework; comments ignored; NestJS decorators', () => {
+    const routes = scanRoutes([
+      { file: 'cache.ts', text: "const m = new Map(); m.get('/orders');" },
+      { file: 'app.ts', text: "import express from 'express';\nconst app = express();\n// app.get('/old', h);\napp.post('/orders', h);\napp.get('/healthz', h);" },
+      { file: 'c.ts', text: "import { Controller, Get } from '@nestjs/common';\n@Controller('users')\nclass U {\n  @Get()\n  list() {}\n  @Get(':id')\n  one() {}\n}" },
+    ]);
+    assert.deepEqual(routes.map((r) => `${r.file} ${r.method} ${r.path}`), [
+      'app.ts POST /orders', 'app.ts GET /healthz', 'c.ts GET /users', 'c.ts GET /users/:id',
+    ]);
+  });
+
+  it('a new scenario takes the health endpoint and the list endpoints', () => {
+    const routes = scanRoutes([
+      { file: 'app.ts', text: "import express from 'express';\nconst app = express();\napp.get('/orders/:id', h);\napp.get('/orders', h);\napp.post('/orders', h);\napp.get('/healthz', h);\napp.get('/customers', h);" },
+    ]);
+    assert.deepEqual(scenarioRequestsFrom(routes), [
+      { name: 'healthz', method: 'GET', path: '/healthz', weight: 1 },
+      { name: 'orders', method: 'GET', path: '/orders', weight: 3 },
+      { name: 'customers', method: 'GET', path: '/customers', weight: 3 },
+    ]);
+  });
+
+  it('route parameters get a value to send', () => {
+    assert.equal(concretePath('/orders/:id/items/:sku?'), '/orders/1/items/1');
+    assert.equal(concretePath('/users/{id}'), '/users/1');
+  });
+});
+
+describe('load-test targets', () => {
+  it('loopback needs no confirmation; anything else does', () => {
+    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '[::1]', 'api.localhost']) assert.ok(isLoopbackHost(h), h);
+    for (const h of ['10.0.0.1', 'example.com', '0.0.0.0', '128.0.0.1', 'localhost.example.com']) assert.ok(!isLoopbackHost(h), h);
+  });
+});
