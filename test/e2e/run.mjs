@@ -102,7 +102,7 @@ function withTimeout(promise, ms, what) {
 }
 
 async function runScenario(scenario, shared) {
-  const browserContext = await shared.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const browserContext = await shared.browser.newContext({ viewport: { width: 1400, height: 1100 } });
   const ctx = new ScenarioContext({ id: scenario.id, browserContext, ...shared });
   const t0 = Date.now();
   let error;

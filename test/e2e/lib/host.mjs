@@ -47,7 +47,7 @@ export async function runHostSuite({ entry, extensionPath, testsEntry, folder, t
     extraArgs: trusted ? ['--disable-workspace-trust'] : [],
     env: { SHIPSHAPE_E2E_HOST_RESULTS: results, SHIPSHAPE_E2E_EXPECT_TRUSTED: String(trusted) },
   });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
   let workbench;
   try {
     const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;

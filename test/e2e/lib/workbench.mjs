@@ -147,9 +147,15 @@ export class Workbench {
   async problems() {
     await this.showProblems();
     // The tree renders file rows (with their problem count) a moment before their marker rows.
+    let maximized = false;
     for (let attempt = 0; ; attempt++) {
       const { markers, announced } = await this.readProblemRows();
       if (markers.length >= announced) return markers;
+      // A virtualised list renders only the rows that fit: give the panel the window's height once.
+      if (attempt === 3 && !maximized) {
+        maximized = true;
+        await this.runCommand('View: Toggle Maximized Panel', { timeoutMs: 5_000 }).catch(() => this.page.keyboard.press('Escape'));
+      }
       if (attempt === 10) {
         throw new Error(`Problems panel shows ${markers.length} of ${announced} problems; it is too small to read them all`);
       }
