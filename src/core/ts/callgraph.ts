@@ -8,6 +8,7 @@ import { dbLibraryImportedBy, prismaClientPackageOf, type DbLibrary } from '../d
 import { isListDerivedFrom } from '../db/queryShape';
 import { DbCallRecognizer, dbDeclarationsPresent } from '../db/recognizer';
 import { skipOuter } from './expressions';
+import { functionOfDeclaration } from './symbols';
 import { inFirstTick, isFunctionBody, walkRegion, type FunctionBody } from './iteration';
 import { programModuleResolver, ProvenanceResolver } from './provenance';
 
@@ -217,7 +218,7 @@ export class CallGraph {
     const out: FunctionBody[] = [];
     for (const decl of symbol.declarations ?? []) {
       if (!this.projectFiles.has(decl.getSourceFile())) continue;
-      const fn = functionOf(decl);
+      const fn = functionOfDeclaration(decl);
       if (fn) {
         out.push(fn);
         continue;
@@ -259,7 +260,7 @@ export class CallGraph {
         );
         if (!matches) continue;
         const impl = cls.members.find((m) => m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) && m.name.text === name && !isStatic(m));
-        const fn = impl ? functionOf(impl) : undefined;
+        const fn = impl ? functionOfDeclaration(impl) : undefined;
         if (fn) out.push(fn);
         visit(cls, depth + 1); // subclasses may override
       }
@@ -540,22 +541,9 @@ function containerLabel(container: ts.Node): string {
   return '';
 }
 
-/** The function a declaration stands for: a function/method with a body, or a variable/property initialised with one. */
-export function functionOf(decl: ts.Node): FunctionBody | undefined {
-  if (isFunctionBody(decl)) return decl;
-  if ((ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertyAssignment(decl) || ts.isExportAssignment(decl)) && ('initializer' in decl || 'expression' in decl)) {
-    const init = ts.isExportAssignment(decl) ? decl.expression : decl.initializer;
-    if (init) {
-      const e = skipOuter(init);
-      if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
-    }
-  }
-  return undefined;
-}
-
 function isAbstractMember(decl: ts.Node): boolean {
   if (ts.isMethodSignature(decl) || ts.isPropertySignature(decl)) return true;
-  if ((ts.isMethodDeclaration(decl) || ts.isPropertyDeclaration(decl)) && !functionOf(decl)) {
+  if ((ts.isMethodDeclaration(decl) || ts.isPropertyDeclaration(decl)) && !functionOfDeclaration(decl)) {
     return (ts.getModifiers(decl) ?? []).some((m) => m.kind === ts.SyntaxKind.AbstractKeyword) || (ts.isMethodDeclaration(decl) && !decl.body);
   }
   return false;
