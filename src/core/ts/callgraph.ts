@@ -4,13 +4,13 @@ import ts from 'typescript';
 import type { DbCallSite } from '../db/callSite';
 import { DependentsGraph } from '../project/dependents';
 import { toPosix } from '../project/files';
-import { dbLibraryImportedBy, prismaClientPackageOf, type DbLibrary } from '../db/libraries';
+import { dbLibraryImportedBy, type DbLibrary } from '../db/libraries';
 import { isListDerivedFrom } from '../db/queryShape';
 import { DbCallRecognizer, dbDeclarationsPresent } from '../db/recognizer';
 import { skipOuter } from './expressions';
 import { functionOfDeclaration } from './symbols';
 import { inFirstTick, isFunctionBody, walkRegion, type FunctionBody } from './iteration';
-import { programModuleResolver, ProvenanceResolver } from './provenance';
+import type { ProvenanceResolver } from './provenance';
 
 /**
  * Which project functions perform database calls, directly or through other functions (any
@@ -97,6 +97,12 @@ interface GraphCache {
 export interface CallGraphContext {
   program: ts.Program;
   checker: ts.TypeChecker;
+  /**
+   * The analysis' resolver (the rule context's), not one of the graph's own: query sites and
+   * the rules then agree on where a value comes from. It must trace callback parameters
+   * (`callbackParameters: true`) for transaction clients (`tx`, `trx`) to be recognised.
+   */
+  provenance: ProvenanceResolver;
   projectFiles: readonly ts.SourceFile[];
   cache: Map<string, unknown>;
   /** Database libraries named in package.json. */
@@ -133,7 +139,7 @@ export class CallGraph {
     cache.typesAvailable = typesAvailable;
     this.typesAvailable = typesAvailable;
     this.declaredLibraries = [...(ctx.declaredLibraries ?? [])];
-    this.provenance = new ProvenanceResolver(ctx.checker, { callbackParameters: true, packageOf: prismaClientPackageOf, resolveModule: programModuleResolver(ctx.program) });
+    this.provenance = ctx.provenance;
   }
 
   /**
