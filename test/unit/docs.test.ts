@@ -26,9 +26,9 @@ describe('rule docs examples', () => {
             if (example.kind === 'incorrect') {
               // The example marks where the reader should expect the finding (`// ← reported`):
               // a rule reporting on another node fails here, not just a rule reporting nothing.
-              assert.ok(example.marked.length > 0, `mark the line(s) ${id} reports in this Incorrect example with \`// ← reported\``);
               const lines = [...new Set(result.findings.map((f) => `${path.relative(root, f.file).split(path.sep).join('/')}:${f.range.start.line + 1}`))].sort();
-              assert.deepEqual(lines, [...example.marked].sort(), `findings: ${found.join(' | ')}`);
+              assert.ok(lines.length > 0, `expected ${id} to report this Incorrect example`);
+              assert.deepEqual(lines, [...example.marked].sort(), `mark the reported lines with \`// ← reported\` (\`-- ← reported\` in SQL); findings: ${found.join(' | ')}`);
             } else assert.deepEqual(found, [], `expected no ${id} finding in this Correct example`);
           } finally {
             removeWorkspace(root);
