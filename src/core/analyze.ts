@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
+import { prismaClientPackageOf } from './db/libraries';
 import { compareFindings, type Finding, type Range, type Severity } from './finding';
 import type { ProjectModel } from './project/project';
 import { allRules } from './rules';
@@ -70,7 +71,12 @@ export class Analyzer {
     const targetSet = new Set((targets ?? [...projectFiles.map((f) => f.fileName), ...this.project.files.sql, ...this.project.files.other]).map((f) => path.resolve(f)));
     const byFile = new Map(projectFiles.map((sf) => [path.resolve(sf.fileName), sf]));
     const targetSourceFiles = targets ? [...targetSet].flatMap((f) => byFile.get(f) ?? []) : projectFiles;
-    const provenance = new ProvenanceResolver(checker, { resolveModule: programModuleResolver(program) });
+    // One resolver for every rule and the N+1 call graph (which takes it from the rule context),
+    // so a value has one provenance whoever asks. Callback parameters are traced
+    // (`prisma.$transaction(async (tx) => …)`, `pool.connect((err, client) => …)`): the HTTP
+    // classifiers only accept the framework shapes they list, which never end in a `cb(…)` step.
+    // Generated Prisma clients (`./generated/prisma`) count as `@prisma/client`.
+    const provenance = new ProvenanceResolver(checker, { callbackParameters: true, packageOf: prismaClientPackageOf, resolveModule: programModuleResolver(program) });
     const findings: Finding[] = [];
     const ruleErrors: AnalysisResult['ruleErrors'] = [];
 

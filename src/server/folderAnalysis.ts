@@ -190,6 +190,10 @@ export class FolderAnalysis {
       if (this.setFindings(file, byFile.get(file) ?? [], versions)) changedFiles++;
       this.loggedSkips.delete(file);
     }
+    // Every run says so, whoever asked for it: the log is how to tell what triggered analysis
+    // (and the language-server tests count these lines to prove a lightbulb never analyses).
+    const named = targets.length <= 3 ? targets.map((f) => path.relative(this.root, f)).join(', ') : `${targets.length} files`;
+    this.env.log.info(`${this.name}: analysis run: ${named} in ${ms(result.durationMs)}`);
     return { targets: targets.length, skipped: result.skipped, ruleErrors: result.ruleErrors, durationMs: result.durationMs, changedFiles };
   }
 

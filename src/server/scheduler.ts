@@ -202,7 +202,6 @@ export class AnalysisScheduler {
       this.lastDurationMs = outcome.durationMs;
       folder.logSkipped(outcome.skipped.filter((s) => files.has(s.file)));
       this.logRuleErrors(folder, outcome.ruleErrors);
-      this.log.info(`${folder.name}: analysed ${targets.map((f) => path.relative(folder.root, f)).join(', ')} in ${ms(outcome.durationMs)}`);
     }
   }
 

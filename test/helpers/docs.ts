@@ -8,7 +8,12 @@ export interface DocExample {
   line: number;
   /** Relative path → content. */
   files: Record<string, string>;
+  /** `file:line` (1-based, within that file) of every line carrying the marker comment `← reported`. */
+  marked: string[];
 }
+
+/** The comment that marks a line an Incorrect example must be reported on: `// ← reported` (`-- ← reported` in SQL). */
+const REPORTED_MARK = /(?:\/\/|--)\s*← reported\b/;
 
 const DEFAULT_FILE: Record<string, string> = { ts: 'src/example.ts', typescript: 'src/example.ts', sql: 'migrations/0001_example.sql', prisma: 'prisma/schema.prisma' };
 
@@ -39,6 +44,7 @@ export function docExamples(markdown: string): DocExample[] {
     for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) body.push(lines[i]);
     if (!section || !(lang in DEFAULT_FILE)) continue;
     const files: Record<string, string> = {};
+    const marked: string[] = [];
     let current = DEFAULT_FILE[lang];
     let buf: string[] = [];
     const flush = () => {
@@ -50,10 +56,13 @@ export function docExamples(markdown: string): DocExample[] {
       if (m) {
         flush();
         current = m[1];
-      } else buf.push(l);
+      } else {
+        buf.push(l);
+        if (REPORTED_MARK.test(l)) marked.push(`${current}:${buf.length}`);
+      }
     }
     flush();
-    out.push({ kind: section, line: start + 1, files });
+    out.push({ kind: section, line: start + 1, files, marked });
   }
   return out;
 }

@@ -350,6 +350,28 @@ export async function stats(userIds: number[]) {
     },
     {
       name: 'a transaction callback in a loop and a loop in a transaction callback',
+      files: {
+        'src/example.ts': `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function f(ids: number[]) {
+  for (const id of ids) {
+    await prisma.$transaction(async (tx) => {
+      await tx.user.update({ where: { id }, data: { seen: true } });
+    });
+  }
+  await prisma.$transaction(async (tx) => {
+    for (const id of ids) await tx.audit.create({ data: { id } });
+  });
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', line: 6, column: 13 },
+        { messageId: 'queryInLoop', line: 10, column: 33 },
+      ],
+    },
+    {
+      name: 'a loop over a client checked out with pool.connect()',
       files: withDb(
         `import { pool } from './db';
 export async function f(ids: number[]) {

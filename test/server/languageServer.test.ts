@@ -14,6 +14,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { copyFixture, REPO_ROOT, removeWorkspace } from '../helpers/workspace';
 import { ensureServerBuilt, LspTestClient, uriOf } from './lspClient';
+import { DEFAULT_TIMING } from '../../src/server/scheduler';
 
 /**
  * The built language server (dist/server.js), spoken to over stdio as VS Code speaks to it
@@ -137,9 +138,16 @@ describe('language server (dist/server.js over LSP)', function () {
   it('answers code actions from the fixes computed at analysis time, as WorkspaceEdits', async () => {
     await start();
     const [diagnostic] = byRule(client.diagnosticsOf('src/server.ts'), 'missing-graceful-shutdown');
-    const analysesBefore = client.logs.filter((l) => /analys/.test(l)).length;
+    // Every analysis run logs one `analysis run:` line, whoever started it. A run the request
+    // scheduled (debounced) shows up only later: wait out the scheduler's longest delay, then
+    // round-trip another request so every log message sent before it has arrived.
+    const runs = () => client.logs.filter((l) => /: analysis run: /.test(l)).length;
+    const runsBefore = runs();
+    assert.ok(runsBefore > 0, `no analysis run logged:\n${client.logs.join('\n')}`);
     const actions = (await client.codeActions('src/server.ts', diagnostic.range, [diagnostic])).filter(isCodeAction);
-    assert.equal(client.logs.filter((l) => /analys/.test(l)).length, analysesBefore, 'a lightbulb never re-analyses');
+    await new Promise((resolve) => setTimeout(resolve, 2 * (DEFAULT_TIMING.debounceMs + DEFAULT_TIMING.relatedDelayMs)));
+    await client.codeActions('src/server.ts', diagnostic.range, [diagnostic]);
+    assert.equal(runs(), runsBefore, 'a lightbulb never re-analyses');
     assert.ok(actions.length >= 2, JSON.stringify(actions, null, 1));
     for (const a of actions) {
       assert.equal(a.kind, 'quickfix');

@@ -23,8 +23,13 @@ describe('rule docs examples', () => {
             assert.deepEqual(result.skipped, [], 'the example parses');
             assert.deepEqual(result.ruleErrors, []);
             const found = result.findings.map((f) => `${path.relative(root, f.file)}:${f.range.start.line + 1} ${f.message}`);
-            if (example.kind === 'incorrect') assert.ok(found.length > 0, `expected ${id} to report this Incorrect example`);
-            else assert.deepEqual(found, [], `expected no ${id} finding in this Correct example`);
+            if (example.kind === 'incorrect') {
+              // The example marks where the reader should expect the finding (`// ← reported`):
+              // a rule reporting on another node fails here, not just a rule reporting nothing.
+              const lines = [...new Set(result.findings.map((f) => `${path.relative(root, f.file).split(path.sep).join('/')}:${f.range.start.line + 1}`))].sort();
+              assert.ok(lines.length > 0, `expected ${id} to report this Incorrect example`);
+              assert.deepEqual(lines, [...example.marked].sort(), `mark the reported lines with \`// ← reported\` (\`-- ← reported\` in SQL); findings: ${found.join(' | ')}`);
+            } else assert.deepEqual(found, [], `expected no ${id} finding in this Correct example`);
           } finally {
             removeWorkspace(root);
           }

@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import { DB_LIBRARIES, dbLibraryOf, type DbClientShape, type DbLibraryDescriptor } from '../db/libraries';
 import type { Provenance, ProvenanceResolver } from '../ts/provenance';
-import { isTestSource } from './syntax';
+import { isTestSource } from '../project/testFiles';
 
 /**
  * Database clients the project creates at module level (`export const pool = new Pool()`),

@@ -1,5 +1,6 @@
 import ts from 'typescript';
-import { importsOf, rootName, unwrap } from './syntax';
+import { rootName, skipOuterAndAwait } from '../ts/expressions';
+import { importsOf } from '../ts/syntax';
 
 /**
  * The nodes of one file the HTTP analyses may care about, found by syntax alone and
@@ -65,6 +66,6 @@ function isPathLiteral(e: ts.Expression): boolean {
 
 /** `require('fastify')(…)`: a call of a required module. */
 function isRequireCall(callee: ts.Expression): boolean {
-  const e = unwrap(callee);
+  const e = skipOuterAndAwait(callee);
   return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require';
 }

@@ -5,7 +5,10 @@ import { nodeIndex } from '../ts/nodeIndex';
 import type { ProvenanceResolver } from '../ts/provenance';
 import { candidatesOf } from './fileIndex';
 import { classifyExpression, type HttpValue } from './frameworks';
-import { functionOf, identitySymbol, importsOf, isTestSource, methodCall, outerParent, resolvedSymbol, rootName, stringValues, unwrap } from './syntax';
+import { isTestSource } from '../project/testFiles';
+import { methodCall, outerParent, rootName, skipOuterAndAwait } from '../ts/expressions';
+import { functionOf, identitySymbol, resolvedSymbol, stringValues } from '../ts/symbols';
+import { importsOf } from '../ts/syntax';
 
 /**
  * Health-route discovery across every project file.
@@ -166,7 +169,7 @@ class RouteScan {
   }
 
   private classify(expr: ts.Expression): HttpValue | undefined {
-    const e = unwrap(expr);
+    const e = skipOuterAndAwait(expr);
     const v = classifyExpression(this.ctx.provenance, this.ctx.checker, e);
     if (v) return v;
     if (ts.isIdentifier(e)) {
@@ -186,12 +189,12 @@ class RouteScan {
 
   /** The identity routes hang off: a symbol where the object is named, else the node itself. */
   private ownerOf(expr: ts.Expression): Owner {
-    let e = unwrap(expr);
+    let e = skipOuterAndAwait(expr);
     // `app.get(...).get(...)` and `router.route('/x').get()`: the chain's base.
     while (ts.isCallExpression(e)) {
       const m = methodCall(e);
       if (!m) break;
-      e = unwrap(m.receiver);
+      e = skipOuterAndAwait(m.receiver);
     }
     const named = identitySymbol(this.ctx.checker, e);
     if (named) return named;
@@ -208,7 +211,7 @@ class RouteScan {
 
   /** The owner a mounted child denotes: `healthRouter`, `health.routes()`, `createHealthRouter()`, `fp(plugin)`. */
   private childOwner(expr: ts.Expression, depth = 0): Owner | undefined {
-    const e = unwrap(expr);
+    const e = skipOuterAndAwait(expr);
     if (depth > 3) return undefined;
     if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) {
       const sym = identitySymbol(this.ctx.checker, e);
@@ -233,7 +236,7 @@ class RouteScan {
     const m = methodCall(call);
     if (m && CANDIDATE_METHODS.has(m.name)) {
       // `router.route('/health').get(handler)` (Express).
-      const inner = unwrap(m.receiver);
+      const inner = skipOuterAndAwait(m.receiver);
       if (ts.isCallExpression(inner)) {
         const im = methodCall(inner);
         if (im && im.name === 'route' && inner.arguments.length === 1) {
@@ -271,7 +274,7 @@ class RouteScan {
   private readonly wrappers = new Map<ts.FunctionLikeDeclaration, PathParameter[]>();
 
   private noteWrapper(call: ts.Node, pathArg: ts.Expression): boolean {
-    const p = unwrap(pathArg);
+    const p = skipOuterAndAwait(pathArg);
     let name: ts.Identifier | undefined;
     let prop: string | undefined;
     if (ts.isIdentifier(p)) name = p;
@@ -352,7 +355,7 @@ class RouteScan {
     const args = call.arguments;
     if (value.framework === 'fastify' && method === 'register' && args.length > 0) {
       // Probe plugins: fastify-healthcheck, @fastify/under-pressure with exposeStatusRoute.
-      const plugin = provenance.of(unwrap(args[0]));
+      const plugin = provenance.of(skipOuterAndAwait(args[0]));
       if (plugin) this.onProbePlugin(call, plugin.module, args[1]);
       return;
     }
@@ -399,7 +402,7 @@ class RouteScan {
           children.push(childOwner);
         }
         if (childValue && childValue.role !== 'server') routerChild = true;
-        const plugin = provenance.of(unwrap(child));
+        const plugin = provenance.of(skipOuterAndAwait(child));
         if (plugin) this.onProbePlugin(call, plugin.module, undefined);
       }
       if (i > 0 && rest.length > 0 && !routerChild) this.registrations.push({ owner, paths, node: call, via: value.framework, unlessRoutesIn: children });
@@ -413,7 +416,7 @@ class RouteScan {
     if (module === '@fastify/under-pressure' || module === 'under-pressure') {
       const expose = options ? objectProperty(checker, options, 'exposeStatusRoute') : undefined;
       if (!expose) return;
-      const e = unwrap(expose);
+      const e = skipOuterAndAwait(expose);
       if (e.kind === ts.SyntaxKind.FalseKeyword) return;
       const custom = stringValues(checker, e);
       const url = ts.isObjectLiteralExpression(e) ? objectProperty(checker, e, 'url') : undefined;
@@ -503,7 +506,7 @@ class RouteScan {
     if (!isNode(owner)) {
       for (const decl of owner.declarations ?? []) {
         if ((ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl)) && decl.initializer) {
-          const init = unwrap(decl.initializer);
+          const init = skipOuterAndAwait(decl.initializer);
           if (ts.isNewExpression(init) && init.arguments && init.arguments.length > 0) {
             const prefix = objectProperty(this.ctx.checker, init.arguments[0], 'prefix');
             const vals = prefix ? stringValues(this.ctx.checker, prefix) : [];
@@ -550,9 +553,9 @@ function isNode(o: Owner): o is ts.Node {
 
 /** `req.url`, `ctx.path`, `request.raw.url`, `url.pathname`, or a variable named `pathname`/`url`/`path`. */
 function isRequestPath(expr: ts.Expression): boolean {
-  let e = unwrap(expr);
+  let e = skipOuterAndAwait(expr);
   // `req.url?.split('?')[0]`, `new URL(req.url).pathname`: look at the outermost name.
-  if (ts.isElementAccessExpression(e)) e = unwrap(e.expression);
+  if (ts.isElementAccessExpression(e)) e = skipOuterAndAwait(e.expression);
   if (ts.isCallExpression(e)) {
     const m = methodCall(e);
     if (m && (m.name === 'split' || m.name === 'toLowerCase' || m.name === 'replace')) return isRequestPath(m.receiver);
@@ -566,7 +569,7 @@ function isRequestPath(expr: ts.Expression): boolean {
 /** Paths of `@Controller('health')`, `@Controller(['a', 'b'])`, `@Controller({ path: 'health' })`, `@Controller()`. */
 function controllerPaths(checker: ts.TypeChecker, arg: ts.Expression | undefined): string[] {
   if (!arg) return [''];
-  const e = unwrap(arg);
+  const e = skipOuterAndAwait(arg);
   if (ts.isObjectLiteralExpression(e)) {
     const p = objectProperty(checker, e, 'path');
     return p ? stringValues(checker, p) : [''];
@@ -586,7 +589,7 @@ export function objectProperty(checker: ts.TypeChecker, expr: ts.Expression, nam
 }
 
 export function objectLiteralOf(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): ts.ObjectLiteralExpression | undefined {
-  const e = unwrap(expr);
+  const e = skipOuterAndAwait(expr);
   if (ts.isObjectLiteralExpression(e)) return e;
   if (depth > 3) return undefined;
   if (ts.isIdentifier(e)) {
@@ -617,7 +620,7 @@ export function returnedExpression(fn: ts.FunctionLikeDeclaration): ts.Expressio
 
 /** `fp(plugin)` / `fastifyPlugin(plugin, opts)`: the wrapped plugin. */
 function unwrapPluginWrapper(ctx: RouteScanContext, expr: ts.Expression): ts.Expression {
-  const e = unwrap(expr);
+  const e = skipOuterAndAwait(expr);
   if (ts.isCallExpression(e) && e.arguments.length > 0) {
     const p = ctx.provenance.of(e.expression);
     if (p && p.module === 'fastify-plugin') return e.arguments[0];

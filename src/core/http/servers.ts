@@ -3,7 +3,10 @@ import type { Framework } from '../project/project';
 import type { ProvenanceResolver } from '../ts/provenance';
 import { classifyExpression, type HttpValue } from './frameworks';
 import { candidatesOf } from './fileIndex';
-import { identitySymbol, importsOf, isTestSource, methodCall, outerParent, rootName, unwrap } from './syntax';
+import { isTestSource } from '../project/testFiles';
+import { methodCall, outerParent, rootName, skipOuterAndAwait } from '../ts/expressions';
+import { identitySymbol } from '../ts/symbols';
+import { importsOf } from '../ts/syntax';
 
 /** Where an HTTP server is started: `app.listen(...)`, `serve({ fetch: app.fetch })`, `http.createServer(h).listen()`. */
 export interface ServerStart {
@@ -89,7 +92,7 @@ function build(ctx: ServerScanContext, call: ts.CallExpression, sf: ts.SourceFil
   add(capturedAs);
   if (receiver && kind === 'listen') {
     // `const server = http.createServer(app); server.listen()` — the declaration names the server too.
-    const base = unwrap(receiver);
+    const base = skipOuterAndAwait(receiver);
     if (ts.isCallExpression(base)) add(captureOf(base));
   }
   return { framework, call, sourceFile: sf, kind, receiver, app, handler, capturedAs, symbols };
@@ -105,7 +108,7 @@ const PASS_THROUGH: Array<{ module: string; path: string }> = [
 ];
 
 function passThrough(ctx: ServerScanContext, expr: ts.Expression): ts.Expression {
-  const e = unwrap(expr);
+  const e = skipOuterAndAwait(expr);
   if (!ts.isCallExpression(e) || e.arguments.length === 0) return expr;
   const p = ctx.provenance.of(e.expression);
   if (!p) return expr;
@@ -116,7 +119,7 @@ function passThrough(ctx: ServerScanContext, expr: ts.Expression): ts.Expression
 /** `const server = stoppable(app.listen(3000))`: the name the wrapped server ends up with. */
 function wrapperCapture(call: ts.CallExpression): ts.Expression | undefined {
   const parent = outerParent(call);
-  if (ts.isCallExpression(parent) && parent.arguments.some((a) => unwrap(a) === call)) return captureOf(parent);
+  if (ts.isCallExpression(parent) && parent.arguments.some((a) => skipOuterAndAwait(a) === call)) return captureOf(parent);
   return undefined;
 }
 
@@ -125,7 +128,7 @@ export function captureOf(call: ts.Expression): ts.Expression | undefined {
   const parent = outerParent(call);
   if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name;
   if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right !== call) {
-    const left = unwrap(parent.left);
+    const left = skipOuterAndAwait(parent.left);
     if (ts.isIdentifier(left) || ts.isPropertyAccessExpression(left)) return left;
   }
   if (ts.isPropertyDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name;
@@ -143,7 +146,7 @@ function servedBy(ctx: ServerScanContext, serverExpr: ts.Expression): { framewor
   const value: HttpValue | undefined = classifyExpression(ctx.provenance, ctx.checker, handler);
   if (value && value.role === 'app') return { framework: value.framework, app: handler };
   if (value && value.role === 'koa-callback') {
-    const inner = ts.isCallExpression(unwrap(handler)) ? methodCall(unwrap(handler) as ts.CallExpression) : undefined;
+    const inner = ts.isCallExpression(skipOuterAndAwait(handler)) ? methodCall(skipOuterAndAwait(handler) as ts.CallExpression) : undefined;
     return { framework: 'koa', app: inner?.receiver };
   }
   return { handler };
@@ -152,7 +155,7 @@ function servedBy(ctx: ServerScanContext, serverExpr: ts.Expression): { framewor
 /** The `createServer(...)`/`new Server(...)` call a server expression was made by, in this project. */
 export function creationCallOf(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): ts.CallExpression | ts.NewExpression | undefined {
   if (depth > 4) return undefined;
-  const e = unwrap(expr);
+  const e = skipOuterAndAwait(expr);
   if (ts.isCallExpression(e)) {
     const m = methodCall(e);
     // `createServer(h).listen()` / `.on(...)` chains: the creation is the innermost call.
@@ -170,11 +173,11 @@ export function creationCallOf(checker: ts.TypeChecker, expr: ts.Expression, dep
 /** `serve({ fetch: app.fetch })`, `serve(app)`, `serve({ fetch: app.fetch.bind(app) })` → `app`. */
 function honoAppOf(arg: ts.Expression | undefined): ts.Expression | undefined {
   if (!arg) return undefined;
-  const a = unwrap(arg);
+  const a = skipOuterAndAwait(arg);
   if (ts.isObjectLiteralExpression(a)) {
     for (const prop of a.properties) {
       if (ts.isPropertyAssignment(prop) && ts.isIdentifier(prop.name) && prop.name.text === 'fetch') {
-        let v = unwrap(prop.initializer);
+        let v = skipOuterAndAwait(prop.initializer);
         if (ts.isCallExpression(v) && ts.isPropertyAccessExpression(v.expression) && v.expression.name.text === 'bind') v = v.expression.expression;
         if (ts.isPropertyAccessExpression(v) && v.name.text === 'fetch') return v.expression;
       }

@@ -7,7 +7,10 @@ import { candidatesOf } from './fileIndex';
 import { classifyExpression } from './frameworks';
 import { objectProperty } from './routes';
 import { creationCallOf, type ServerStart } from './servers';
-import { functionOf, importsOf, isGlobalProcess, isTestSource, resolvedSymbol, rootName, stringValues, unwrap } from './syntax';
+import { isTestSource } from '../project/testFiles';
+import { rootName, skipOuterAndAwait } from '../ts/expressions';
+import { functionOf, isGlobalProcess, resolvedSymbol, stringValues } from '../ts/symbols';
+import { importsOf } from '../ts/syntax';
 
 /**
  * SIGTERM paths: what runs when the orchestrator asks the process to stop, and
@@ -128,7 +131,7 @@ function registrationOf(ctx: ShutdownScanContext, call: ts.CallExpression, serve
   }
   // fastify.register(require('fastify-graceful-shutdown'))
   if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'register' && call.arguments.length > 0) {
-    const plugin = provenance.of(unwrap(call.arguments[0]));
+    const plugin = provenance.of(skipOuterAndAwait(call.arguments[0]));
     if (plugin && FASTIFY_SHUTDOWN_PLUGINS.has(plugin.module)) {
       const value = classifyExpression(provenance, checker, callee.expression);
       if (value?.framework === 'fastify') {
@@ -180,7 +183,7 @@ function libraryNamesOf(sf: ts.SourceFile): Set<string> {
 }
 
 function isProcessName(e: ts.Expression): boolean {
-  const u = unwrap(e);
+  const u = skipOuterAndAwait(e);
   return (ts.isIdentifier(u) && u.text !== 'undefined') || (ts.isPropertyAccessExpression(u) && u.name.text === 'process');
 }
 
@@ -196,7 +199,7 @@ function samePath(a: string[], b: string[]): boolean {
 function signalValues(checker: ts.TypeChecker, expr: ts.Expression): Set<string> | 'all' {
   const direct = stringValues(checker, expr);
   if (direct.length > 0) return new Set(direct);
-  const e = unwrap(expr);
+  const e = skipOuterAndAwait(expr);
   if (!ts.isIdentifier(e)) return 'all';
   const sym = checker.getSymbolAtLocation(e);
   for (const decl of sym?.declarations ?? []) {
@@ -231,7 +234,7 @@ class Reach {
 
   /** A handler value: an inline function, a named function, or a call that returns one (`makeShutdown(server)`). */
   walkValue(expr: ts.Expression, env: Env, depth: number): void {
-    const e = unwrap(expr);
+    const e = skipOuterAndAwait(expr);
     if (ts.isCallExpression(e)) {
       // `shutdown.bind(null, server)`: the bound function, with the bound arguments.
       if (ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind') {
@@ -288,7 +291,7 @@ class Reach {
     }
     // Named functions passed as callbacks: `server.close(onClosed)`, `setTimeout(forceExit, 10_000)`.
     for (const arg of call.arguments) {
-      const a = unwrap(arg);
+      const a = skipOuterAndAwait(arg);
       if (ts.isIdentifier(a) || ts.isPropertyAccessExpression(a)) {
         const cb = functionOf(checker, a);
         if (cb) this.walkFunction(cb, new Map(), depth + 1);
@@ -371,7 +374,7 @@ class Reach {
   targetOf(receiver: ts.Expression, env: Env, depth: number, member = 'close'): CloseTarget | undefined {
     const { checker, provenance } = this.ctx;
     if (depth > MAX_DEPTH + 4) return undefined;
-    const e = unwrap(receiver);
+    const e = skipOuterAndAwait(receiver);
     if (ts.isIdentifier(e)) {
       const bound = this.bindingOf(e, env);
       if (bound) return this.targetOf(bound.expr, bound.env, depth + 1, member);
@@ -415,7 +418,7 @@ function isOpaque(checker: ts.TypeChecker, e: ts.Expression, sym: ts.Symbol | un
 }
 
 function isNullish(e: ts.Expression): boolean {
-  const u = unwrap(e);
+  const u = skipOuterAndAwait(e);
   return u.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(u) && u.text === 'undefined');
 }
 

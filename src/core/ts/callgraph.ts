@@ -4,12 +4,13 @@ import ts from 'typescript';
 import type { DbCallSite } from '../db/callSite';
 import { DependentsGraph } from '../project/dependents';
 import { toPosix } from '../project/files';
-import { dbLibraryImportedBy, prismaClientPackageOf, type DbLibrary } from '../db/libraries';
+import { dbLibraryImportedBy, type DbLibrary } from '../db/libraries';
 import { isListDerivedFrom } from '../db/queryShape';
 import { DbCallRecognizer, dbDeclarationsPresent } from '../db/recognizer';
 import { skipOuter } from './expressions';
+import { functionOfDeclaration } from './symbols';
 import { inFirstTick, isFunctionBody, walkRegion, type FunctionBody } from './iteration';
-import { programModuleResolver, ProvenanceResolver } from './provenance';
+import type { ProvenanceResolver } from './provenance';
 
 /**
  * Which project functions perform database calls, directly or through other functions (any
@@ -96,6 +97,12 @@ interface GraphCache {
 export interface CallGraphContext {
   program: ts.Program;
   checker: ts.TypeChecker;
+  /**
+   * The analysis' resolver (the rule context's), not one of the graph's own: query sites and
+   * the rules then agree on where a value comes from. It must trace callback parameters
+   * (`callbackParameters: true`) for transaction clients (`tx`, `trx`) to be recognised.
+   */
+  provenance: ProvenanceResolver;
   projectFiles: readonly ts.SourceFile[];
   cache: Map<string, unknown>;
   /** Database libraries named in package.json. */
@@ -132,7 +139,7 @@ export class CallGraph {
     cache.typesAvailable = typesAvailable;
     this.typesAvailable = typesAvailable;
     this.declaredLibraries = [...(ctx.declaredLibraries ?? [])];
-    this.provenance = new ProvenanceResolver(ctx.checker, { callbackParameters: true, packageOf: prismaClientPackageOf, resolveModule: programModuleResolver(ctx.program) });
+    this.provenance = ctx.provenance;
   }
 
   /**
@@ -217,7 +224,7 @@ export class CallGraph {
     const out: FunctionBody[] = [];
     for (const decl of symbol.declarations ?? []) {
       if (!this.projectFiles.has(decl.getSourceFile())) continue;
-      const fn = functionOf(decl);
+      const fn = functionOfDeclaration(decl);
       if (fn) {
         out.push(fn);
         continue;
@@ -259,7 +266,7 @@ export class CallGraph {
         );
         if (!matches) continue;
         const impl = cls.members.find((m) => m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) && m.name.text === name && !isStatic(m));
-        const fn = impl ? functionOf(impl) : undefined;
+        const fn = impl ? functionOfDeclaration(impl) : undefined;
         if (fn) out.push(fn);
         visit(cls, depth + 1); // subclasses may override
       }
@@ -540,22 +547,9 @@ function containerLabel(container: ts.Node): string {
   return '';
 }
 
-/** The function a declaration stands for: a function/method with a body, or a variable/property initialised with one. */
-export function functionOf(decl: ts.Node): FunctionBody | undefined {
-  if (isFunctionBody(decl)) return decl;
-  if ((ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertyAssignment(decl) || ts.isExportAssignment(decl)) && ('initializer' in decl || 'expression' in decl)) {
-    const init = ts.isExportAssignment(decl) ? decl.expression : decl.initializer;
-    if (init) {
-      const e = skipOuter(init);
-      if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
-    }
-  }
-  return undefined;
-}
-
 function isAbstractMember(decl: ts.Node): boolean {
   if (ts.isMethodSignature(decl) || ts.isPropertySignature(decl)) return true;
-  if ((ts.isMethodDeclaration(decl) || ts.isPropertyDeclaration(decl)) && !functionOf(decl)) {
+  if ((ts.isMethodDeclaration(decl) || ts.isPropertyDeclaration(decl)) && !functionOfDeclaration(decl)) {
     return (ts.getModifiers(decl) ?? []).some((m) => m.kind === ts.SyntaxKind.AbstractKeyword) || (ts.isMethodDeclaration(decl) && !decl.body);
   }
   return false;

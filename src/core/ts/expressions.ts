@@ -5,10 +5,33 @@ import ts from 'typescript';
  * consumed as a promise, how a call reads in a message. They know nothing of any library.
  */
 
-/** `(x)`, `x!`, `x as T`, `x satisfies T`, `<T>x` → `x` (not `await x`: see `unwrap` in http/syntax for that). */
+/** `(x)`, `x!`, `x as T`, `x satisfies T`, `<T>x` → `x`: the same value. `await x` is a different value; see `skipOuterAndAwait`. */
 export function skipOuter(e: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
   return e;
+}
+
+/**
+ * `skipOuter` and also `await x` → `x`: the expression whose value, once settled, this is. For
+ * matching what an expression denotes (`const app = await NestFactory.create(…)` is the app),
+ * not for deciding whether something is awaited.
+ */
+export function skipOuterAndAwait(node: ts.Expression): ts.Expression {
+  let n = skipOuter(node);
+  while (ts.isAwaitExpression(n)) n = skipOuter(n.expression);
+  return n;
+}
+
+/** The parent of an expression, above the wrappers `skipOuterAndAwait` removes. */
+export function outerParent(node: ts.Node): ts.Node {
+  let n = node;
+  while (
+    n.parent &&
+    (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isSatisfiesExpression(n.parent) || ts.isTypeAssertionExpression(n.parent) || ts.isAwaitExpression(n.parent))
+  ) {
+    n = n.parent;
+  }
+  return n.parent;
 }
 
 /** `a.b` → `b`, `a["b"]` → `b`. */
@@ -65,4 +88,22 @@ export function displayCall(node: ts.Node): string {
   };
   const text = print(node, 0);
   return text.length > 80 ? '…' + text.slice(text.length - 79) : text;
+}
+
+/** `obj.method(...)`: the receiver and the method name. */
+export function methodCall(call: ts.CallExpression): { receiver: ts.Expression; name: string } | undefined {
+  const callee = call.expression;
+  if (ts.isPropertyAccessExpression(callee)) return { receiver: callee.expression, name: callee.name.text };
+  if (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression)) return { receiver: callee.expression, name: callee.argumentExpression.text };
+  return undefined;
+}
+
+/** The leftmost name of `a.b.c(...)`, `a(...)`, `require('m')(...)` → `a` (undefined for other shapes). */
+export function rootName(expr: ts.Expression): string | undefined {
+  let e = skipOuterAndAwait(expr);
+  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isCallExpression(e)) {
+    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require') return undefined;
+    e = skipOuterAndAwait(e.expression);
+  }
+  return ts.isIdentifier(e) ? e.text : undefined;
 }

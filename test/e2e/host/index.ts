@@ -15,7 +15,7 @@ export async function run(): Promise<void> {
   const output = process.env.SHIPSHAPE_E2E_HOST_RESULTS;
   if (!output) throw new Error('SHIPSHAPE_E2E_HOST_RESULTS is not set; run this suite through test/e2e/run.mjs');
   try {
-    const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'json', reporterOptions: { output } });
+    const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'json', reporterOptions: { output }, forbidOnly: true, forbidPending: true });
     for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
       mocha.addFile(path.join(__dirname, file));
     }

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { typeOrigin, type Provenance, type ProvenanceResolver } from '../../ts/provenance';
-import { resolvedSymbol, unwrap } from '../syntax';
+import { skipOuterAndAwait } from '../../ts/expressions';
+import { resolvedSymbol } from '../../ts/symbols';
 import { FRAMEWORK_IDS, FRAMEWORKS, type Framework } from './registry';
 import type { FrameworkDescriptor, HttpRole } from './types';
 
@@ -73,7 +74,7 @@ function startsWith(path: readonly string[], prefix: readonly string[]): boolean
  * provenance is lost (a parameter typed by an alias, say), by the package its type comes from.
  */
 export function classifyExpression(provenance: ProvenanceResolver, checker: ts.TypeChecker, expr: ts.Expression): HttpValue | undefined {
-  const e = unwrap(expr);
+  const e = skipOuterAndAwait(expr);
   const origin = provenance.of(e);
   const byProvenance = classifyProvenance(origin);
   if (byProvenance) return byProvenance;

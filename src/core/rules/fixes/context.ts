@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { findDbClients, type DbClient } from '../../http/dbclients';
-import { unwrap } from '../../http/syntax';
+import { skipOuterAndAwait } from '../../ts/expressions';
 import type { ProvenanceResolver } from '../../ts/provenance';
 import type { RuleContext } from '../types';
 
@@ -22,7 +22,7 @@ export interface FixContext {
  */
 export function stableReference(sf: ts.SourceFile, expr: ts.Expression | undefined): string | undefined {
   if (!expr) return undefined;
-  const e = unwrap(expr);
+  const e = skipOuterAndAwait(expr);
   if (ts.isIdentifier(e)) return e.text;
   if (ts.isPropertyAccessExpression(e) && (e.expression.kind === ts.SyntaxKind.ThisKeyword || ts.isIdentifier(e.expression)) && ts.isIdentifier(e.name)) return e.getText(sf);
   return undefined;

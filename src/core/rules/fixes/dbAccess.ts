@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import type { DbClient } from '../../http/dbclients';
-import { canonicalSymbol } from '../../http/syntax';
+import { canonicalSymbol } from '../../ts/symbols';
 import { relativeSpecifier, type ImportRequest } from './codeStyle';
 
 export interface ReachableClients {

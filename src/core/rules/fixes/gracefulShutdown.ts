@@ -4,7 +4,8 @@ import type { Fix, TextEdit } from '../../finding';
 import { classifyExpression } from '../../http/frameworks';
 import type { ServerStart } from '../../http/servers';
 import type { ShutdownPath } from '../../http/shutdown';
-import { enclosingStatement, isInStatementList, unwrap } from '../../http/syntax';
+import { skipOuterAndAwait } from '../../ts/expressions';
+import { enclosingStatement, isInStatementList } from '../../ts/syntax';
 import { toPosix } from '../../project/files';
 import { detectStyle, freeName, importEdits, indentOf, insertAfter, insertion, render, type CodeStyle } from './codeStyle';
 import { stableReference, type FixContext } from './context';
@@ -91,7 +92,7 @@ export function gracefulShutdownFix(fx: FixContext, server: ServerStart): Fix | 
 export function closeBeforeExitFix(fx: FixContext, server: ServerStart, handler: ShutdownPath): Fix | undefined {
   const sf = server.sourceFile;
   if (handler.node.getSourceFile() !== sf || !ts.isCallExpression(handler.node)) return undefined;
-  const fnNode = handler.node.arguments[1] ? unwrap(handler.node.arguments[1]) : undefined;
+  const fnNode = handler.node.arguments[1] ? skipOuterAndAwait(handler.node.arguments[1]) : undefined;
   if (!fnNode || !(ts.isArrowFunction(fnNode) || ts.isFunctionExpression(fnNode)) || !ts.isBlock(fnNode.body)) return undefined;
   const exitStatement = fnNode.body.statements.find((s) => ts.isExpressionStatement(s) && isProcessExit(s.expression));
   if (!exitStatement) return undefined;
@@ -124,7 +125,7 @@ export function closeBeforeExitFix(fx: FixContext, server: ServerStart, handler:
 }
 
 function isProcessExit(e: ts.Expression): boolean {
-  const u = unwrap(e);
+  const u = skipOuterAndAwait(e);
   return ts.isCallExpression(u) && ts.isPropertyAccessExpression(u.expression) && u.expression.name.text === 'exit' && ts.isIdentifier(u.expression.expression) && u.expression.expression.text === 'process';
 }
 
@@ -152,7 +153,7 @@ function serverReference(fx: FixContext, server: ServerStart, st: ts.Statement, 
   }
   const captured = stableReference(sf, server.capturedAs);
   if (captured) return captured;
-  if (ts.isExpressionStatement(st) && unwrap(st.expression) === server.call) {
+  if (ts.isExpressionStatement(st) && skipOuterAndAwait(st.expression) === server.call) {
     const name = freeName(fx.checker, st, 'server', ['httpServer']);
     edits.push(insertion(sf.fileName, sf.getLineAndCharacterOfPosition(st.getStart(sf)), `const ${name} = `));
     return name;

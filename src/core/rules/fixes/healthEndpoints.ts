@@ -4,7 +4,9 @@ import type { Fix, TextEdit } from '../../finding';
 import { classifyExpression } from '../../http/frameworks';
 import { objectLiteralOf, returnedExpression } from '../../http/routes';
 import type { ServerStart } from '../../http/servers';
-import { enclosingStatement, functionOf, identitySymbol, isInStatementList, resolvedSymbol, unwrap } from '../../http/syntax';
+import { skipOuterAndAwait } from '../../ts/expressions';
+import { functionOf, identitySymbol, resolvedSymbol } from '../../ts/symbols';
+import { enclosingStatement, isInStatementList } from '../../ts/syntax';
 import type { Framework } from '../../project/project';
 import { detectStyle, importEdits, indentOf, insertAfter, insertBefore, insertion, lineEnd, newFilePath, relativeSpecifier, render, type CodeStyle } from './codeStyle';
 import { stableReference, type FixContext } from './context';
@@ -67,7 +69,7 @@ function insertionSite(fx: FixContext, server: ServerStart): Site | undefined {
 /** The statement that creates the app (`const app = express()`, `this.app = new Koa()`), following project functions. */
 function creationOf(fx: FixContext, expr: ts.Expression, framework: Framework, depth: number): Site | undefined {
   if (depth > 4) return undefined;
-  const e = unwrap(expr);
+  const e = skipOuterAndAwait(expr);
   if (ts.isCallExpression(e)) {
     // `createApp()` in a project file: where its returned app is created.
     const fn = functionOf(fx.checker, e.expression);
@@ -78,7 +80,7 @@ function creationOf(fx: FixContext, expr: ts.Expression, framework: Framework, d
   for (const decl of symbol?.declarations ?? []) {
     if (decl.getSourceFile().isDeclarationFile) continue;
     if (ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && decl.initializer) {
-      const init = unwrap(decl.initializer);
+      const init = skipOuterAndAwait(decl.initializer);
       if (isCreation(fx, init, framework)) {
         const st = decl.parent.parent;
         if (ts.isVariableStatement(st) && isInStatementList(st) && st.declarationList.declarations.length === 1) return { sf: decl.getSourceFile(), statement: st, app: decl.name.text, after: true };
@@ -94,7 +96,7 @@ function creationOf(fx: FixContext, expr: ts.Expression, framework: Framework, d
         if (found) return;
         if (ts.isExpressionStatement(n) && ts.isBinaryExpression(n.expression) && n.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
           const left = n.expression.left;
-          if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && resolvedSymbol(fx.checker, left) === symbol && isCreation(fx, unwrap(n.expression.right), framework) && isInStatementList(n)) {
+          if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && resolvedSymbol(fx.checker, left) === symbol && isCreation(fx, skipOuterAndAwait(n.expression.right), framework) && isInStatementList(n)) {
             found = { sf: n.getSourceFile(), statement: n, app: left.getText(), after: true };
           }
         }
@@ -295,9 +297,9 @@ function rootModuleOf(fx: FixContext, app: ts.Expression): ts.ClassDeclaration |
   const symbol = identitySymbol(fx.checker, app);
   for (const decl of symbol?.declarations ?? []) {
     if (!ts.isVariableDeclaration(decl) || !decl.initializer) continue;
-    const init = unwrap(decl.initializer);
+    const init = skipOuterAndAwait(decl.initializer);
     if (!ts.isCallExpression(init) || init.arguments.length === 0) continue;
-    const moduleSymbol = resolvedSymbol(fx.checker, unwrap(init.arguments[0]));
+    const moduleSymbol = resolvedSymbol(fx.checker, skipOuterAndAwait(init.arguments[0]));
     const cls = moduleSymbol?.declarations?.find((d): d is ts.ClassDeclaration => ts.isClassDeclaration(d) && !d.getSourceFile().isDeclarationFile);
     if (cls) return cls;
   }
