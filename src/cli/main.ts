@@ -2,7 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TOOL } from '../core/report/common';
+import { workspaceSources } from '../core/explain/sources';
 import { UsageError } from './errors';
+import { runLoadTestCommand, type LoadTestCliOptions } from './loadtest';
+import { runExplainCommand, type ExplainFormat } from './explain';
 import { loadSqlParser } from '../core/sql/parser';
 import { runScan, type FailOn, type ScanFormat } from './scan';
 
@@ -12,6 +15,8 @@ export interface CliIo {
   stderr: NodeJS.WritableStream;
   cwd: string;
 }
+
+type LoadTestIoStream = NodeJS.WritableStream & { isTTY?: boolean };
 
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
   const program = new Command();
@@ -41,6 +46,63 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       exitCode = outcome.exitCode;
     });
 
+  program
+    .command('loadtest')
+    .description('Run a load-test scenario (from shipshape.config.json or --url) and check its thresholds.')
+    .argument('[scenario]', 'name of a scenario under loadtest.scenarios')
+    .option('--config <file>', 'config file (default: shipshape.config.json in the current folder)')
+    .option('--url <url>', 'load-test this URL (one GET unless --method) instead of a named scenario')
+    .option('--base-url <url>', "send the scenario's requests to this base URL instead of its own (e.g. a port chosen at run time)")
+    .option('--method <method>', 'HTTP method for --url')
+    .option('--duration <duration>', 'how long to send load, e.g. 10s, 2m')
+    .option('--connections <n>', 'closed model: concurrent connections; open model: most requests in flight')
+    .option('--rate <n>', 'open model: arrivals per second (latency from each scheduled start)')
+    .option('--ramp-up <duration>', 'closed model: open the connections over this long')
+    .option('--threshold <expr>', 'k6 threshold, e.g. "p(95)<200", "rate<0.01", "http_req_duration{name:list} p(99)<500" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'junit']).default('text'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--allow-remote', 'allow a target that is not this machine (loopback)', false)
+    .option('--baseline <run>', 'compare with a saved run: its id, "latest" or "baseline" (the pinned run), or a run file; exit 1 on a regression')
+    .addOption(new Option('--export <format>', 'print the scenario as a k6 script, Artillery YAML or a k6-operator TestRun instead of running it').choices(['k6', 'artillery', 'k6-operator']))
+    .option('--parallelism <n>', 'k6-operator: number of pods (default 4)')
+    .addOption(new Option('--engine <engine>', 'embedded (default) or k6 from PATH').choices(['embedded', 'k6']))
+    .option('--no-save', 'do not save the run under .shipshape/runs/')
+    .option('--no-color', 'plain text output')
+    .action(async (scenario: string | undefined, opts: LoadTestCliOptions) => {
+      let cancel: (() => void) | undefined;
+      const onSigint = (): void => {
+        if (cancel) cancel();
+        else process.exit(130);
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const outcome = await runLoadTestCommand(scenario, opts, { stdout: io.stdout, stderr: io.stderr as LoadTestIoStream, cwd: io.cwd, onCancellable: (c) => (cancel = c) });
+        for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
+        writeOutput(outcome.output, opts.output, io);
+        exitCode = outcome.exitCode;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+
+  program
+    .command('explain')
+    .description('EXPLAIN ANALYZE every extracted query on an embedded PostgreSQL filled with synthetic rows at production volume, before and after the suggested index.')
+    .argument('[path]', 'project folder', '.')
+    .option('--rows <n>', 'rows per table (default: scale.defaultRows, 100000)', positiveInt)
+    .option('--max-ms <ms>', 'exit 1 when a query takes longer than this at scale', positiveNumber)
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--progress', 'progress as JSON lines on stderr (for editors)').hideHelp())
+    .addOption(new Option('--only <file:line>', 'only the query at this location (the editor\'s CodeLens)').hideHelp())
+    .addOption(new Option('--cluster-dir <dir>', 'folder of the embedded PostgreSQL cluster (default: ~/.cache/shipshape/postgres)').hideHelp())
+    .action(async (target: string, opts: { rows?: number; maxMs?: number; format: ExplainFormat; output?: string; progress?: boolean; clusterDir?: string; only?: string }) => {
+      const outcome = await runExplainCommand(target, { rows: opts.rows, maxMs: opts.maxMs, format: opts.format, progress: opts.progress, clusterDir: opts.clusterDir, only: opts.only }, io.cwd, workspaceSources, io.stderr);
+      for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
+      writeOutput(outcome.output, opts.output, io);
+      exitCode = outcome.exitCode;
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -59,6 +121,18 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     if (process.env.SHIPSHAPE_DEBUG) io.stderr.write(`${(err as Error).stack}\n`);
     return 2;
   }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number of rows, e.g. 100000.');
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected milliseconds, e.g. 200.');
+  return n;
 }
 
 function writeOutput(text: string, file: string | undefined, io: { stdout: NodeJS.WritableStream; cwd: string }): void {
