@@ -33,6 +33,21 @@ export function generate(root, routes = 1500) {
   );
   write('types/pg.d.ts', PG_DTS);
   write('types/express.d.ts', EXPRESS_DTS);
+  // The schema the queries run against (unindexed-filter, fk-without-index): every route's
+  // queries are served, except the seeded ones (every 10th route filters orders on \`region\`).
+  write(
+    'migrations/001_init.sql',
+    [
+      'CREATE TABLE customers (id bigserial PRIMARY KEY, name text NOT NULL, email text NOT NULL, tier text);',
+      'CREATE TABLE orders (id bigserial PRIMARY KEY, tenant_id int NOT NULL, customer_id bigint NOT NULL REFERENCES customers (id), total numeric, status text NOT NULL, region text);',
+      'CREATE INDEX orders_tenant_id_idx ON orders (tenant_id);',
+      'CREATE INDEX orders_status_idx ON orders (status);',
+      'CREATE INDEX orders_customer_id_idx ON orders (customer_id);',
+      'CREATE TABLE order_lines (id bigserial PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id), sku text, qty int, price numeric);',
+      'CREATE INDEX order_lines_order_id_idx ON order_lines (order_id);',
+      '',
+    ].join('\n'),
+  );
   write('src/db.ts', `import { Pool } from 'pg';\n\ndeclare const DATABASE_URL: string;\n\nexport const pool = new Pool({ connectionString: DATABASE_URL, max: 20 });\n`);
   for (let r = 0; r < REPOS; r++) write(`src/repositories/repo${pad(r, 2)}.ts`, repository(r));
   for (let s = 0; s < SERVICES; s++) write(`src/services/svc${pad(s, 3)}.ts`, service(s));
@@ -144,7 +159,7 @@ ${loops}
 });
 
 router${i}.get('/r${i}/customers', async (req: Request, res: Response) => {
-  const { rows } = await pool.query<Order${i}>('SELECT * FROM orders WHERE status = $1 LIMIT 100', [req.query.status ?? 'open']);
+  const { rows } = await pool.query<Order${i}>('SELECT * FROM orders WHERE ${i % 10 === 0 ? 'region' : 'status'} = $1 LIMIT 100', [req.query.status ?? 'open']);
   const byId = await loadCustomers${r}(rows.map((o) => o.customer_id));
   const named = rows.map((o) => {
     const c = byId.get(o.customer_id);

@@ -14,6 +14,7 @@ import { Analyzer } from '../src/core/analyze';
 import { loadProject } from '../src/core/project/project';
 import { allRules } from '../src/core/rules';
 import { nPlusOne } from '../src/core/rules/n-plus-one';
+import { loadSqlParser } from '../src/core/sql/parser';
 import type { Rule } from '../src/core/rules/types';
 
 const [mode, root, which, editsArg] = process.argv.slice(2);
@@ -28,6 +29,8 @@ function stats(samples: number[]): { p50: number; p95: number; max: number; mean
 const round = (n: number) => Math.round(n * 10) / 10;
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
+// The PostgreSQL parser (WebAssembly) loads first, as the CLI and the server do.
+void loadSqlParser().then(() => {
 if (mode === 'scan') {
   const t0 = performance.now();
   const project = loadProject(root);
@@ -77,3 +80,4 @@ if (mode === 'scan') {
   console.error(`unknown mode ${mode}`);
   process.exit(2);
 }
+});

@@ -69,6 +69,7 @@ export function computeLineStarts(text: string): number[] {
   return starts;
 }
 
+/** The 0-based line of an offset, given the text's line starts. */
 export function lineOf(starts: number[], offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;

@@ -12,10 +12,33 @@ CREATE TABLE orders (
 CREATE INDEX orders_tenant_customer ON orders (tenant_id, customer_id);
 `;
 
+const PRISMA_SCHEMA = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model Order {
+  id         Int      @id @default(autoincrement())
+  customerId Int      @map("customer_id")
+  status     String
+  createdAt  DateTime @default(now()) @map("created_at")
+  @@index([customerId])
+  @@map("orders")
+}
+`;
+
 const PG = (body: string) => `import { Pool } from 'pg';\nconst pool = new Pool();\n${body}\n`;
 
 runRuleTests(unindexedFilter, {
   valid: [
+    {
+      name: 'Prisma findUnique by id and findMany on an indexed relation field',
+      files: {
+        'prisma/schema.prisma': PRISMA_SCHEMA,
+        'src/q.ts': "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport const one = (id: number) => prisma.order.findUnique({ where: { id } });\nexport const of = (customerId: number) => prisma.order.findMany({ where: { customerId } });\n",
+      },
+    },
+    { name: 'Knex chain on the primary key', files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': "import knex from 'knex';\nconst db = knex({ client: 'pg' });\nexport const one = async (id: number) => await db('orders').where({ id }).first();\n" } },
     { name: 'primary key lookup (pg)', files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("export const one = (id: number) => pool.query('SELECT * FROM orders WHERE id = $1', [id]);") } },
     { name: 'leading prefix of a composite index', files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("export const q = (t: number, c: number) => pool.query('SELECT * FROM orders WHERE customer_id = $2 AND tenant_id = $1', [t, c]);") } },
     { name: 'a table the migrations do not define', files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("export const q = (e: string) => pool.query('SELECT * FROM invoices WHERE email = $1', [e]);") } },
@@ -29,6 +52,26 @@ runRuleTests(unindexedFilter, {
     },
   ],
   invalid: [
+    {
+      name: 'Prisma where/orderBy on a model (@@map, @map), fixed with @@index in schema.prisma',
+      files: {
+        'prisma/schema.prisma': PRISMA_SCHEMA,
+        'src/q.ts': "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport const open = () => prisma.order.findMany({ where: { status: 'open' }, orderBy: { createdAt: 'desc' }, take: 20 });\n",
+      },
+      errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3, column: 27, messageIncludes: ['`orders` (`status`)', 'orders_customer_id_idx (customer_id) starts with customer_id'] }],
+      fix: {
+        title: 'Add @@index([status, createdAt(sort: Desc)]) to model Order',
+        output: { 'prisma/schema.prisma': PRISMA_SCHEMA.replace('  @@map("orders")\n}', '  @@map("orders")\n  @@index([status, createdAt(sort: Desc)])\n}') },
+      },
+    },
+    {
+      name: 'Knex builder chain: where + orderBy + first',
+      files: {
+        'migrations/001_init.sql': ORDERS_SQL,
+        'src/q.ts': "import knex from 'knex';\nconst db = knex({ client: 'pg' });\nexport const latest = async (s: string) => await db('orders').where('status', s).orderBy('created_at', 'desc').first();\n",
+      },
+      errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3, messageIncludes: ['`orders` (`status`)', 'orders_status_created_at_idx ON orders (status, created_at DESC)'] }],
+    },
     {
       name: 'pg: filter on a column no index covers, with the fix as the next numbered migration',
       files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("export const byStatus = (s: string) => pool.query('SELECT id FROM orders WHERE status = $1 ORDER BY created_at DESC', [s]);") },

@@ -34,7 +34,7 @@ export const unindexedFilter = defineRule<MessageId, Record<string, never>>({
     if (ctx.targetSourceFiles.length === 0) return;
     const found = schemaFor(ctx.project, ctx.cache);
     if (!found || found.schema.tables.size === 0) return;
-    const queries = queriesInFiles({ program: ctx.program, checker: ctx.checker, provenance: ctx.provenance, libraries: ctx.project.dbLibraries }, ctx.targetSourceFiles, found.schema);
+    const queries = queriesInFiles({ program: ctx.program, checker: ctx.checker, provenance: ctx.provenance, libraries: ctx.project.dbLibraries }, ctx.targetSourceFiles, found.schema, found.prismaModels);
     for (const q of queries) {
       for (const c of q.coverages) {
         if (c.status === 'served') continue;

@@ -32,7 +32,7 @@ import picomatch from 'picomatch';
 import type { Position, Range } from '../finding';
 import type { DiscoveredFiles } from '../project/files';
 import { toPosix } from '../project/files';
-import { computeLineStarts } from '../suppression';
+import { computeLineStarts, lineOf } from '../suppression';
 import { splitStatements } from './parser';
 import type { SchemaStatement } from './schemaBuilder';
 import { extractMigrationSql } from './tsMigrations';
@@ -205,14 +205,8 @@ function tokenLength(text: string, at: number): number {
 }
 
 export function positionAt(lineStarts: number[], offset: number): Position {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - lineStarts[lo] };
+  const line = lineOf(lineStarts, offset);
+  return { line, character: offset - lineStarts[line] };
 }
 
 function readFileOrUndefined(file: string): string | undefined {

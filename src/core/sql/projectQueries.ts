@@ -27,7 +27,9 @@ import { loadProject, type ProjectModel } from '../project/project';
 import { ProgramHost } from '../ts/program';
 import { ProvenanceResolver } from '../ts/provenance';
 import type { IndexCoverage } from './coverage';
+import { structuredSql } from './ormFilters';
 import { loadSqlParser } from './parser';
+import type { PrismaModelInfo } from './prismaSchema';
 import { coverageOfQuery } from './queryCoverage';
 import { displayTableName, type SchemaModel } from './schema';
 import { projectSchema } from './schemaSource';
@@ -59,13 +61,13 @@ export interface ProjectQueries {
 /** Loads the project at `root`, its schema and program, and returns its queries. */
 export async function extractProjectQueries(root: string, project: ProjectModel = loadProject(root)): Promise<ProjectQueries> {
   await loadSqlParser();
-  const { schema } = projectSchema(project);
+  const { schema, prismaModels } = projectSchema(project);
   const host = new ProgramHost(project.files.ts, project.tsconfig.options);
   const program = host.getProgram();
   const checker = program.getTypeChecker();
   const roots = new Set(project.files.ts.map((f) => path.resolve(f)));
   const files = program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && roots.has(path.resolve(sf.fileName)));
-  return { queries: queriesInFiles({ program, checker, provenance: new ProvenanceResolver(checker), libraries: project.dbLibraries }, files, schema), schema };
+  return { queries: queriesInFiles({ program, checker, provenance: new ProvenanceResolver(checker), libraries: project.dbLibraries }, files, schema, prismaModels), schema };
 }
 
 export interface QueryScanContext {
@@ -79,7 +81,7 @@ export interface QueryScanContext {
 const typesPresence = new WeakMap<ts.Program, boolean>();
 
 /** The SQL queries sent by recognised database calls in `files`, with their coverage against `schema`. */
-export function queriesInFiles(ctx: QueryScanContext, files: readonly ts.SourceFile[], schema: SchemaModel): ProjectQuery[] {
+export function queriesInFiles(ctx: QueryScanContext, files: readonly ts.SourceFile[], schema: SchemaModel, prismaModels: readonly PrismaModelInfo[] = []): ProjectQuery[] {
   if (files.length === 0) return [];
   let typesAvailable = typesPresence.get(ctx.program);
   if (typesAvailable === undefined) typesPresence.set(ctx.program, (typesAvailable = dbDeclarationsPresent(ctx.program, ctx.checker)));
@@ -94,7 +96,7 @@ export function queriesInFiles(ctx: QueryScanContext, files: readonly ts.SourceF
       if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
         const site = recognizer.byProvenance(node) ?? (recognizer.isTypedCandidate(node) ? recognizer.byType(node) : undefined);
         if (site) {
-          for (const code of extractedSql(site, ctx)) {
+          for (const code of extractedSql(site, ctx, prismaModels)) {
             if (seen.has(code.node)) continue;
             seen.add(code.node);
             out.push(queryOf(site.library, code, schema));
@@ -119,10 +121,25 @@ function queryOf(library: DbLibrary, code: { node: ts.Node; sql: string }, schem
 }
 
 /** The SQL a recognised call sends, as its library's descriptor reads it (`queries`). */
-function extractedSql(site: DbCallSite, ctx: QueryScanContext): Array<{ node: ts.Node; sql: string }> {
+function extractedSql(site: DbCallSite, ctx: QueryScanContext, prismaModels: readonly PrismaModelInfo[]): Array<{ node: ts.Node; sql: string }> {
   const descriptor: DbLibraryDescriptor = DB_LIBRARIES[site.library];
   const extracted = descriptor.queries?.extract(site, { checker: ctx.checker, provenance: ctx.provenance }) ?? [];
-  return extracted.flatMap((q) => (q.sql !== undefined ? [{ node: q.node, sql: q.sql }] : []));
+  return extracted.flatMap((q) => {
+    if (q.sql !== undefined) return [{ node: q.node, sql: q.sql }];
+    if (!q.filters || q.tables.length !== 1) return [];
+    // Structured filters (ORM): the equivalent SQL, model and field names mapped to the schema's.
+    let table = q.tables[0];
+    let column = (f: string) => f;
+    if (q.modelNames) {
+      const model = prismaModels.find((m) => m.model.toLowerCase() === table.toLowerCase());
+      if (!model) return [];
+      table = model.table;
+      column = (f) => model.columns.get(f) ?? f;
+    }
+    const filters = q.filters.map((f) => ({ column: column(f.column), operator: f.operator }));
+    const orderBy = (q.orderBy ?? []).map((o) => ({ column: column(o.column), descending: o.descending }));
+    return [{ node: q.node, sql: structuredSql(table, filters, orderBy, q.limited ?? false) }];
+  });
 }
 
 function importedLibraries(sf: ts.SourceFile): DbLibrary[] {

@@ -88,6 +88,12 @@ export function targetKey(t: PredicateTarget): string {
   return 'column' in t ? `c:${t.column}` : `e:${t.expression.key}`;
 }
 
+const LIST_FORMS: Record<string, { kind: PredicateKind; operator: string }> = {
+  AEXPR_IN: { kind: 'eq', operator: 'IN' },
+  AEXPR_OP_ANY: { kind: 'eq', operator: 'ANY' },
+  AEXPR_BETWEEN: { kind: 'range', operator: 'BETWEEN' },
+  AEXPR_BETWEEN_SYM: { kind: 'range', operator: 'BETWEEN' },
+};
 const CONTAINS_OPERATORS = new Set(['@>', '<@', '&&', '?', '?|', '?&', '@@', '@?', '-|-']);
 const RANGE_OPERATORS: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
 
@@ -244,21 +250,12 @@ class ShapeWalker {
   private comparison(scope: Scope, node: PgNode, f: PgNode): void {
     const op = stringList(f.name).join('');
     const kind: string = f.kind;
-    if (kind === 'AEXPR_IN') {
-      if (op !== '=') return;
+    const list = LIST_FORMS[kind];
+    if (list) {
+      // `IN (…)` and `= ANY(…)` only with `=` (not `NOT IN`, `<> ALL`); BETWEEN as written.
+      if (list.kind === 'eq' && op !== '=') return;
       const r = this.resolveTarget(scope, f.lexpr);
-      if (r && this.isValue(scope, f.rexpr, r.item)) this.add(r, 'eq', 'IN', node, false);
-      return;
-    }
-    if (kind === 'AEXPR_OP_ANY') {
-      if (op !== '=') return;
-      const r = this.resolveTarget(scope, f.lexpr);
-      if (r && this.isValue(scope, f.rexpr, r.item)) this.add(r, 'eq', 'ANY', node, false);
-      return;
-    }
-    if (kind === 'AEXPR_BETWEEN' || kind === 'AEXPR_BETWEEN_SYM') {
-      const r = this.resolveTarget(scope, f.lexpr);
-      if (r && this.isValue(scope, f.rexpr, r.item)) this.add(r, 'range', 'BETWEEN', node, false);
+      if (r && this.isValue(scope, f.rexpr, r.item)) this.add(r, list.kind, list.operator, node, false);
       return;
     }
     if (kind === 'AEXPR_LIKE') {

@@ -43,6 +43,8 @@ export function extractMigrationSql(file: string, text: string): ExtractedMigrat
       if (ts.isCallExpression(node)) {
         const found = recogniseCall(node, param, consts, sf);
         if (found) {
+          // `knex.schema.createTable('a', …).createTable('b', …)`: the calls in the receiver run first.
+          if (ts.isPropertyAccessExpression(node.expression)) visit(node.expression.expression);
           style ??= found.style;
           pieces.push(...found.pieces);
           return;

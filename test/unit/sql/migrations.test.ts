@@ -113,6 +113,16 @@ describe('sql: migration discovery and order', () => {
     assert.deepEqual(schema.lookup('users')!.indexes.map((i) => i.name), ['users_pkey', 'users_email_unique']);
   });
 
+  it('reads chained Knex schema calls in order (createTable(…).createTable(…)), with .index() on a column', () => {
+    const migration = "exports.up = (knex) => {\n  return knex.schema\n    .createTable('persons', (table) => {\n      table.increments('id').primary();\n    })\n    .createTable('animals', (table) => {\n      table.increments('id').primary();\n      table.integer('ownerId').unsigned().references('id').inTable('persons').onDelete('SET NULL').index();\n    });\n};\n";
+    const root = createWorkspace({ files: { 'migrations/20150613161239_initial_schema.js': migration } });
+    roots.push(root);
+    const { schema } = projectSchema({ root, files: discoverFiles(root), config: defaultConfig() });
+    assert.deepEqual(schema.allTables().map((t) => t.name), ['persons', 'animals']);
+    assert.deepEqual(schema.lookup('animals')!.indexes.map((i) => i.name), ['animals_pkey', 'animals_ownerId_index']);
+    assert.deepEqual(schema.lookup('animals')!.foreignKeys.map((f) => `${f.name} -> ${f.references.table} ${f.onDelete}`), ['animals_ownerId_foreign -> persons set null']);
+  });
+
   it('reads the same statements again for the same files (a stable list for the explain feature)', () => {
     const root = createWorkspace({ files: { 'migrations/1.sql': 'CREATE TABLE a (id int);\nCREATE INDEX a_id ON a (id);' } });
     roots.push(root);

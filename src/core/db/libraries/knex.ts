@@ -1,6 +1,7 @@
 import type { DbLibraryDescriptor } from './types';
 import { afterCallback } from './callShapes';
 import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
+import { knexChainQuery } from '../../sql/ormFilters';
 
 const KNEX_NOT_QUERIES = new Set([
   'schema', 'migrate', 'seed', 'destroy', 'initialize', 'transaction', 'transactionProvider', 'commit', 'rollback', 'savepoint', 'client',
@@ -30,5 +31,7 @@ export const knex = {
   },
   clients: [{ paths: [['()'], ['knex', '()']], ping: "%.raw('SELECT 1')", close: '%.destroy()' }],
   // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
-  queries: sqlArgumentExtractor('question', new Set(['raw'])),
+  queries: {
+    extract: (site, ctx) => (site.method === 'raw' ? sqlArgumentExtractor('question', new Set(['raw'])).extract(site, ctx) : knexChainQuery(site)),
+  },
 } satisfies DbLibraryDescriptor;

@@ -1,5 +1,6 @@
 import type { DbLibraryDescriptor } from './types';
 import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
+import { prismaDelegateQuery } from '../../sql/ormFilters';
 
 const PRISMA_DELEGATE = new Set([
   'findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'create', 'createMany', 'createManyAndReturn',
@@ -39,5 +40,7 @@ export const prisma = {
   },
   clients: [{ paths: [['PrismaClient', '()']], ping: '%.$queryRaw`SELECT 1`', close: '%.$disconnect()' }],
   // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
-  queries: sqlArgumentExtractor('dollar', new Set(['$queryRawUnsafe', '$executeRawUnsafe'])),
+  queries: {
+    extract: (site, ctx) => [...sqlArgumentExtractor('dollar', new Set(['$queryRawUnsafe', '$executeRawUnsafe'])).extract(site, ctx), ...prismaDelegateQuery(site)],
+  },
 } satisfies DbLibraryDescriptor;

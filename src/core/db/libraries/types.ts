@@ -102,6 +102,12 @@ export interface ExtractedQuery {
   sql?: string;
   /** Filters the library builds from structured input (`where: { email }`, `.where('email', '=', x)`). */
   filters?: ExtractedFilter[];
+  /** ORDER BY of a structured query (`orderBy: { createdAt: 'desc' }`, `.orderBy('created_at', 'desc')`). */
+  orderBy?: Array<{ column: string; descending: boolean }>;
+  /** The query returns at most a few rows (`take`, `findFirst`, `.first()`, `.limit()`). */
+  limited?: boolean;
+  /** Names in `tables`/`filters` are ORM model and field names (Prisma), mapped to tables and columns by the schema source. */
+  modelNames?: boolean;
 }
 
 export interface ExtractedFilter {
