@@ -1,0 +1,63 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Limits for the small files that describe a project (configs, manifests, ignore files, migrations). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** A SQL migration may hold seed data; beyond this it is not a migration a person reads. */
+export const MAX_MIGRATION_BYTES = 5 * 1024 * 1024;
+
+export type BoundedRead = { text: string; problem?: undefined } | { text?: undefined; problem: string; missing?: boolean };
+
+/**
+ * Reads a text file that Shipshape needs to understand the project, refusing what would hang
+ * or exhaust memory: a symlink to /dev/zero, a FIFO, a device, a file over `maxBytes`. The size
+ * is checked on the open descriptor and the read never takes more than `maxBytes + 1` bytes, so
+ * a file that grows after the check cannot get past it. A UTF-8 byte order mark is dropped
+ * (editors on Windows write one; JSON parsers then report "invalid symbol at 1:1").
+ */
+export function readBoundedText(file: string, maxBytes = MAX_CONFIG_BYTES): BoundedRead {
+  const name = path.basename(file);
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO with no writer would otherwise block here forever.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { problem: `${name} does not exist`, missing: true };
+    return { problem: `${name} cannot be read (${code ?? (err as Error).message}); check its permissions` };
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { problem: `${name} is not a regular file (${kindOf(stat)}); replace it with a plain file` };
+    if (stat.size > maxBytes) return { problem: `${name} is ${formatBytes(stat.size)}, over the ${formatBytes(maxBytes)} limit; Shipshape does not read it` };
+    const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
+    let length = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > maxBytes) return { problem: `${name} is over the ${formatBytes(maxBytes)} limit; Shipshape does not read it` };
+      if (length === buffer.length) break;
+    }
+    const text = buffer.toString('utf8', 0, length);
+    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  } catch (err) {
+    return { problem: `${name} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function kindOf(stat: fs.Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a named pipe';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a plain file';
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  return `${n} bytes`;
+}
