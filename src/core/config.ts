@@ -78,7 +78,7 @@ export function loadConfig(root: string, overrides?: Partial<Config>): LoadedCon
   const read = readBoundedText(file);
   if (read.problem !== undefined) {
     if (read.missing) return { config: base, problems: [] };
-    return { config: base, problems: [{ file, key: '', message: `${read.problem}.` }], file };
+    return { config: base, problems: [{ file, key: '', message: `${CONFIG_FILE} ${read.problem}.` }], file };
   }
   const parsed = parseConfigText(read.text, file);
   if (parsed.problems.length > 0 || parsed.value === undefined) return { config: base, problems: parsed.problems, file };

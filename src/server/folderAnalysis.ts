@@ -27,7 +27,7 @@ export interface FolderEnvironment {
 export interface PassOutcome {
   targets: number;
   skipped: AnalysisResult['skipped'];
-  ruleErrors: AnalysisResult['ruleErrors'];
+  errors: AnalysisResult['errors'];
   durationMs: number;
   /** Files whose published diagnostics changed. */
   changedFiles: number;
@@ -204,7 +204,7 @@ export class FolderAnalysis {
       if (this.setFindings(file, byFile.get(file) ?? [], versions)) changedFiles++;
       this.loggedSkips.delete(file);
     }
-    return { targets: targets.length, skipped: result.skipped, ruleErrors: result.ruleErrors, durationMs: result.durationMs, changedFiles };
+    return { targets: targets.length, skipped: result.skipped, errors: result.errors, durationMs: result.durationMs, changedFiles };
   }
 
   /** Logs skipped files once per reason. */

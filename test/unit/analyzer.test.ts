@@ -78,9 +78,9 @@ describe('Analyzer', () => {
 
   it('isolates a rule that throws: the error is recorded and the other rules still report', () => {
     const result = new Analyzer(loadProject(root), { rules: [throwingRule, dangerRule] }).analyze();
-    assert.equal(result.ruleErrors.length, 1);
-    assert.equal(result.ruleErrors[0].ruleId, 'broken-rule');
-    assert.match(result.ruleErrors[0].message, /boom/);
+    assert.equal(result.errors.length, 1);
+    assert.equal(result.errors[0].ruleId, 'broken-rule');
+    assert.match(result.errors[0].message, /boom/);
     assert.equal(result.findings.length, 2);
   });
 

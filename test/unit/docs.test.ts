@@ -19,7 +19,7 @@ describe('rule docs examples', () => {
           try {
             const result = new Analyzer(loadProject(root), { rules: [rule] }).analyze();
             assert.deepEqual(result.skipped, [], 'the example parses');
-            assert.deepEqual(result.ruleErrors, []);
+            assert.deepEqual(result.errors, []);
             const found = result.findings.map((f) => `${path.relative(root, f.file)}:${f.range.start.line + 1} ${f.message}`);
             if (example.kind === 'incorrect') assert.ok(found.length > 0, `expected ${id} to report this Incorrect example`);
             else assert.deepEqual(found, [], `expected no ${id} finding in this Correct example`);

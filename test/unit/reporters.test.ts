@@ -38,7 +38,7 @@ describe('reporters', () => {
     result = {
       findings: [f(2, { related: [{ message: 'pool created here', file: path.join(root, 'src', 'db.ts'), range: { start: { line: 0, character: 13 }, end: { line: 0, character: 14 } } }] }), f(3, { severity: 'info' })],
       skipped: [{ file: path.join(root, 'src', 'broken.ts'), reason: 'does not parse at line 1, column 5' }],
-      ruleErrors: [],
+      errors: [],
       files: 3,
       durationMs: 12.4,
     };

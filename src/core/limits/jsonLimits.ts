@@ -1,4 +1,5 @@
 import { visit } from 'jsonc-parser';
+import { MAX_CONFIG_BYTES, readBoundedText, type BoundedRead } from './boundedFile';
 
 /**
  * How deeply a JSON file that describes a project may nest. JSON parsers (jsonc-parser,
@@ -65,4 +66,12 @@ export function findPrototypeKey(text: string): string | undefined {
     { allowTrailingComma: true, disallowComments: false },
   );
   return found;
+}
+
+/** A JSON file that describes the project, read within the size, file-kind and depth limits. */
+export function readBoundedJson(file: string, maxBytes = MAX_CONFIG_BYTES): BoundedRead {
+  const read = readBoundedText(file, maxBytes);
+  if (read.problem !== undefined) return read;
+  if (jsonNestingDepth(read.text) > MAX_JSON_DEPTH) return { problem: `nests deeper than ${MAX_JSON_DEPTH} levels; flatten it` };
+  return read;
 }
