@@ -59,9 +59,11 @@ export function runScan(paths: string[], opts: ScanOptions, cwd = process.cwd())
   for (const [root, targets] of groups) {
     const project = loadProject(root);
     if (project.configProblems.length > 0) {
-      throw new UsageError(project.configProblems.map((p) => `${path.relative(cwd, p.file) || p.file}: ${p.message.replace(/^[^:]*: /, '')}`).join('; '));
+      // The editor falls back to the defaults and shows the problem; CI refuses to scan with settings nobody wrote.
+      const problems = project.configProblems.map((p) => `${quotePath(path.relative(cwd, p.file) || p.file)}: ${p.message.replace(/^[^:\s]*: /, '')}`).join('; ');
+      throw new UsageError(`${problems} Nothing was scanned: fix the configuration and run again.`);
     }
-    for (const problem of project.tsconfig.problems) notices.push(`warning: ${problem}`);
+    for (const problem of [...project.tsconfig.problems, ...project.warnings]) notices.push(`warning: ${problem}`);
     const result = new Analyzer(project).analyze(targets === 'all' ? undefined : targets);
     const show = (file: string) => quotePath(displayPath(displayRoot, file));
     for (const s of result.skipped) notices.push(`skipped ${show(s.file)}: ${s.reason}`);

@@ -102,7 +102,7 @@ export function parseConfigText(text: string, file: string): { value?: Partial<C
     const before = text.slice(0, e.offset).split('\n');
     const where = ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
     return {
-      problems: [{ file, key: '', message: `${name} is not valid JSON${where} (${describeJsonError(printParseErrorCode(e.error))}). Fix the syntax; until then its settings are not applied.` }],
+      problems: [{ file, key: '', message: `${name} is not valid JSON${where} (${describeJsonError(printParseErrorCode(e.error))}). Fix the syntax.` }],
     };
   }
   const protoKey = findPrototypeKey(text);
