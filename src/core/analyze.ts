@@ -132,7 +132,7 @@ export class Analyzer {
       }
     }
     findings.sort(compareFindings);
-    return { findings: dedupe(findings), skipped, errors, files: projectFiles.length + skipped.length, durationMs: performance.now() - started };
+    return { findings: dedupe(findings), skipped, errors, files: projectFiles.length + skipped.length + errors.filter((e) => e.ruleId === undefined).length, durationMs: performance.now() - started };
   }
 
   private suppressionsOf(sf: ts.SourceFile): SuppressionMap {
