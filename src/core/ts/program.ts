@@ -49,9 +49,10 @@ export function readTsConfig(root: string): TsConfigInfo {
   }
   let parsed: ts.ParsedCommandLine;
   try {
-    parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, file);
+    // Files reached through `extends` get the same bounds; one refused reads as not found.
+    const host: ts.ParseConfigHost = { ...ts.sys, readFile: (f) => readBoundedJson(f).text };
+    parsed = ts.parseJsonConfigFileContent(read.config, host, root, undefined, file);
   } catch (err) {
-    // An `extends` chain reaches files the bounded read above did not see.
     return { options: withLeanGlobals({ ...DEFAULTS, ...FORCED }), file, problems: [`${file}: cannot be read (${(err as Error).message}); using default compiler options`] };
   }
   // "No inputs found" (TS18003) is irrelevant: we pass the root files ourselves.
