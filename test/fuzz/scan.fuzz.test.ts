@@ -38,11 +38,11 @@ describe(`fuzz: hostile workspaces (seed ${SEED}; replay with SHIPSHAPE_FUZZ_SEE
     ]);
   });
   let scans = 0;
-  let files = 0;
+  let hostileFiles = 0;
   afterEach(() => {
     for (const root of roots.splice(0)) fs.rmSync(root, { recursive: true, force: true });
   });
-  after(() => console.log(`      fuzz: seed ${SEED}, ${scans} scans of ${files} hostile files`));
+  after(() => console.log(`      fuzz: seed ${SEED}, ${scans} scans of ${hostileFiles} hostile files`));
 
   const settings = (seedOffset: number) => ({
     seed: SEED + seedOffset,
@@ -66,7 +66,7 @@ describe(`fuzz: hostile workspaces (seed ${SEED}; replay with SHIPSHAPE_FUZZ_SEE
         for (const e of report.errors) assert.ok(e.file !== undefined, JSON.stringify(e));
         inputs.push(all.length);
         scans++;
-        files += all.length;
+        hostileFiles += all.length;
         fs.rmSync(root, { recursive: true, force: true });
       }),
       settings(0),
@@ -83,7 +83,7 @@ describe(`fuzz: hostile workspaces (seed ${SEED}; replay with SHIPSHAPE_FUZZ_SEE
         checkScan(await scanJson(root), edits.some((f) => f.rel === 'shipshape.config.json'));
         runs++;
         scans++;
-        files += edits.length;
+        hostileFiles += edits.length;
         fs.rmSync(root, { recursive: true, force: true });
       }),
       settings(1),
