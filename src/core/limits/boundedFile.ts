@@ -2,8 +2,6 @@ import * as fs from 'node:fs';
 
 /** Limits for the small files that describe a project (configs, manifests, ignore files, migrations). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
-/** A SQL migration may hold seed data; beyond this it is not a migration a person reads. */
-export const MAX_MIGRATION_BYTES = 5 * 1024 * 1024;
 
 /** `problem` is a predicate about the file, for the caller to put after its name: "is over the 1 MB limit; …". */
 export type BoundedRead = { text: string; problem?: undefined } | { text?: undefined; problem: string; missing?: boolean };
