@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
-import { main } from '../../src/cli/main';
+import { runCli } from '../helpers/cli';
 import { REPO_ROOT } from '../helpers/workspace';
 
 /**
@@ -148,14 +147,6 @@ export function writeFiles(root: string, files: readonly HostileFile[]): void {
   }
 }
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
 export interface ScanRun {
   code: number;
   stdout: string;
@@ -165,11 +156,9 @@ export interface ScanRun {
 
 /** `shipshape scan <root> --format json`, in process, as CI would run it. */
 export async function scanJson(root: string): Promise<ScanRun> {
-  const stdout = new Capture();
-  const stderr = new Capture();
   const started = performance.now();
-  const code = await main(['scan', root, '--format', 'json'], { stdout, stderr, cwd: root });
-  return { code, stdout: stdout.text, stderr: stderr.text, ms: performance.now() - started };
+  const run = await runCli(['scan', root, '--format', 'json'], root);
+  return { ...run, ms: performance.now() - started };
 }
 
 export interface JsonReport {

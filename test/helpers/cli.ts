@@ -1,0 +1,19 @@
+import { Writable } from 'node:stream';
+import { main } from '../../src/cli/main';
+
+/** Collects what the CLI writes to one stream. */
+export class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: string, cb: () => void) {
+    this.text += chunk.toString();
+    cb();
+  }
+}
+
+/** Runs the CLI in process, as `shipshape <args>` in `cwd`: its exit code and both streams. */
+export async function runCli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(args, { stdout, stderr, cwd });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
