@@ -8,7 +8,7 @@ import { createWorkspace, removeWorkspace, REPO_ROOT } from '../helpers/workspac
 
 /** A clean project (no findings) plus one file Shipshape cannot analyse: only the incompleteness can fail the run. */
 const CLEAN = { 'src/math.ts': 'export const add = (a: number, b: number) => a + b;\n' };
-const DEEP = `export const x = ${'('.repeat(800)}1${')'.repeat(800)};\n`;
+const DEEP = `export const x = ${'('.repeat(100_000)}1${')'.repeat(100_000)};\n`;
 
 describe('shipshape scan: an incomplete analysis never passes as a clean one', () => {
   let root: string;
