@@ -38,7 +38,7 @@ if (mode === 'scan') {
   const ms = performance.now() - t0;
   const byRule: Record<string, number> = {};
   for (const f of result.findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
-  console.log(JSON.stringify({ mode, rules: rules.map((r) => r.meta.id), files: result.files, findings: byRule, ruleErrors: result.ruleErrors.length, scanMs: Math.round(ms), peakRssMb: rssMb() }));
+  console.log(JSON.stringify({ mode, rules: rules.map((r) => r.meta.id), files: result.files, findings: byRule, errors: result.errors.length, scanMs: Math.round(ms), peakRssMb: rssMb() }));
 } else if (mode === 'edit') {
   const edits = Number(editsArg ?? 40);
   const project = loadProject(root);

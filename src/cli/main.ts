@@ -36,11 +36,12 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
     .option('--output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'never']).default('warning'))
+    .option('--allow-incomplete', 'exit 0 even when some files or rules could not be analysed (stats.errors > 0)')
     .option('--no-color', 'plain text output')
-    .action(async (paths: string[], opts: { format: ScanFormat; output?: string; failOn: FailOn; color: boolean }) => {
+    .action(async (paths: string[], opts: { format: ScanFormat; output?: string; failOn: FailOn; color: boolean; allowIncomplete?: boolean }) => {
       // The PostgreSQL parser (WebAssembly) loads once, before the synchronous analysis.
       await loadSqlParser();
-      const outcome = runScan(paths, { format: opts.format, output: opts.output, failOn: opts.failOn, color: opts.color && Boolean(io.stdout.isTTY) }, io.cwd);
+      const outcome = runScan(paths, { format: opts.format, output: opts.output, failOn: opts.failOn, color: opts.color && Boolean(io.stdout.isTTY), allowIncomplete: opts.allowIncomplete }, io.cwd);
       for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
       writeOutput(outcome.output, opts.output, io);
       exitCode = outcome.exitCode;

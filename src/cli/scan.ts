@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Analyzer, type AnalysisResult } from '../core/analyze';
+import { Analyzer, describeAnalysisError, type AnalysisResult } from '../core/analyze';
 import { atOrAbove, compareFindings, type Severity } from '../core/finding';
 import { loadProject } from '../core/project/project';
 import { displayPath, type ScanReport } from '../core/report/common';
+import { quotePath } from '../core/report/quotePath';
 import { renderJson } from '../core/report/json';
 import { renderSarif } from '../core/report/sarif';
 import { renderText } from '../core/report/text';
@@ -17,10 +18,14 @@ export interface ScanOptions {
   output?: string;
   failOn: FailOn;
   color: boolean;
+  /** Let a scan that could not analyse everything (stats.errors > 0) pass `--fail-on`. */
+  allowIncomplete?: boolean;
 }
 
 export interface ScanOutcome {
   exitCode: 0 | 1;
+  /** Some files or rules could not be analysed: findings may be missing. */
+  incomplete: boolean;
   output: string;
   /** Lines for stderr: skipped files, rule failures. */
   notices: string[];
@@ -54,25 +59,35 @@ export function runScan(paths: string[], opts: ScanOptions, cwd = process.cwd())
   for (const [root, targets] of groups) {
     const project = loadProject(root);
     if (project.configProblems.length > 0) {
-      throw new UsageError(project.configProblems.map((p) => `${path.relative(cwd, p.file) || p.file}: ${p.message.replace(/^[^:]*: /, '')}`).join('; '));
+      // The editor falls back to the defaults and shows the problem; CI refuses to scan with settings nobody wrote.
+      const problems = project.configProblems.map((p) => `${quotePath(path.relative(cwd, p.file) || p.file)}: ${p.message.replace(/^[^:\s]*: /, '')}`).join('; ');
+      throw new UsageError(`${problems} Nothing was scanned: fix the configuration and run again.`);
     }
-    for (const problem of project.tsconfig.problems) notices.push(`warning: ${problem}`);
+    for (const problem of [...project.tsconfig.problems, ...project.warnings]) notices.push(`warning: ${problem}`);
     const result = new Analyzer(project).analyze(targets === 'all' ? undefined : targets);
-    for (const s of result.skipped) notices.push(`skipped ${displayPath(displayRoot, s.file)}: ${s.reason}`);
-    for (const e of result.ruleErrors) notices.push(`internal error in rule ${e.ruleId} (other rules ran; please report it): ${e.message.split('\n')[0]}`);
+    const show = (file: string) => quotePath(displayPath(displayRoot, file));
+    for (const s of result.skipped) notices.push(`skipped ${show(s.file)}: ${s.reason}`);
+    for (const e of result.errors) notices.push(describeAnalysisError(e, show));
     results.push(result);
   }
   const merged: AnalysisResult = {
     findings: results.flatMap((r) => r.findings).sort(compareFindings),
     skipped: results.flatMap((r) => r.skipped),
-    ruleErrors: results.flatMap((r) => r.ruleErrors),
+    errors: results.flatMap((r) => r.errors),
     files: results.reduce((n, r) => n + r.files, 0),
     durationMs: results.reduce((n, r) => n + r.durationMs, 0),
   };
   const report: ScanReport = { root: displayRoot, result: merged };
   const output = opts.format === 'json' ? renderJson(report) : opts.format === 'sarif' ? renderSarif(report) : renderText(report, { color: opts.color && !opts.output });
   const failing = opts.failOn !== 'never' && merged.findings.some((f) => atOrAbove(f.severity, opts.failOn as Severity));
-  return { exitCode: failing ? 1 : 0, output, notices };
+  const incomplete = merged.errors.length > 0;
+  // CI must not go green on a scan that left files or rules out: that would read as "no problems".
+  const failingIncomplete = incomplete && opts.failOn !== 'never' && !opts.allowIncomplete;
+  if (failingIncomplete) {
+    const n = merged.errors.length;
+    notices.push(`the analysis is incomplete (${n} error${n === 1 ? '' : 's'} above), so findings may be missing: exiting 1. Pass --allow-incomplete to let an incomplete scan pass.`);
+  }
+  return { exitCode: failing || failingIncomplete ? 1 : 0, incomplete, output, notices };
 }
 
 function projectRootOf(file: string): string {

@@ -16,11 +16,23 @@ export interface SkippedFile {
   reason: string;
 }
 
+/**
+ * Something Shipshape failed to analyse (its limitation or bug, not a mistake in the user's code):
+ * findings may be missing, so a CI run must not pass on it as if the scan were complete.
+ */
+export interface AnalysisError {
+  /** The file left out, or the one a rule failed on; absent when a rule failed on the project as a whole. */
+  file?: string;
+  /** The rule that threw; absent when the file was left out before any rule ran. */
+  ruleId?: string;
+  message: string;
+}
+
 export interface AnalysisResult {
   findings: Finding[];
   skipped: SkippedFile[];
-  /** Internal failures of a rule (a bug in Shipshape, not in the user's code); the other rules still ran. */
-  ruleErrors: Array<{ ruleId: string; message: string }>;
+  /** Files left out and rule failures; every other file and rule still ran. */
+  errors: AnalysisError[];
   /** Number of source files analysed. */
   files: number;
   durationMs: number;
@@ -57,9 +69,15 @@ export class Analyzer {
     const roots = new Set(this.host.getRootNames().map((f) => path.resolve(f)));
     const skipped: SkippedFile[] = [];
     const projectFiles: ts.SourceFile[] = [];
+    const errors: AnalysisError[] = [];
     for (const sf of program.getSourceFiles()) {
       const abs = path.resolve(sf.fileName);
       if (!roots.has(abs) || sf.isDeclarationFile) continue;
+      const unanalysable = this.host.unanalysableReason(abs);
+      if (unanalysable !== undefined) {
+        errors.push({ file: abs, message: unanalysable });
+        continue;
+      }
       const syntax = program.getSyntacticDiagnostics(sf);
       if (syntax.length > 0) {
         skipped.push({ file: abs, reason: describeSyntaxError(sf, syntax[0]) });
@@ -78,7 +96,6 @@ export class Analyzer {
     // Generated Prisma clients (`./generated/prisma`) count as `@prisma/client`.
     const provenance = new ProvenanceResolver(checker, { callbackParameters: true, packageOf: prismaClientPackageOf, resolveModule: programModuleResolver(program) });
     const findings: Finding[] = [];
-    const ruleErrors: AnalysisResult['ruleErrors'] = [];
 
     for (const rule of this.rules) {
       const setting = this.project.config.rules[rule.meta.id];
@@ -86,35 +103,45 @@ export class Analyzer {
       if (severity === 'off') continue;
       let cache = this.ruleCaches.get(rule.meta.id);
       if (!cache) this.ruleCaches.set(rule.meta.id, (cache = new Map()));
-      const context: RuleContext<string, any> = {
-        project: this.project,
-        program,
-        checker,
-        provenance,
-        options: { ...rule.defaultOptions, ...(setting?.options ?? {}) },
-        projectFiles,
-        targetFiles: targetSet,
-        targetSourceFiles,
-        cache,
-        rangeOf: nodeRange,
-        report: (d: ReportDescriptor<string>) => {
-          const finding = this.toFinding(rule, severity, d);
-          if (!targetSet.has(finding.file)) return;
-          const sf = byFile.get(finding.file);
-          if (sf && isSuppressed(this.suppressionsOf(sf), finding.ruleId, finding.range)) return;
-          if (sf) finding.fixes.push(suppressionFix(finding, sf.text));
-          else if (!this.suppressOutsideProgram(finding)) return;
-          findings.push(finding);
-        },
+      const ruleCache = cache;
+      const options = { ...rule.defaultOptions, ...(setting?.options ?? {}) };
+      /** One run of the rule for some target files; its findings count only if the whole run succeeds. */
+      const run = (targetFiles: ReadonlySet<string>, sources: readonly ts.SourceFile[]): Finding[] => {
+        const reported: Finding[] = [];
+        const context: RuleContext<string, any> = {
+          project: this.project,
+          program,
+          checker,
+          provenance,
+          options,
+          projectFiles,
+          targetFiles,
+          targetSourceFiles: sources,
+          cache: ruleCache,
+          rangeOf: nodeRange,
+          report: (d: ReportDescriptor<string>) => {
+            const finding = this.toFinding(rule, severity, d);
+            if (!targetFiles.has(finding.file)) return;
+            const sf = byFile.get(finding.file);
+            if (sf && isSuppressed(this.suppressionsOf(sf), finding.ruleId, finding.range)) return;
+            if (sf) finding.fixes.push(suppressionFix(finding, sf.text));
+            else if (!this.suppressOutsideProgram(finding)) return;
+            reported.push(finding);
+          },
+        };
+        rule.run(context);
+        return reported;
       };
       try {
-        rule.run(context);
+        findings.push(...run(targetSet, targetSourceFiles));
       } catch (err) {
-        ruleErrors.push({ ruleId: rule.meta.id, message: (err as Error).stack ?? String(err) });
+        const isolated = isolateFailure(rule.meta.id, targetSourceFiles, err, (subset) => run(new Set(subset.map((sf) => path.resolve(sf.fileName))), subset));
+        findings.push(...isolated.findings);
+        errors.push(...isolated.errors);
       }
     }
     findings.sort(compareFindings);
-    return { findings: dedupe(findings), skipped, ruleErrors, files: projectFiles.length + skipped.length, durationMs: performance.now() - started };
+    return { findings: dedupe(findings), skipped, errors, files: projectFiles.length + skipped.length + errors.filter((e) => e.ruleId === undefined).length, durationMs: performance.now() - started };
   }
 
   /**
@@ -164,6 +191,63 @@ export class Analyzer {
       fixes: [...(d.fixes ?? [])],
     };
   }
+}
+
+/** One line for stderr or the output channel; `show` turns an absolute path into the one to print. */
+export function describeAnalysisError(e: AnalysisError, show: (file: string) => string): string {
+  const file = e.file !== undefined ? show(e.file) : undefined;
+  if (e.ruleId === undefined) return `not analysed ${file ?? 'a file'}: ${e.message}`;
+  const scope = file !== undefined ? ` on ${file}` : '';
+  const rest = file !== undefined ? 'other files and rules were analysed' : 'the other rules ran';
+  return `internal error: rule ${e.ruleId} failed${scope} (${rest}; please report it): ${e.message}`;
+}
+
+/** Retries of a failed rule run, looking for the files it fails on; bounds the cost when it fails on everything. */
+const MAX_ISOLATION_RUNS = 32;
+
+/**
+ * A rule threw while analysing several files. Find the files it fails on by splitting the set in
+ * halves (a file-specific failure costs about 2·log2(n) re-runs), keep the findings of every part
+ * that succeeds, and name each file the rule failed on: one pathological file loses that file's
+ * findings for that rule, not the workspace's.
+ */
+function isolateFailure(
+  ruleId: string,
+  files: readonly ts.SourceFile[],
+  firstError: unknown,
+  run: (subset: readonly ts.SourceFile[]) => Finding[],
+): { findings: Finding[]; errors: AnalysisError[] } {
+  const findings: Finding[] = [];
+  const errors: AnalysisError[] = [];
+  const failed = (subset: readonly ts.SourceFile[], err: unknown) => {
+    if (subset.length === 0) errors.push({ ruleId, message: errorLine(err) });
+    for (const sf of subset) errors.push({ ruleId, file: path.resolve(sf.fileName), message: errorLine(err) });
+  };
+  const pending: Array<{ files: readonly ts.SourceFile[]; err: unknown }> = [{ files, err: firstError }];
+  let runs = 0;
+  while (pending.length > 0) {
+    const { files: failing, err } = pending.shift()!;
+    if (failing.length <= 1 || runs >= MAX_ISOLATION_RUNS) {
+      failed(failing, err);
+      continue;
+    }
+    const half = Math.ceil(failing.length / 2);
+    for (const part of [failing.slice(0, half), failing.slice(half)]) {
+      runs++;
+      try {
+        findings.push(...run(part));
+      } catch (partErr) {
+        pending.push({ files: part, err: partErr });
+      }
+    }
+  }
+  return { findings, errors };
+}
+
+/** The first line of an error: what went wrong, without a stack trace. */
+function errorLine(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.split('\n')[0];
 }
 
 export function formatMessage(template: string, data: Record<string, string | number> = {}): string {

@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import schema from '../../schemas/shipshape.config.schema.json';
 import type { Severity } from './finding';
+import { readBoundedText } from './limits/boundedFile';
+import { findPrototypeKey, jsonNestingDepth, MAX_JSON_DEPTH } from './limits/jsonLimits';
+import { allRules } from './rules';
 
 export const CONFIG_FILE = 'shipshape.config.json';
 
@@ -77,23 +80,33 @@ export interface LoadedConfig {
   file?: string;
 }
 
-/** Reads `shipshape.config.json` at `root`, if present. A bad file yields problems and the defaults, never a throw. */
+/**
+ * Reads `shipshape.config.json` at `root`, if present. A bad file yields problems and the defaults,
+ * never a throw: the editor keeps working on the defaults and shows the problems; the CLI refuses
+ * to scan with them (exit 2), so a CI run never passes on settings nobody wrote.
+ */
 export function loadConfig(root: string, overrides?: Partial<Config>): LoadedConfig {
   const file = path.join(root, CONFIG_FILE);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return { config: mergeConfig(defaultConfig(), overrides ?? {}), problems: [] };
-  }
-  const parsed = parseConfigText(text, file);
   const base = mergeConfig(defaultConfig(), overrides ?? {});
+  const read = readBoundedText(file);
+  if (read.problem !== undefined) {
+    if (read.missing) return { config: base, problems: [] };
+    return { config: base, problems: [{ file, key: '', message: `${CONFIG_FILE} ${read.problem}.` }], file };
+  }
+  const parsed = parseConfigText(read.text, file);
   if (parsed.problems.length > 0 || parsed.value === undefined) return { config: base, problems: parsed.problems, file };
   return { config: mergeConfig(base, parsed.value), problems: [], file };
 }
 
 /** Parses and validates the text of a config file. */
 export function parseConfigText(text: string, file: string): { value?: Partial<Config>; problems: ConfigProblem[] } {
+  const name = path.basename(file);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Both the parser and the schema validator recurse per level: measure first, without recursion.
+  const depth = jsonNestingDepth(text);
+  if (depth > MAX_JSON_DEPTH) {
+    return { problems: [{ file, key: '', message: `${name} nests deeper than ${MAX_JSON_DEPTH} levels; no Shipshape setting needs more than a few. Flatten it.` }] };
+  }
   // jsonc-parser (the parser VS Code's JSON support uses) gives the offset of the first error.
   const errors: ParseError[] = [];
   const raw: unknown = parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
@@ -102,13 +115,20 @@ export function parseConfigText(text: string, file: string): { value?: Partial<C
     const before = text.slice(0, e.offset).split('\n');
     const where = ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
     return {
-      problems: [{ file, key: '', message: `${path.basename(file)} is not valid JSON${where} (${describeJsonError(printParseErrorCode(e.error))}). Fix the syntax; until then Shipshape uses its defaults.` }],
+      problems: [{ file, key: '', message: `${name} is not valid JSON${where} (${describeJsonError(printParseErrorCode(e.error))}). Fix the syntax.` }],
     };
   }
-  if (!validate(raw)) {
-    return { problems: relevantErrors(validate.errors ?? []).map((e) => problemFromAjv(e, file)) };
+  const protoKey = findPrototypeKey(text);
+  if (protoKey !== undefined) {
+    const last = protoKey.split('.').pop();
+    return { problems: [{ file, key: protoKey, message: `${name}: \`${protoKey}\` is not allowed: \`${last}\` is not a setting, and a parser would turn it into the object's prototype. Remove it.` }] };
   }
-  return { value: normalizeRaw(raw as RawConfig), problems: [] };
+  if (!validate(raw)) {
+    return { problems: capProblems(relevantErrors(validate.errors ?? []).map((e) => problemFromAjv(e, file)), file) };
+  }
+  const value = normalizeRaw(raw as RawConfig);
+  const problems = validateRuleOptions(value.rules ?? {}, file);
+  return problems.length > 0 ? { problems } : { value, problems: [] };
 }
 
 interface RawConfig {
@@ -165,6 +185,53 @@ export function mergeConfig(base: Config, over: Partial<Config>): Config {
   };
 }
 
+const MAX_PROBLEMS = 10;
+
+/** One mistake repeated 100,000 times is still one thing to fix: name the first few. */
+function capProblems(problems: ConfigProblem[], file: string): ConfigProblem[] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  const more = problems.length - MAX_PROBLEMS;
+  return [...problems.slice(0, MAX_PROBLEMS), { file, key: '', message: `${path.basename(file)}: ${more} more problem${more === 1 ? '' : 's'} like these.` }];
+}
+
+const ruleOptionValidators = new Map<string, ValidateFunction | undefined>();
+
+/**
+ * Each rule declares the JSON schema of its options (`meta.optionsSchema`); a value of the wrong
+ * type must not reach the rule, where `"interprocedural": "no"` would read as `true`.
+ */
+function validateRuleOptions(rules: Record<string, RuleConfig>, file: string): ConfigProblem[] {
+  const name = path.basename(file);
+  const problems: ConfigProblem[] = [];
+  const byId = new Map(allRules().map((r) => [r.meta.id, r]));
+  for (const [id, setting] of Object.entries(rules)) {
+    const rule = byId.get(id);
+    // Ids in the schema's list whose rule is not built yet: nothing declares their options.
+    if (!rule?.meta.optionsSchema) continue;
+    if (!ruleOptionValidators.has(id)) ruleOptionValidators.set(id, ajv.compile(rule.meta.optionsSchema));
+    const check = ruleOptionValidators.get(id)!;
+    if (check(setting.options)) continue;
+    const properties = Object.keys((rule.meta.optionsSchema.properties as Record<string, unknown> | undefined) ?? {});
+    for (const e of check.errors ?? []) {
+      const at = ['rules', id, ...pointerSegments(e.instancePath)];
+      if (e.keyword === 'additionalProperties') {
+        const extra = (e.params as { additionalProperty: string }).additionalProperty;
+        const expected = properties.length ? `its options are: severity, ${properties.join(', ')}` : 'it takes no options besides `severity`';
+        problems.push({ file, key: [...at, extra].join('.'), message: `${name}: \`${[...at, extra].join('.')}\` is not an option of ${id}; ${expected}.` });
+        continue;
+      }
+      const key = at.join('.');
+      const what = e.keyword === 'type' ? `must be ${(e.params as { type: string }).type === 'boolean' ? 'true or false' : `of type ${(e.params as { type: string }).type}`}` : (e.message ?? 'is invalid');
+      problems.push({ file, key, message: `${name}: \`${key}\` ${what}.` });
+    }
+  }
+  return problems;
+}
+
+function pointerSegments(pointer: string): string[] {
+  return pointer ? pointer.replace(/^\//, '').split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')) : [];
+}
+
 /**
  * Ajv reports every branch that failed; a user wants one message per mistake. Drop the enum error
  * behind a `propertyNames` failure, and for a `oneOf` keep the most specific errors: those below
@@ -185,7 +252,7 @@ function describeJsonError(code: string): string {
 }
 
 function problemFromAjv(e: ErrorObject, file: string): ConfigProblem {
-  const key = e.instancePath.replace(/^\//, '').split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+  const key = pointerSegments(e.instancePath).join('.');
   const name = path.basename(file);
   const at = key ? `\`${key}\`` : 'the top level';
   let what: string;
@@ -202,6 +269,15 @@ function problemFromAjv(e: ErrorObject, file: string): ConfigProblem {
     }
     case 'enum':
       what = `must be one of ${((e.params as { allowedValues: string[] }).allowedValues).join(', ')}`;
+      break;
+    case 'minLength':
+      what = 'must not be empty';
+      break;
+    case 'maxLength':
+      what = `is longer than ${(e.params as { limit: number }).limit} characters`;
+      break;
+    case 'maxItems':
+      what = `has more than ${(e.params as { limit: number }).limit} entries; use fewer, broader patterns`;
       break;
     case 'oneOf':
       what = 'must be a severity (off, info, warning, error) or an object with `severity` and rule options';

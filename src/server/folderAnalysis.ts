@@ -27,7 +27,7 @@ export interface FolderEnvironment {
 export interface PassOutcome {
   targets: number;
   skipped: AnalysisResult['skipped'];
-  ruleErrors: AnalysisResult['ruleErrors'];
+  errors: AnalysisResult['errors'];
   durationMs: number;
   /** Files whose published diagnostics changed. */
   changedFiles: number;
@@ -97,7 +97,7 @@ export class FolderAnalysis {
         `config: ${project.configFile ? path.basename(project.configFile) : 'defaults'}` +
         (Object.keys(this.overrides).length ? `; editor settings: ${JSON.stringify(this.overrides)}` : ''),
     );
-    for (const p of project.tsconfig.problems) log.warn(`${this.name}: ${p}`);
+    for (const p of [...project.tsconfig.problems, ...project.warnings]) log.warn(`${this.name}: ${p}`);
   }
 
   isLoaded(): boolean {
@@ -175,7 +175,8 @@ export class FolderAnalysis {
     if (!this.analyzer) throw new Error(`${this.name} is not loaded`);
     const versions = new Map([...this.overlays].map(([file, o]) => [file, o.version]));
     const result = this.analyzer.analyze(targets);
-    const skipped = new Set(result.skipped.map((s) => s.file));
+    // A file left out (it does not parse, or nests too deeply to analyse) keeps its last findings.
+    const skipped = new Set([...result.skipped.map((s) => s.file), ...result.errors.flatMap((e) => (e.file !== undefined && e.ruleId === undefined ? [e.file] : []))]);
     const byFile = new Map<string, Finding[]>();
     for (const f of result.findings) {
       const list = byFile.get(f.file) ?? [];
@@ -184,8 +185,8 @@ export class FolderAnalysis {
     }
     let changedFiles = 0;
     for (const file of targets) {
-      // A file that does not parse keeps its last findings: they come back anyway once the
-      // syntax error is fixed, and clearing them while someone types would only flicker.
+      // Its findings come back anyway once the file is fixed, and clearing them while someone
+      // types would only flicker.
       if (skipped.has(file)) continue;
       if (this.setFindings(file, byFile.get(file) ?? [], versions)) changedFiles++;
       this.loggedSkips.delete(file);
@@ -194,7 +195,7 @@ export class FolderAnalysis {
     // (and the language-server tests count these lines to prove a lightbulb never analyses).
     const named = targets.length <= 3 ? targets.map((f) => path.relative(this.root, f)).join(', ') : `${targets.length} files`;
     this.env.log.info(`${this.name}: analysis run: ${named} in ${ms(result.durationMs)}`);
-    return { targets: targets.length, skipped: result.skipped, ruleErrors: result.ruleErrors, durationMs: result.durationMs, changedFiles };
+    return { targets: targets.length, skipped: result.skipped, errors: result.errors, durationMs: result.durationMs, changedFiles };
   }
 
   /** Logs skipped files once per reason. */

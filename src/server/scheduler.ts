@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import { describeAnalysisError } from '../core/analyze';
+import { quotePath } from '../core/report/quotePath';
 import type { FolderAnalysis, PassOutcome } from './folderAnalysis';
 import { errorText, ms, type ServerLog } from './log';
 
@@ -35,7 +37,7 @@ interface Pass {
   slices: number;
   changedFiles: number;
   skipped: PassOutcome['skipped'];
-  ruleErrors: PassOutcome['ruleErrors'];
+  errors: PassOutcome['errors'];
 }
 
 export interface SchedulerEvents {
@@ -201,7 +203,7 @@ export class AnalysisScheduler {
       if (!outcome) continue;
       this.lastDurationMs = outcome.durationMs;
       folder.logSkipped(outcome.skipped.filter((s) => files.has(s.file)));
-      this.logRuleErrors(folder, outcome.ruleErrors);
+      this.logAnalysisErrors(folder, outcome.errors);
     }
   }
 
@@ -239,7 +241,7 @@ export class AnalysisScheduler {
         pass.busyMs += outcome.durationMs;
         pass.changedFiles += outcome.changedFiles;
         if (pass.slices === 1) pass.skipped = outcome.skipped;
-        pass.ruleErrors.push(...outcome.ruleErrors);
+        pass.errors.push(...outcome.errors);
       }
     }
     if (pass.next < pass.targets.length) return;
@@ -254,7 +256,7 @@ export class AnalysisScheduler {
       );
     }
     folder.logSkipped(pass.skipped, pass.kind === 'full');
-    this.logRuleErrors(folder, pass.ruleErrors);
+    this.logAnalysisErrors(folder, pass.errors);
     if (pass.kind === 'full') this.events.onFullPassDone(folder, pass.targets.length);
   }
 
@@ -296,13 +298,13 @@ export class AnalysisScheduler {
     return clampSlice(Math.round(size * scale));
   }
 
-  /** Each distinct rule failure once per full pass: a broken rule must not flood the output on every keystroke. */
-  private logRuleErrors(folder: FolderAnalysis, errors: PassOutcome['ruleErrors']): void {
+  /** Each distinct failure once per full pass: a broken rule or file must not flood the output on every keystroke. */
+  private logAnalysisErrors(folder: FolderAnalysis, errors: PassOutcome['errors']): void {
     for (const e of errors) {
-      const key = `${folder.root}\0${e.ruleId}\0${e.message}`;
+      const key = `${folder.root}\0${e.ruleId}\0${e.file}\0${e.message}`;
       if (this.loggedRuleErrors.has(key)) continue;
       this.loggedRuleErrors.add(key);
-      this.log.error(`${folder.name}: rule ${e.ruleId} failed (a Shipshape bug; the other rules still ran): ${e.message}`);
+      this.log.error(`${folder.name}: ${describeAnalysisError(e, (file) => quotePath(path.relative(folder.root, file)))}`);
     }
   }
 
@@ -321,7 +323,7 @@ function clampSlice(n: number): number {
 }
 
 function newPass(folder: FolderAnalysis, kind: PassKind, seeds: string[]): Pass {
-  return { folder, kind, seeds, targets: undefined, next: 0, sliceSize: undefined, started: performance.now(), busyMs: 0, slices: 0, changedFiles: 0, skipped: [], ruleErrors: [] };
+  return { folder, kind, seeds, targets: undefined, next: 0, sliceSize: undefined, started: performance.now(), busyMs: 0, slices: 0, changedFiles: 0, skipped: [], errors: [] };
 }
 
 function addTo<K>(map: Map<K, Set<string>>, key: K, value: string): void {

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv04 from 'ajv-draft-04';
-import { runCli as run } from '../helpers/cliRun';
+import { runCli as run } from '../helpers/cli';
 import { copyFixture, createWorkspace, removeWorkspace, REPO_ROOT } from '../helpers/workspace';
 
 describe('shipshape CLI', () => {

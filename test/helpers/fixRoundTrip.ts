@@ -52,7 +52,7 @@ export function runFixRoundTrips(rule: Rule<string, any>, cases: RoundTripCase[]
 
 function analyse(rule: Rule<string, any>, root: string): Finding[] {
   const result = new Analyzer(loadProject(root), { rules: [rule] }).analyze();
-  assert.deepEqual(result.ruleErrors, []);
+  assert.deepEqual(result.errors, []);
   return result.findings;
 }
 

@@ -56,7 +56,7 @@ export function runRuleTests(rule: Rule<string, any>, cases: { valid: ValidCase[
         it(c.name, () => {
           const { root, result } = analyse(c);
           try {
-            assert.deepEqual(result.ruleErrors, []);
+            assert.deepEqual(result.errors, []);
             assert.deepEqual(result.findings.map((f) => describeFinding(root, f)), []);
           } finally {
             removeWorkspace(root);
@@ -69,7 +69,7 @@ export function runRuleTests(rule: Rule<string, any>, cases: { valid: ValidCase[
         it(c.name, () => {
           const { root, result } = analyse(c);
           try {
-            assert.deepEqual(result.ruleErrors, []);
+            assert.deepEqual(result.errors, []);
             const defaultFile = Object.keys(c.files).find((f) => /\.(ts|tsx|sql|prisma)$/.test(f));
             const actual = result.findings.map((f) => ({
               messageId: messageIdOf(rule, f.message),

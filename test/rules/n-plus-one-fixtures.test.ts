@@ -82,7 +82,7 @@ describe('n-plus-one on fixture workspaces', () => {
           try {
             if (!withTypes) fs.rmSync(path.join(root, 'typings'), { recursive: true, force: true });
             const result = new Analyzer(loadProject(root), { rules: [nPlusOne] }).analyze();
-            assert.deepEqual(result.ruleErrors, []);
+            assert.deepEqual(result.errors, []);
             assert.deepEqual(result.skipped, []);
             const actual = sortExpected(
               result.findings.map((f) => ({

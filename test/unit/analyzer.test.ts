@@ -76,11 +76,12 @@ describe('Analyzer', () => {
     assert.equal(new Analyzer(project, { rules: [dangerRule] }).analyze().findings.length, 0);
   });
 
-  it('isolates a rule that throws: the error is recorded and the other rules still report', () => {
+  it('isolates a rule that throws: the error is recorded per file and the other rules still report', () => {
     const result = new Analyzer(loadProject(root), { rules: [throwingRule, dangerRule] }).analyze();
-    assert.equal(result.ruleErrors.length, 1);
-    assert.equal(result.ruleErrors[0].ruleId, 'broken-rule');
-    assert.match(result.ruleErrors[0].message, /boom/);
+    assert.deepEqual(result.errors.map((e) => [e.ruleId, path.relative(root, e.file ?? ''), e.message]), [
+      ['broken-rule', 'src/a.ts', 'Error: boom'],
+      ['broken-rule', 'src/b.ts', 'Error: boom'],
+    ]);
     assert.equal(result.findings.length, 2);
   });
 

@@ -21,7 +21,7 @@ describe('rule docs examples', () => {
           try {
             const result = new Analyzer(loadProject(root), { rules: [rule] }).analyze();
             assert.deepEqual(result.skipped, [], 'the example parses');
-            assert.deepEqual(result.ruleErrors, []);
+            assert.deepEqual(result.errors, []);
             const found = result.findings.map((f) => `${path.relative(root, f.file)}:${f.range.start.line + 1} ${f.message}`);
             if (example.kind === 'incorrect') {
               // The example marks where the reader should expect the finding (`// ← reported`):

@@ -38,7 +38,7 @@ describe('reporters', () => {
     result = {
       findings: [f(2, { related: [{ message: 'pool created here', file: path.join(root, 'src', 'db.ts'), range: { start: { line: 0, character: 13 }, end: { line: 0, character: 14 } } }] }), f(3, { severity: 'info' })],
       skipped: [{ file: path.join(root, 'src', 'broken.ts'), reason: 'does not parse at line 1, column 5' }],
-      ruleErrors: [],
+      errors: [],
       files: 3,
       durationMs: 12.4,
     };
@@ -57,7 +57,8 @@ describe('reporters', () => {
       range: { start: { line: 3, column: 1 }, end: { line: 3, column: 17 } },
       related: [{ message: 'pool created here', file: 'src/db.ts', range: { start: { line: 1, column: 14 }, end: { line: 1, column: 15 } } }],
     });
-    assert.deepEqual(json.stats, { files: 3, durationMs: 12 });
+    assert.deepEqual(json.stats, { files: 3, durationMs: 12, errors: 0 });
+    assert.deepEqual(json.errors, []);
     assert.deepEqual(json.skipped, [{ file: 'src/broken.ts', reason: 'does not parse at line 1, column 5' }]);
   });
 

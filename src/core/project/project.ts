@@ -15,6 +15,8 @@ export interface ProjectModel {
   configProblems: ConfigProblem[];
   configFile?: string;
   files: DiscoveredFiles;
+  /** Problems with files that describe the project (package.json, .gitignore, globs) that did not stop the analysis. */
+  warnings: string[];
   packageJson?: PackageInfo;
   tsconfig: TsConfigInfo;
   /** Frameworks named in package.json (imports found in code are added by the analyzer). */
@@ -31,7 +33,8 @@ export function loadProject(root: string, opts: LoadProjectOptions = {}): Projec
   const abs = path.resolve(root);
   const loaded = loadConfig(abs, opts.configOverrides);
   const files = discoverFiles(abs, { include: loaded.config.include, exclude: loaded.config.exclude });
-  const packageJson = readPackageJson(abs);
+  const warnings: string[] = [...files.problems];
+  const packageJson = readPackageJson(abs, warnings);
   const deps = packageJson?.dependencies ?? new Map<string, string>();
   return {
     root: abs,
@@ -39,6 +42,7 @@ export function loadProject(root: string, opts: LoadProjectOptions = {}): Projec
     configProblems: loaded.problems,
     configFile: loaded.file,
     files,
+    warnings,
     packageJson,
     tsconfig: readTsConfig(abs),
     frameworks: frameworksDeclaredIn(deps.keys()),

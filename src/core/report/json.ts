@@ -14,7 +14,13 @@ export function toJsonReport({ root, result }: ScanReport) {
       related: f.related.map((r) => ({ message: r.message, file: displayPath(root, r.file), range: oneBased(r.range) })),
     })),
     skipped: result.skipped.map((s) => ({ file: displayPath(root, s.file), reason: s.reason })),
-    stats: { files: result.files, durationMs: Math.round(result.durationMs) },
+    /** What could not be analysed (a file left out, a rule that failed): findings may be missing when this is not empty. */
+    errors: result.errors.map((e) => ({
+      ...(e.file !== undefined ? { file: displayPath(root, e.file) } : {}),
+      ...(e.ruleId !== undefined ? { ruleId: e.ruleId } : {}),
+      message: e.message,
+    })),
+    stats: { files: result.files, durationMs: Math.round(result.durationMs), errors: result.errors.length },
   };
 }
 

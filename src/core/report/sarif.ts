@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { describeAnalysisError } from '../analyze';
 import type { Finding, Severity } from '../finding';
 import { allRules } from '../rules';
 import type { Rule } from '../rules/types';
@@ -53,14 +54,20 @@ export function toSarif({ root, result }: ScanReport, rules: Array<Rule<string, 
         }),
         invocations: [
           {
-            executionSuccessful: result.ruleErrors.length === 0,
+            // Incomplete is not successful: GitHub then shows the run's notifications instead of a clean bill.
+            executionSuccessful: result.errors.length === 0,
             toolExecutionNotifications: [
               ...result.skipped.map((s) => ({
                 level: 'warning' as const,
                 message: { text: `Skipped ${displayPath(root, s.file)}: ${s.reason}` },
-                locations: [{ physicalLocation: { artifactLocation: { uri: displayPath(root, s.file), uriBaseId: '%SRCROOT%' } } }],
+                locations: [fileLocation(root, s.file)],
               })),
-              ...result.ruleErrors.map((e) => ({ level: 'error' as const, message: { text: `Rule ${e.ruleId} failed: ${e.message.split('\n')[0]}` } })),
+              ...result.errors.map((e) => ({
+                level: 'error' as const,
+                message: { text: describeAnalysisError(e, (file) => displayPath(root, file)) },
+                ...(e.ruleId !== undefined ? { associatedRule: { id: e.ruleId, ...(ruleIndex.has(e.ruleId) ? { index: ruleIndex.get(e.ruleId) } : {}) } } : {}),
+                ...(e.file !== undefined ? { locations: [fileLocation(root, e.file)] } : {}),
+              })),
             ],
           },
         ],
@@ -94,6 +101,10 @@ function location(root: string, file: string, range: Finding['range']) {
       region: { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 },
     },
   };
+}
+
+function fileLocation(root: string, file: string) {
+  return { physicalLocation: { artifactLocation: { uri: encodeURI(displayPath(root, file)), uriBaseId: '%SRCROOT%' } } };
 }
 
 function firstParagraph(doc: string | undefined): string | undefined {

@@ -1,5 +1,7 @@
 import type { Severity } from '../finding';
+import { describeAnalysisError } from '../analyze';
 import { displayPath, type ScanReport } from './common';
+import { quotePath } from './quotePath';
 
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'info' };
 
@@ -22,17 +24,24 @@ export function renderText({ root, result }: ScanReport, opts: { color?: boolean
   }
   if (result.skipped.length > 0) {
     if (lines.length) lines.push('');
-    for (const s of result.skipped) lines.push(c.yellow(`skipped ${displayPath(root, s.file)}: ${s.reason}`));
+    for (const s of result.skipped) lines.push(c.yellow(`skipped ${quotePath(displayPath(root, s.file))}: ${s.reason}`));
+  }
+  if (result.errors.length > 0) {
+    if (lines.length) lines.push('');
+    for (const e of result.errors) lines.push(c.red(describeAnalysisError(e, (file) => quotePath(displayPath(root, file)))));
   }
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of result.findings) counts[f.severity]++;
   if (lines.length) lines.push('');
   const total = result.findings.length;
-  lines.push(
-    total === 0
-      ? c.green(`✔ no problems in ${result.files} files (${Math.round(result.durationMs)} ms)`)
-      : `✖ ${total} problem${total === 1 ? '' : 's'} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info) in ${result.files} files (${Math.round(result.durationMs)} ms)`,
-  );
+  const ms = `(${Math.round(result.durationMs)} ms)`;
+  const errors = result.errors.length;
+  const incomplete = `the analysis is incomplete: ${errors} error${errors === 1 ? '' : 's'}, findings may be missing`;
+  if (total === 0) lines.push(errors === 0 ? c.green(`✔ no problems in ${result.files} files ${ms}`) : c.red(`✖ no problems found in ${result.files} files, but ${incomplete} ${ms}`));
+  else {
+    const summary = `✖ ${total} problem${total === 1 ? '' : 's'} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info) in ${result.files} files ${ms}`;
+    lines.push(errors === 0 ? summary : `${summary}; ${incomplete}`);
+  }
   return lines.join('\n') + '\n';
 }
 

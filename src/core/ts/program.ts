@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
+import { readBoundedJson } from '../limits/jsonLimits';
+import { parseWithinLimits } from '../limits/parseWithinLimits';
 
 export interface TsConfigInfo {
   options: ts.CompilerOptions;
@@ -38,11 +40,21 @@ export function readTsConfig(root: string): TsConfigInfo {
   // Nx-style monorepos keep `paths` in tsconfig.base.json and have no tsconfig.json at the root.
   const file = ['tsconfig.json', 'tsconfig.base.json'].map((name) => path.join(root, name)).find((f) => fs.existsSync(f)) ?? path.join(root, 'tsconfig.json');
   if (!fs.existsSync(file)) return { options: withLeanGlobals({ ...DEFAULTS, ...FORCED }), problems: [] };
-  const read = ts.readConfigFile(file, ts.sys.readFile);
+  // TypeScript's JSON parser recurses per level and reads whatever the path points at (/dev/zero too).
+  const bounded = readBoundedJson(file);
+  if (bounded.problem !== undefined) return { options: withLeanGlobals({ ...DEFAULTS, ...FORCED }), file, problems: [`${file}: ${bounded.problem}; using default compiler options`] };
+  const read = ts.readConfigFile(file, () => bounded.text);
   if (read.error) {
     return { options: withLeanGlobals({ ...DEFAULTS, ...FORCED }), file, problems: [`${file}: ${flatten(read.error)}; using default compiler options`] };
   }
-  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, file);
+  let parsed: ts.ParsedCommandLine;
+  try {
+    // Files reached through `extends` get the same bounds; one refused reads as not found.
+    const host: ts.ParseConfigHost = { ...ts.sys, readFile: (f) => readBoundedJson(f).text };
+    parsed = ts.parseJsonConfigFileContent(read.config, host, root, undefined, file);
+  } catch (err) {
+    return { options: withLeanGlobals({ ...DEFAULTS, ...FORCED }), file, problems: [`${file}: cannot be read (${(err as Error).message}); using default compiler options`] };
+  }
   // "No inputs found" (TS18003) is irrelevant: we pass the root files ourselves.
   const problems = parsed.errors.filter((d) => d.code !== 18003).map((d) => `${file}: ${flatten(d)}`);
   return { options: withLeanGlobals({ ...DEFAULTS, ...parsed.options, ...FORCED }), file, problems };
@@ -75,6 +87,8 @@ export class ProgramHost {
   private readonly sources = new Map<string, CachedSource>();
   private readonly overlays = new Map<string, { text: string; version: number }>();
   private readonly diskVersions = new Map<string, string>();
+  /** Files whose content was left out of the program (see parseWithinLimits), and why. */
+  private readonly unanalysable = new Map<string, string>();
   private program: ts.Program | undefined;
   private dirty = true;
   private readonly host: ts.CompilerHost;
@@ -92,6 +106,11 @@ export class ProgramHost {
   setRootNames(rootNames: string[]): void {
     this.rootNames = rootNames;
     this.dirty = true;
+  }
+
+  /** Why a file of the current program stands in empty for its real content, if it does. */
+  unanalysableReason(file: string): string | undefined {
+    return this.unanalysable.get(path.resolve(file));
   }
 
   getRootNames(): readonly string[] {
@@ -155,7 +174,9 @@ export class ProgramHost {
       onError?.((err as Error).message);
       return undefined;
     }
-    const sourceFile = ts.createSourceFile(fileName, text, languageVersion, true);
+    const { sourceFile, problem } = parseWithinLimits(fileName, text, languageVersion);
+    if (problem) this.unanalysable.set(abs, problem);
+    else this.unanalysable.delete(abs);
     this.sources.set(abs, { version, sourceFile });
     return sourceFile;
   }

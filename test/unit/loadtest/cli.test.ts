@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
-import { runCli as run } from '../../helpers/cliRun';
+import { runCli as run } from '../../helpers/cli';
 import { REPO_ROOT } from '../../helpers/workspace';
 import { startServer, type TestServer } from './servers';
 

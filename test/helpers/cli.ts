@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main';
 
-/** A stream that keeps what is written to it. */
+/** Collects what the CLI writes to one stream. */
 export class Capture extends Writable {
   text = '';
   override _write(chunk: Buffer, _enc: string, cb: () => void) {
@@ -10,8 +10,8 @@ export class Capture extends Writable {
   }
 }
 
-/** Runs the CLI in-process with captured stdout/stderr. */
-export async function runCli(args: string[], cwd: string) {
+/** Runs the CLI in process, as `shipshape <args>` in `cwd`: its exit code and both streams. */
+export async function runCli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Capture();
   const stderr = new Capture();
   const code = await main(args, { stdout, stderr, cwd });
