@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TOOL } from '../core/report/common';
 import { UsageError } from './errors';
+import { parseMinScore, runChecklistCommand, type ChecklistFormat } from './checklist';
 import { runScan, type FailOn, type ScanFormat } from './scan';
 
 /** Runs the CLI; returns the exit code (0 clean, 1 findings/threshold, 2 usage or internal error). */
@@ -33,6 +34,22 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--no-color', 'plain text output')
     .action((paths: string[], opts: { format: ScanFormat; output?: string; failOn: FailOn; color: boolean }) => {
       const outcome = runScan(paths, { format: opts.format, output: opts.output, failOn: opts.failOn, color: opts.color && Boolean(io.stdout.isTTY) }, io.cwd);
+      for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
+      writeOutput(outcome.output, opts.output, io);
+      exitCode = outcome.exitCode;
+    });
+
+  program
+    .command('checklist')
+    .description('Score the production readiness of a project: every checklist item with its evidence and next step.')
+    .argument('[path]', 'the project folder (default: the current folder)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .option('--min-score <n>', 'exit 1 when the overall score is below n (0-100)')
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--no-color', 'plain text output')
+    .action((target: string | undefined, opts: { format: ChecklistFormat; minScore?: string; output?: string; color: boolean }) => {
+      const minScore = opts.minScore === undefined ? undefined : parseMinScore(opts.minScore);
+      const outcome = runChecklistCommand(target, { format: opts.format, minScore, color: opts.color && Boolean(io.stdout.isTTY) && !opts.output }, io.cwd);
       for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
       writeOutput(outcome.output, opts.output, io);
       exitCode = outcome.exitCode;
