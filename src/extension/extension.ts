@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { SCAN_WORKSPACE_REQUEST, STATUS_NOTIFICATION, type ScanWorkspaceResult, type StatusParams } from '../server/protocol';
+import { registerChecklist } from './checklist';
 import { createLanguageClient } from './client';
 import { FindingsView } from './findingsView';
 import { ShipshapeStatusBar } from './statusBar';
@@ -35,6 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await (lc.isRunning() ? lc.restart() : lc.start());
     }),
   );
+  registerChecklist(context, lc);
   if (!vscode.workspace.isTrusted) output.info('Restricted mode: Shipshape runs its static analysis only (nothing from the workspace is executed).');
 
   try {
