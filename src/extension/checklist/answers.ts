@@ -10,13 +10,13 @@ const CONFIG_FILE = 'shipshape.config.json';
  * shipshape.config.json (`checklist.answers`), through a WorkspaceEdit (undoable, shown in the
  * editor) and saved; the server sees the file change and re-evaluates.
  */
-export async function answerItem(node: ChecklistNode | undefined, status?: 'n/a'): Promise<void> {
+export async function answerItem(node: ChecklistNode | undefined, status?: string, presetNote?: string): Promise<void> {
   if (!node || node.kind !== 'item') {
     void vscode.window.showInformationMessage('Shipshape: run this from a checklist item (right-click it in the Checklist view).');
     return;
   }
-  let chosen = status as string | undefined;
-  if (!chosen) {
+  let chosen = status;
+  if (!chosen || !['pass', 'warn', 'fail', 'n/a'].includes(chosen)) {
     const pick = await vscode.window.showQuickPick(
       [
         { label: 'pass', description: 'done: the team checked it' },
@@ -29,7 +29,8 @@ export async function answerItem(node: ChecklistNode | undefined, status?: 'n/a'
     if (!pick) return;
     chosen = pick.label;
   }
-  const note = await vscode.window.showInputBox({
+  // The note can come with the command (scripts, tests); otherwise the user types it.
+  const note = presetNote?.trim() ? presetNote : await vscode.window.showInputBox({
     title: `${node.item.title}: ${chosen}`,
     prompt: 'Why (what was checked, by whom, when) — kept as the evidence of this item',
     validateInput: (v) => (v.trim() ? undefined : 'A note is required: it is the evidence for the answer.'),

@@ -9,7 +9,7 @@ import { ChecklistReportPanel } from './reportPanel';
  * The readiness checklist in the editor: the Checklist view, a status-bar score, the report
  * webview and the answer commands. Everything is computed by the language server.
  */
-export function registerChecklist(context: vscode.ExtensionContext, client: LanguageClient): ChecklistModel {
+export function registerChecklist(context: vscode.ExtensionContext, client: LanguageClient): { model: ChecklistModel; view: ChecklistView } {
   const model = new ChecklistModel(client);
   const view = new ChecklistView(model);
   const tree = vscode.window.createTreeView('shipshape.checklist', { treeDataProvider: view, showCollapseAll: true });
@@ -40,8 +40,8 @@ export function registerChecklist(context: vscode.ExtensionContext, client: Lang
     model.onDidChange(update),
     vscode.commands.registerCommand('shipshape.checklist.refresh', () => vscode.window.withProgress({ location: { viewId: 'shipshape.checklist' } }, () => model.refresh())),
     vscode.commands.registerCommand('shipshape.checklist.openReport', () => report.show()),
-    vscode.commands.registerCommand('shipshape.checklist.markAnswered', (node?: ChecklistNode) => answerItem(node)),
-    vscode.commands.registerCommand('shipshape.checklist.markNotApplicable', (node?: ChecklistNode) => answerItem(node, 'n/a')),
+    vscode.commands.registerCommand('shipshape.checklist.markAnswered', (node?: ChecklistNode, status?: string, note?: string) => answerItem(node, status, note)),
+    vscode.commands.registerCommand('shipshape.checklist.markNotApplicable', (node?: ChecklistNode, note?: string) => answerItem(node, 'n/a', note)),
     vscode.commands.registerCommand('shipshape.checklist.openDocs', async (arg?: ChecklistNode | string) => {
       const id = typeof arg === 'string' ? arg : arg && arg.kind === 'item' ? arg.item.id : undefined;
       if (!id || !/^[a-z-]+\.[a-z-]+$/.test(id)) return;
@@ -54,5 +54,5 @@ export function registerChecklist(context: vscode.ExtensionContext, client: Lang
     if (e.newState === 2 /* State.Running */) void model.refresh();
   });
   if (client.isRunning()) void model.refresh();
-  return model;
+  return { model, view };
 }
