@@ -53,6 +53,8 @@ export interface CodeFacts {
   calls: Map<string, PackageUse[]>;
   /** Package → places a value from it is mounted: passed to `use`/`register`/a route, a Nest module's `imports`, `@UseGuards`. */
   mounted: Map<string, PackageUse[]>;
+  /** Package → `export default <value from it>`: plugin files a loader such as @fastify/autoload registers. */
+  exportedPlugins: Map<string, PackageUse[]>;
   /** Package → import declarations (type-only imports left out). */
   imports: Map<string, Located[]>;
   consoleLogs: Located[];
@@ -231,13 +233,15 @@ export interface WorkspaceFacts {
   repo: RepoFacts;
   loadRuns: LoadRunFacts;
   analyzers: AnalyzerFacts;
+  /** False for tests, one-off scripts, seeds and migrations: code that never serves a request. */
+  serviceFile(file: string): boolean;
   /** Inputs that could not be read, each with a note saying what to fix. */
   problems: Array<Located & { note: string }>;
 }
 
 export function emptyCodeFacts(): CodeFacts {
   return {
-    calls: new Map(), mounted: new Map(), imports: new Map(), consoleLogs: [], jsonLogFormat: [], requestIdHeaders: [], envReads: [],
+    calls: new Map(), mounted: new Map(), exportedPlugins: new Map(), imports: new Map(), consoleLogs: [], jsonLogFormat: [], requestIdHeaders: [], envReads: [],
     envValidation: [], crashHandlers: [], outbound: [], clientDefaults: [], pools: [], leasedConnections: [], bodyReads: [], frameworkValidation: [],
     dbCalls: 0, interpolatedSql: [], tlsServers: [], tlsVerificationOff: [], securityHeaderLiterals: [], loadTestScripts: [],
   };

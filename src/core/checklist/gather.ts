@@ -40,6 +40,13 @@ interface FileContribution {
 }
 
 const MAX_TEXT_BYTES = 512 * 1024;
+/** One-off scripts, seeds, migrations and tool folders: they run by hand, never serve a request. */
+const NON_SERVICE = /(^|\/)(scripts?|tools|seeds?|seeders|seeding|migrations?|fixtures|\.[^/]+)\/|(^|\/)seed[^/]*\.[cm]?[jt]s$|\.seed\.[cm]?[jt]s$/;
+
+export function isServiceFile(root: string, file: string): boolean {
+  const rel = path.relative(root, file).split(path.sep).join('/');
+  return !isTestFile(root, file) && !NON_SERVICE.test(rel);
+}
 const YAML = /\.ya?ml$/i;
 const TEXT_FOR_SECRETS = /\.([cm]?[jt]sx?|json|ya?ml|env|tf|tfvars|properties|ini|toml|sh|conf|cfg|xml|pem|key)$|^\.env/i;
 
@@ -81,7 +88,7 @@ export class ChecklistFactsCollector {
       const sf = program.getSourceFile(file);
       if (!sf) continue;
       seen.add(file);
-      const isTest = isTestFile(root, file);
+      const isTest = !isServiceFile(root, file);
       if (!isTest) sources.push(sf);
       const cached = this.code.get(file);
       if (cached && cached.sf === sf) continue;
@@ -183,6 +190,7 @@ export class ChecklistFactsCollector {
       repo,
       loadRuns: runs.facts,
       analyzers: { findings, registered: new Set(input.registeredRules), ran: new Set(input.ranRules) },
+      serviceFile: (file: string) => isServiceFile(root, file),
       problems,
     };
   }

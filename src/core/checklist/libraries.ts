@@ -12,6 +12,8 @@ export const CAPABILITY_PACKAGES = {
   tracing: ['@opentelemetry/sdk-node', '@opentelemetry/api', '@opentelemetry/auto-instrumentations-node', '@opentelemetry/sdk-trace-node', '@opentelemetry/sdk-trace-base', 'dd-trace', 'elastic-apm-node', 'newrelic', '@sentry/node', 'jaeger-client', '@vercel/otel', '@autotelic/fastify-opentelemetry', 'honeycomb-beeline', '@honeycombio/opentelemetry-node'],
   retries: ['p-retry', 'async-retry', 'axios-retry', 'retry', 'cockatiel', 'exponential-backoff', 'promise-retry', 'retry-axios', 'ts-retry-promise', 'fetch-retry'],
   circuitBreakers: ['opossum', 'cockatiel', 'brakes', 'mollitia', 'circuit-breaker-js', 'hystrixjs'],
+  /** Plugins that validate the environment when registered. */
+  envPlugins: ['@fastify/env', 'env-schema'],
   rateLimiting: ['express-rate-limit', 'rate-limiter-flexible', '@fastify/rate-limit', 'fastify-rate-limit', '@nestjs/throttler', 'koa-ratelimit', 'hono-rate-limiter', 'express-slow-down', 'express-brute', '@upstash/ratelimit'],
   envValidation: ['envalid', 'zod', 'joi', '@hapi/joi', 'yup', 'ajv', 'env-var', '@t3-oss/env-core', 'convict', 'valibot', '@sinclair/typebox', 'class-validator', 'env-schema', '@fastify/env', 'superstruct', 'arktype'],
   inputValidation: ['zod', 'joi', '@hapi/joi', 'yup', 'class-validator', 'ajv', '@sinclair/typebox', 'valibot', 'express-validator', 'celebrate', 'superstruct', 'io-ts', 'arktype', '@hono/zod-validator', 'zod-express-middleware', 'express-openapi-validator', '@effect/schema', 'fastest-validator', 'typia'],

@@ -48,9 +48,16 @@ export function collectCodeFacts(sf: ts.SourceFile, ctx: CodeScanContext): { fac
 
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && !node.importClause?.isTypeOnly) recordImport(node.moduleSpecifier.text, node);
+    // `export default fastifyRateLimit`: a plugin file that a loader (@fastify/autoload) registers.
+    if (!ctx.isTest && ts.isExportAssignment(node) && !node.isExportEquals) {
+      const p = provenanceOf(node.expression);
+      if (p) push(facts.exportedPlugins, p.module, use(node, p));
+    }
     else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier) && !node.isTypeOnly) recordImport(node.moduleSpecifier.text, node);
     else if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) recordImport(node.arguments[0].text, node);
     if (ctx.isTest) {
+      // `app.inject({ method, url })` (Fastify, light-my-request): a test through HTTP.
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'inject' && node.arguments[0] && (property(node.arguments[0], 'url') || property(node.arguments[0], 'method'))) push(testImports, 'light-my-request', at(node));
       ts.forEachChild(node, visit);
       return;
     }
@@ -85,7 +92,14 @@ export function collectCodeFacts(sf: ts.SourceFile, ctx: CodeScanContext): { fac
     // Global fetch (not a local function named fetch).
     if (ts.isIdentifier(callee) && callee.text === 'fetch' && isGlobal(callee)) facts.outbound.push({ ...at(call), client: 'fetch', timed: hasOption(args[1], ['signal', 'timeout', 'dispatcher']) });
     // process.env given to a validator, directly or inside an options object.
-    if (p && (CAPABILITY_PACKAGES.envValidation as readonly string[]).includes(p.module) && args.some((a) => containsProcessEnv(a))) facts.envValidation.push(use(call, p));
+    if (args.some((a) => containsProcessEnv(a))) {
+      if (p && (CAPABILITY_PACKAGES.envValidation as readonly string[]).includes(p.module)) facts.envValidation.push(use(call, p));
+      else if (!p) {
+        // `validateConfig(process.env, Schema)`: a project helper that calls a validator.
+        const validator = validatorInside(callee);
+        if (validator) facts.envValidation.push({ ...at(call), module: validator, member: 'via a project helper' });
+      }
+    }
   };
 
   const visitLibraryCall = (call: ts.CallExpression | ts.NewExpression, p: Provenance, args: ts.NodeArray<ts.Expression>): void => {
@@ -113,6 +127,11 @@ export function collectCodeFacts(sf: ts.SourceFile, ctx: CodeScanContext): { fac
       if (property(options, 'https')) facts.tlsServers.push(at(call));
     }
     if (p.module === 'winston' && members.includes('format') && last === 'json') facts.jsonLogFormat.push(at(call));
+    // NestJS's own Logger: plain text unless `new ConsoleLogger({ json: true })` (Nest 11).
+    if (p.module === '@nestjs/common' && (members[0] === 'Logger' || members[0] === 'ConsoleLogger')) {
+      if (members[0] === 'ConsoleLogger' && options && property(options, 'json')?.kind === ts.SyntaxKind.TrueKeyword) facts.jsonLogFormat.push(at(call));
+      else push(facts.calls, 'nestjs-logger', use(call, p));
+    }
     // Pools and clients.
     const db = dbLibraryOfPackage(p.module);
     if (db && (ts.isNewExpression(call) || last === '()' || members.length <= 1)) visitPoolCreation(call, p, members, options);
@@ -138,7 +157,7 @@ export function collectCodeFacts(sf: ts.SourceFile, ctx: CodeScanContext): { fac
     if (!kind) return;
     const opts = options ? (unwrap(options) as ts.ObjectLiteralExpression) : undefined;
     const max = opts && (deepProperty(opts, ['max', 'connectionLimit', 'poolSize', 'connection_limit']) ?? deepProperty(opts, ['pool', 'extra']));
-    facts.pools.push({ ...at(call), module: p.module, kind, max: max ? max.getText(sf).slice(0, 40) : undefined, perCall: insideFunction(call) });
+    facts.pools.push({ ...at(call), module: p.module, kind, max: max ? max.getText(sf).replace(/\s+/g, ' ').trim().slice(0, 40) : undefined, perCall: kind === 'pool' ? inRequestHandler(call) : insideFunction(call) });
   };
 
   const visitLease = (call: ts.CallExpression | ts.NewExpression) => {
@@ -232,6 +251,24 @@ export function collectCodeFacts(sf: ts.SourceFile, ctx: CodeScanContext): { fac
       const p = provenanceOf(left.expression.expression);
       if (p) facts.clientDefaults.push(use(node, p));
     }
+  };
+
+  const validatorInside = (callee: ts.Expression): string | undefined => {
+    const symbol = ctx.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
+    const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? ctx.checker.getAliasedSymbol(symbol) : symbol;
+    const decl = target?.declarations?.find((d) => !d.getSourceFile().isDeclarationFile);
+    if (!decl) return undefined;
+    let found: string | undefined;
+    const walk = (n: ts.Node): void => {
+      if (found) return;
+      if (ts.isCallExpression(n)) {
+        const q = provenanceOf(n.expression);
+        if (q && (CAPABILITY_PACKAGES.envValidation as readonly string[]).includes(q.module)) found = q.module;
+      }
+      ts.forEachChild(n, walk);
+    };
+    walk(decl);
+    return found;
   };
 
   const isGlobal = (id: ts.Identifier): boolean => {
@@ -354,12 +391,35 @@ function chainedTimeout(call: ts.Node): boolean {
   return false;
 }
 
+/** Inside a function that runs more than once, as far as syntax tells: not a constructor or a factory/bootstrap function. */
 function insideFunction(node: ts.Node): boolean {
   for (let n = node.parent; n; n = n.parent) {
-    if (ts.isFunctionLike(n)) return !ts.isConstructorDeclaration(n);
+    if (ts.isFunctionLike(n)) {
+      if (ts.isConstructorDeclaration(n)) return false;
+      const name = functionName(n);
+      return !(name && /^(create|init|setup|connect|bootstrap|main|start|build|get\w*(Pool|Client|Connection|DataSource)|use\w*Factory|\w*Factory|onModuleInit|register)/i.test(name));
+    }
     if (ts.isSourceFile(n)) return false;
   }
   return false;
+}
+
+/** Inside a request handler: a callback given to get/post/…/use, or a NestJS @Get/@Post… method. */
+function inRequestHandler(node: ts.Node): boolean {
+  for (let n = node.parent; n && !ts.isSourceFile(n); n = n.parent) {
+    if ((ts.isArrowFunction(n) || ts.isFunctionExpression(n)) && ts.isCallExpression(n.parent) && ts.isPropertyAccessExpression(n.parent.expression) && ROUTE_METHODS.has(n.parent.expression.name.text)) return true;
+    if (ts.isMethodDeclaration(n) && (ts.getDecorators(n) ?? []).some((d) => ts.isCallExpression(d.expression) && ts.isIdentifier(d.expression.expression) && /^(Get|Post|Put|Patch|Delete|All)$/.test(d.expression.expression.text))) return true;
+  }
+  return false;
+}
+
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'use', 'route', 'handle']);
+
+function functionName(fn: ts.SignatureDeclaration): string | undefined {
+  if (fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
+  const parent = fn.parent;
+  if (parent && (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) return parent.name.text;
+  return undefined;
 }
 
 function enclosingFunction(node: ts.Node): ts.Node | undefined {

@@ -40,8 +40,9 @@ export function parseDockerfile(file: string, text: string): { facts: Dockerfile
         if (/--from=/i.test(args)) facts.copyFrom.push({ file, line });
         break;
       case 'RUN': {
-        const install = /\b(npm\s+(ci|install|i)\b[^&;|]*|yarn(\s+install)?(\s+--(frozen-lockfile|immutable))?\b|pnpm\s+(install|i)\b[^&;|]*|bun\s+install\b[^&;|]*)/.exec(args);
-        if (install) {
+        const install = /\b(npm(\s+--?[\w-]+(=\S+|\s+(?!ci\b|install\b|i\b)[^\s-]\S*)?)*\s+(ci|install|i)\b[^&;|]*|yarn(\s+install)?(\s+--(frozen-lockfile|immutable))?\b|pnpm\s+(install|i)\b[^&;|]*|bun\s+install\b[^&;|]*)/.exec(args);
+        // A global tool (`npm i -g @nestjs/cli`) is not the app's dependencies.
+        if (install && !/\s(-g|--global)\b/.test(install[0])) {
           const command = install[0].trim();
           const reproducible = /npm\s+ci|--frozen-lockfile|--immutable|pnpm\s+(install|i)\b.*--frozen-lockfile|bun\s+install\s+--frozen-lockfile/.test(command);
           facts.installs.push({ file, line, command, reproducible });

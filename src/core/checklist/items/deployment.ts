@@ -82,7 +82,8 @@ export const probes = defineItem({
   evaluate(facts) {
     const problems = problemsAbout(facts, isYamlProblem);
     const workloads = facts.manifests.workloads.filter((w) => /^(Deployment|StatefulSet|DaemonSet|Rollout|DeploymentConfig)$/.test(w.kind));
-    const compose = facts.manifests.compose.filter((s) => s.builds);
+    // Compose files for tests, CI or local development are not how the service runs in production.
+    const compose = facts.manifests.compose.filter((s) => s.builds && !/(test|ci|e2e|dev|local|document)/i.test(base(s.file).replace(/^(docker-)?compose/, '')));
     const d = mainDockerfile(facts);
     if (workloads.length === 0) {
       if (compose.length > 0) {

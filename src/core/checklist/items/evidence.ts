@@ -23,13 +23,15 @@ export function verdict(status: ChecklistStatus, evidence: Evidence[], next: str
 export function used(facts: WorkspaceFacts, capability: Capability): PackageUse[] {
   const names = CAPABILITY_PACKAGES[capability] as readonly string[];
   const out: PackageUse[] = [];
-  for (const name of names) out.push(...(facts.code.calls.get(name) ?? []), ...(facts.code.mounted.get(name) ?? []));
+  for (const name of names) out.push(...(facts.code.calls.get(name) ?? []), ...(facts.code.mounted.get(name) ?? []), ...(facts.code.exportedPlugins.get(name) ?? []));
   return dedupe(out);
 }
 
 export function mounted(facts: WorkspaceFacts, capability: Capability): PackageUse[] {
   const names = CAPABILITY_PACKAGES[capability] as readonly string[];
-  return dedupe(names.flatMap((n) => facts.code.mounted.get(n) ?? []));
+  // With @fastify/autoload, a plugin file's `export default plugin` is a registration.
+  const autoload = facts.code.calls.has('@fastify/autoload') || facts.code.mounted.has('@fastify/autoload');
+  return dedupe(names.flatMap((n) => [...(facts.code.mounted.get(n) ?? []), ...(autoload ? facts.code.exportedPlugins.get(n) ?? [] : [])]));
 }
 
 /** Packages of a capability that are imported in code (any file, tests included). */

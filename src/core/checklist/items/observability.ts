@@ -75,6 +75,10 @@ export const structuredLogging = defineItem({
       if (consoles.length > 5) return verdict('warn', [...evidence, ...consoleNote], 'Route the remaining console.* calls through the logger, so every line is JSON with a level.');
       return verdict('pass', [...evidence, ...consoleNote], 'Keep request ids and durations in every request log line.');
     }
+    const nest = facts.code.calls.get('nestjs-logger') ?? [];
+    if (loggers.length === 0 && nest.length > 0) {
+      return verdict('warn', [at(nest[0], `NestJS's built-in Logger (${nest.length} use${nest.length === 1 ? '' : 's'}, first here) prints plain text`), ...consoleNote], 'Log JSON: `NestFactory.create(AppModule, { logger: new ConsoleLogger({ json: true }) })` (Nest 11), or nestjs-pino.');
+    }
     if (loggers.length > 0) {
       return verdict('warn', [...loggers.slice(0, 3).map((l) => at(l, `${l.module} used; no JSON format configured`)), ...consoleNote], 'Log JSON so the log platform can index fields: e.g. winston `format: format.json()`, or use pino.');
     }

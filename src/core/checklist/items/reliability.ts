@@ -42,6 +42,11 @@ export const connectionPooling = defineItem({
     }
     const sized = pools.filter((p) => p.kind === 'pool' && p.max);
     if (sized.length > 0) return verdict('pass', sized.map((p) => at(p, `${p.module} pool with max ${p.max}`)), 'Size max so that replicas × max stays below the database\'s max_connections.');
+    // ORMs size their pools themselves (Prisma: num_cpus × 2 + 1); a default there is a choice, not an omission.
+    const orm = pools.filter((p) => p.kind === 'pool' && ORM_POOLS.includes(p.module));
+    if (orm.length > 0 && orm.length === pools.filter((p) => p.kind === 'pool').length) {
+      return verdict('pass', orm.map((p) => at(p, `${p.module} keeps its own connection pool`)), 'Bound it explicitly when replicas × pool size approaches max_connections (Prisma: `connection_limit` in the URL; TypeORM: `extra.max`).');
+    }
     const unsized = pools.filter((p) => p.kind === 'pool');
     if (unsized.length > 0) {
       return verdict('warn', unsized.map((p) => at(p, `${p.module} pool with the library's default size`)), 'Set the pool size explicitly (pg: `new Pool({ max: 10 })`; Prisma: `connection_limit` in the URL), so that replicas × max stays below max_connections.');
@@ -51,6 +56,8 @@ export const connectionPooling = defineItem({
     return verdict('manual', [looked('a database library is used, but no pool or client creation was found in the code')], 'Check how connections are created (a framework module may do it) and answer this item.');
   },
 });
+
+const ORM_POOLS = ['knex', 'postgres', '@prisma/client', 'typeorm', '@nestjs/typeorm', 'sequelize', 'sequelize-typescript', '@mikro-orm/core', '@mikro-orm/postgresql'];
 
 export const outboundTimeouts = defineItem({
   id: 'reliability.outbound-timeouts',
@@ -122,7 +129,7 @@ export const noNPlusOne = defineItem({
   id: 'reliability.no-n-plus-one',
   title: 'No N+1 queries',
   evaluate(facts) {
-    const found = findingsOf(facts, 'n-plus-one');
+    const found = findingsOf(facts, 'n-plus-one').filter((f) => facts.serviceFile(f.file));
     if (found.length > 0) return verdict('fail', found.map(findingEvidence), 'Batch the queries the findings name (one query with `= ANY($1)`, `include`, `whereIn`); each finding carries the fix for its library.');
     if (!hasDatabase(facts)) return verdict('n/a', [looked('no database library in package.json or code')], 'Nothing to do.');
     if (!facts.analyzers.ran.has('n-plus-one')) return verdict('manual', [looked('the n-plus-one rule is turned off in shipshape.config.json')], 'Turn the rule back on, or answer this item.');
@@ -152,7 +159,7 @@ export const configValidation = defineItem({
   id: 'reliability.config-validation',
   title: 'Configuration validated at startup',
   evaluate(facts) {
-    const v = facts.code.envValidation;
+    const v = [...facts.code.envValidation, ...mounted(facts, 'envPlugins')];
     if (v.length > 0) return verdict('pass', v.slice(0, 3).map((u) => at(u, `process.env validated with ${u.module}`)), 'Fail fast: validate before the server listens, and exit non-zero on an invalid environment.');
     const reads = facts.code.envReads;
     if (reads.length === 0) return verdict('n/a', [looked('the service code reads no process.env variables')], 'Nothing to do.');
