@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { findServerStarts, type ServerStart } from '../http/servers';
 import { closesServer, findShutdownPaths, handlesSignal, type ShutdownPath } from '../http/shutdown';
 import { toPosix } from '../project/files';
-import { closeBeforeExitFix, gracefulShutdownFix } from './templates/gracefulShutdown';
-import { FRAMEWORK_LABELS, fixContext, stableReference, type FixContext } from './templates/context';
+import { closeBeforeExitFix, gracefulShutdownFix } from './fixes/gracefulShutdown';
+import { FRAMEWORK_LABELS, fixContext, stableReference, type FixContext } from './fixes/context';
 import { defineRule, type RuleContext } from './types';
 
 type MessageId = 'noShutdown' | 'exitWithoutClose' | 'handlerWithoutClose';

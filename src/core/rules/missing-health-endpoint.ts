@@ -1,8 +1,8 @@
 import { DEFAULT_HEALTH_PATHS } from '../config';
 import { findHealthRoutes } from '../http/routes';
 import { findServerStarts } from '../http/servers';
-import { FRAMEWORK_LABELS, fixContext, type FixContext } from './templates/context';
-import { healthEndpointFix } from './templates/healthEndpoints';
+import { FRAMEWORK_LABELS, fixContext, type FixContext } from './fixes/context';
+import { healthEndpointFix } from './fixes/healthEndpoints';
 import { defineRule } from './types';
 
 type MessageId = 'noHealthRoute';
