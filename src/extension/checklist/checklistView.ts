@@ -17,7 +17,7 @@ export type ChecklistNode =
 const STATUS_ICON: Record<Item['status'], [string, string | undefined]> = {
   pass: ['pass', 'testing.iconPassed'],
   warn: ['warning', 'editorWarning.foreground'],
-  fail: ['error', 'editorError.foreground'],
+  fail: ['error', 'testing.iconFailed'],
   manual: ['question', 'editorInfo.foreground'],
   'n/a': ['circle-slash', 'descriptionForeground'],
 };
@@ -88,9 +88,9 @@ export class ChecklistView implements vscode.TreeDataProvider<ChecklistNode>, vs
         t.id = `evidence:${node.folder.root}:${node.item.id}:${node.index}`;
         if (e.file) {
           t.description = `${e.file}${e.line ? `:${e.line}` : ''}`;
-          t.iconPath = vscode.ThemeIcon.File;
+          // No resourceUri: the label is the note, not a file name to decorate with problem counts.
+          t.iconPath = new vscode.ThemeIcon('go-to-file');
           const uri = vscode.Uri.file(path.join(node.folder.root, e.file));
-          t.resourceUri = uri;
           const line = Math.max(0, (e.line ?? 1) - 1);
           t.command = { command: 'vscode.open', title: 'Open', arguments: [uri, { selection: new vscode.Range(line, 0, line, 0) } satisfies vscode.TextDocumentShowOptions] };
         } else t.iconPath = new vscode.ThemeIcon('search');

@@ -9,11 +9,13 @@ import { DEFAULT_HEALTH_PATHS } from '../../config';
 import { findHealthRoutes, matchesHealthPath } from '../../http/routes';
 import { findServerStarts } from '../../http/servers';
 import { findShutdownPaths } from '../../http/shutdown';
-import { dbLibraryOfPackage } from '../../project/project';
+import { dbLibraryOf } from '../../db/libraries';
 import { isRelative, packageName, ProvenanceResolver, type Provenance } from '../../ts/provenance';
 
 export { isGlobalProcess, isTestFile, unwrap } from '../../http/syntax';
-export { dbLibraryOfPackage, isRelative, packageName, ProvenanceResolver, type Provenance };
+/** Which database library a package belongs to (the db descriptors' registry). */
+export const dbLibraryOfPackage = (module: string): string | undefined => dbLibraryOf(module);
+export { isRelative, packageName, ProvenanceResolver, type Provenance };
 export { DEFAULT_HEALTH_PATHS, matchesHealthPath };
 
 export interface HttpScan {
