@@ -4,6 +4,7 @@
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { version } from '../../package.json';
+import { loadSqlParser } from '../core/sql/parser';
 import { startLanguageServer } from './languageServer';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -12,4 +13,7 @@ const connection = createConnection(ProposedFeatures.all);
 process.on('uncaughtException', (err) => connection.console.error(`Uncaught exception: ${err.stack ?? err.message}`));
 process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
 
-startLanguageServer(connection, { version });
+// The PostgreSQL parser (WebAssembly) loads before the first analysis; messages wait meanwhile.
+loadSqlParser()
+  .catch((err: Error) => connection.console.error(`The PostgreSQL parser did not load (${err.message}); SQL rules are off until the server restarts.`))
+  .finally(() => startLanguageServer(connection, { version }));
