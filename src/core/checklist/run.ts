@@ -20,7 +20,8 @@ export function runChecklist(project: ProjectModel): ChecklistResult {
     program: analyzer.host.getProgram(),
     findings: analysis.findings,
     registeredRules: rules.map((r) => r.meta.id),
-    ranRules: rules.filter((r) => project.config.rules[r.meta.id]?.severity !== 'off').map((r) => r.meta.id),
+    // A rule that failed internally did not run: its items must not read "no findings" as a pass.
+    ranRules: rules.filter((r) => project.config.rules[r.meta.id]?.severity !== 'off' && !analysis.ruleErrors.some((e) => e.ruleId === r.meta.id)).map((r) => r.meta.id),
   });
   return evaluateChecklist(facts, { config: project.config, configFile: project.configFile, durationMs: performance.now() - started });
 }

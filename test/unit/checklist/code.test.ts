@@ -138,12 +138,21 @@ export class AppModule {}
     assert.equal(item(ok, 'reliability.graceful-shutdown').status, 'pass');
   });
 
-  it('indexed-queries is manual with a note while unindexed-filter is not registered', () => {
-    const r = checklistOf({ files: { 'src/server.ts': EXPRESS_SERVER, 'src/pool.ts': "import { Pool } from 'pg';\nexport const pool = new Pool();\n" }, dependencies: deps });
+  it('indexed-queries uses the unindexed-filter rule when it is registered, else manual with a note', () => {
+    const files = {
+      'src/server.ts': EXPRESS_SERVER,
+      'src/orders.ts': "import { Pool } from 'pg';\nconst pool = new Pool({ max: 5 });\nexport const byCustomer = (id: number) => pool.query('SELECT * FROM orders WHERE customer_id = $1', [id]);\n",
+      'migrations/001_orders.sql': 'CREATE TABLE orders (id serial PRIMARY KEY, customer_id integer NOT NULL);\n',
+    };
+    const r = checklistOf({ files, dependencies: deps });
     const i = item(r, 'reliability.indexed-queries');
     const registered = Boolean(require('../../../src/core/rules').getRule('unindexed-filter'));
-    if (registered) assert.notEqual(i.status, 'manual');
-    else {
+    if (registered) {
+      assert.equal(i.status, 'fail', evidence(i).join('\n'));
+      assert.match(evidence(i)[0], /^src\/orders\.ts:3 /);
+      const indexed = checklistOf({ files: { ...files, 'migrations/002_idx.sql': 'CREATE INDEX orders_customer_id_idx ON orders (customer_id);\n' }, dependencies: deps });
+      assert.equal(item(indexed, 'reliability.indexed-queries').status, 'pass');
+    } else {
       assert.equal(i.status, 'manual');
       assert.deepEqual(evidence(i), ['the unindexed-filter rule is not part of this Shipshape build yet, so query filters could not be checked against the indexes']);
     }

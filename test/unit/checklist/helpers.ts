@@ -1,9 +1,13 @@
 import { runChecklist } from '../../../src/core/checklist/run';
+import { loadSqlParser } from '../../../src/core/sql/parser';
 import { loadProject } from '../../../src/core/project/project';
 import { toChecklistJson, type ChecklistJson } from '../../../src/core/report/checklist';
 import { createWorkspace, removeWorkspace, type WorkspaceSpec } from '../../helpers/workspace';
 
 export type ItemJson = ChecklistJson['categories'][number]['items'][number];
+
+// The unindexed-filter rule parses SQL with libpg-query (WebAssembly), loaded once.
+before(loadSqlParser);
 
 /** Runs the real checklist (rules, facts, verdicts) over a temp workspace; returns the SPEC JSON. */
 export function checklistOf(spec: WorkspaceSpec): ChecklistJson {

@@ -145,7 +145,7 @@ export const indexedQueries = defineItem({
     if (!facts.analyzers.registered.has('unindexed-filter')) {
       return verdict('manual', [looked('the unindexed-filter rule is not part of this Shipshape build yet, so query filters could not be checked against the indexes')], 'Check that every WHERE/JOIN/ORDER BY of a hot query is served by an index (EXPLAIN at production volume), then answer this item.');
     }
-    if (!facts.analyzers.ran.has('unindexed-filter')) return verdict('manual', [looked('the unindexed-filter rule is turned off in shipshape.config.json')], 'Turn the rule back on, or answer this item.');
+    if (!facts.analyzers.ran.has('unindexed-filter')) return verdict('manual', [looked('the unindexed-filter rule did not run (turned off in shipshape.config.json, or it failed: see the Shipshape output)')], 'Turn the rule back on, or answer this item.');
     const found = findingsOf(facts, 'unindexed-filter');
     const full = found.filter((f) => f.severity !== 'info');
     if (full.length > 0) return verdict('fail', full.map(findingEvidence), 'Create the indexes the findings suggest (quick fix: "Create index migration"), CONCURRENTLY on a live table.');
