@@ -3,10 +3,13 @@
 //
 //   1. build the bundles
 //   2. scan the bundled example API (static analysis)
-//   3. start an embedded PostgreSQL (npm packages, no Docker) — src/core/explain/cluster.ts
-//   4. create and seed the example's database (once; reused while the seed version matches)
-//   5. start examples/orders-api on a free port (TypeScript, run with tsx)
-//   6. load-test two endpoints with `shipshape loadtest` and print p95 per endpoint
+//   3. score its production readiness (`shipshape checklist`)
+//   4. prove its query findings at scale (`shipshape explain`: EXPLAIN ANALYZE before/after the
+//      suggested index on synthetic rows; its cluster is stopped before step 5 starts one)
+//   5. start an embedded PostgreSQL (npm packages, no Docker) — src/core/explain/cluster.ts
+//   6. create and seed the example's database (once; reused while the seed version matches)
+//   7. start examples/orders-api on a free port (TypeScript, run with tsx)
+//   8. load-test two endpoints with `shipshape loadtest` and print p95 per endpoint
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -45,6 +48,14 @@ export const steps: Step[] = [
   {
     title: 'Scan examples/orders-api',
     run: async () => node(['dist/cli.js', 'scan', 'examples/orders-api', '--fail-on', 'never']),
+  },
+  {
+    title: 'Readiness checklist of examples/orders-api',
+    run: async () => node(['dist/cli.js', 'checklist', 'examples/orders-api']),
+  },
+  {
+    title: 'Explain the queries of examples/orders-api at production scale',
+    run: async () => node(['dist/cli.js', 'explain', 'examples/orders-api']),
   },
   {
     title: 'Start an embedded PostgreSQL',

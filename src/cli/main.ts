@@ -5,6 +5,7 @@ import { TOOL } from '../core/report/common';
 import { workspaceSources } from '../core/explain/sources';
 import { UsageError } from './errors';
 import { runLoadTestCommand, type LoadTestCliOptions } from './loadtest';
+import { parseMinScore, runChecklistCommand, type ChecklistFormat } from './checklist';
 import { runExplainCommand, type ExplainFormat } from './explain';
 import { loadSqlParser } from '../core/sql/parser';
 import { runScan, type FailOn, type ScanFormat } from './scan';
@@ -84,6 +85,24 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       } finally {
         process.off('SIGINT', onSigint);
       }
+    });
+
+  program
+    .command('checklist')
+    .description('Score the production readiness of a project: every checklist item with its evidence and next step.')
+    .argument('[path]', 'the project folder (default: the current folder)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .option('--min-score <n>', 'exit 1 when the overall score is below n (0-100)')
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--no-color', 'plain text output')
+    .action(async (target: string | undefined, opts: { format: ChecklistFormat; minScore?: string; output?: string; color: boolean }) => {
+      // The unindexed-filter rule the checklist runs needs the PostgreSQL parser (WebAssembly).
+      await loadSqlParser();
+      const minScore = opts.minScore === undefined ? undefined : parseMinScore(opts.minScore);
+      const outcome = runChecklistCommand(target, { format: opts.format, minScore, color: opts.color && Boolean(io.stdout.isTTY) && !opts.output }, io.cwd);
+      for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
+      writeOutput(outcome.output, opts.output, io);
+      exitCode = outcome.exitCode;
     });
 
   program

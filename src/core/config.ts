@@ -259,12 +259,13 @@ function problemFromAjv(e: ErrorObject, file: string): ConfigProblem {
   switch (e.keyword) {
     case 'additionalProperties': {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
-      const known = Object.keys((schema as { properties: Record<string, unknown> }).properties).filter((k) => k !== '$schema');
+      const known = key === 'checklist' ? ['answers'] : key.startsWith('checklist.answers.') ? ['status', 'note'] : Object.keys((schema as { properties: Record<string, unknown> }).properties).filter((k) => k !== '$schema');
       what = `unknown key \`${extra}\` at ${at}; expected one of: ${known.join(', ')}`;
       return { file, key: key ? `${key}.${extra}` : extra, message: `${name}: ${what}.` };
     }
     case 'propertyNames': {
       const bad = (e.params as { propertyName: string }).propertyName;
+      if (key === 'checklist.answers') return { file, key: `${key}.${bad}`, message: `${name}: \`${bad}\` in \`checklist.answers\` is not a checklist item; use an id such as disaster-recovery.restore-tested (the full list is in docs/checklist/).` };
       return { file, key: `${key}.${bad}`, message: `${name}: \`${key}.${bad}\` is not a Shipshape rule; expected one of: ${(schema.properties.rules.propertyNames.enum as string[]).join(', ')}.` };
     }
     case 'enum':

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { SCAN_WORKSPACE_REQUEST, STATUS_NOTIFICATION, type ScanWorkspaceResult, type StatusParams } from '../server/protocol';
+import { registerChecklist } from './checklist';
 import { createLanguageClient } from './client';
 import { ExplainController } from './explain/explainController';
 import { FindingsView } from './findingsView';
@@ -14,7 +15,12 @@ let client: LanguageClient | undefined;
  * forwards commands. In an untrusted workspace it runs unchanged: analysis only reads
  * files, it never executes anything from the workspace.
  */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What the extension exports: the checklist's model and tree data, for other extensions and the end-to-end suite. */
+export interface ShipshapeApi {
+  checklist: ReturnType<typeof registerChecklist>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<ShipshapeApi> {
   // A log channel: the client writes the server's log lines into it with time and level.
   const output = vscode.window.createOutputChannel('Shipshape', { log: true });
   const statusBar = new ShipshapeStatusBar();
@@ -38,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   await registerLoadTests(context, output);
+  const checklist = registerChecklist(context, lc);
   if (!vscode.workspace.isTrusted) output.info('Restricted mode: Shipshape runs its static analysis only (nothing from the workspace is executed).');
 
   try {
@@ -49,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (c) output.show();
     });
   }
+  return { checklist };
 }
 
 export async function deactivate(): Promise<void> {

@@ -207,6 +207,12 @@ export class FolderAnalysis {
     }
   }
 
+  /** What the readiness checklist reads from this folder: the project, the program, every published finding. */
+  checklistInputs(): { project: ProjectModel; program: import('typescript').Program; findings: Finding[] } | undefined {
+    if (!this.analyzer || !this.project) return undefined;
+    return { project: this.project, program: this.analyzer.host.getProgram(), findings: [...this.findingsByFile.values()].flat() };
+  }
+
   findingCount(): number {
     let n = 0;
     for (const list of this.findingsByFile.values()) n += list.length;

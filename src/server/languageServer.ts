@@ -24,13 +24,17 @@ import { fileUri, uriToFile } from './diagnostics';
 import { FolderAnalysis, isTypeScript } from './folderAnalysis';
 import { createServerLog, errorText, ms, type ServerLog } from './log';
 import {
+  CHECKLIST_CHANGED_NOTIFICATION,
+  CHECKLIST_REQUEST,
   SCAN_WORKSPACE_REQUEST,
   STATUS_NOTIFICATION,
+  type ChecklistParams,
   type InitializationOptions,
   type ScanWorkspaceResult,
   type ShipshapeSettings,
   type StatusParams,
 } from './protocol';
+import { feedsChecklist, FolderChecklistState } from './checklist';
 import { AnalysisScheduler, DEFAULT_TIMING, type SchedulerTiming } from './scheduler';
 import { toConfigOverrides } from './settings';
 
@@ -44,7 +48,11 @@ export interface LanguageServerOptions {
 /** Files whose change on disk means re-reading the project (config, file list, compiler options). */
 const PROJECT_FILES = new Set([CONFIG_FILE, 'tsconfig.json', 'package.json', '.gitignore']);
 const SCHEMA_EXTENSIONS = ['.sql', '.prisma'];
-const WATCHED_GLOBS = ['**/*.{ts,tsx,mts,cts,sql,prisma}', `**/${CONFIG_FILE}`, '**/tsconfig.json', '**/package.json', '**/.gitignore'];
+const WATCHED_GLOBS = [
+  '**/*.{ts,tsx,mts,cts,sql,prisma}', `**/${CONFIG_FILE}`, '**/tsconfig.json', '**/package.json', '**/.gitignore',
+  // The readiness checklist also reads Dockerfiles, manifests, CI files, docs and saved load-test runs.
+  '**/{Dockerfile,Dockerfile.*,*.dockerfile,Containerfile,Procfile,Jenkinsfile}', '**/*.{yml,yaml,md,tf,toml}', '**/.env*', '**/.shipshape/runs/*.json',
+];
 const IGNORED_SEGMENT = /[\\/](node_modules|\.git)[\\/]/;
 
 /**
@@ -66,6 +74,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   let supportsFolderChanges = false;
   let lastDurationMs = 0;
   const rules = options.rules ?? allRules();
+  const checklists = new Map<FolderAnalysis, FolderChecklistState>();
+  let checklistTimer: NodeJS.Timeout | undefined;
 
   const guard = <T>(what: string, fn: () => T, fallback: T): T => {
     try {
@@ -99,6 +109,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     {
       onStatus: (state, durationMs) => {
         lastDurationMs = durationMs;
+        if (state === 'idle') scheduleChecklist();
         void connection.sendNotification(STATUS_NOTIFICATION, status(state)).catch(() => undefined);
       },
       onFullPassDone: (folder, files) => filesPerFolder.set(folder, files),
@@ -132,6 +143,18 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       .catch(() => undefined);
   };
 
+  const checklistParams = (): ChecklistParams => ({ folders: [...checklists.values()].flatMap((c) => c.current() ?? []) });
+
+  /** Recomputes the checklists a moment after the analysis settles; notifies the client of changes. */
+  const scheduleChecklist = (delayMs = 250): void => {
+    clearTimeout(checklistTimer);
+    checklistTimer = setTimeout(() => {
+      let changed = false;
+      for (const state of checklists.values()) changed = guard('Readiness checklist', () => state.refresh(rules.map((r) => r.meta.id)), false) || changed;
+      if (changed) void connection.sendNotification(CHECKLIST_CHANGED_NOTIFICATION, checklistParams()).catch(() => undefined);
+    }, delayMs);
+  };
+
   const folderOf = (file: string): FolderAnalysis | undefined => {
     let best: FolderAnalysis | undefined;
     for (const f of folders.values()) if (f.contains(file) && (!best || f.root.length > best.root.length)) best = f;
@@ -143,6 +166,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     if (!root || folders.has(root)) return undefined;
     const folder = new FolderAnalysis(root, wf.name || path.basename(root), environment());
     folders.set(root, folder);
+    checklists.set(folder, new FolderChecklistState(folder, log));
     return folder;
   };
 
@@ -207,6 +231,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
             scheduler.drop(folder);
             folder.dispose();
             folders.delete(folder.root);
+            checklists.delete(folder);
             filesPerFolder.delete(folder);
           }
           for (const added of e.added) {
@@ -259,6 +284,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
 
   const handleFileEvents = (events: FileEvent[]): void => {
     const reload = new Set<FolderAnalysis>();
+    let checklistInputChanged = false;
     const changed = new Map<FolderAnalysis, Set<string>>();
     for (const event of events) {
       const file = uriToFile(event.uri);
@@ -272,6 +298,9 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       } else if (SCHEMA_EXTENSIONS.includes(ext)) {
         // Migrations and Prisma schemas feed the schema model of every query: re-read, re-analyse all.
         reload.add(folder);
+      } else if (feedsChecklist(file)) {
+        checklistInputChanged = true;
+        if (event.type !== FileChangeType.Changed) checklists.get(folder)?.fileListChanged();
       } else if (TS_EXTENSIONS.includes(ext)) {
         folder.invalidate(file);
         // Added or removed: the file list changes. A declaration file: types anywhere may change.
@@ -285,6 +314,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       if (guard(`Reloading ${folder.root}`, () => (folder.load(), true), false)) scheduler.requestFullPass(folder);
     }
     for (const [folder, files] of changed) if (!reload.has(folder)) for (const file of files) scheduler.fileEdited(folder, file);
+    if (checklistInputChanged && reload.size === 0 && changed.size === 0) scheduleChecklist();
   };
 
   connection.onDidChangeConfiguration(() =>
@@ -333,7 +363,14 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     return { findings: s.findings, files: s.files, durationMs };
   });
 
+  connection.onRequest(CHECKLIST_REQUEST, async (): Promise<ChecklistParams> => {
+    await scheduler.whenIdle();
+    for (const state of checklists.values()) if (!state.current()) guard('Readiness checklist', () => state.refresh(rules.map((r) => r.meta.id)), false);
+    return checklistParams();
+  });
+
   connection.onShutdown(() => {
+    clearTimeout(checklistTimer);
     scheduler.dispose();
   });
 

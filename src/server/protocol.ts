@@ -38,3 +38,21 @@ export interface ShipshapeSettings {
   migrations?: string[];
   exclude?: string[];
 }
+
+/** `shipshape/checklist` (client → server): the readiness checklist of every folder, computed if needed. */
+export const CHECKLIST_REQUEST = 'shipshape/checklist';
+
+/** `shipshape/checklistChanged` (server → client): sent whenever a folder's checklist changes. */
+export const CHECKLIST_CHANGED_NOTIFICATION = 'shipshape/checklistChanged';
+
+export interface FolderChecklist {
+  /** Workspace folder name and absolute root; evidence paths in `report` are relative to it. */
+  name: string;
+  root: string;
+  report: import('../core/report/checklist').ChecklistJson;
+  durationMs: number;
+}
+
+export interface ChecklistParams {
+  folders: FolderChecklist[];
+}
