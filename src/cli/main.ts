@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TOOL } from '../core/report/common';
 import { UsageError } from './errors';
+import { runLanguageServer } from './lsp';
 import { runScan, type FailOn, type ScanFormat } from './scan';
 
 /** Runs the CLI; returns the exit code (0 clean, 1 findings/threshold, 2 usage or internal error). */
@@ -37,6 +38,12 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       writeOutput(outcome.output, opts.output, io);
       exitCode = outcome.exitCode;
     });
+
+  program
+    .command('lsp')
+    .description('Run the language server (for editors other than VS Code: Neovim, Helix, …).')
+    .option('--stdio', 'speak the Language Server Protocol over stdin/stdout')
+    .action((opts: { stdio?: boolean }) => runLanguageServer(opts));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

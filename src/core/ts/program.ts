@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
+import { missingStandardLibraryProblem, standardLibrary } from './standardLibrary';
 
 export interface TsConfigInfo {
   options: ts.CompilerOptions;
@@ -20,6 +21,9 @@ const FORCED: ts.CompilerOptions = {
   incremental: false,
   noUnusedLocals: false,
   noUnusedParameters: false,
+  // The lib files come from the folder standardLibrary() found, never from a project's
+  // `@typescript/lib-*` packages (a module resolution per lib file, and not what we ship).
+  libReplacement: false,
 };
 
 const DEFAULTS: ts.CompilerOptions = {
@@ -35,6 +39,12 @@ const DEFAULTS: ts.CompilerOptions = {
 
 /** Reads `<root>/tsconfig.json` (with `extends`), else `tsconfig.base.json`, else sensible defaults. */
 export function readTsConfig(root: string): TsConfigInfo {
+  const info = readTsConfigFile(root);
+  const missing = missingStandardLibraryProblem(standardLibrary());
+  return missing ? { ...info, problems: [...info.problems, missing] } : info;
+}
+
+function readTsConfigFile(root: string): TsConfigInfo {
   // Nx-style monorepos keep `paths` in tsconfig.base.json and have no tsconfig.json at the root.
   const file = ['tsconfig.json', 'tsconfig.base.json'].map((name) => path.join(root, name)).find((f) => fs.existsSync(f)) ?? path.join(root, 'tsconfig.json');
   if (!fs.existsSync(file)) return { options: withLeanGlobals({ ...DEFAULTS, ...FORCED }), problems: [] };
@@ -81,8 +91,11 @@ export class ProgramHost {
 
   constructor(private rootNames: string[], readonly options: ts.CompilerOptions) {
     const base = ts.createCompilerHost(options, true);
+    const libDir = standardLibrary().dir;
     this.host = {
       ...base,
+      getDefaultLibLocation: () => libDir,
+      getDefaultLibFileName: (o) => path.join(libDir, ts.getDefaultLibFileName(o)),
       fileExists: (f) => this.overlays.has(path.resolve(f)) || base.fileExists(f),
       readFile: (f) => this.overlays.get(path.resolve(f))?.text ?? base.readFile(f),
       getSourceFile: (fileName, languageVersion, onError) => this.getSourceFile(fileName, languageVersion, onError),
