@@ -166,6 +166,7 @@ describe('the shipped artifacts (dist/ and the .vsix) on workspaces outside the 
     { name: 'dist/server.js', args: () => [path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'], extensionPath: () => REPO_ROOT },
     { name: 'the .vsix (extension/dist/server.js)', args: () => [path.join(unpacked, 'extension', 'dist', 'server.js'), '--stdio'], extensionPath: () => path.join(unpacked, 'extension') },
     // As Neovim and Helix start it: no initializationOptions; doc links point beside the bundle.
+    { name: 'shipshape lsp --stdio (dist/cli.js, the package\'s bin)', args: () => [path.join(REPO_ROOT, 'dist', 'cli.js'), 'lsp', '--stdio'], extensionPath: () => null },
     { name: 'shipshape lsp --stdio (the .vsix\'s cli.js)', args: () => [path.join(unpacked, 'extension', 'dist', 'cli.js'), 'lsp', '--stdio'], extensionPath: () => null },
   ];
 
@@ -179,7 +180,8 @@ describe('the shipped artifacts (dist/ and the .vsix) on workspaces outside the 
         assert.deepEqual(more, []);
         assert.equal(d.code, 'n-plus-one');
         assert.deepEqual(d.range.start, { line: 3, character: 37 });
-        const docs = path.join(server.extensionPath() ?? path.join(unpacked, 'extension'), 'docs', 'rules', 'n-plus-one.md');
+        const packageRoot = path.dirname(path.dirname(server.args()[0]));
+        const docs = path.join(server.extensionPath() ?? packageRoot, 'docs', 'rules', 'n-plus-one.md');
         assert.equal(d.codeDescription?.href, uriOf(docs));
         assert.ok(fs.existsSync(docs), `${docs} is not shipped`);
       } finally {
