@@ -2,6 +2,7 @@
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { copyTypeScriptLib } from './scripts/typescript-lib.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -38,15 +39,7 @@ for (const name of fs.existsSync(webviewDir) ? fs.readdirSync(webviewDir) : []) 
 
 fs.mkdirSync('dist', { recursive: true });
 fs.copyFileSync(path.join('node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm'), path.join('dist', 'libpg-query.wasm'));
-// TypeScript looks for its lib.*.d.ts next to its own code, which in a bundle is dist/: without
-// them the checker has no Array or Promise. src/core/ts/standardLibrary.ts reads this folder.
-const tsLibOut = path.join('dist', 'typescript-lib');
-fs.rmSync(tsLibOut, { recursive: true, force: true });
-fs.mkdirSync(tsLibOut);
-const tsLibIn = path.join('node_modules', 'typescript', 'lib');
-for (const name of fs.readdirSync(tsLibIn)) {
-  if (/^lib\..*\.d\.ts$/.test(name) || name === 'lib.d.ts') fs.copyFileSync(path.join(tsLibIn, name), path.join(tsLibOut, name));
-}
+copyTypeScriptLib('dist');
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
 if (watch) {
