@@ -378,8 +378,52 @@ export async function f(ids: number[]) {
         { messageId: 'queryInLoop', line: 4, column: 31, messageIncludes: ['`prisma.user.findUnique(…)`', '`findMany({ where: { id: { in: ids } } })`'] },
         { messageId: 'queryInLoop', line: 5, column: 37 },
         { messageId: 'queryInLoop', line: 6, column: 37 },
-        { messageId: 'queryInLoop', line: 8, column: 11 },
-        { messageId: 'queryInLoop', line: 9, column: 12 },
+        // One finding per loop: the findUnique after the await is related information of the create.
+        { messageId: 'queryInLoop', line: 8, column: 11, messageIncludes: ['The same loop makes one more query per element'], related: ['src/example.ts:9'] },
+      ],
+    },
+    {
+      name: 'one finding per loop: the first query, the loop\'s other direct and indirect queries as related information',
+      files: withDb(
+        `import { pool } from './db';
+import { loadAuthor } from './authors';
+export async function f(posts: Array<{ id: number; authorId: number }>) {
+  for (const post of posts) {
+    const { rows } = await pool.query('SELECT * FROM comments WHERE post_id = $1', [post.id]);
+    const author = await loadAuthor(post.authorId);
+    await pool.query('UPDATE posts SET comment_count = $1 WHERE id = $2', [rows.length, post.id]);
+    if (!author) continue;
+  }
+}
+`,
+        { 'src/authors.ts': AUTHORS },
+      ),
+      errors: [
+        {
+          messageId: 'queryInLoop',
+          line: 5,
+          column: 28,
+          messageIncludes: ['`pool.query(…)` runs a query once per element of `posts`', 'The same loop makes 2 more queries per element'],
+          related: ['src/example.ts:6', 'src/example.ts:7'],
+        },
+      ],
+    },
+    {
+      name: 'a chained call in a loop is one finding, and nested loops are one each',
+      files: {
+        'src/example.ts': `import { Model } from 'sequelize';
+class Document extends Model {}
+export async function purge(teams: Array<{ ids: string[] }>) {
+  for (const team of teams) {
+    await Document.scope('withDrafts').destroy({ where: { teamId: team.ids[0] } });
+    for (const id of team.ids) await Document.findByPk(id);
+  }
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', line: 5, column: 11, messageIncludes: ['once per element of `teams`'], related: [] },
+        { messageId: 'queryInLoop', line: 6, column: 38, messageIncludes: ['once per element of `team.ids`'], related: [] },
       ],
     },
     {

@@ -3,6 +3,7 @@ import ts from 'typescript';
 import { CallGraph, type ReachedQuery } from '../ts/callgraph';
 import { batchingFix, displayCall, type DbCallSite } from '../ts/dbcalls';
 import { batchedInLoop, describeIteration, inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
+import type { RelatedLocation } from '../finding';
 import { defineRule, type RuleContext } from './types';
 
 type MessageId = 'queryInLoop' | 'indirectQueryInLoop';
@@ -32,8 +33,8 @@ export const nPlusOne = defineRule<MessageId, NPlusOneOptions>({
     description: 'A database call that runs once per element of a collection (N+1 queries).',
     defaultSeverity: 'warning',
     messages: {
-      queryInLoop: `\`{{call}}\` runs a query once per {{iteration}}. ${WHY} {{fix}}`,
-      indirectQueryInLoop: `\`{{call}}\` leads to a query that runs once per {{iteration}}: {{chain}} in {{location}}. ${WHY} {{fix}}`,
+      queryInLoop: `\`{{call}}\` runs a query once per {{iteration}}. ${WHY} {{fix}}{{more}}`,
+      indirectQueryInLoop: `\`{{call}}\` leads to a query that runs once per {{iteration}}: {{chain}} in {{location}}. ${WHY} {{fix}}{{more}}`,
     },
     optionsSchema: {
       type: 'object',
@@ -84,8 +85,14 @@ export const nPlusOne = defineRule<MessageId, NPlusOneOptions>({
       if (indexer) graph.indexed(sf, indexer);
     }
     graph.prepare();
-    const check = checker(ctx, graph);
+    const perLoop = new Map<ts.Node, LoopFinding[]>();
+    const check = checker(ctx, graph, (ic, finding) => {
+      const list = perLoop.get(ic.node);
+      if (list) list.push(finding);
+      else perLoop.set(ic.node, [finding]);
+    });
     for (const c of candidates) check(c);
+    for (const findings of perLoop.values()) reportLoop(ctx, findings);
   },
 });
 
@@ -98,8 +105,41 @@ interface Candidate {
   reference: boolean;
 }
 
-/** Decides, for each call made per element, whether it queries (directly or through project functions), and reports it. */
-function checker(ctx: RuleContext<MessageId, NPlusOneOptions>, graph: CallGraph): (c: Candidate) => void {
+/** A query made per element of one loop, before the loop's findings are merged into one. */
+interface LoopFinding {
+  at: ts.Node;
+  messageId: MessageId;
+  data: Record<string, string>;
+  related: RelatedLocation[];
+}
+
+/**
+ * One finding per loop (the first query in it, by position), the loop's other queries as
+ * related information: the fix is one per loop (batch what the loop loads), and ten squiggles
+ * on one loop body — or two on one chained call — are noise that hides the next loop's problem.
+ */
+function reportLoop(ctx: RuleContext<MessageId, NPlusOneOptions>, findings: LoopFinding[]): void {
+  const sorted = [...findings].sort((a, b) => a.at.getStart() - b.at.getStart());
+  const seen = new Set<ts.Node>();
+  const unique = sorted.filter((f) => !seen.has(f.at) && !!seen.add(f.at));
+  const [first, ...others] = unique;
+  // A chained call (`Model.scope(…).destroy(…)`) reaches here twice: its inner call is part of the outer one.
+  const rest = others.filter((o) => !(o.at.getStart() >= first.at.getStart() && o.at.getEnd() <= first.at.getEnd()));
+  const more = rest.length === 0 ? '' : ` The same loop makes ${rest.length === 1 ? 'one more query' : `${rest.length} more queries`} per element (listed with this finding): batch them as well.`;
+  const file = path.resolve(first.at.getSourceFile().fileName);
+  ctx.report({
+    at: first.at,
+    messageId: first.messageId,
+    data: { ...first.data, more },
+    related: [
+      ...first.related,
+      ...rest.map((o) => ({ message: `Also once per element in this loop: \`${o.data.call}\`.`, file, range: ctx.rangeOf(o.at) })),
+    ],
+  });
+}
+
+/** Decides, for each call made per element, whether it queries (directly or through project functions), and hands it to `found`. */
+function checker(ctx: RuleContext<MessageId, NPlusOneOptions>, graph: CallGraph, found: (ic: IterationContext, finding: LoopFinding) => void): (c: Candidate) => void {
   const { interprocedural, reportWrites } = ctx.options;
   const collections = new Map<ts.Node, boolean>();
   /** Whether a loop runs per element of data: callbacks only on collections, never over a list written in the code. Asked lazily, once per loop. */
@@ -129,7 +169,7 @@ function checker(ctx: RuleContext<MessageId, NPlusOneOptions>, graph: CallGraph)
     const chain = names.map((n) => `\`${n}\``).join(' → ');
     const siteFile = path.resolve(q.site.node.getSourceFile().fileName);
     const range = ctx.rangeOf(q.site.node);
-    ctx.report({
+    found(ic, {
       at: node,
       messageId: 'indirectQueryInLoop',
       data: { call: display, iteration: describeIteration(ic), chain, location: `${relative(ctx, siteFile)}:${range.start.line + 1}`, fix: fixFor(q.site, ic) },
@@ -153,7 +193,7 @@ function checker(ctx: RuleContext<MessageId, NPlusOneOptions>, graph: CallGraph)
     if (batchedInLoop(site, ic, ctx.checker)) return;
     if (exempt({ tickBatched: site.sameTickBatchable, paginated: site.paginated, write: site.operation === 'write' }, ic, sameTick)) return;
     if (!iterates(ic)) return;
-    ctx.report({ at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describeIteration(ic), fix: fixFor(site, ic) } });
+    found(ic, { at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describeIteration(ic), fix: fixFor(site, ic) }, related: [] });
   };
 }
 
