@@ -21,6 +21,84 @@ export async function loadAuthor(id: number) {
 
 runRuleTests(nPlusOne, {
   valid: [
+    {
+      name: 'a GraphQL field resolver on a type only ever returned as one object (a root singleton) runs once per request',
+      files: {
+        'src/infra.resolver.ts': `import { Field, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+@ObjectType()
+export class Infra {
+  @Field() executedBy!: string;
+}
+
+@ObjectType()
+export class Member {
+  @Field() id!: string;
+}
+
+@Resolver(() => Infra)
+export class InfraResolver {
+  @Query(() => Infra)
+  infra() {
+    return { executedBy: 'admin' };
+  }
+
+  @ResolveField(() => [Member])
+  allMembers(@Parent() infra: Infra) {
+    return prisma.member.findMany({ take: 50 });
+  }
+
+  @ResolveField(() => Number)
+  memberCount() {
+    return prisma.member.count();
+  }
+}
+`,
+      },
+    },
+    {
+      name: 'a GraphQL field resolver that serves the requesting user only (returns or throws unless the parent is the caller)',
+      files: {
+        'src/errors.ts': `export function throwErr(code: string): never {
+  throw new Error(code);
+}
+`,
+        'src/user.resolver.ts': `import { Field, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { PrismaClient } from '@prisma/client';
+import { throwErr } from './errors';
+const prisma = new PrismaClient();
+
+@ObjectType()
+export class User {
+  @Field() uid!: string;
+}
+
+@Resolver(() => User)
+export class UserHistoryResolver {
+  @Query(() => [User])
+  users() {
+    return prisma.user.findMany();
+  }
+
+  @ResolveField(() => [String])
+  async history(@Parent() user: User, caller: User) {
+    if (caller?.uid !== user.uid) return [];
+    return prisma.history.findMany({ where: { userUid: user.uid } });
+  }
+
+  @ResolveField(() => String)
+  async settings(@Parent() user: User, caller: User) {
+    if (caller.uid !== user.uid) {
+      throwErr('NOT_YOURS');
+    }
+    return prisma.settings.findFirst({ where: { userUid: user.uid } });
+  }
+}
+`,
+      },
+    },
     { name: 'a query before and after the loop', files: withDb(`import { pool } from './db';\nexport async function f() {\n  const { rows } = await pool.query('SELECT * FROM posts');\n  for (const r of rows) r.title = r.title.trim();\n  await pool.query('UPDATE stats SET n = $1', [rows.length]);\n}\n`) },
     { name: 'a const list written in the code and never grown', files: withDb(`import { pool } from './db';\nexport async function f() {\n  const ranges = ['1d', 'ytd', 'max'];\n  return Promise.all(ranges.map((r) => pool.query('SELECT $1', [r])));\n}\n`) },
     { name: 'a fixed list under Promise.all', files: withDb(`import { pool } from './db';\nexport const f = () => Promise.all([pool.query('SELECT 1'), pool.query('SELECT 2')]);\n`) },
@@ -514,6 +592,51 @@ export class BookResolver {
         { messageId: 'indirectQueryInLoop', file: 'src/authors.resolver.ts', line: 11, column: 12, messageIncludes: ['parent object a query returns (`@ResolveField` `posts` runs for each one)'], related: ['src/posts.service.ts:5'] },
         { messageId: 'queryInLoop', file: 'src/authors.resolver.ts', line: 16, column: 12 },
         { messageId: 'queryInLoop', file: 'src/books.resolver.ts', line: 9, column: 19, messageIncludes: ['`@FieldResolver` `reviews`', 'a DataLoader created per request'] },
+      ],
+    },
+    {
+      name: 'a GraphQL field resolver whose parent type a query returns as a list, or hangs under one, names that list',
+      files: {
+        'src/team.resolver.ts': `import { Field, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+@ObjectType()
+export class Owner {
+  @Field() id!: string;
+}
+
+@ObjectType()
+export class Team {
+  @Field() id!: string;
+  @Field(() => Owner) owner!: Owner;
+}
+
+@Resolver(() => Team)
+export class TeamResolver {
+  @Query(() => [Team])
+  myTeams() {
+    return prisma.team.findMany();
+  }
+
+  @ResolveField(() => Number)
+  membersCount(@Parent() team: Team) {
+    return prisma.teamMember.count({ where: { teamId: team.id } });
+  }
+}
+
+@Resolver(() => Owner)
+export class OwnerResolver {
+  @ResolveField(() => Number)
+  teamCount(@Parent() owner: Owner) {
+    return prisma.team.count({ where: { ownerId: owner.id } });
+  }
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', line: 25, column: 12, messageIncludes: ['`@ResolveField` `membersCount` runs for each one; `@Query` `myTeams` returns `[Team]`)'] },
+        { messageId: 'queryInLoop', line: 33, column: 12, messageIncludes: ['`Owner` is a field of `Team`, and `@Query` `myTeams` returns `[Team]`'] },
       ],
     },
     {

@@ -4,6 +4,7 @@ import { CallGraph, type ReachedQuery } from '../ts/callgraph';
 import { batchingFix, displayCall, type DbCallSite } from '../ts/dbcalls';
 import { batchedInLoop, describeIteration, inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import type { RelatedLocation } from '../finding';
+import { GraphqlSchemaFacts, resolverParentType, servesCallerOnly } from '../graphql/fieldResolvers';
 import { defineRule, type RuleContext } from './types';
 
 type MessageId = 'queryInLoop' | 'indirectQueryInLoop';
@@ -68,13 +69,24 @@ export const nPlusOne = defineRule<MessageId, NPlusOneOptions>({
     // for the call graph on the way); phase 2 asks what each of them does, once every target's
     // declarations are known.
     const candidates: Candidate[] = [];
+    // GraphQL field resolvers: how their parent type is listed (read from every project file, once, when one is met).
+    let schemaFacts: GraphqlSchemaFacts | undefined;
+    const schema = () => (schemaFacts ??= new GraphqlSchemaFacts(ctx.projectFiles));
+    const listings = new Map<ts.Node, string>();
     for (const sf of files) {
       if (!sf || !project.has(sf) || !(ctx.targetFiles.has(sf.fileName) || ctx.targetFiles.has(path.resolve(sf.fileName)))) continue;
       if (ctx.options.ignoreTestFiles && TEST_FILE.test(relative(ctx, sf.fileName))) continue;
       const indexer = graph.indexerFor(sf);
       walkRegion(sf, 'file', {
         node: indexer?.visit,
-        perElementMethod: (m) => fieldResolverDecorator(m, graph),
+        perElementMethod: (m) => {
+          const decorator = fieldResolverDecorator(m, graph);
+          if (!decorator) return undefined;
+          const listing = perElementListing(m, schema(), ctx.checker);
+          if (listing === false) return undefined;
+          if (listing) listings.set(m, listing);
+          return decorator;
+        },
         call(node, ic, at) {
           if (ic) candidates.push({ node, ic, sameTick: inFirstTick(at, ic.frame), reference: false });
         },
@@ -86,7 +98,7 @@ export const nPlusOne = defineRule<MessageId, NPlusOneOptions>({
     }
     graph.prepare();
     const perLoop = new Map<ts.Node, LoopFinding[]>();
-    const check = checker(ctx, graph, (ic, finding) => {
+    const check = checker(ctx, graph, listings, (ic, finding) => {
       const list = perLoop.get(ic.node);
       if (list) list.push(finding);
       else perLoop.set(ic.node, [finding]);
@@ -139,8 +151,19 @@ function reportLoop(ctx: RuleContext<MessageId, NPlusOneOptions>, findings: Loop
 }
 
 /** Decides, for each call made per element, whether it queries (directly or through project functions), and hands it to `found`. */
-function checker(ctx: RuleContext<MessageId, NPlusOneOptions>, graph: CallGraph, found: (ic: IterationContext, finding: LoopFinding) => void): (c: Candidate) => void {
+function checker(
+  ctx: RuleContext<MessageId, NPlusOneOptions>,
+  graph: CallGraph,
+  listings: ReadonlyMap<ts.Node, string>,
+  found: (ic: IterationContext, finding: LoopFinding) => void,
+): (c: Candidate) => void {
   const { interprocedural, reportWrites } = ctx.options;
+  // A field resolver's message names where its parent type is returned as a list.
+  const describe = (ic: IterationContext): string => {
+    const text = describeIteration(ic);
+    const listing = ic.kind === 'field-resolver' ? listings.get(ic.node) : undefined;
+    return listing ? `${text.replace(/\)$/, '')}; ${listing})` : text;
+  };
   const collections = new Map<ts.Node, boolean>();
   /** Whether a loop runs per element of data: callbacks only on collections, never over a list written in the code. Asked lazily, once per loop. */
   const iterates = (ic: IterationContext): boolean => {
@@ -172,7 +195,7 @@ function checker(ctx: RuleContext<MessageId, NPlusOneOptions>, graph: CallGraph,
     found(ic, {
       at: node,
       messageId: 'indirectQueryInLoop',
-      data: { call: display, iteration: describeIteration(ic), chain, location: `${relative(ctx, siteFile)}:${range.start.line + 1}`, fix: fixFor(q.site, ic) },
+      data: { call: display, iteration: describe(ic), chain, location: `${relative(ctx, siteFile)}:${range.start.line + 1}`, fix: fixFor(q.site, ic) },
       related: [{ message: `The query that runs once per element (via ${chain}).`, file: siteFile, range }],
     });
   };
@@ -193,7 +216,7 @@ function checker(ctx: RuleContext<MessageId, NPlusOneOptions>, graph: CallGraph,
     if (batchedInLoop(site, ic, ctx.checker)) return;
     if (exempt({ tickBatched: site.sameTickBatchable, paginated: site.paginated, write: site.operation === 'write' }, ic, sameTick)) return;
     if (!iterates(ic)) return;
-    found(ic, { at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describeIteration(ic), fix: fixFor(site, ic) }, related: [] });
+    found(ic, { at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describe(ic), fix: fixFor(site, ic) }, related: [] });
   };
 }
 
@@ -208,6 +231,20 @@ function fieldResolverDecorator(method: ts.MethodDeclaration, graph: CallGraph):
     if (p && FIELD_RESOLVERS[p.module]?.includes(p.path[0])) return callee.text;
   }
   return undefined;
+}
+
+/**
+ * Whether a field resolver runs per element: false when the schema returns its parent type only
+ * as a single object (a field on a root singleton runs once per request) or when it serves the
+ * requesting user's own object only; otherwise where the parent type is listed (undefined when
+ * the code does not say, e.g. a schema-first type: reported as before).
+ */
+function perElementListing(method: ts.MethodDeclaration, schema: GraphqlSchemaFacts, checker: ts.TypeChecker): string | false | undefined {
+  if (servesCallerOnly(method, checker)) return false;
+  const parent = resolverParentType(method);
+  if (!parent) return undefined;
+  const listing = schema.listing(parent);
+  return listing === 'singleton' ? false : listing;
 }
 
 /** The library's batching fix; in a field resolver, the DataLoader that makes it possible. */
