@@ -22,6 +22,68 @@ export async function loadAuthor(id: number) {
 runRuleTests(nPlusOne, {
   valid: [
     {
+      name: 'retry loops: a counter against a constant, while (true) that exits on success — the same statement again, not one per element',
+      files: withDb(`import { pool } from './db';
+const MAX_RETRIES = 5;
+export class Orders {
+  private readonly MAX_RETRIES = 3;
+  async remove(id: number) {
+    let retryCount = 0;
+    while (retryCount < this.MAX_RETRIES) {
+      try {
+        await pool.query('DELETE FROM orders WHERE id = $1', [id]);
+        return;
+      } catch {
+        retryCount++;
+      }
+    }
+  }
+}
+export async function lock(key: string) {
+  for (let attempt = 1; attempt <= MAX_RETRIES; attempt++) {
+    const { rowCount } = await pool.query('UPDATE locks SET held = true WHERE key = $1 AND NOT held', [key]);
+    if (rowCount) return true;
+  }
+  return false;
+}
+export async function waitForJob(id: number) {
+  while (true) {
+    const { rows } = await pool.query('SELECT status FROM jobs WHERE id = $1', [id]);
+    if (rows[0]?.status === 'done') return rows[0];
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+`),
+    },
+    {
+      name: 'a loop that pages through a helper, and a loop over chunks that writes each chunk in one statement',
+      files: withDb(`import { pool } from './db';
+async function page(tableId: string, opts: { take: number; skip: number }) {
+  return (await pool.query('SELECT * FROM records WHERE table_id = $1 LIMIT $2 OFFSET $3', [tableId, opts.take, opts.skip])).rows;
+}
+async function insertBlocks(batch: Array<{ cid: string }>) {
+  await pool.query('INSERT INTO blocks SELECT * FROM json_populate_recordset(null::blocks, $1)', [JSON.stringify(batch)]);
+}
+function chunkArray<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+export async function exportAll(tableId: string) {
+  let count = 0;
+  let isOver = false;
+  while (!isOver) {
+    const records = await page(tableId, { take: 1000, skip: count });
+    if (records.length === 0) isOver = true;
+    count += records.length;
+  }
+}
+export async function saveBlocks(blocks: Array<{ cid: string }>) {
+  for (const batch of chunkArray(blocks, 50)) await insertBlocks(batch);
+}
+`),
+    },
+    {
       name: 'a GraphQL field resolver on a type only ever returned as one object (a root singleton) runs once per request',
       files: {
         'src/infra.resolver.ts': `import { Field, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
@@ -637,6 +699,25 @@ export class OwnerResolver {
       errors: [
         { messageId: 'queryInLoop', line: 25, column: 12, messageIncludes: ['`@ResolveField` `membersCount` runs for each one; `@Query` `myTeams` returns `[Team]`)'] },
         { messageId: 'queryInLoop', line: 33, column: 12, messageIncludes: ['`Owner` is a field of `Team`, and `@Query` `myTeams` returns `[Team]`'] },
+      ],
+    },
+    {
+      name: 'still per element: a loop bounded by the data, a while (true) that takes the next item each time, a chunk loop querying per item',
+      files: withDb(`import { pool } from './db';
+export async function f(ids: number[], queue: { shift(): number | undefined }, chunks: number[][]) {
+  for (let i = 0; i < ids.length; i++) await pool.query('SELECT * FROM t WHERE id = $1', [ids[i]]);
+  while (true) {
+    const next = queue.shift();
+    if (next === undefined) break;
+    await pool.query('UPDATE t SET done = true WHERE id = $1', [next]);
+  }
+  for (const chunk of chunks) await pool.query('SELECT * FROM t WHERE id = $1', [chunk[0]]);
+}
+`),
+      errors: [
+        { messageId: 'queryInLoop', line: 3, column: 46 },
+        { messageId: 'queryInLoop', line: 7, column: 11 },
+        { messageId: 'queryInLoop', line: 9, column: 37 },
       ],
     },
     {

@@ -4,6 +4,7 @@ import { CallGraph, type ReachedQuery } from '../ts/callgraph';
 import { batchingFix, displayCall, type DbCallSite } from '../ts/dbcalls';
 import { batchedInLoop, describeIteration, inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import type { RelatedLocation } from '../finding';
+import { isBoundedRepeat, isRepeatOrBatch } from '../ts/loopShapes';
 import { GraphqlSchemaFacts, resolverParentType, servesCallerOnly } from '../graphql/fieldResolvers';
 import { defineRule, type RuleContext } from './types';
 
@@ -169,7 +170,7 @@ function checker(
   const iterates = (ic: IterationContext): boolean => {
     let known = collections.get(ic.node);
     if (known === undefined) {
-      known = !iteratesFixedList(ic, ctx.checker) && (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver));
+      known = !iteratesFixedList(ic, ctx.checker) && !isBoundedRepeat(ic, ctx.checker) && (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver));
       collections.set(ic.node, known);
     }
     return known;
@@ -186,7 +187,7 @@ function checker(
         if (!best || q.via.length < best.q.via.length) best = { callee, q };
       }
     }
-    if (!best || !iterates(ic)) return;
+    if (!best || !iterates(ic) || isRepeatOrBatch(node, ic, ctx.checker)) return;
     const { callee, q } = best;
     const names = [CallGraph.functionName(callee), ...q.via.map((s) => CallGraph.functionName(s.fn)), bare(q.site.display)];
     const chain = names.map((n) => `\`${n}\``).join(' → ');
@@ -215,7 +216,7 @@ function checker(
     const site = target.site;
     if (batchedInLoop(site, ic, ctx.checker)) return;
     if (exempt({ tickBatched: site.sameTickBatchable, paginated: site.paginated, write: site.operation === 'write' }, ic, sameTick)) return;
-    if (!iterates(ic)) return;
+    if (!iterates(ic) || isRepeatOrBatch(site.node, ic, ctx.checker)) return;
     found(ic, { at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describe(ic), fix: fixFor(site, ic) }, related: [] });
   };
 }
