@@ -28,8 +28,11 @@ export function isBoundedRepeat(ic: IterationContext, checker: ts.TypeChecker): 
     if (!ts.isBinaryExpression(e)) return false;
     const op = e.operatorToken.kind;
     const K = ts.SyntaxKind;
-    if (op !== K.LessThanToken && op !== K.LessThanEqualsToken && op !== K.GreaterThanToken && op !== K.GreaterThanEqualsToken) return false;
-    return isConstantBound(e.right, checker) || isConstantBound(e.left, checker);
+    // The constant is the upper bound a counter climbs to (`n < MAX`, `MAX >= n`); counting down to
+    // a floor (`i > 0`) walks a list from its end.
+    if (op === K.LessThanToken || op === K.LessThanEqualsToken) return isConstantBound(e.right, checker);
+    if (op === K.GreaterThanToken || op === K.GreaterThanEqualsToken) return isConstantBound(e.left, checker);
+    return false;
   });
 }
 
@@ -42,7 +45,7 @@ function conditionParts(e: ts.Expression): ts.Expression[] {
 
 function isConstantBound(e: ts.Expression, checker: ts.TypeChecker): boolean {
   const x = skipOuter(e);
-  if (ts.isNumericLiteral(x)) return true;
+  if (ts.isNumericLiteral(x)) return Number(x.text) > 1;
   const name = ts.isIdentifier(x) ? x.text : ts.isPropertyAccessExpression(x) ? x.name.text : undefined;
   if (!name || DATA_BOUNDS.has(name)) return false;
   // MAX_RETRIES, this.MAX_ATTEMPTS: a constant by convention.
