@@ -4,7 +4,7 @@ import { Analyzer } from '../../src/core/analyze';
 import { loadProject } from '../../src/core/project/project';
 import { nPlusOne } from '../../src/core/rules/n-plus-one';
 import { messageIdOf, runRuleTests } from '../helpers/ruleTester';
-import { createWorkspace, removeWorkspace } from '../helpers/workspace';
+import { createWorkspace, DEFAULT_TSCONFIG, removeWorkspace } from '../helpers/workspace';
 
 /** `src/db.ts` exporting a pg pool; most cases import it (no node_modules: provenance only). */
 const DB = `import { Pool } from 'pg';\nexport const pool = new Pool();\n`;
@@ -809,6 +809,42 @@ describe('n-plus-one in the language server (overlay edits, cached summaries)', 
       const after = analyzer.analyze([routes]).findings;
       assert.equal(after.length, 1);
       assert.equal(after[0].related[0].file, path.join(root, 'src/memory.ts'));
+    } finally {
+      removeWorkspace(root);
+    }
+  });
+});
+
+describe('n-plus-one across workspace packages (a fresh monorepo clone: no node_modules, packages not built)', () => {
+  // @corp/persistence points its main/types/exports at a dist/ that does not exist yet.
+  const files = {
+    'package.json': JSON.stringify({ name: 'corp', private: true, workspaces: ['apps/*', 'packages/*'] }),
+    'packages/persistence/package.json': JSON.stringify({
+      name: '@corp/persistence',
+      main: 'dist/index.js',
+      types: 'dist/index.d.ts',
+      exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './users': './dist/users.js' },
+      dependencies: { pg: '^8.16.0' },
+    }),
+    'packages/persistence/src/db.ts': DB,
+    'packages/persistence/src/index.ts': `export { findUser } from './users';\n`,
+    'packages/persistence/src/users.ts': `import { pool } from './db';\nexport async function findUser(id: number) {\n  return (await pool.query('SELECT * FROM users WHERE id = $1', [id])).rows[0];\n}\n`,
+    'apps/api/package.json': JSON.stringify({ name: '@corp/api', dependencies: { '@corp/persistence': 'workspace:*' } }),
+    'apps/api/tsconfig.json': DEFAULT_TSCONFIG,
+    'apps/api/src/routes.ts': `import { findUser } from '@corp/persistence';\nimport { findUser as byId } from '@corp/persistence/users';\nexport async function load(ids: number[]) {\n  for (const id of ids) await findUser(id);\n  return Promise.all(ids.map((id) => byId(id)));\n}\n`,
+  };
+  const scan = (root: string, folder = root) => {
+    const analyzer = new Analyzer(loadProject(folder), { rules: [nPlusOne] });
+    return analyzer.analyze().findings.map((f) => `${path.relative(root, f.file).split(path.sep).join('/')}:${f.range.start.line + 1} → ${(f.related ?? []).map((r) => `${path.relative(root, r.file).split(path.sep).join('/')}:${r.range.start.line + 1}`).join(', ')}`);
+  };
+
+  it('an import of a sibling package resolves to its sources: the query in it is found from the loop in the app', () => {
+    const root = createWorkspace({ files });
+    try {
+      const expected = ['apps/api/src/routes.ts:4 → packages/persistence/src/users.ts:3', 'apps/api/src/routes.ts:5 → packages/persistence/src/users.ts:3'];
+      assert.deepEqual(scan(root), expected);
+      // Scanning the app's folder alone follows its imports into the sibling package.
+      assert.deepEqual(scan(root, path.join(root, 'apps', 'api')), expected);
     } finally {
       removeWorkspace(root);
     }

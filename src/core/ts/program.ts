@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
+import { findWorkspacePackages, resolveToSource, splitSpecifier, type WorkspacePackage } from '../project/workspaces';
 import { missingStandardLibraryProblem, standardLibrary } from './standardLibrary';
 
 export interface TsConfigInfo {
@@ -89,6 +90,9 @@ export class ProgramHost {
   private dirty = true;
   private readonly host: ts.CompilerHost;
 
+  private resolutionCache: ts.ModuleResolutionCache | undefined;
+  private workspacePackages: Map<string, WorkspacePackage> | undefined;
+
   constructor(private rootNames: string[], readonly options: ts.CompilerOptions) {
     const base = ts.createCompilerHost(options, true);
     const libDir = standardLibrary().dir;
@@ -96,6 +100,8 @@ export class ProgramHost {
       ...base,
       getDefaultLibLocation: () => libDir,
       getDefaultLibFileName: (o) => path.join(libDir, ts.getDefaultLibFileName(o)),
+      resolveModuleNameLiterals: (literals, containingFile, redirected, options, containingSourceFile) =>
+        literals.map((literal) => this.resolveModule(literal, containingFile, redirected, options, containingSourceFile)),
       fileExists: (f) => this.overlays.has(path.resolve(f)) || base.fileExists(f),
       readFile: (f) => this.overlays.get(path.resolve(f))?.text ?? base.readFile(f),
       getSourceFile: (fileName, languageVersion, onError) => this.getSourceFile(fileName, languageVersion, onError),
@@ -104,7 +110,33 @@ export class ProgramHost {
 
   setRootNames(rootNames: string[]): void {
     this.rootNames = rootNames;
+    this.workspacePackages = undefined;
     this.dirty = true;
+  }
+
+  /**
+   * The compiler's resolution first; a bare import of a workspace package it cannot resolve (a
+   * fresh clone: no node_modules link, entry points in an unbuilt dist/) goes to that package's
+   * sources (src/core/project/workspaces.ts).
+   */
+  private resolveModule(
+    literal: ts.StringLiteralLike,
+    containingFile: string,
+    redirected: ts.ResolvedProjectReference | undefined,
+    options: ts.CompilerOptions,
+    containingSourceFile: ts.SourceFile,
+  ): ts.ResolvedModuleWithFailedLookupLocations {
+    const mode = ts.getModeForUsageLocation(containingSourceFile, literal, options);
+    this.resolutionCache ??= ts.createModuleResolutionCache(this.host.getCurrentDirectory(), (f) => this.host.getCanonicalFileName(f), options);
+    const resolved = ts.resolveModuleName(literal.text, containingFile, options, this.host, this.resolutionCache, redirected, mode);
+    if (resolved.resolvedModule || literal.text.startsWith('.') || path.isAbsolute(literal.text)) return resolved;
+    const { name, subpath } = splitSpecifier(literal.text);
+    this.workspacePackages ??= findWorkspacePackages(commonDirectory(this.rootNames), this.rootNames);
+    const pkg = this.workspacePackages.get(name);
+    const source = pkg && resolveToSource(pkg, subpath);
+    if (!source) return resolved;
+    const extension = source.endsWith('.tsx') ? ts.Extension.Tsx : source.endsWith('.mts') ? ts.Extension.Mts : source.endsWith('.cts') ? ts.Extension.Cts : ts.Extension.Ts;
+    return { resolvedModule: { resolvedFileName: source, extension, isExternalLibraryImport: false } };
   }
 
   getRootNames(): readonly string[] {
@@ -134,6 +166,8 @@ export class ProgramHost {
 
   getProgram(): ts.Program {
     if (!this.program || this.dirty) {
+      // Fresh per program, as the compiler's own: files added or removed change resolutions.
+      this.resolutionCache = undefined;
       this.program = ts.createProgram({ rootNames: this.rootNames, options: this.options, host: this.host, oldProgram: this.program });
       this.dirty = false;
     }
@@ -172,4 +206,15 @@ export class ProgramHost {
     this.sources.set(abs, { version, sourceFile });
     return sourceFile;
   }
+}
+
+/** The deepest folder holding every file (the workspace root, for a project's file list). */
+function commonDirectory(files: readonly string[]): string {
+  if (files.length === 0) return process.cwd();
+  let dir = path.dirname(path.resolve(files[0]));
+  for (const f of files) {
+    const abs = path.resolve(f);
+    while (!abs.startsWith(dir + path.sep) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  }
+  return dir;
 }
