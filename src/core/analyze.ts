@@ -6,7 +6,7 @@ import { allRules } from './rules';
 import type { ReportDescriptor, Rule, RuleContext } from './rules/types';
 import { isSuppressed, parseSuppressions, suppressionFix, type SuppressionMap } from './suppression';
 import { ProgramHost } from './ts/program';
-import { ProvenanceResolver } from './ts/provenance';
+import { programModuleResolver, ProvenanceResolver } from './ts/provenance';
 
 /** A file left out of the analysis, and why, in words a user can act on. */
 export interface SkippedFile {
@@ -68,7 +68,7 @@ export class Analyzer {
     const targetSet = new Set((targets ?? projectFiles.map((f) => f.fileName)).map((f) => path.resolve(f)));
     const byFile = new Map(projectFiles.map((sf) => [path.resolve(sf.fileName), sf]));
     const targetSourceFiles = targets ? [...targetSet].flatMap((f) => byFile.get(f) ?? []) : projectFiles;
-    const provenance = new ProvenanceResolver(checker);
+    const provenance = new ProvenanceResolver(checker, { resolveModule: programModuleResolver(program) });
     const findings: Finding[] = [];
     const ruleErrors: AnalysisResult['ruleErrors'] = [];
 

@@ -41,8 +41,18 @@ export function suppressionFix(finding: Pick<Finding, 'ruleId' | 'file' | 'range
   const lineText = text.slice(start, lineStarts[line + 1] ?? text.length);
   const indent = /^[ \t]*/.exec(lineText)?.[0] ?? '';
   const marker = language === 'sql' ? '--' : '//';
+  const title = `Disable ${finding.ruleId} for this line`;
+  // A directive already above the line (another rule disabled there): add this rule to its list,
+  // as vscode-eslint does. A second comment above it would leave the first pointing at a comment.
+  const above = line > 0 ? text.slice(lineStarts[line - 1], start).replace(/\r?\n$/, '') : '';
+  const existing = new RegExp(`^([ \\t]*${marker === '--' ? '--' : '//'}\\s*shipshape-disable-next-line[ \\t]+)(.*?)(\\s+--(?:\\s.*)?)?$`).exec(above);
+  const listed = existing?.[2].trim();
+  if (existing && listed) {
+    const character = existing[1].length + existing[2].trimEnd().length;
+    return { title, edits: [{ file: finding.file, range: { start: { line: line - 1, character }, end: { line: line - 1, character } }, newText: `, ${finding.ruleId}` }] };
+  }
   return {
-    title: `Disable ${finding.ruleId} for this line`,
+    title,
     edits: [
       {
         file: finding.file,

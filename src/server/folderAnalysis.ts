@@ -9,7 +9,7 @@ import { loadProject, type ProjectModel } from '../core/project/project';
 import type { Rule } from '../core/rules/types';
 import { FixIndex } from './codeActions';
 import { configProblemDiagnostic, toDiagnostic } from './diagnostics';
-import { ImportGraph } from './importGraph';
+import { DependentsGraph, filesAffectedByEdit } from '../core/project/dependents';
 import { ms, type ServerLog } from './log';
 import { overridesKey } from './settings';
 
@@ -37,13 +37,6 @@ export interface PassOutcome {
 const NON_TS_TARGETS = ['.sql', '.prisma'];
 
 /**
- * Files that may start a server: findings about shutdown and health routes sit on the
- * listen call and depend on every other file. The same cheap test as findServerStarts
- * (src/core/http/servers.ts) makes before walking a file.
- */
-const MAY_START_SERVER = /\blisten\b|\bserve\b|createAdaptorServer/;
-
-/**
  * One workspace folder: its project model, its long-lived Analyzer (one TypeScript
  * program, rebuilt incrementally), the open editors' buffers, and what was published.
  */
@@ -51,7 +44,7 @@ export class FolderAnalysis {
   project: ProjectModel | undefined;
   private targets = new Set<string>();
   private analyzer: Analyzer | undefined;
-  private importGraph: ImportGraph | undefined;
+  private dependents: DependentsGraph | undefined;
   private overrides: Partial<Config> = {};
   private compilerOptionsKey = '';
   private readonly overlays = new Map<string, { text: string; version: number }>();
@@ -89,7 +82,7 @@ export class FolderAnalysis {
       this.analyzer.updateProject(project);
     }
     this.project = project;
-    this.importGraph = new ImportGraph(project.tsconfig.options, this.root);
+    this.dependents = new DependentsGraph(project.tsconfig.options, this.root);
     const targets = (this.targets = new Set(this.workspaceTargets()));
     for (const file of [...this.findingsByFile.keys()]) if (!targets.has(file)) this.setFindings(file, [], new Map());
     for (const file of [...this.loggedSkips.keys()]) if (!targets.has(file)) this.loggedSkips.delete(file);
@@ -137,15 +130,8 @@ export class FolderAnalysis {
     if (!this.analyzer || !this.project) return [];
     const seeds = new Set(edited);
     if (edited.some((f) => NON_TS_TARGETS.includes(path.extname(f).toLowerCase()))) return this.workspaceTargets().filter((f) => !seeds.has(f));
-    const program = this.analyzer.host.getProgram();
-    const tsFiles = new Set(this.project.files.ts);
-    const out = this.importGraph?.dependentsOf(program, tsFiles, edited) ?? new Set<string>();
-    for (const file of this.project.files.ts) {
-      if (seeds.has(file) || out.has(file) || file.endsWith('.d.ts')) continue;
-      const sf = program.getSourceFile(file);
-      if (sf && MAY_START_SERVER.test(sf.text)) out.add(file);
-    }
-    return [...out];
+    if (!this.dependents) return [];
+    return [...filesAffectedByEdit(this.analyzer.host.getProgram(), this.dependents, this.project.files.ts, edited)];
   }
 
   isWorkspaceTarget(file: string): boolean {

@@ -323,6 +323,11 @@ export const tokens = (users: User[]) => users.map((u) => u.getSigninToken());
   ],
   invalid: [
     {
+      name: 'a pool obtained with require() of a project module',
+      files: withDb(`const { pool } = require('./db');\nexport async function f(ids: number[]) {\n  for (const id of ids) {\n    await pool.query('SELECT * FROM users WHERE id = $1', [id]);\n  }\n}\n`),
+      errors: [{ messageId: 'queryInLoop', line: 4, column: 11, messageIncludes: ['`pool.query(…)`'] }],
+    },
+    {
       name: 'an array built with push() and then mapped holds data, not a fixed list',
       files: withDb(`import { pool } from './db';\nexport async function f(ids: number[]) {\n  const rows = [];\n  for (const id of ids) rows.push({ id });\n  return Promise.all(rows.map((r) => pool.query('SELECT * FROM t WHERE id = $1', [r.id])));\n}\n`),
       errors: [{ messageId: 'queryInLoop', line: 5, column: 38, messageIncludes: ['element of `rows`'] }],

@@ -6,7 +6,7 @@ import { loadProject } from '../../src/core/project/project';
 import { ProgramHost } from '../../src/core/ts/program';
 import { FixIndex, toWorkspaceEdit } from '../../src/server/codeActions';
 import { locateConfigProblem, toDiagnostic } from '../../src/server/diagnostics';
-import { ImportGraph } from '../../src/server/importGraph';
+import { DependentsGraph } from '../../src/core/project/dependents';
 import { toConfigOverrides } from '../../src/server/settings';
 import { createWorkspace, removeWorkspace } from '../helpers/workspace';
 
@@ -100,7 +100,7 @@ describe('language server parts', () => {
     });
   });
 
-  describe('import graph', () => {
+  describe('dependents graph', () => {
     it('finds the files that import an edited file, transitively, through relative and aliased paths', () => {
       const root = createWorkspace({
         files: {
@@ -116,14 +116,18 @@ describe('language server parts', () => {
       try {
         const project = loadProject(root);
         const host = new ProgramHost(project.files.ts, project.tsconfig.options);
-        const graph = new ImportGraph(project.tsconfig.options, root);
+        const graph = new DependentsGraph(project.tsconfig.options, root);
+        const dependentsOf = (file: string) => {
+          graph.update(host.getProgram(), (f) => files.has(f));
+          return graph.dependentsOf([file]);
+        };
         const rel = (s: Set<string>) => [...s].map((f) => path.relative(root, f)).sort();
         const files = new Set(project.files.ts);
-        assert.deepEqual(rel(graph.dependentsOf(host.getProgram(), files, [path.join(root, 'src/db.ts')])), ['src/lazy.ts', 'src/legacy.ts', 'src/repo.ts', 'src/service.ts']);
-        assert.deepEqual(rel(graph.dependentsOf(host.getProgram(), files, [path.join(root, 'src/other.ts')])), []);
+        assert.deepEqual(rel(dependentsOf(path.join(root, 'src/db.ts'))), ['src/lazy.ts', 'src/legacy.ts', 'src/repo.ts', 'src/service.ts']);
+        assert.deepEqual(rel(dependentsOf(path.join(root, 'src/other.ts'))), []);
         // An edit that drops an import is seen on the next program.
         host.setOverlay(path.join(root, 'src/service.ts'), 'export const run = () => 1;\n', 2);
-        assert.deepEqual(rel(graph.dependentsOf(host.getProgram(), files, [path.join(root, 'src/db.ts')])), ['src/legacy.ts', 'src/repo.ts']);
+        assert.deepEqual(rel(dependentsOf(path.join(root, 'src/db.ts'))), ['src/legacy.ts', 'src/repo.ts']);
       } finally {
         removeWorkspace(root);
       }

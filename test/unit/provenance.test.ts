@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { loadProject } from '../../src/core/project/project';
 import { ProgramHost } from '../../src/core/ts/program';
-import { packageFromPath, packageName, ProvenanceResolver } from '../../src/core/ts/provenance';
+import { packageFromPath, packageName, programModuleResolver, ProvenanceResolver } from '../../src/core/ts/provenance';
 import { createWorkspace, removeWorkspace } from '../helpers/workspace';
 
 /** Provenance of the expression whose source text is `marker` in `file`, rendered as `module:path`. */
@@ -12,7 +12,7 @@ function provenanceIn(root: string, file: string, marker: string): string | unde
   const project = loadProject(root);
   const program = new ProgramHost(project.files.ts, project.tsconfig.options).getProgram();
   const sf = program.getSourceFile(path.join(root, file))!;
-  const resolver = new ProvenanceResolver(program.getTypeChecker());
+  const resolver = new ProvenanceResolver(program.getTypeChecker(), { resolveModule: programModuleResolver(program) });
   let found: ts.Node | undefined;
   const visit = (n: ts.Node): void => {
     if (!found && ts.isExpression(n) && n.getText(sf) === marker) found = n;
@@ -31,6 +31,17 @@ describe('import provenance (no node_modules installed)', () => {
       files: {
         'src/db.ts': "import { Pool } from 'pg';\nexport const pool = new Pool();\nexport function makeClient() {\n  return new Pool();\n}\n",
         'src/index.ts': "export { pool as db } from './db';\nexport * from 'pg';\n",
+        'src/legacy.ts': [
+          "const { pool: required } = require('./db');",
+          "const dbModule = require('./db');",
+          "import dbx = require('./db');",
+          "required.query('a');",
+          "dbModule.pool.query('b');",
+          "require('./db').pool.query('c');",
+          "dbx.pool.query('d');",
+          "const { pool: missing } = require('./nowhere');",
+          "missing.query('e');",
+        ].join('\n'),
         'src/app.ts': [
           "import express from 'express';",
           "import * as http from 'node:http';",
@@ -76,6 +87,14 @@ describe('import provenance (no node_modules installed)', () => {
       assert.equal(provenanceIn(root, 'src/app.ts', marker), expected);
     });
   }
+
+  it('follows require() of a project module to its exports', () => {
+    assert.equal(provenanceIn(root, 'src/legacy.ts', 'required.query'), 'pg:Pool.().query');
+    assert.equal(provenanceIn(root, 'src/legacy.ts', 'dbModule.pool.query'), 'pg:Pool.().query');
+    assert.equal(provenanceIn(root, 'src/legacy.ts', "require('./db').pool.query"), 'pg:Pool.().query');
+    assert.equal(provenanceIn(root, 'src/legacy.ts', 'dbx.pool.query'), 'pg:Pool.().query');
+    assert.equal(provenanceIn(root, 'src/legacy.ts', 'missing.query'), undefined);
+  });
 });
 
 describe('package names', () => {

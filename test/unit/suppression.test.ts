@@ -39,4 +39,24 @@ describe('suppression comments', () => {
     assert.equal(out, 'function f() {\n    // shipshape-disable-next-line n-plus-one -- TODO: explain why this is safe\n    for (const x of xs) await q(x);\n}\n');
     assert.equal(isSuppressed(parseSuppressions(out), 'n-plus-one', at(2)), true);
   });
+
+  it('adds a second rule to the directive already above the line instead of stacking comments', () => {
+    // Both listen-call findings sit on one line; applying both "Disable …" actions must suppress both.
+    const src = 'const server = app.listen(3000);\n';
+    const listen = (line: number) => ({ start: { line, character: 15 }, end: { line, character: 31 } });
+    const first = applyEdits(src, suppressionFix({ ruleId: 'missing-health-endpoint', file: '/p/a.ts', range: listen(0) }, src).edits);
+    // The editor re-analyses after the first edit: the remaining finding is now one line down.
+    const both = applyEdits(first, suppressionFix({ ruleId: 'missing-graceful-shutdown', file: '/p/a.ts', range: listen(1) }, first).edits);
+    assert.equal(both, '// shipshape-disable-next-line missing-health-endpoint, missing-graceful-shutdown -- TODO: explain why this is safe\nconst server = app.listen(3000);\n');
+    const map = parseSuppressions(both);
+    assert.equal(isSuppressed(map, 'missing-health-endpoint', listen(1)), true);
+    assert.equal(isSuppressed(map, 'missing-graceful-shutdown', listen(1)), true);
+  });
+
+  it('appends to a directive without a reason, and to a SQL directive', () => {
+    const ts = '  // shipshape-disable-next-line n-plus-one\n  await q(x);\n';
+    assert.equal(applyEdits(ts, suppressionFix({ ruleId: 'unindexed-filter', file: '/p/a.ts', range: at(1) }, ts).edits), '  // shipshape-disable-next-line n-plus-one, unindexed-filter\n  await q(x);\n');
+    const sql = '-- shipshape-disable-next-line unindexed-filter -- small table\nSELECT * FROM t WHERE a = 1;\n';
+    assert.equal(applyEdits(sql, suppressionFix({ ruleId: 'seq-scan', file: '/p/a.sql', range: at(1) }, sql, 'sql').edits), '-- shipshape-disable-next-line unindexed-filter, seq-scan -- small table\nSELECT * FROM t WHERE a = 1;\n');
+  });
 });

@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { DB_LIBRARIES, dbLibraryOf, type DbClientShape, type DbLibraryDescriptor } from '../db/libraries';
 import type { Provenance, ProvenanceResolver } from '../ts/provenance';
 import { isTestSource } from './syntax';
 
@@ -8,8 +9,8 @@ import { isTestSource } from './syntax';
  * handler should call on them. Quick fixes use these to check and close the
  * database the project really uses.
  *
- * To add a library, add a `ClientShape`: where its client comes from and the
- * code (`%` stands for the variable) that pings and closes it.
+ * Where each library's client comes from and the code that pings and closes it is in the
+ * library's descriptor (`clients` in `core/db/libraries/<id>.ts`).
  */
 export interface DbClient {
   library: string;
@@ -24,31 +25,8 @@ export interface DbClient {
   /** An awaitable expression that closes the client's connections. */
   close?: string;
   /** Package imports `ping`/`close` need (`sql` from kysely). */
-  imports?: Array<{ name: string; from: string }>;
+  imports?: ReadonlyArray<{ name: string; from: string }>;
 }
-
-interface ClientShape {
-  library: string;
-  modules: string[];
-  /** Export path (leading `default` removed); `*` matches any one segment. Extra trailing `$extends()` calls are allowed. */
-  paths: string[][];
-  ping?: string;
-  close?: string;
-  imports?: Array<{ name: string; from: string }>;
-}
-
-const SHAPES: ClientShape[] = [
-  { library: 'pg', modules: ['pg', 'pg-pool'], paths: [['Pool', '()'], ['Client', '()'], ['()']], ping: "%.query('SELECT 1')", close: '%.end()' },
-  { library: 'postgres', modules: ['postgres'], paths: [['()']], ping: '%`SELECT 1`', close: '%.end({ timeout: 5 })' },
-  { library: 'prisma', modules: ['@prisma/client'], paths: [['PrismaClient', '()']], ping: '%.$queryRaw`SELECT 1`', close: '%.$disconnect()' },
-  { library: 'typeorm', modules: ['typeorm'], paths: [['DataSource', '()']], ping: "%.query('SELECT 1')", close: '%.destroy()' },
-  { library: 'knex', modules: ['knex'], paths: [['()'], ['knex', '()']], ping: "%.raw('SELECT 1')", close: '%.destroy()' },
-  { library: 'kysely', modules: ['kysely'], paths: [['Kysely', '()']], ping: '%.selectNoFrom((eb) => eb.val(1).as(\'ok\')).execute()', close: '%.destroy()' },
-  { library: 'mysql2', modules: ['mysql2'], paths: [['createPool', '()'], ['createConnection', '()']], ping: "%.query('SELECT 1')", close: '%.end()' },
-  { library: 'sequelize', modules: ['sequelize', 'sequelize-typescript'], paths: [['Sequelize', '()']], ping: '%.authenticate()', close: '%.close()' },
-  { library: 'mikro-orm', modules: ['@mikro-orm/core', '@mikro-orm/postgresql'], paths: [['MikroORM', 'init', '()']], ping: "%.em.getConnection().execute('SELECT 1')", close: '%.close()' },
-  { library: 'drizzle', modules: ['drizzle-orm'], paths: [['drizzle', '()']], ping: '%.execute(sql`SELECT 1`)', imports: [{ name: 'sql', from: 'drizzle-orm' }] },
-];
 
 export function findDbClients(provenance: ProvenanceResolver, files: readonly ts.SourceFile[], root: string): DbClient[] {
   const out: DbClient[] = [];
@@ -76,20 +54,19 @@ export function findDbClients(provenance: ProvenanceResolver, files: readonly ts
       }
     }
   }
-  // A drizzle instance usually wraps a pool found above: closing the pool is enough.
   return out;
 }
 
-function shapeOf(p: Provenance | undefined): ClientShape | undefined {
+function shapeOf(p: Provenance | undefined): (DbClientShape & { library: string }) | undefined {
   if (!p) return undefined;
+  const library = dbLibraryOf(p.module);
+  if (!library) return undefined;
   let path = p.path[0] === 'default' ? p.path.slice(1) : p.path;
   // `new PrismaClient().$extends(...)` is still a Prisma client.
   while (path.length >= 2 && path[path.length - 2] === '$extends' && path[path.length - 1] === '()') path = path.slice(0, -2);
-  for (const shape of SHAPES) {
-    if (!shape.modules.includes(p.module)) continue;
-    if (shape.paths.some((sp) => sp.length === path.length && sp.every((s, i) => s === '*' || s === path[i]))) return shape;
-  }
-  return undefined;
+  const descriptor: DbLibraryDescriptor = DB_LIBRARIES[library];
+  const shape = descriptor.clients?.find((c) => c.paths.some((sp) => sp.length === path.length && sp.every((s, i) => s === '*' || s === path[i])));
+  return shape && { ...shape, library };
 }
 
 /** `export { pool }`, `export default pool`. */

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: route discovery for every framework shares one walk over the project's
+// routers and mounts; the per-framework parts are candidates for src/core/http/frameworks/ descriptors.
 import ts from 'typescript';
 import { nodeIndex } from '../ts/nodeIndex';
 import type { ProvenanceResolver } from '../ts/provenance';

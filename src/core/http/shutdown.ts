@@ -1,3 +1,6 @@
+// Over 400 lines on purpose: every way a process can stop (signal handlers, terminus/lightship/
+// close-with-grace, Nest hooks) is recognised here against one model of a shutdown path; splitting it
+// per library waits for probe/shutdown descriptors (src/core/http/frameworks/ holds the frameworks).
 import ts from 'typescript';
 import type { ProvenanceResolver } from '../ts/provenance';
 import { candidatesOf } from './fileIndex';

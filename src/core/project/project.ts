@@ -3,34 +3,10 @@ import { loadConfig, type Config, type ConfigProblem } from '../config';
 import { discoverFiles, type DiscoveredFiles } from './files';
 import { readPackageJson, type PackageInfo } from './packages';
 import { readTsConfig, type TsConfigInfo } from '../ts/program';
+import { dbLibrariesDeclaredIn, type DbLibrary } from '../db/libraries';
+import { frameworksDeclaredIn, type Framework } from '../http/frameworks';
 
-export type Framework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'hono' | 'node-http';
-export type DbLibrary = 'pg' | 'postgres' | 'mysql2' | 'prisma' | 'typeorm' | 'knex' | 'kysely' | 'drizzle' | 'sequelize' | 'mikro-orm' | 'mongoose';
-
-/** npm packages that identify each framework. */
-export const FRAMEWORK_PACKAGES: Record<Framework, string[]> = {
-  express: ['express'],
-  fastify: ['fastify'],
-  koa: ['koa', '@koa/router', 'koa-router'],
-  nestjs: ['@nestjs/core', '@nestjs/common'],
-  hono: ['hono', '@hono/node-server'],
-  'node-http': ['http', 'https', 'http2'],
-};
-
-/** npm packages that identify each database library. */
-export const DB_PACKAGES: Record<DbLibrary, string[]> = {
-  pg: ['pg', 'pg-pool'],
-  postgres: ['postgres'],
-  mysql2: ['mysql2'],
-  prisma: ['@prisma/client'],
-  typeorm: ['typeorm', '@nestjs/typeorm'],
-  knex: ['knex'],
-  kysely: ['kysely'],
-  drizzle: ['drizzle-orm'],
-  sequelize: ['sequelize', 'sequelize-typescript'],
-  'mikro-orm': ['@mikro-orm/core', '@mikro-orm/postgresql'],
-  mongoose: ['mongoose'],
-};
+export type { DbLibrary, Framework };
 
 export interface ProjectModel {
   /** Absolute path of the workspace root. */
@@ -65,30 +41,7 @@ export function loadProject(root: string, opts: LoadProjectOptions = {}): Projec
     files,
     packageJson,
     tsconfig: readTsConfig(abs),
-    frameworks: pick(FRAMEWORK_PACKAGES, deps),
-    dbLibraries: pick(DB_PACKAGES, deps),
+    frameworks: frameworksDeclaredIn(deps.keys()),
+    dbLibraries: dbLibrariesDeclaredIn(deps.keys()),
   };
-}
-
-function pick<K extends string>(table: Record<K, string[]>, deps: Map<string, string>): Set<K> {
-  const out = new Set<K>();
-  for (const [key, names] of Object.entries(table) as Array<[K, string[]]>) {
-    if (names.some((n) => deps.has(n))) out.add(key);
-  }
-  return out;
-}
-
-/** Which framework an imported package belongs to. */
-export function frameworkOfPackage(pkg: string): Framework | undefined {
-  for (const [fw, names] of Object.entries(FRAMEWORK_PACKAGES) as Array<[Framework, string[]]>) {
-    if (names.includes(pkg)) return fw;
-  }
-  return undefined;
-}
-
-export function dbLibraryOfPackage(pkg: string): DbLibrary | undefined {
-  for (const [lib, names] of Object.entries(DB_PACKAGES) as Array<[DbLibrary, string[]]>) {
-    if (names.includes(pkg) || pkg.startsWith(names[0] + '/')) return lib;
-  }
-  return undefined;
 }

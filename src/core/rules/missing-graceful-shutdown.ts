@@ -3,8 +3,8 @@ import { findServerStarts, type ServerStart } from '../http/servers';
 import { closesServer, findShutdownPaths, handlesSignal, type ShutdownPath } from '../http/shutdown';
 import { toPosix } from '../project/files';
 import { ServerProcesses } from '../project/processes';
-import { closeBeforeExitFix, gracefulShutdownFix } from './templates/gracefulShutdown';
-import { FRAMEWORK_LABELS, fixContext, stableReference, type FixContext } from './templates/context';
+import { closeBeforeExitFix, gracefulShutdownFix } from './fixes/gracefulShutdown';
+import { FRAMEWORK_LABELS, fixContext, stableReference, type FixContext } from './fixes/context';
 import { defineRule, type RuleContext } from './types';
 
 type MessageId = 'noShutdown' | 'exitWithoutClose' | 'handlerWithoutClose';

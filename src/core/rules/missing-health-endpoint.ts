@@ -2,8 +2,8 @@ import { DEFAULT_HEALTH_PATHS } from '../config';
 import { findHealthRoutes } from '../http/routes';
 import { findServerStarts, type ServerStart } from '../http/servers';
 import { ServerProcesses } from '../project/processes';
-import { FRAMEWORK_LABELS, fixContext, type FixContext } from './templates/context';
-import { healthEndpointFix } from './templates/healthEndpoints';
+import { FRAMEWORK_LABELS, fixContext, type FixContext } from './fixes/context';
+import { healthEndpointFix } from './fixes/healthEndpoints';
 import { defineRule } from './types';
 
 type MessageId = 'noHealthRoute';

@@ -1,8 +1,15 @@
+// Over 400 lines on purpose: the call graph's local facts, summaries, incremental cache and file
+// indexer share one cache structure and its invalidation (see `sync`); splitting them would spread it.
 import ts from 'typescript';
-import type { DbLibrary } from '../project/project';
-import { DbCallRecognizer, dbDeclarationsPresent, dbLibraryImportedBy, isListDerivedFrom, prismaClientPackageOf, skipOuter, type DbCallSite } from './dbcalls';
+import type { DbCallSite } from '../db/callSite';
+import { DependentsGraph } from '../project/dependents';
+import { toPosix } from '../project/files';
+import { dbLibraryImportedBy, prismaClientPackageOf, type DbLibrary } from '../db/libraries';
+import { isListDerivedFrom } from '../db/queryShape';
+import { DbCallRecognizer, dbDeclarationsPresent } from '../db/recognizer';
+import { skipOuter } from './expressions';
 import { inFirstTick, isFunctionBody, walkRegion, type FunctionBody } from './iteration';
-import { ProvenanceResolver } from './provenance';
+import { programModuleResolver, ProvenanceResolver } from './provenance';
 
 /**
  * Which project functions perform database calls, directly or through other functions (any
@@ -75,16 +82,14 @@ interface FileEntry {
 interface GraphCache {
   files: Map<string, FileEntry>;
   info: WeakMap<ts.SourceFile, FileInfo>;
-  /** Absolute names of the files a file's imports resolve to. */
-  imports: WeakMap<ts.SourceFile, string[]>;
   /** Every source file of the previous run's program, to see what changed. */
   lastFiles?: Map<string, ts.SourceFile>;
   /** Project files counted in `nameCounts`/`libraryCounts`: how many declare each function name / import each library. */
   counted: Map<string, ts.SourceFile>;
   nameCounts: Map<string, number>;
   libraryCounts: Map<DbLibrary, number>;
-  /** file → the files that import it (kept up to date from the changed files). */
-  importers: Map<string, Set<string>>;
+  /** Which project files import which (kept up to date from the changed files), for the compiler options it was built with. */
+  dependents?: { graph: DependentsGraph; options: ts.CompilerOptions };
   typesAvailable?: boolean;
 }
 
@@ -119,7 +124,7 @@ export class CallGraph {
     this.checker = ctx.checker;
     this.projectFiles = new Set(ctx.projectFiles);
     let cache = ctx.cache.get(CACHE_KEY) as GraphCache | undefined;
-    if (!cache) ctx.cache.set(CACHE_KEY, (cache = { files: new Map(), info: new WeakMap(), imports: new WeakMap(), counted: new Map(), nameCounts: new Map(), libraryCounts: new Map(), importers: new Map() }));
+    if (!cache) ctx.cache.set(CACHE_KEY, (cache = { files: new Map(), info: new WeakMap(), counted: new Map(), nameCounts: new Map(), libraryCounts: new Map() }));
     this.cache = cache;
     let typesAvailable = typesPresence.get(ctx.program);
     if (typesAvailable === undefined) typesPresence.set(ctx.program, (typesAvailable = dbDeclarationsPresent(ctx.program, ctx.checker)));
@@ -127,7 +132,7 @@ export class CallGraph {
     cache.typesAvailable = typesAvailable;
     this.typesAvailable = typesAvailable;
     this.declaredLibraries = [...(ctx.declaredLibraries ?? [])];
-    this.provenance = new ProvenanceResolver(ctx.checker, { callbackParameters: true, packageOf: prismaClientPackageOf });
+    this.provenance = new ProvenanceResolver(ctx.checker, { callbackParameters: true, packageOf: prismaClientPackageOf, resolveModule: programModuleResolver(ctx.program) });
   }
 
   /**
@@ -450,24 +455,6 @@ export class CallGraph {
     return this.heritageIndex;
   }
 
-  private importsOf(sf: ts.SourceFile): string[] {
-    let imports = this.cache.imports.get(sf);
-    if (!imports) {
-      const out = new Set<string>();
-      const add = (spec: ts.Expression | undefined) => {
-        if (!spec || !ts.isStringLiteralLike(spec)) return;
-        const target = this.checker.getSymbolAtLocation(spec)?.declarations?.[0];
-        if (target) out.add(target.getSourceFile().fileName);
-      };
-      for (const st of sf.statements) {
-        if (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) add(st.moduleSpecifier);
-        else if (ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference)) add(st.moduleReference.expression);
-      }
-      this.cache.imports.set(sf, (imports = [...out]));
-    }
-    return imports;
-  }
-
   /**
    * Brings the cross-run state in step with this run's program, in time proportional to what
    * changed: the name/library counts and the reverse import graph are updated from the changed
@@ -507,36 +494,26 @@ export class CallGraph {
         this.count(after, +1);
         cache.counted.set(name, after);
       } else cache.counted.delete(name);
-      // Reverse imports: only project (non-package) files import anything we follow.
-      if (!first && before && !/[\\/]node_modules[\\/]/.test(name)) for (const dep of this.importsOf(before)) cache.importers.get(dep)?.delete(name);
-      if (after && !/[\\/]node_modules[\\/]/.test(name)) {
-        for (const dep of this.importsOf(after)) {
-          let set = cache.importers.get(dep);
-          if (!set) cache.importers.set(dep, (set = new Set()));
-          set.add(name);
-        }
-      }
       if (after) last.set(name, after);
       else last.delete(name);
     }
     cache.lastFiles = last;
+    // Reverse imports: only project (non-package) files import anything we follow.
+    this.dependents().update(current, (f) => !/[\\/]node_modules[\\/]/.test(f));
     if (first || cache.files.size === 0) return;
     if (packagesChanged) {
       cache.files.clear();
       return;
     }
-    const affected = new Set<string>(changed);
-    const queue = [...changed];
-    while (queue.length > 0) {
-      for (const importer of cache.importers.get(queue.pop()!) ?? []) {
-        if (!affected.has(importer)) {
-          affected.add(importer);
-          queue.push(importer);
-        }
-      }
-    }
-    for (const name of affected) cache.files.delete(name);
+    const affected = new Set<string>([...changed, ...this.dependents().dependentsOf(changed)]);
+    for (const name of affected) cache.files.delete(toPosix(name));
     if (classesChanged) for (const [name, entry] of cache.files) if (entry.usesImplementations) cache.files.delete(name);
+  }
+
+  private dependents(): DependentsGraph {
+    const options = this.program.getCompilerOptions();
+    if (this.cache.dependents?.options !== options) this.cache.dependents = { graph: new DependentsGraph(options, this.program.getCurrentDirectory()), options };
+    return this.cache.dependents.graph;
   }
 
   private count(sf: ts.SourceFile, delta: number): void {

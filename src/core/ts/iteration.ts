@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { isListDerivedFrom, skipOuter, type DbCallSite } from './dbcalls';
+import { skipOuter } from './expressions';
 
 /**
  * Where code runs once per element of a collection, and whether calls issued there run in the
@@ -383,97 +383,4 @@ function isMutated(symbol: ts.Symbol, decl: ts.VariableDeclaration, checker: ts.
   };
   visit(scope);
   return mutated;
-}
-
-/**
- * Whether a query that filters on a list is a batch in this loop: the list is the element
- * itself or derived from it by array operations (`for (const chunk of chunks)`, `chunk.map(…)`),
- * or comes from outside the loop (`ids.slice(i, i + 500)`, `batches[i]`). A list computed from
- * the element's data (`user.friendIds`, `parseIds(document)`) makes one query per element.
- */
-export function batchedInLoop(site: DbCallSite, ctx: IterationContext, checker: ts.TypeChecker): boolean {
-  if (site.bulk) return true;
-  const filter = site.setFilter;
-  if (!filter) return false;
-  if (filter.sql) return true;
-  const scope: ts.Node | undefined = ctx.kind === 'callback' ? ctx.fn : ctx.node;
-  if (!scope) return true;
-  const declOf = (id: ts.Identifier) => checker.getSymbolAtLocation(id)?.valueDeclaration;
-  const isElement = (id: ts.Identifier): boolean => {
-    const decl = declOf(id);
-    if (!decl) return false;
-    if (ctx.kind === 'callback') return !!ctx.fn && ctx.fn.parameters.length > 0 && within(decl, ctx.fn.parameters[0]);
-    return (ts.isForOfStatement(ctx.node) || ts.isForInStatement(ctx.node)) && within(decl, ctx.node.initializer);
-  };
-  const perIteration = (id: ts.Identifier): boolean => {
-    const decl = declOf(id);
-    if (!decl || !within(decl, scope)) return false;
-    // A `for (let i = 0; …)` counter walks the outer list; it is not the element's data.
-    return !(ts.isForStatement(ctx.node) && ctx.node.initializer && within(decl, ctx.node.initializer));
-  };
-  return filter.operands.every((op) => isListDerivedFrom(op, isElement) || !mentions(op, perIteration));
-}
-
-function within(node: ts.Node, container: ts.Node): boolean {
-  return node.getSourceFile() === container.getSourceFile() && node.pos >= container.pos && node.end <= container.end;
-}
-
-/** Whether an identifier in `e` (not a property name) satisfies `test`. */
-function mentions(e: ts.Node, test: (id: ts.Identifier) => boolean): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isIdentifier(n)) {
-      const p = n.parent;
-      if ((ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n)) return;
-      if (test(n)) found = true;
-      return;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(e);
-  return found;
-}
-
-/** `element of \`orders\` (for…of loop)`, `iteration of this \`while\` loop`. */
-export function describeIteration(ctx: IterationContext): string {
-  const text = (e: ts.Node | undefined) => {
-    const s = e ? e.getText().replace(/\s+/g, ' ') : '';
-    return s.length > 40 ? s.slice(0, 39) + '…' : s;
-  };
-  switch (ctx.kind) {
-    case 'for-of':
-      return `element of \`${text((ctx.node as ts.ForOfStatement).expression)}\` (for…of loop)`;
-    case 'for-await':
-      return `item of \`${text((ctx.node as ts.ForOfStatement).expression)}\` (for await loop)`;
-    case 'for-in':
-      return `key of \`${text((ctx.node as ts.ForInStatement).expression)}\` (for…in loop)`;
-    case 'for':
-      return 'iteration of this `for` loop';
-    case 'while':
-      return 'iteration of this `while` loop';
-    case 'do':
-      return 'iteration of this `do…while` loop';
-    case 'field-resolver': {
-      const m = ctx.node as ts.MethodDeclaration;
-      const name = m.name && ts.isIdentifier(m.name) ? m.name.text : 'this field';
-      return `parent object a query returns (\`@${ctx.method}\` \`${name}\` runs for each one)`;
-    }
-    case 'callback': {
-      const call = ctx.node as ts.CallExpression;
-      const inPromiseAll = isPromiseAllArgument(call);
-      const of = ctx.method === 'from' ? 'Array.from' : `.${ctx.method}`;
-      return `element of \`${text(ctx.receiver)}\` (\`${of}\` callback${inPromiseAll ? ` under \`Promise.${inPromiseAll}\`: parallel, still one round trip each` : ''})`;
-    }
-  }
-}
-
-function isPromiseAllArgument(call: ts.Node): string | undefined {
-  let n = call;
-  while (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent)) n = n.parent;
-  const p = n.parent;
-  if (!ts.isCallExpression(p) || !p.arguments.includes(n as ts.Expression)) return undefined;
-  const callee = skipOuter(p.expression);
-  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise' && (callee.name.text === 'all' || callee.name.text === 'allSettled')) return callee.name.text;
-  return undefined;
 }

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { skipOuter } from './dbcalls';
+import { skipOuter } from './expressions';
 import type { IterationContext } from './iteration';
 
 /**

@@ -1,3 +1,6 @@
+// Over 400 lines on purpose: one resolver follows a value through every kind of declaration
+// (imports, variables, bindings, parameters, fields, `this`, callbacks, require); the cases call each
+// other recursively with one cache and one depth budget, so they stay in one class.
 import ts from 'typescript';
 import { nodeIndex } from './nodeIndex';
 
@@ -37,6 +40,21 @@ export interface ProvenanceOptions {
    * Prisma client imported as `./generated/prisma`. Asked for every import; `undefined` = no opinion.
    */
   packageOf?: (specifier: string) => string | undefined;
+  /**
+   * The project file a relative `require('./db')` loads. TypeScript resolves `import`s and
+   * `import x = require()` itself but not a plain `require()` call in a .ts file; without this,
+   * `const { pool } = require('./db')` is not traced.
+   */
+  resolveModule?: (specifier: string, fromFile: string) => ts.SourceFile | undefined;
+}
+
+/** Resolves a relative specifier to a source file of `program`, the way the compiler would. */
+export function programModuleResolver(program: ts.Program): (specifier: string, fromFile: string) => ts.SourceFile | undefined {
+  const options = program.getCompilerOptions();
+  return (specifier, fromFile) => {
+    const resolved = ts.resolveModuleName(specifier, fromFile, options, ts.sys).resolvedModule;
+    return resolved ? program.getSourceFile(resolved.resolvedFileName) : undefined;
+  };
 }
 
 /** Package name of a bare specifier (`@scope/pkg/sub` → `@scope/pkg`; `node:http` → `http`). */
@@ -89,7 +107,8 @@ export class ProvenanceResolver {
     }
     if (ts.isCallExpression(node)) {
       const req = requireSpecifier(node);
-      if (req !== undefined) return isRelative(req) ? this.moduleFileOf(node.arguments[0]) : external(req, []);
+      // A project module object has no package provenance of its own: its exports do (see `projectExport`).
+      if (req !== undefined) return isRelative(req) ? undefined : external(req, []);
       const callee = next(node.expression);
       if (callee) return append(callee, '()');
       // A local function: what it returns.
@@ -104,6 +123,9 @@ export class ProvenanceResolver {
       // A member declared in the project (a field, a getter): follow its declaration first.
       const viaDecl = this.fromDeclarationsOf(ts.isPropertyAccessExpression(node) ? node.name : node, depth, seen, node.expression);
       if (viaDecl) return viaDecl;
+      // `require('./db').pool`, `const db = require('./db'); db.pool`.
+      const module = this.requiredProjectModule(node.expression);
+      if (module && name !== undefined) return this.projectExport(module, name, depth, seen);
       const base = next(node.expression);
       return base && name !== undefined ? append(base, name) : undefined;
     }
@@ -177,7 +199,7 @@ export class ProvenanceResolver {
       const ref = decl.moduleReference;
       if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
         const spec = ref.expression.text;
-        return isRelative(spec) ? this.moduleFileOf(ref.expression) : external(spec, []);
+        return isRelative(spec) ? undefined : external(spec, []);
       }
       return undefined;
     }
@@ -203,6 +225,9 @@ export class ProvenanceResolver {
       const key = decl.propertyName ? propertyNameText(decl.propertyName) : ts.isIdentifier(decl.name) ? decl.name.text : undefined;
       if (key === undefined) return undefined;
       if (ts.isObjectBindingPattern(pattern) && (ts.isVariableDeclaration(holder) || ts.isParameter(holder))) {
+        // `const { pool } = require('./db')`: the project module's export.
+        const module = holder.initializer && this.requiredProjectModule(holder.initializer);
+        if (module) return this.projectExport(module, key, depth, seen);
         let base = holder.initializer ? next(holder.initializer) : undefined;
         // `async ({ db }) => …` passed as a callback: the object is the parameter's value.
         if (!base && ts.isParameter(holder)) base = this.fromDeclaration(holder, depth + 1, seen);
@@ -414,7 +439,35 @@ export class ProvenanceResolver {
     return undefined;
   }
 
-  private moduleFileOf(_spec: ts.Node): Provenance | undefined {
+  /** The project file `require('./db')` (or a variable holding it) loads, when the specifier is relative. */
+  private requiredProjectModule(expr: ts.Expression): ts.SourceFile | undefined {
+    let e = expr;
+    while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
+    if (ts.isIdentifier(e)) {
+      const decl = this.checker.getSymbolAtLocation(e)?.valueDeclaration;
+      if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || !ts.isIdentifier(decl.name)) return undefined;
+      e = decl.initializer;
+      while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+    }
+    if (!ts.isCallExpression(e)) return undefined;
+    const spec = requireSpecifier(e);
+    if (spec === undefined || !isRelative(spec)) return undefined;
+    const literal = e.arguments[0];
+    const viaChecker = this.checker.getSymbolAtLocation(literal)?.valueDeclaration;
+    if (viaChecker && ts.isSourceFile(viaChecker)) return viaChecker;
+    return this.options.resolveModule?.(spec, e.getSourceFile().fileName);
+  }
+
+  /** What a project module exports under `name` (`export const pool = new Pool()`), followed like any declaration. */
+  private projectExport(module: ts.SourceFile, name: string, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    const moduleSymbol = this.checker.getSymbolAtLocation(module);
+    if (!moduleSymbol) return undefined;
+    let symbol = this.checker.getExportsOfModule(moduleSymbol).find((s) => s.name === name);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    for (const decl of symbol?.declarations ?? []) {
+      const p = this.fromDeclaration(decl, depth + 1, seen);
+      if (p) return p;
+    }
     return undefined;
   }
 

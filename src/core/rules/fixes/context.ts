@@ -4,7 +4,7 @@ import { unwrap } from '../../http/syntax';
 import type { ProvenanceResolver } from '../../ts/provenance';
 import type { RuleContext } from '../types';
 
-/** What the fix templates need from the analysis. */
+/** What the quick fixes need from the analysis. */
 export interface FixContext {
   checker: ts.TypeChecker;
   provenance: ProvenanceResolver;

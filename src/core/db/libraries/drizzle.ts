@@ -1,0 +1,31 @@
+import type { DbLibraryDescriptor } from './types';
+import { afterCallback } from './callShapes';
+
+const DRIZZLE_TERMINAL = new Set(['execute', 'all', 'get', 'run', 'values']);
+const DRIZZLE_NOT_QUERIES = new Set(['transaction', '$with', 'batch', 'prepare', 'toSQL', 'getSQL', 'as', '$dynamic', '_', 'session', 'dialect', 'schema']);
+
+/** Drizzle: awaited builders, relational queries, terminators. */
+export const drizzle = {
+  id: 'drizzle',
+  displayName: 'Drizzle',
+  packages: ['drizzle-orm'],
+  recognition: {
+    methods: new Set([...DRIZZLE_TERMINAL, '$count']),
+    executesWhenAwaited: true,
+    classify: (c) => {
+      if (c.tagged) return null;
+      const root = c.path[0] ?? '';
+      const instance = c.typed || (c.path.length >= 2 && (root === 'drizzle' || /(Database|Transaction)$/.test(root)));
+      if (!instance || afterCallback(c.path).some((s) => DRIZZLE_NOT_QUERIES.has(s))) return null;
+      if (c.method === 'then' || c.method === 'catch' || c.method === 'finally') return null;
+      if (c.method && DRIZZLE_TERMINAL.has(c.method)) return { method: c.method };
+      return c.executed ? { method: c.method ?? 'query' } : null;
+    },
+  },
+  batching: {
+    read: 'Load the rows in one query with `inArray(table.id, ids)`, or load the relation with `with: { … }` in a relational query (or a join).',
+    write: 'Write the rows in one statement: `insert(table).values([...rows])`, or `update`/`delete` with `inArray(table.id, ids)`.',
+  },
+  // A drizzle instance usually wraps a pool found as its own client: closing the pool is enough.
+  clients: [{ paths: [['drizzle', '()']], ping: '%.execute(sql`SELECT 1`)', imports: [{ name: 'sql', from: 'drizzle-orm' }] }],
+} satisfies DbLibraryDescriptor;

@@ -1,0 +1,31 @@
+import type { DbLibraryDescriptor } from './types';
+import { afterCallback } from './callShapes';
+
+const KNEX_NOT_QUERIES = new Set([
+  'schema', 'migrate', 'seed', 'destroy', 'initialize', 'transaction', 'transactionProvider', 'commit', 'rollback', 'savepoint', 'client',
+  'on', 'toSQL', 'toString', 'toQuery', 'fn', 'ref', 'isTransaction', 'userParams', 'withUserParams', 'queryBuilder',
+]);
+
+/** Knex: builders run when awaited, returned or `.then`-ed; `raw`. */
+export const knex = {
+  id: 'knex',
+  displayName: 'Knex',
+  packages: ['knex'],
+  recognition: {
+    methods: new Set(['then', 'asCallback', 'raw']),
+    executesWhenAwaited: true,
+    classify: (c) => {
+      if (c.tagged) return null;
+      if (!c.typed && !c.path.includes('()') && !c.path.some((s) => s.startsWith('cb('))) return null;
+      if (afterCallback(c.path).some((s) => KNEX_NOT_QUERIES.has(s))) return null;
+      if (!c.executed && !(c.method === 'then' || c.method === 'asCallback')) return null;
+      if (c.method === 'then' || c.method === 'catch' || c.method === 'finally') return null; // the receiver chain is the query
+      return { method: c.method ?? 'query' };
+    },
+  },
+  batching: {
+    read: "Load the rows in one query with `whereIn('id', ids)` (or a join), then match them up in memory; a DataLoader does this for you.",
+    write: "Write the rows in one statement: `insert([...rows])`, or `update`/`del` with `whereIn('id', ids)`.",
+  },
+  clients: [{ paths: [['()'], ['knex', '()']], ping: "%.raw('SELECT 1')", close: '%.destroy()' }],
+} satisfies DbLibraryDescriptor;

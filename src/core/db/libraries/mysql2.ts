@@ -1,0 +1,17 @@
+import type { DbLibraryDescriptor } from './types';
+
+/** mysql2: pools and connections, `query`/`execute`. */
+export const mysql2 = {
+  id: 'mysql2',
+  displayName: '`mysql2`',
+  packages: ['mysql2'],
+  recognition: {
+    methods: new Set(['query', 'execute']),
+    classify: (c) => (c.method === 'query' || c.method === 'execute' ? { method: c.method } : null),
+  },
+  batching: {
+    read: 'Load all rows in one query with `WHERE id IN (?)` and an array parameter (or a JOIN), then match them up in memory; a DataLoader does this for you.',
+    write: 'Write all rows in one statement: `INSERT INTO t (a, b) VALUES ?` with an array of rows.',
+  },
+  clients: [{ paths: [['createPool', '()'], ['createConnection', '()']], ping: "%.query('SELECT 1')", close: '%.end()' }],
+} satisfies DbLibraryDescriptor;

@@ -1,0 +1,114 @@
+import type ts from 'typescript';
+import type { DbCallSite, DbOperation } from '../callSite';
+import type { ProvenanceResolver } from '../../ts/provenance';
+
+/**
+ * Everything Shipshape knows about one database library, in one place: its packages, how its
+ * calls are recognised, the batching advice for the N+1 message, how its client pings and
+ * closes (readiness/shutdown quick fixes), and — optionally — how its queries' filters are
+ * read. Found through the registry in `./index.ts`; adding a library is one file there, one
+ * registry line and one fixture folder (`test/fixtures/n-plus-one-<id>/`).
+ */
+export interface DbLibraryDescriptor {
+  /** The registry key (`pg`, `mikro-orm`). */
+  id: string;
+  /** How the docs name it (`pg`, `Prisma`, `MikroORM`): the registry test checks docs/rules/n-plus-one.md lists it. */
+  displayName: string;
+  /** npm packages whose imports are this library (renamed and wrapper packages included: `@sequelize/core`, `@nestjs/typeorm`). */
+  packages: readonly string[];
+  /** Package scopes that are all this library (`@mikro-orm/`). */
+  packagePrefixes?: readonly string[];
+  /** Packages that bring the library in without importing it by name (`@fastify/postgres` brings `pg`). */
+  presencePackages?: readonly string[];
+  /** Recognition of round trips. */
+  recognition: DbCallRecognition;
+  /** What to do instead of one query per element, per kind of statement (ends the N+1 message). */
+  batching: Record<DbOperation, string>;
+  /** Module-level clients the readiness/shutdown quick fixes can ping and close. */
+  clients?: readonly DbClientShape[];
+  /**
+   * How this library's queries' filters are read (tables, SQL text or structured filter
+   * columns), for analyses of what a query filters on (unindexed filters). Optional: a library
+   * without it is still recognised; its queries are simply not inspected.
+   */
+  queries?: QueryExtractor;
+}
+
+export interface DbCallRecognition {
+  /** Method names that make a round trip: only calls with these names are traced at all (a cheap syntactic filter). */
+  methods: ReadonlySet<string>;
+  /** Is this call, traced to the library, a round trip? `null` = from the library but not one (a builder step, `create()`…). */
+  classify(call: CallShape): Verdict;
+  /** Lazy builders run when awaited or returned, whatever the last method is (Knex, Drizzle). */
+  executesWhenAwaited?: boolean;
+  /** Generated association methods (`user.getPosts()`) can query: any `get|set|add|remove|has|count|create<Name>` is a candidate (Sequelize). */
+  associationMixins?: boolean;
+  /** Where a filter on an array value (`where: { id: ids }`) means `IN`: inside `where` objects, or also in the filter argument itself. */
+  arrayValuesAreSets?: 'where' | 'filter';
+  /** Calls of this method issued in the same tick are merged into one query by the library (Prisma `findUnique`). */
+  sameTickBatchable?: (method: string) => boolean;
+}
+
+/** A call traced to a database library, as the classifier sees it. */
+export interface CallShape {
+  node: ts.CallExpression | ts.TaggedTemplateExpression;
+  /** Normalised provenance path of the callee (or `[declaring type, method]` when recognised by type). */
+  path: string[];
+  /** The property called (`query` in `pool.query(…)`); undefined when the value itself is called or used as a tag. */
+  method: string | undefined;
+  tagged: boolean;
+  /** Awaited, returned, yielded or `.then`-ed: a lazy builder runs. */
+  executed: boolean;
+  /** Recognised through declarations: `path` is `[declaring type, method]`. */
+  typed: boolean;
+}
+
+/** A round trip (its method, and its operation when the classifier knows better than the method name), or `null`. */
+export type Verdict = { method: string; operation?: DbOperation } | null;
+
+/** A client a project creates at module level, and the code that pings and closes it (`%` stands for the variable). */
+export interface DbClientShape {
+  /** Export path (leading `default` removed); `*` matches any one segment. Extra trailing `$extends()` calls are allowed. */
+  paths: readonly (readonly string[])[];
+  /** An awaitable expression that fails when the database does not answer. */
+  ping?: string;
+  /** An awaitable expression that closes the client's connections. */
+  close?: string;
+  /** Package imports `ping`/`close` need (`sql` from kysely). */
+  imports?: ReadonlyArray<{ name: string; from: string }>;
+}
+
+/**
+ * Reads what a recognised query filters on. Implemented per library (by the unindexed-filter
+ * analysis); the recogniser gives it the call site, it answers from the syntax (and the
+ * checker where a value must be followed). Each answer names the node a finding reports on.
+ */
+export interface QueryExtractor {
+  extract(site: DbCallSite, context: QueryExtractionContext): ExtractedQuery[];
+}
+
+export interface QueryExtractionContext {
+  checker: ts.TypeChecker;
+  provenance: ProvenanceResolver;
+}
+
+/** One statement a call sends, as far as the syntax tells. */
+export interface ExtractedQuery {
+  /** Where a finding about this query is reported (the call, or the argument holding the filter). */
+  node: ts.Node;
+  /** Tables the statement reads or writes, as named in code (a table, or a model/entity name the schema model resolves). */
+  tables: string[];
+  /** The SQL text, when the library takes SQL (placeholders as `${}` or `$n`): parse it with src/core/sql. */
+  sql?: string;
+  /** Filters the library builds from structured input (`where: { email }`, `.where('email', '=', x)`). */
+  filters?: ExtractedFilter[];
+}
+
+export interface ExtractedFilter {
+  /** The table (or model) the column belongs to, when the syntax says so. */
+  table?: string;
+  column: string;
+  /** `=`, `in`, `<`, `like`, … as the library spells it, normalised to SQL. */
+  operator: string;
+  node: ts.Node;
+}

@@ -1,0 +1,20 @@
+import type { FrameworkDescriptor } from './types';
+
+/** NestJS: `NestFactory.create()` and the application interfaces. */
+export const nestjs = {
+  id: 'nestjs',
+  displayName: 'NestJS',
+  packages: ['@nestjs/core', '@nestjs/common'],
+  values: [
+    { modules: ['@nestjs/core'], path: ['NestFactory', 'create', '()'], role: 'app' },
+    { modules: ['@nestjs/common'], path: ['INestApplication', '()'], role: 'app' },
+    { modules: ['@nestjs/platform-express'], path: ['NestExpressApplication', '()'], role: 'app' },
+    { modules: ['@nestjs/platform-fastify'], path: ['NestFastifyApplication', '()'], role: 'app' },
+  ],
+  types: [
+    { modules: ['@nestjs/common'], names: ['INestApplication'], role: 'app' },
+    { modules: ['@nestjs/platform-express'], names: ['NestExpressApplication'], role: 'app' },
+    { modules: ['@nestjs/platform-fastify'], names: ['NestFastifyApplication'], role: 'app' },
+  ],
+  member: (role, name, called) => (called && (role === 'app' || role === 'router') && name === 'getHttpServer' ? 'server' : undefined),
+} satisfies FrameworkDescriptor;
