@@ -2,8 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TOOL } from '../core/report/common';
+import { workspaceSources } from '../core/explain/sources';
 import { UsageError } from './errors';
 import { runLanguageServer } from './lsp';
+import { runExplainCommand, type ExplainFormat } from './explain';
+import { loadSqlParser } from '../core/sql/parser';
 import { runScan, type FailOn, type ScanFormat } from './scan';
 
 /** Runs the CLI; returns the exit code (0 clean, 1 findings/threshold, 2 usage or internal error). */
@@ -32,7 +35,9 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'never']).default('warning'))
     .option('--no-color', 'plain text output')
-    .action((paths: string[], opts: { format: ScanFormat; output?: string; failOn: FailOn; color: boolean }) => {
+    .action(async (paths: string[], opts: { format: ScanFormat; output?: string; failOn: FailOn; color: boolean }) => {
+      // The PostgreSQL parser (WebAssembly) loads once, before the synchronous analysis.
+      await loadSqlParser();
       const outcome = runScan(paths, { format: opts.format, output: opts.output, failOn: opts.failOn, color: opts.color && Boolean(io.stdout.isTTY) }, io.cwd);
       for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
       writeOutput(outcome.output, opts.output, io);
@@ -44,6 +49,24 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .description('Run the language server (for editors other than VS Code: Neovim, Helix, …).')
     .option('--stdio', 'speak the Language Server Protocol over stdin/stdout')
     .action((opts: { stdio?: boolean }) => runLanguageServer(opts));
+
+  program
+    .command('explain')
+    .description('EXPLAIN ANALYZE every extracted query on an embedded PostgreSQL filled with synthetic rows at production volume, before and after the suggested index.')
+    .argument('[path]', 'project folder', '.')
+    .option('--rows <n>', 'rows per table (default: scale.defaultRows, 100000)', positiveInt)
+    .option('--max-ms <ms>', 'exit 1 when a query takes longer than this at scale', positiveNumber)
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--progress', 'progress as JSON lines on stderr (for editors)').hideHelp())
+    .addOption(new Option('--only <file:line>', 'only the query at this location (the editor\'s CodeLens)').hideHelp())
+    .addOption(new Option('--cluster-dir <dir>', 'folder of the embedded PostgreSQL cluster (default: ~/.cache/shipshape/postgres)').hideHelp())
+    .action(async (target: string, opts: { rows?: number; maxMs?: number; format: ExplainFormat; output?: string; progress?: boolean; clusterDir?: string; only?: string }) => {
+      const outcome = await runExplainCommand(target, { rows: opts.rows, maxMs: opts.maxMs, format: opts.format, progress: opts.progress, clusterDir: opts.clusterDir, only: opts.only }, io.cwd, workspaceSources, io.stderr);
+      for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
+      writeOutput(outcome.output, opts.output, io);
+      exitCode = outcome.exitCode;
+    });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -63,6 +86,18 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     if (process.env.SHIPSHAPE_DEBUG) io.stderr.write(`${(err as Error).stack}\n`);
     return 2;
   }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number of rows, e.g. 100000.');
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected milliseconds, e.g. 200.');
+  return n;
 }
 
 function writeOutput(text: string, file: string | undefined, io: { stdout: NodeJS.WritableStream; cwd: string }): void {

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
 import { compareFindings, type Finding, type Range, type Severity } from './finding';
@@ -65,7 +66,8 @@ export class Analyzer {
       }
       projectFiles.push(sf);
     }
-    const targetSet = new Set((targets ?? projectFiles.map((f) => f.fileName)).map((f) => path.resolve(f)));
+    // A whole-workspace scan also reports on migrations (.sql, and .js modules outside the program).
+    const targetSet = new Set((targets ?? [...projectFiles.map((f) => f.fileName), ...this.project.files.sql, ...this.project.files.other]).map((f) => path.resolve(f)));
     const byFile = new Map(projectFiles.map((sf) => [path.resolve(sf.fileName), sf]));
     const targetSourceFiles = targets ? [...targetSet].flatMap((f) => byFile.get(f) ?? []) : projectFiles;
     const provenance = new ProvenanceResolver(checker, { resolveModule: programModuleResolver(program) });
@@ -95,6 +97,7 @@ export class Analyzer {
           const sf = byFile.get(finding.file);
           if (sf && isSuppressed(this.suppressionsOf(sf), finding.ruleId, finding.range)) return;
           if (sf) finding.fixes.push(suppressionFix(finding, sf.text));
+          else if (!this.suppressOutsideProgram(finding)) return;
           findings.push(finding);
         },
       };
@@ -106,6 +109,23 @@ export class Analyzer {
     }
     findings.sort(compareFindings);
     return { findings: dedupe(findings), skipped, ruleErrors, files: projectFiles.length + skipped.length, durationMs: performance.now() - started };
+  }
+
+  /**
+   * A finding in a file outside the TypeScript program (a .sql migration, a .js Knex migration):
+   * its suppression comments are read from disk (`-- shipshape-disable-next-line` in SQL). False
+   * when suppressed; otherwise the suppression fix is added.
+   */
+  private suppressOutsideProgram(finding: Finding): boolean {
+    let text: string;
+    try {
+      text = fs.readFileSync(finding.file, 'utf8');
+    } catch {
+      return true;
+    }
+    if (isSuppressed(parseSuppressions(text), finding.ruleId, finding.range)) return false;
+    finding.fixes.push(suppressionFix(finding, text, finding.file.endsWith('.sql') ? 'sql' : 'ts'));
+    return true;
   }
 
   private suppressionsOf(sf: ts.SourceFile): SuppressionMap {

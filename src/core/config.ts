@@ -22,6 +22,10 @@ export interface Config {
   healthPaths: string[];
   loadtest: Record<string, unknown>;
   checklist: Record<string, unknown>;
+  /** Synthetic rows for explain (`scale.defaultRows`, `scale.tables`); read by core/explain/settings.ts. */
+  scale: Record<string, unknown>;
+  /** Explain settings (`explain.databaseUrl`); read by core/explain/settings.ts. */
+  explain: Record<string, unknown>;
 }
 
 /** A problem with the user's configuration: where it is and what to do about it. */
@@ -39,7 +43,14 @@ export const DEFAULT_MIGRATION_GLOBS = [
   '**/migration/**/*.sql',
   '**/db/migrate/**/*.sql',
   '**/V*__*.sql',
+  '**/R__*.sql',
   '**/*.up.sql',
+  '**/sql/**/*.sql',
+  '**/drizzle/**/*.sql',
+  // TypeORM, Knex, node-pg-migrate, Sequelize, MikroORM migration modules (src/core/sql/tsMigrations.ts).
+  '**/migrations/**/*.{ts,js,mjs,cjs}',
+  '**/migration/**/*.{ts,js,mjs,cjs}',
+  '**/db/migrate/**/*.{ts,js,mjs,cjs}',
 ];
 
 export function defaultConfig(): Config {
@@ -51,6 +62,8 @@ export function defaultConfig(): Config {
     healthPaths: [...DEFAULT_HEALTH_PATHS],
     loadtest: {},
     checklist: {},
+    scale: {},
+    explain: {},
   };
 }
 
@@ -106,6 +119,8 @@ interface RawConfig {
   healthPaths?: string[];
   loadtest?: Record<string, unknown>;
   checklist?: Record<string, unknown>;
+  scale?: Record<string, unknown>;
+  explain?: Record<string, unknown>;
 }
 
 function normalizeRaw(raw: RawConfig): Partial<Config> {
@@ -125,6 +140,8 @@ function normalizeRaw(raw: RawConfig): Partial<Config> {
   }
   if (raw.loadtest) out.loadtest = raw.loadtest;
   if (raw.checklist) out.checklist = raw.checklist;
+  if (raw.scale) out.scale = raw.scale;
+  if (raw.explain) out.explain = raw.explain;
   return out;
 }
 
@@ -143,6 +160,8 @@ export function mergeConfig(base: Config, over: Partial<Config>): Config {
     healthPaths: over.healthPaths ?? base.healthPaths,
     loadtest: over.loadtest ?? base.loadtest,
     checklist: over.checklist ?? base.checklist,
+    scale: over.scale ?? base.scale,
+    explain: over.explain ?? base.explain,
   };
 }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { SCAN_WORKSPACE_REQUEST, STATUS_NOTIFICATION, type ScanWorkspaceResult, type StatusParams } from '../server/protocol';
 import { createLanguageClient } from './client';
+import { ExplainController } from './explain/explainController';
 import { FindingsView } from './findingsView';
 import { ShipshapeStatusBar } from './statusBar';
 
@@ -17,7 +18,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('Shipshape', { log: true });
   const statusBar = new ShipshapeStatusBar();
   const findings = new FindingsView();
-  context.subscriptions.push(output, statusBar, findings);
+  context.subscriptions.push(output, statusBar, findings, new ExplainController(context, output));
 
   client = createLanguageClient(context, output);
   const lc = client;

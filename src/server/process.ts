@@ -1,4 +1,5 @@
 import type { Connection } from 'vscode-languageserver';
+import { loadSqlParser } from '../core/sql/parser';
 import { startLanguageServer } from './languageServer';
 
 /**
@@ -9,5 +10,8 @@ export function serveLanguageServer(connection: Connection, version: string): vo
   // Last line of defence: a stray exception is logged, the server keeps serving.
   process.on('uncaughtException', (err) => connection.console.error(`Uncaught exception: ${err.stack ?? err.message}`));
   process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
-  startLanguageServer(connection, { version });
+  // The PostgreSQL parser (WebAssembly) loads before the first analysis; messages wait meanwhile.
+  loadSqlParser()
+    .catch((err: Error) => connection.console.error(`The PostgreSQL parser did not load (${err.message}); SQL rules are off until the server restarts.`))
+    .finally(() => startLanguageServer(connection, { version }));
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Analyzer } from '../../src/core/analyze';
 import type { Finding, Fix } from '../../src/core/finding';
 import { loadProject } from '../../src/core/project/project';
+import { loadSqlParser } from '../../src/core/sql/parser';
 import type { Rule } from '../../src/core/rules/types';
 import { applyFix } from '../../src/core/fixes';
 import { createWorkspace, removeWorkspace, type WorkspaceSpec } from './workspace';
@@ -49,6 +50,7 @@ export function runRuleTests(rule: Rule<string, any>, cases: { valid: ValidCase[
     return { root, result };
   };
   describe(rule.meta.id, () => {
+    before(loadSqlParser);
     describe('valid', () => {
       for (const c of cases.valid) {
         it(c.name, () => {

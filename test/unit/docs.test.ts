@@ -3,11 +3,13 @@ import * as path from 'node:path';
 import { Analyzer } from '../../src/core/analyze';
 import { loadProject } from '../../src/core/project/project';
 import { allRules } from '../../src/core/rules';
+import { loadSqlParser } from '../../src/core/sql/parser';
 import { docExamples, readDoc } from '../helpers/docs';
 import { createWorkspace, removeWorkspace } from '../helpers/workspace';
 
 // Every example in docs/rules/<id>.md runs: "Incorrect" must report the rule, "Correct" must not.
 describe('rule docs examples', () => {
+  before(loadSqlParser);
   for (const rule of allRules()) {
     const id = rule.meta.id;
     const doc = readDoc(id);

@@ -1,5 +1,6 @@
 import type { DbLibraryDescriptor } from './types';
 import { afterCallback } from './callShapes';
+import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
 
 const DRIZZLE_TERMINAL = new Set(['execute', 'all', 'get', 'run', 'values']);
 const DRIZZLE_NOT_QUERIES = new Set(['transaction', '$with', 'batch', 'prepare', 'toSQL', 'getSQL', 'as', '$dynamic', '_', 'session', 'dialect', 'schema']);
@@ -28,4 +29,6 @@ export const drizzle = {
   },
   // A drizzle instance usually wraps a pool found as its own client: closing the pool is enough.
   clients: [{ paths: [['drizzle', '()']], ping: '%.execute(sql`SELECT 1`)', imports: [{ name: 'sql', from: 'drizzle-orm' }] }],
+  // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
+  queries: sqlArgumentExtractor('dollar', new Set([])),
 } satisfies DbLibraryDescriptor;

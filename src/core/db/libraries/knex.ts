@@ -1,5 +1,6 @@
 import type { DbLibraryDescriptor } from './types';
 import { afterCallback } from './callShapes';
+import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
 
 const KNEX_NOT_QUERIES = new Set([
   'schema', 'migrate', 'seed', 'destroy', 'initialize', 'transaction', 'transactionProvider', 'commit', 'rollback', 'savepoint', 'client',
@@ -28,4 +29,6 @@ export const knex = {
     write: "Write the rows in one statement: `insert([...rows])`, or `update`/`del` with `whereIn('id', ids)`.",
   },
   clients: [{ paths: [['()'], ['knex', '()']], ping: "%.raw('SELECT 1')", close: '%.destroy()' }],
+  // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
+  queries: sqlArgumentExtractor('question', new Set(['raw'])),
 } satisfies DbLibraryDescriptor;

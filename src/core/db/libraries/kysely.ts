@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import type { DbLibraryDescriptor } from './types';
+import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
 
 const KYSELY_EXECUTE = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'stream', 'executeQuery']);
 
@@ -22,4 +23,6 @@ export const kysely = {
     write: 'Write the rows in one statement: `insertInto(t).values([...rows])`, or `updateTable`/`deleteFrom` with `where(\'id\', \'in\', ids)`.',
   },
   clients: [{ paths: [['Kysely', '()']], ping: '%.selectNoFrom((eb) => eb.val(1).as(\'ok\')).execute()', close: '%.destroy()' }],
+  // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
+  queries: sqlArgumentExtractor('dollar', new Set([])),
 } satisfies DbLibraryDescriptor;

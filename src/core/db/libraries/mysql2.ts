@@ -1,4 +1,5 @@
 import type { DbLibraryDescriptor } from './types';
+import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
 
 /** mysql2: pools and connections, `query`/`execute`. */
 export const mysql2 = {
@@ -14,4 +15,6 @@ export const mysql2 = {
     write: 'Write all rows in one statement: `INSERT INTO t (a, b) VALUES ?` with an array of rows.',
   },
   clients: [{ paths: [['createPool', '()'], ['createConnection', '()']], ping: "%.query('SELECT 1')", close: '%.end()' }],
+  // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
+  queries: sqlArgumentExtractor('question', new Set(['query', 'execute'])),
 } satisfies DbLibraryDescriptor;

@@ -1,4 +1,5 @@
 import type { DbLibraryDescriptor } from './types';
+import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
 
 /** node-postgres: `Pool`/`Client`/`PoolClient` `.query(…)`. */
 export const pg = {
@@ -15,4 +16,6 @@ export const pg = {
     write: 'Write all rows in one statement: `INSERT … SELECT * FROM unnest($1::int[], $2::text[])`, `UPDATE t SET … FROM unnest($1::int[], $2::text[]) AS v(id, x) WHERE t.id = v.id`, or `WHERE id = ANY($1)` for the same change to many rows.',
   },
   clients: [{ paths: [['Pool', '()'], ['Client', '()'], ['()']], ping: "%.query('SELECT 1')", close: '%.end()' }],
+  // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
+  queries: sqlArgumentExtractor('dollar', new Set(['query'])),
 } satisfies DbLibraryDescriptor;

@@ -1,5 +1,6 @@
 import type { DbLibraryDescriptor } from './types';
 import { isFragment, isInstance } from './callShapes';
+import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
 
 /** postgres.js: the `` sql`…` `` tag of an instance, `sql.unsafe`, `sql.file`. */
 export const postgres = {
@@ -18,4 +19,6 @@ export const postgres = {
     write: 'Write all rows in one statement: `` sql`INSERT INTO t ${sql(rows)}` `` takes an array of objects.',
   },
   clients: [{ paths: [['()']], ping: '%`SELECT 1`', close: '%.end({ timeout: 5 })' }],
+  // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
+  queries: sqlArgumentExtractor('dollar', new Set(['unsafe'])),
 } satisfies DbLibraryDescriptor;

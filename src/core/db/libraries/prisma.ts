@@ -1,4 +1,5 @@
 import type { DbLibraryDescriptor } from './types';
+import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
 
 const PRISMA_DELEGATE = new Set([
   'findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'create', 'createMany', 'createManyAndReturn',
@@ -37,4 +38,6 @@ export const prisma = {
     write: 'Write the rows in one statement with `createMany`/`updateMany`/`deleteMany` (`where: { id: { in: ids } }`).',
   },
   clients: [{ paths: [['PrismaClient', '()']], ping: '%.$queryRaw`SELECT 1`', close: '%.$disconnect()' }],
+  // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
+  queries: sqlArgumentExtractor('dollar', new Set(['$queryRawUnsafe', '$executeRawUnsafe'])),
 } satisfies DbLibraryDescriptor;

@@ -1,4 +1,5 @@
 import type { DbLibraryDescriptor } from './types';
+import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
 
 const SEQUELIZE_QUERIES = new Set([
   'findAll', 'findOne', 'findByPk', 'findOrCreate', 'findOrBuild', 'findCreateFind', 'findAndCountAll', 'count', 'max', 'min', 'sum', 'aggregate',
@@ -32,4 +33,6 @@ export const sequelize = {
     write: 'Write the rows in one statement with `bulkCreate(rows)`, or `update`/`destroy` with `where: { id: ids }`.',
   },
   clients: [{ paths: [['Sequelize', '()']], ping: '%.authenticate()', close: '%.close()' }],
+  // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
+  queries: sqlArgumentExtractor('named', new Set(['query'])),
 } satisfies DbLibraryDescriptor;

@@ -2,6 +2,7 @@ import ts from 'typescript';
 import type { DbLibraryDescriptor } from './types';
 import { receiverIsInstance } from './callShapes';
 import { operationOfSql, templateText } from '../queryShape';
+import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
 
 /** The query methods of a Slonik pool or connection (`CommonQueryMethods`): each sends one statement. */
 const SLONIK_QUERIES = new Set(['query', 'any', 'anyFirst', 'one', 'oneFirst', 'many', 'manyFirst', 'maybeOne', 'maybeOneFirst', 'exists', 'stream', 'copyFromBinary']);
@@ -31,4 +32,6 @@ export const slonik = {
     write: "Write all rows in one statement: `` sql.unsafe`INSERT INTO t (a, b) SELECT * FROM ${sql.unnest(rows, ['int4', 'text'])}` ``.",
   },
   clients: [{ paths: [['createPool', '()']], ping: '%.query(sql.unsafe`SELECT 1`)', close: '%.end()', imports: [{ name: 'sql', from: 'slonik' }] }],
+  // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
+  queries: sqlArgumentExtractor('dollar', new Set([])),
 } satisfies DbLibraryDescriptor;

@@ -1,4 +1,5 @@
 import type { CallShape, DbLibraryDescriptor } from './types';
+import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
 
 const TYPEORM_QUERY_BUILDER = new Set([
   'getOne', 'getOneOrFail', 'getMany', 'getRawOne', 'getRawMany', 'getRawAndEntities', 'getManyAndCount', 'getCount', 'getExists', 'execute', 'stream',
@@ -34,4 +35,6 @@ export const typeorm = {
     write: 'Write the rows in one statement: `save(entities)`/`insert([...])` with an array, or an `update`/`delete` with `In(ids)`.',
   },
   clients: [{ paths: [['DataSource', '()']], ping: "%.query('SELECT 1')", close: '%.destroy()' }],
+  // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
+  queries: sqlArgumentExtractor('dollar', new Set(['query'])),
 } satisfies DbLibraryDescriptor;

@@ -1,0 +1,70 @@
+import type { Fix } from '../finding';
+import { quoteIdent } from '../sql/ast';
+import { indexMigrationFix } from '../sql/indexMigration';
+import { prismaIndexFix } from '../sql/prismaFix';
+import { schemaFor } from '../sql/ruleSupport';
+import { displayTableName, type ForeignKeyModel, type IndexModel, type TableModel } from '../sql/schema';
+import { defineRule } from './types';
+
+type MessageId = 'fkWithoutIndex';
+
+/**
+ * fk-without-index: a foreign key whose columns are not the leading columns of any index of
+ * its table. PostgreSQL indexes the referenced side (a primary key or unique constraint) but
+ * never the referencing side. Reported on the constraint in the migration.
+ * See docs/rules/fk-without-index.md.
+ */
+export const fkWithoutIndex = defineRule<MessageId, Record<string, never>>({
+  meta: {
+    id: 'fk-without-index',
+    description: 'A foreign key whose columns are not the leading columns of any index.',
+    defaultSeverity: 'warning',
+    messages: {
+      fkWithoutIndex:
+        'Foreign key {{name}} ({{columns}}) on `{{table}}` has no index that starts with {{columns}}. Each DELETE or key UPDATE on `{{referenced}}` then scans all of `{{table}}` to check for referencing rows (holding its locks meanwhile), and every join or lookup from `{{referenced}}` to its `{{table}}` rows reads the whole table. Add an index: `{{createIndex}}`',
+    },
+  },
+  defaultOptions: {},
+  run(ctx) {
+    const found = schemaFor(ctx.project, ctx.cache);
+    if (!found) return;
+    for (const table of found.schema.tables.values()) {
+      for (const fk of table.foreignKeys) {
+        if (!ctx.targetFiles.has(fk.origin.file) || fk.columns.length === 0 || isIndexed(table, fk)) continue;
+        const indexName = `${table.name}_${fk.columns.join('_')}_idx`.slice(0, 63);
+        const createIndex = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(indexName)} ON ${displayTableName(table).split('.').map(quoteIdent).join('.')} (${fk.columns.map(quoteIdent).join(', ')});`;
+        const fixes = [indexMigrationFix(found.migrations, { createIndex, indexName }), prismaIndexFix(found.prismaModels, table, { columns: fk.columns.map((column) => ({ column, descending: false })) })].filter((f): f is Fix => f !== undefined);
+        ctx.report({
+          at: { file: fk.origin.file, range: fk.origin.range },
+          messageId: 'fkWithoutIndex',
+          data: {
+            name: quoteIdent(fk.name),
+            columns: fk.columns.map((c) => `\`${c}\``).join(', '),
+            table: displayTableName(table),
+            referenced: fk.references.schema === 'public' ? fk.references.table : `${fk.references.schema}.${fk.references.table}`,
+            createIndex,
+          },
+          fixes,
+        });
+      }
+    }
+  },
+});
+
+/**
+ * Served when some btree index's leading keys are exactly the FK's columns (in any order, as
+ * the lookup `WHERE a = $1 AND b = $2` needs), or a hash index on its one column; a partial
+ * index only when its predicate is `col IS NOT NULL` on those columns (rows with a NULL key
+ * never reference anything).
+ */
+function isIndexed(table: TableModel, fk: ForeignKeyModel): boolean {
+  return table.indexes.some((index) => servesForeignKey(index, fk));
+}
+
+function servesForeignKey(index: IndexModel, fk: ForeignKeyModel): boolean {
+  if (index.predicate && !/^[\w".]+ IS NOT NULL( AND [\w".]+ IS NOT NULL)*$/.test(index.predicate.text)) return false;
+  if (index.method === 'hash') return fk.columns.length === 1 && index.keys[0]?.column === fk.columns[0];
+  if (index.method !== 'btree') return false;
+  const leading = index.keys.slice(0, fk.columns.length).map((k) => k.column);
+  return leading.length === fk.columns.length && fk.columns.every((c) => leading.includes(c));
+}

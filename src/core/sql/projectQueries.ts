@@ -1,0 +1,137 @@
+/**
+ * The queries a project's TypeScript code runs, with the index verdict for each.
+ *
+ * For the explain feature and anything else that wants "every query Shipshape can see":
+ *
+ *   const { queries, schema } = await extractProjectQueries('/path/to/workspace');
+ *   for (const q of queries) {
+ *     q.file          // absolute path of the .ts file
+ *     q.range         // 0-based range of the SQL literal / template / ORM call
+ *     q.sql           // the SQL, parameters as $1, $2, … (constants folded)
+ *     q.tables        // tables it reads that the schema knows (`orders`, `billing.invoices`)
+ *     q.verdict       // 'served' | 'partly' | 'not-served' | 'no-filter' (worst over its tables)
+ *     q.createIndex   // the suggested `CREATE INDEX CONCURRENTLY IF NOT EXISTS …;`, when not served
+ *   }
+ *
+ * Inside the analyzer, `queriesInFiles` does the same over an existing program (the rule
+ * `unindexed-filter` uses it). Calls are recognised by provenance and types (the database-call
+ * recogniser), never by variable names.
+ */
+import * as path from 'node:path';
+import ts from 'typescript';
+import type { Range } from '../finding';
+import type { DbCallSite } from '../db/callSite';
+import { DB_LIBRARIES, dbLibraryImportedBy, type DbLibrary, type DbLibraryDescriptor } from '../db/libraries';
+import { DbCallRecognizer, dbDeclarationsPresent } from '../db/recognizer';
+import { loadProject, type ProjectModel } from '../project/project';
+import { ProgramHost } from '../ts/program';
+import { ProvenanceResolver } from '../ts/provenance';
+import type { IndexCoverage } from './coverage';
+import { loadSqlParser } from './parser';
+import { coverageOfQuery } from './queryCoverage';
+import { displayTableName, type SchemaModel } from './schema';
+import { projectSchema } from './schemaSource';
+
+export type QueryVerdict = 'served' | 'partly' | 'not-served' | 'no-filter';
+
+export interface ProjectQuery {
+  file: string;
+  range: Range;
+  sql: string;
+  tables: string[];
+  verdict: QueryVerdict;
+  createIndex?: string;
+  /** Per table the query filters, joins or orders. */
+  coverages: IndexCoverage[];
+  /** The library whose call sends it. */
+  library: DbLibrary;
+  /** The node a finding is reported on. */
+  node: ts.Node;
+  /** PostgreSQL's parse error, when the text does not parse (nothing is reported then). */
+  parseError?: string;
+}
+
+export interface ProjectQueries {
+  queries: ProjectQuery[];
+  schema: SchemaModel;
+}
+
+/** Loads the project at `root`, its schema and program, and returns its queries. */
+export async function extractProjectQueries(root: string, project: ProjectModel = loadProject(root)): Promise<ProjectQueries> {
+  await loadSqlParser();
+  const { schema } = projectSchema(project);
+  const host = new ProgramHost(project.files.ts, project.tsconfig.options);
+  const program = host.getProgram();
+  const checker = program.getTypeChecker();
+  const roots = new Set(project.files.ts.map((f) => path.resolve(f)));
+  const files = program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && roots.has(path.resolve(sf.fileName)));
+  return { queries: queriesInFiles({ program, checker, provenance: new ProvenanceResolver(checker), libraries: project.dbLibraries }, files, schema), schema };
+}
+
+export interface QueryScanContext {
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  provenance: ProvenanceResolver;
+  /** Libraries the project declares (package.json); imports found in the files are added. */
+  libraries: ReadonlySet<DbLibrary>;
+}
+
+const typesPresence = new WeakMap<ts.Program, boolean>();
+
+/** The SQL queries sent by recognised database calls in `files`, with their coverage against `schema`. */
+export function queriesInFiles(ctx: QueryScanContext, files: readonly ts.SourceFile[], schema: SchemaModel): ProjectQuery[] {
+  if (files.length === 0) return [];
+  let typesAvailable = typesPresence.get(ctx.program);
+  if (typesAvailable === undefined) typesPresence.set(ctx.program, (typesAvailable = dbDeclarationsPresent(ctx.program, ctx.checker)));
+  const libraries = new Set(ctx.libraries);
+  for (const sf of files) for (const lib of importedLibraries(sf)) libraries.add(lib);
+  if (libraries.size === 0 && !typesAvailable) return [];
+  const recognizer = new DbCallRecognizer(ctx.checker, ctx.provenance, { typesAvailable, libraries });
+  const out: ProjectQuery[] = [];
+  for (const sf of files) {
+    const seen = new Set<ts.Node>();
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
+        const site = recognizer.byProvenance(node) ?? (recognizer.isTypedCandidate(node) ? recognizer.byType(node) : undefined);
+        if (site) {
+          for (const code of extractedSql(site, ctx)) {
+            if (seen.has(code.node)) continue;
+            seen.add(code.node);
+            out.push(queryOf(site.library, code, schema));
+          }
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  return out;
+}
+
+function queryOf(library: DbLibrary, code: { node: ts.Node; sql: string }, schema: SchemaModel): ProjectQuery {
+  const sf = code.node.getSourceFile();
+  const range: Range = { start: sf.getLineAndCharacterOfPosition(code.node.getStart(sf)), end: sf.getLineAndCharacterOfPosition(code.node.getEnd()) };
+  const q = coverageOfQuery(code.sql, schema);
+  const tables = [...new Set(q.accesses.map((a) => displayTableName(a.table)))];
+  const verdict: QueryVerdict = q.coverages.some((c) => c.status === 'not-served') ? 'not-served' : q.coverages.some((c) => c.status === 'partly') ? 'partly' : q.coverages.length ? 'served' : 'no-filter';
+  const worst = q.coverages.find((c) => c.status === verdict);
+  return { file: path.resolve(sf.fileName), range, sql: code.sql, tables, verdict, createIndex: worst?.suggestion?.sql, coverages: q.coverages, library, node: code.node, parseError: q.error };
+}
+
+/** The SQL a recognised call sends, as its library's descriptor reads it (`queries`). */
+function extractedSql(site: DbCallSite, ctx: QueryScanContext): Array<{ node: ts.Node; sql: string }> {
+  const descriptor: DbLibraryDescriptor = DB_LIBRARIES[site.library];
+  const extracted = descriptor.queries?.extract(site, { checker: ctx.checker, provenance: ctx.provenance }) ?? [];
+  return extracted.flatMap((q) => (q.sql !== undefined ? [{ node: q.node, sql: q.sql }] : []));
+}
+
+function importedLibraries(sf: ts.SourceFile): DbLibrary[] {
+  const out: DbLibrary[] = [];
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
+      const lib = dbLibraryImportedBy(st.moduleSpecifier.text);
+      if (lib) out.push(lib);
+    }
+  }
+  return out;
+}

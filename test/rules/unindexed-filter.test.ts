@@ -1,0 +1,99 @@
+import { unindexedFilter } from '../../src/core/rules/unindexed-filter';
+import { runRuleTests } from '../helpers/ruleTester';
+
+const ORDERS_SQL = `CREATE TABLE customers (id bigserial PRIMARY KEY, email text NOT NULL);
+CREATE TABLE orders (
+  id bigserial PRIMARY KEY,
+  customer_id bigint NOT NULL,
+  tenant_id int NOT NULL,
+  status text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX orders_tenant_customer ON orders (tenant_id, customer_id);
+`;
+
+const PG = (body: string) => `import { Pool } from 'pg';\nconst pool = new Pool();\n${body}\n`;
+
+runRuleTests(unindexedFilter, {
+  valid: [
+    { name: 'primary key lookup (pg)', files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("export const one = (id: number) => pool.query('SELECT * FROM orders WHERE id = $1', [id]);") } },
+    { name: 'leading prefix of a composite index', files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("export const q = (t: number, c: number) => pool.query('SELECT * FROM orders WHERE customer_id = $2 AND tenant_id = $1', [t, c]);") } },
+    { name: 'a table the migrations do not define', files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("export const q = (e: string) => pool.query('SELECT * FROM invoices WHERE email = $1', [e]);") } },
+    { name: 'a query text computed at run time', files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG('export const q = (col: string, v: string) => pool.query(`SELECT * FROM orders WHERE ${col} = $1`, [v]);') } },
+    { name: 'no migrations: nothing to check against', files: { 'src/q.ts': PG("export const q = (s: string) => pool.query('SELECT * FROM orders WHERE status = $1', [s]);") } },
+    { name: 'a string that is not passed to a database call', files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': "export const text = 'SELECT * FROM orders WHERE status = $1';\nconsole.log(text);\n" } },
+    { name: 'a filter under OR is left alone', files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("export const q = (s: string) => pool.query('SELECT * FROM orders WHERE status = $1 OR id = 1', [s]);") } },
+    {
+      name: 'suppressed with a comment',
+      files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("// shipshape-disable-next-line unindexed-filter -- admin report, runs nightly\nexport const q = (s: string) => pool.query('SELECT * FROM orders WHERE status = $1', [s]);") },
+    },
+  ],
+  invalid: [
+    {
+      name: 'pg: filter on a column no index covers, with the fix as the next numbered migration',
+      files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("export const byStatus = (s: string) => pool.query('SELECT id FROM orders WHERE status = $1 ORDER BY created_at DESC', [s]);") },
+      errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3, column: 51, messageIncludes: ['`orders` (`status`)', 'orders_pkey (id) starts with id', 'orders_tenant_customer (tenant_id, customer_id) starts with tenant_id', 'sequential scan of every row of `orders`', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_created_at_idx ON orders (status, created_at DESC);'] }],
+      fix: {
+        title: 'Create index migration',
+        output: {
+          'migrations/002_add_orders_status_created_at_idx.sql':
+            '-- CREATE INDEX CONCURRENTLY builds the index without blocking writes, and cannot run inside a\n-- transaction block: run this migration outside one (tools that wrap each migration in a\n-- transaction need to be told so).\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_created_at_idx ON orders (status, created_at DESC);\n',
+        },
+      },
+    },
+    {
+      name: 'the second column of a composite index alone (postgres.js tagged template)',
+      files: {
+        'migrations/001_init.sql': ORDERS_SQL,
+        'src/q.ts': "import postgres from 'postgres';\nconst sql = postgres();\nexport const q = (c: number) => sql`SELECT * FROM orders WHERE customer_id = ${c}`;\n",
+      },
+      errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3, column: 33, messageIncludes: ['(`customer_id`)'] }],
+    },
+    {
+      name: 'partly served: tenant_id served by the composite index, status left to a row-by-row filter (info)',
+      files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("export const q = (t: number, s: string) => pool.query('SELECT * FROM orders WHERE tenant_id = $1 AND status = $2', [t, s]);") },
+      errors: [{ messageId: 'partlyServed', file: 'src/q.ts', line: 3, severity: 'info', messageIncludes: ['Only `tenant_id`', 'orders_tenant_customer (tenant_id, customer_id)', '`status` is checked row by row', 'orders_tenant_id_status_idx ON orders (tenant_id, status)'] }],
+    },
+    {
+      name: 'constant folding: const fragments and concatenation, through an alias and a join',
+      files: {
+        'migrations/001_init.sql': ORDERS_SQL,
+        'src/sql.ts': "export const ORDER_COLUMNS = 'o.id, o.status';\n",
+        'src/q.ts': PG("import { ORDER_COLUMNS } from './sql';\nconst FROM = ' FROM customers c JOIN orders o ON o.customer_id = c.id';\nexport const q = (e: string) => pool.query('SELECT ' + ORDER_COLUMNS + FROM + ' WHERE c.email = $1', [e]);"),
+      },
+      errors: [
+        { messageId: 'notServed', file: 'src/q.ts', line: 5, messageIncludes: ['`customers` (`email`)'] },
+        { messageId: 'notServed', file: 'src/q.ts', line: 5, messageIncludes: ['`orders` (`customer_id`)', 'orders_tenant_customer (tenant_id, customer_id) starts with tenant_id'] },
+      ],
+    },
+    {
+      name: 'ORDER BY … LIMIT with no index in that order',
+      files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("export const latest = () => pool.query('SELECT * FROM orders ORDER BY created_at DESC LIMIT 20');") },
+      errors: [{ messageId: 'unsortedLimit', file: 'src/q.ts', line: 3, messageIncludes: ['in `created_at` order', 'orders_created_at_idx ON orders (created_at DESC)'] }],
+    },
+    {
+      name: 'Flyway folder: the fix is the next version',
+      files: {
+        'db/migration/V1__init.sql': ORDERS_SQL,
+        'db/migration/V2__more.sql': 'ALTER TABLE orders ADD COLUMN note text;',
+        'src/q.ts': PG("export const q = (n: string) => pool.query('SELECT * FROM orders WHERE note = $1', [n]);"),
+      },
+      errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3 }],
+      fix: {
+        title: 'Create index migration',
+        output: {
+          'db/migration/V3__add_orders_note_idx.sql':
+            '-- CREATE INDEX CONCURRENTLY builds the index without blocking writes, and cannot run inside a\n-- transaction block: run this migration outside one (tools that wrap each migration in a\n-- transaction need to be told so).\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_note_idx ON orders (note);\n',
+        },
+      },
+    },
+    {
+      name: 'mysql2-style ? placeholders and Knex raw',
+      files: {
+        'migrations/001_init.sql': ORDERS_SQL,
+        'src/q.ts': "import knex from 'knex';\nconst db = knex({ client: 'pg' });\nexport const q = async (s: string) => await db.raw('SELECT * FROM orders WHERE status = ?', [s]);\n",
+      },
+      errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3 }],
+    },
+  ],
+});

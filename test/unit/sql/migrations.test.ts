@@ -1,0 +1,124 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { defaultConfig } from '../../../src/core/config';
+import { discoverFiles } from '../../../src/core/project/files';
+import { discoverMigrations, naturalCompare, readMigrationStatements } from '../../../src/core/sql/migrations';
+import { loadSqlParser } from '../../../src/core/sql/parser';
+import { projectSchema } from '../../../src/core/sql/schemaSource';
+import { createWorkspace, removeWorkspace } from '../../helpers/workspace';
+
+function discovered(files: Record<string, string>, globs = defaultConfig().migrations): { root: string; rel: string[]; styles: string[] } {
+  const root = createWorkspace({ files });
+  const ms = discoverMigrations({ root, files: discoverFiles(root), globs });
+  return { root, rel: ms.map((m) => path.relative(root, m.file).split(path.sep).join('/')), styles: ms.map((m) => m.style) };
+}
+
+describe('sql: migration discovery and order', () => {
+  before(loadSqlParser);
+  const roots: string[] = [];
+  after(() => roots.forEach(removeWorkspace));
+
+  it('orders Flyway scripts by version (V2 < V10, V1_1 between V1 and V2), repeatables last, never undo scripts', () => {
+    const d = discovered({
+      'db/V10__ten.sql': 'SELECT 1;',
+      'db/V2__two.sql': 'SELECT 1;',
+      'db/V1__one.sql': 'SELECT 1;',
+      'db/V1_1__one_one.sql': 'SELECT 1;',
+      'db/R__views.sql': 'SELECT 1;',
+      'db/U2__undo_two.sql': 'SELECT 1;',
+    });
+    roots.push(d.root);
+    assert.deepEqual(d.rel, ['db/V1__one.sql', 'db/V1_1__one_one.sql', 'db/V2__two.sql', 'db/V10__ten.sql', 'db/R__views.sql']);
+    assert.deepEqual(new Set(d.styles), new Set(['flyway']));
+  });
+
+  it('orders Prisma migration folders by name, *.up.sql by version and never applies *.down.sql', () => {
+    const d = discovered({
+      'prisma/migrations/20240102000000_add_orders/migration.sql': 'SELECT 1;',
+      'prisma/migrations/20231201000000_init/migration.sql': 'SELECT 1;',
+      'prisma/migrations/migration_lock.toml': 'provider = "postgresql"',
+      'schema/10_more.up.sql': 'SELECT 1;',
+      'schema/2_init.up.sql': 'SELECT 1;',
+      'schema/2_init.down.sql': 'SELECT 1;',
+    }, ['prisma/migrations/**/*.sql', 'schema/*.sql']);
+    roots.push(d.root);
+    assert.deepEqual(d.rel, ['prisma/migrations/20231201000000_init/migration.sql', 'prisma/migrations/20240102000000_add_orders/migration.sql', 'schema/2_init.up.sql', 'schema/10_more.up.sql']);
+    assert.deepEqual(d.styles, ['prisma', 'prisma', 'up-sql', 'up-sql']);
+  });
+
+  it('finds plain folders (migrations/, db/migrate/, sql/) and orders numbered files numerically', () => {
+    const d = discovered({
+      'migrations/10_late.sql': 'SELECT 1;',
+      'migrations/9_early.sql': 'SELECT 1;',
+      'db/migrate/001_x.sql': 'SELECT 1;',
+      'sql/schema.sql': 'SELECT 1;',
+      'src/queries/q.sql': 'SELECT 1;',
+    });
+    roots.push(d.root);
+    assert.deepEqual(d.rel, ['db/migrate/001_x.sql', 'migrations/9_early.sql', 'migrations/10_late.sql', 'sql/schema.sql']);
+    assert.ok(naturalCompare('1700000000000-A.ts', '1700000000001-B.ts') < 0);
+  });
+
+  it('reads TypeORM migration classes (up only) with their statement positions', async () => {
+    const migration = [
+      "import { MigrationInterface, QueryRunner } from 'typeorm';",
+      'export class Init1700000000000 implements MigrationInterface {',
+      '  public async up(queryRunner: QueryRunner): Promise<void> {',
+      '    await queryRunner.query(`CREATE TABLE "user" ("id" SERIAL NOT NULL, CONSTRAINT "PK_user" PRIMARY KEY ("id"))`);',
+      '    await queryRunner.query(`CREATE TABLE "post" ("id" SERIAL NOT NULL, "authorId" integer, CONSTRAINT "PK_post" PRIMARY KEY ("id"))`);',
+      '    await queryRunner.query(`ALTER TABLE "post" ADD CONSTRAINT "FK_post_author" FOREIGN KEY ("authorId") REFERENCES "user"("id")`);',
+      '  }',
+      '  public async down(queryRunner: QueryRunner): Promise<void> {',
+      '    await queryRunner.query(`DROP TABLE "post"`);',
+      '  }',
+      '}',
+    ].join('\n');
+    const root = createWorkspace({ files: { 'src/migrations/1700000000000-Init.ts': migration, 'src/migrations/index.ts': 'export const all = [];' } });
+    roots.push(root);
+    const { schema, statements } = projectSchema({ root, files: discoverFiles(root), config: defaultConfig() });
+    assert.deepEqual(statements.map((s) => `${s.style} ${s.range.start.line}:${s.range.start.character}`), ['typeorm 3:29', 'typeorm 4:29', 'typeorm 5:29']);
+    assert.ok(schema.lookup('post'));
+    const fk = schema.lookup('post')!.foreignKeys[0];
+    assert.equal(fk.name, 'FK_post_author');
+    assert.deepEqual(fk.origin.range.start, { line: 5, character: 52 });
+  });
+
+  it('turns the Knex schema builder into the SQL Knex runs (names as Knex makes them), and reads knex.raw', async () => {
+    const migration = [
+      'exports.up = async function (knex) {',
+      "  await knex.schema.createTable('users', (table) => {",
+      "    table.increments('id');",
+      "    table.string('email').notNullable().unique();",
+      '  });',
+      "  await knex.schema.createTable('orders', (t) => {",
+      "    t.increments('id');",
+      "    t.integer('user_id').unsigned().notNullable().references('id').inTable('users').onDelete('CASCADE');",
+      "    t.string('status');",
+      "    t.index(['status', 'user_id']);",
+      '    t.timestamps();',
+      '  });',
+      "  await knex.raw('CREATE INDEX orders_created ON orders (created_at)');",
+      '};',
+      "exports.down = (knex) => knex.schema.dropTable('orders');",
+    ].join('\n');
+    const root = createWorkspace({ files: { 'migrations/20240101_init.js': migration } });
+    roots.push(root);
+    const { schema, migrations } = projectSchema({ root, files: discoverFiles(root), config: defaultConfig() });
+    assert.equal(migrations.length, 1);
+    const orders = schema.lookup('orders')!;
+    assert.deepEqual([...orders.columns.keys()], ['id', 'user_id', 'status', 'created_at', 'updated_at']);
+    assert.deepEqual(orders.indexes.map((i) => i.name), ['orders_pkey', 'orders_status_user_id_index', 'orders_created']);
+    assert.deepEqual(orders.foreignKeys.map((f) => `${f.name} ${f.columns} -> ${f.references.table} ${f.onDelete}`), ['orders_user_id_foreign user_id -> users cascade']);
+    assert.deepEqual(orders.foreignKeys[0].origin.range.start, { line: 5, character: 8 }, 'the createTable call');
+    assert.deepEqual(schema.lookup('users')!.indexes.map((i) => i.name), ['users_pkey', 'users_email_unique']);
+  });
+
+  it('reads the same statements again for the same files (a stable list for the explain feature)', () => {
+    const root = createWorkspace({ files: { 'migrations/1.sql': 'CREATE TABLE a (id int);\nCREATE INDEX a_id ON a (id);' } });
+    roots.push(root);
+    const files = discoverMigrations({ root, files: discoverFiles(root), globs: defaultConfig().migrations });
+    const once = readMigrationStatements(files).map((s) => s.sql);
+    assert.deepEqual(once, ['CREATE TABLE a (id int)', 'CREATE INDEX a_id ON a (id)']);
+    assert.deepEqual(readMigrationStatements(files).map((s) => s.sql), once);
+  });
+});
