@@ -26,6 +26,8 @@ const entries = [
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The load-test engine thread, started by src/core/loadtest/run.ts from next to the bundle that uses it.
+  { entryPoints: ['src/core/loadtest/worker.ts'], outfile: 'dist/loadtest-worker.js' },
 ];
 
 // Webview scripts: every `src/webview/<name>/main.ts` becomes `media/dist/<name>.js` (a browser

@@ -102,9 +102,10 @@ Plans: ${seq} of ${warm.queries.length} queries read their table with a Seq Scan
   if (!process.argv.includes('--no-write')) {
     const file = path.join(__dirname, 'RESULTS.md');
     const text = fs.readFileSync(file, 'utf8');
-    const start = text.indexOf('## Explain at scale');
-    const next = start >= 0 ? text.indexOf('\n## ', start + 5) : -1;
-    const updated = start < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${next >= 0 ? text.slice(next) : ''}`;
+    // Its own marked section; bench/run.mjs rewrites the rest of the file and keeps marked sections.
+    const block = `<!-- explain:start -->\n${section.trimEnd()}\n<!-- explain:end -->`;
+    const marked = /<!-- explain:start -->[\s\S]*?<!-- explain:end -->/;
+    const updated = marked.test(text) ? text.replace(marked, () => block) : `${text.trimEnd()}\n\n${block}\n`;
     fs.writeFileSync(file, updated);
   }
   fs.rmSync(work, { recursive: true, force: true });

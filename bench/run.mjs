@@ -169,7 +169,14 @@ async function main() {
   report.push(`- peak memory < 500 MB: ${peak < 500 ? 'met' : 'NOT met'} (${peak} MB at most, any measurement above).`, '');
   const text = report.join('\n');
   log('\n' + text);
-  if (!process.argv.includes('--no-write')) fs.writeFileSync(path.join(REPO, 'bench', 'RESULTS.md'), text);
+  if (!process.argv.includes('--no-write')) {
+    // Keep the sections other benchmarks maintain in the same file (`<!-- name:start -->…<!-- name:end -->`:
+    // bench/loadtest.mjs, bench/explain.ts).
+    const file = path.join(REPO, 'bench', 'RESULTS.md');
+    const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    const kept = [...previous.matchAll(/<!-- ([\w-]+):start -->[\s\S]*?<!-- \1:end -->/g)].map((m) => m[0]);
+    fs.writeFileSync(file, [text.trimEnd(), ...kept].join('\n\n') + '\n');
+  }
 }
 
 function expectedFindings(routes) {

@@ -5,6 +5,7 @@ import { TOOL } from '../core/report/common';
 import { workspaceSources } from '../core/explain/sources';
 import { UsageError } from './errors';
 import { runLanguageServer } from './lsp';
+import { runLoadTestCommand, type LoadTestCliOptions } from './loadtest';
 import { runExplainCommand, type ExplainFormat } from './explain';
 import { loadSqlParser } from '../core/sql/parser';
 import { runScan, type FailOn, type ScanFormat } from './scan';
@@ -15,6 +16,8 @@ export interface CliIo {
   stderr: NodeJS.WritableStream;
   cwd: string;
 }
+
+type LoadTestIoStream = NodeJS.WritableStream & { isTTY?: boolean };
 
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
   const program = new Command();
@@ -49,6 +52,45 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .description('Run the language server (for editors other than VS Code: Neovim, Helix, …).')
     .option('--stdio', 'speak the Language Server Protocol over stdin/stdout')
     .action((opts: { stdio?: boolean }) => runLanguageServer(opts));
+
+  program
+    .command('loadtest')
+    .description('Run a load-test scenario (from shipshape.config.json or --url) and check its thresholds.')
+    .argument('[scenario]', 'name of a scenario under loadtest.scenarios')
+    .option('--config <file>', 'config file (default: shipshape.config.json in the current folder)')
+    .option('--url <url>', 'load-test this URL (one GET unless --method) instead of a named scenario')
+    .option('--base-url <url>', "send the scenario's requests to this base URL instead of its own (e.g. a port chosen at run time)")
+    .option('--method <method>', 'HTTP method for --url')
+    .option('--duration <duration>', 'how long to send load, e.g. 10s, 2m')
+    .option('--connections <n>', 'closed model: concurrent connections; open model: most requests in flight')
+    .option('--rate <n>', 'open model: arrivals per second (latency from each scheduled start)')
+    .option('--ramp-up <duration>', 'closed model: open the connections over this long')
+    .option('--threshold <expr>', 'k6 threshold, e.g. "p(95)<200", "rate<0.01", "http_req_duration{name:list} p(99)<500" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'junit']).default('text'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--allow-remote', 'allow a target that is not this machine (loopback)', false)
+    .option('--baseline <run>', 'compare with a saved run: its id, "latest" or "baseline" (the pinned run), or a run file; exit 1 on a regression')
+    .addOption(new Option('--export <format>', 'print the scenario as a k6 script, Artillery YAML or a k6-operator TestRun instead of running it').choices(['k6', 'artillery', 'k6-operator']))
+    .option('--parallelism <n>', 'k6-operator: number of pods (default 4)')
+    .addOption(new Option('--engine <engine>', 'embedded (default) or k6 from PATH').choices(['embedded', 'k6']))
+    .option('--no-save', 'do not save the run under .shipshape/runs/')
+    .option('--no-color', 'plain text output')
+    .action(async (scenario: string | undefined, opts: LoadTestCliOptions) => {
+      let cancel: (() => void) | undefined;
+      const onSigint = (): void => {
+        if (cancel) cancel();
+        else process.exit(130);
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const outcome = await runLoadTestCommand(scenario, opts, { stdout: io.stdout, stderr: io.stderr as LoadTestIoStream, cwd: io.cwd, onCancellable: (c) => (cancel = c) });
+        for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
+        writeOutput(outcome.output, opts.output, io);
+        exitCode = outcome.exitCode;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
 
   program
     .command('explain')

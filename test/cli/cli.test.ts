@@ -2,25 +2,9 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
 import Ajv04 from 'ajv-draft-04';
-import { main } from '../../src/cli/main';
+import { runCli as run } from '../helpers/cliRun';
 import { copyFixture, createWorkspace, removeWorkspace, REPO_ROOT } from '../helpers/workspace';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function run(args: string[], cwd: string) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(args, { stdout, stderr, cwd });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 describe('shipshape CLI', () => {
   let root: string;
