@@ -18,6 +18,7 @@ import * as esbuild from 'esbuild';
 import { generate } from './generate.mjs';
 import { LspClient } from './lsp.mjs';
 import { sqlBench } from './sql.mjs';
+import { copyTypeScriptLib } from '../scripts/typescript-lib.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = path.join(REPO, 'bench', '.work');
@@ -53,11 +54,18 @@ async function main() {
   await esbuild.build({ entryPoints: [path.join(REPO, 'bench', 'harness.ts')], outfile: path.join(WORK, 'harness.cjs'), bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', external: ['vscode'], mainFields: ['module', 'main'] });
   const wasm = path.join(REPO, 'node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm');
   if (fs.existsSync(wasm)) fs.copyFileSync(wasm, path.join(WORK, 'libpg-query.wasm'));
-  const harness = (...a) => {
-    const r = timed([path.join(WORK, 'harness.cjs'), ...a]);
+  copyTypeScriptLib(WORK, REPO);
+  // The same harness without TypeScript's lib files beside it, as the bundles shipped before they
+  // carried them: what the standard library costs.
+  const NO_LIB = path.join(WORK, 'without-typescript-lib');
+  fs.mkdirSync(NO_LIB, { recursive: true });
+  for (const f of ['harness.cjs', 'libpg-query.wasm']) if (fs.existsSync(path.join(WORK, f))) fs.copyFileSync(path.join(WORK, f), path.join(NO_LIB, f));
+  const harnessIn = (dir, ...a) => {
+    const r = timed([path.join(dir, 'harness.cjs'), ...a]);
     if (r.status !== 0) throw new Error(`harness ${a.join(' ')} failed: ${r.stderr}`);
     return { ...JSON.parse(r.stdout.trim().split('\n').pop()), wallMs: r.wallMs };
   };
+  const harness = (...a) => harnessIn(WORK, ...a);
 
   // 1. tsc --noEmit vs the scan.
   const tsc = [];
@@ -68,6 +76,7 @@ async function main() {
   }
   const scanN1 = Array.from({ length: RUNS }, () => harness('scan', WS, 'n-plus-one'));
   const scanAll = Array.from({ length: RUNS }, () => harness('scan', WS, 'all'));
+  const scanNoLib = Array.from({ length: RUNS }, () => harnessIn(NO_LIB, 'scan', WS, 'all'));
   const cli = [];
   if (fs.existsSync(path.join(REPO, 'dist', 'cli.js'))) {
     for (let k = 0; k < RUNS; k++) {
@@ -93,10 +102,12 @@ async function main() {
   const tscMs = median(tsc.map((r) => r.wallMs));
   const n1Ms = median(scanN1.map((r) => r.scanMs));
   const allMs = median(scanAll.map((r) => r.scanMs));
+  const noLibMs = median(scanNoLib.map((r) => r.scanMs));
   const rows = [
     ['`tsc --noEmit -p bench/.work/ws` (wall, process)', `${Math.round(tscMs)} ms`, '', `${Math.max(...tsc.map((r) => r.peakRssMb ?? 0))} MB`],
     ['scan, n-plus-one only (loadProject + Analyzer.analyze)', `${n1Ms} ms`, `${(n1Ms / tscMs).toFixed(2)}× tsc`, `${Math.max(...scanN1.map((r) => r.peakRssMb))} MB`],
     ['scan, all registered rules', `${allMs} ms`, `${(allMs / tscMs).toFixed(2)}× tsc`, `${Math.max(...scanAll.map((r) => r.peakRssMb))} MB`],
+    [`scan, all registered rules, without TypeScript's lib files (findings: ${JSON.stringify(scanNoLib[0].findings)})`, `${noLibMs} ms`, `${(noLibMs / tscMs).toFixed(2)}× tsc`, `${Math.max(...scanNoLib.map((r) => r.peakRssMb))} MB`],
   ];
   if (cli.length) {
     const cliMs = median(cli.map((r) => r.wallMs));

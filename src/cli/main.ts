@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { TOOL } from '../core/report/common';
 import { workspaceSources } from '../core/explain/sources';
 import { UsageError } from './errors';
+import { runLanguageServer } from './lsp';
 import { runLoadTestCommand, type LoadTestCliOptions } from './loadtest';
 import { parseMinScore, runChecklistCommand, type ChecklistFormat } from './checklist';
 import { runExplainCommand, type ExplainFormat } from './explain';
@@ -47,6 +48,12 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       writeOutput(outcome.output, opts.output, io);
       exitCode = outcome.exitCode;
     });
+
+  program
+    .command('lsp')
+    .description('Run the language server (for editors other than VS Code: Neovim, Helix, …).')
+    .option('--stdio', 'speak the Language Server Protocol over stdin/stdout')
+    .action((opts: { stdio?: boolean }) => runLanguageServer(opts));
 
   program
     .command('loadtest')

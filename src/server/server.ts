@@ -4,16 +4,6 @@
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { version } from '../../package.json';
-import { loadSqlParser } from '../core/sql/parser';
-import { startLanguageServer } from './languageServer';
+import { serveLanguageServer } from './process';
 
-const connection = createConnection(ProposedFeatures.all);
-
-// Last line of defence: a stray exception is logged, the server keeps serving.
-process.on('uncaughtException', (err) => connection.console.error(`Uncaught exception: ${err.stack ?? err.message}`));
-process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
-
-// The PostgreSQL parser (WebAssembly) loads before the first analysis; messages wait meanwhile.
-loadSqlParser()
-  .catch((err: Error) => connection.console.error(`The PostgreSQL parser did not load (${err.message}); SQL rules are off until the server restarts.`))
-  .finally(() => startLanguageServer(connection, { version }));
+serveLanguageServer(createConnection(ProposedFeatures.all), version);

@@ -17,6 +17,7 @@ import {
   ensureCodeServer, installExtension, killRunningServersSync, makeServerDirs, startCodeServer, stopCodeServer,
 } from './lib/codeserver.mjs';
 import { buildHostSuite, runHostSuite } from './lib/host.mjs';
+import { SetupStop } from './lib/debian.mjs';
 import { ensureVsix } from './lib/vsix.mjs';
 import { Workbench } from './lib/workbench.mjs';
 
@@ -43,16 +44,16 @@ class ScenarioContext {
   /**
    * A fresh copy of examples/<name> in a temp dir, so the repository is never modified. In the
    * repository the example's imports (express, pg and their types) resolve from the root's
-   * node_modules, which type-based analysis needs; the copy gets a link to it.
+   * node_modules; the copy gets a link to it unless `linkModules` is false (a fresh clone).
    */
-  copyExample(name = 'orders-api') {
+  copyExample(name = 'orders-api', { linkModules = true } = {}) {
     const source = path.join(root, 'examples', name);
     if (!fs.existsSync(source)) throw new Error(`${path.relative(repo, source)} does not exist`);
     const dest = path.join(this.tmpDir, 'workspaces', `${this.id}-${name}`);
     fs.rmSync(dest, { recursive: true, force: true });
     fs.cpSync(source, dest, { recursive: true });
     const modules = path.join(root, 'node_modules');
-    if (!fs.existsSync(path.join(dest, 'node_modules')) && fs.existsSync(modules)) {
+    if (linkModules && !fs.existsSync(path.join(dest, 'node_modules')) && fs.existsSync(modules)) {
       fs.symlinkSync(modules, path.join(dest, 'node_modules'), 'dir');
     }
     return dest;
@@ -137,11 +138,9 @@ async function main() {
   }
 
   console.log(`Shipshape end-to-end: ${scenarios.length} scenario(s) against ${root}`);
-  const [code, chromium, vsix] = await Promise.all([
-    ensureCodeServer({ log }),
-    ensureChromium({ log }),
-    ensureVsix(root, { log }),
-  ]);
+  // Chromium first: it and code-server's build may both need apt-get, which runs one at a time.
+  const chromium = await ensureChromium({ log });
+  const [code, vsix] = await Promise.all([ensureCodeServer({ log }), ensureVsix(root, { log })]);
   const hostEntry = await buildHostSuite(repo);
   log(`code-server ${code.version}; ${chromium}; ${vsix}`);
 
@@ -186,7 +185,8 @@ let result;
 try {
   result = await main();
 } catch (err) {
-  console.log(`FAIL setup: ${err.stack ?? err}`);
+  // A missing prerequisite is one line saying what to run; anything else keeps its stack.
+  console.log(`FAIL setup: ${err instanceof SetupStop ? err.message : err.stack ?? err}`);
   result = { passed: 0, failed: 1 };
 }
 console.log(`${result.passed} passed, ${result.failed} failed`);

@@ -199,7 +199,23 @@ const ESM = {
   'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true } }),
 };
 
+
+/** Two apps of one monorepo, each its own server process (its own package.json and entry). */
+const TWO_APPS: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'corp', private: true, workspaces: ['apps/*'] }),
+  'apps/api/package.json': JSON.stringify({ name: '@corp/api', dependencies: { express: '^5.1.0' } }),
+  'apps/api/src/main.ts': `import express from 'express';\n\nconst app = express();\napp.get('/orders', (_req, res) => res.json([]));\napp.listen(3000);\n`,
+  'apps/worker/package.json': JSON.stringify({ name: '@corp/worker', dependencies: { express: '^5.1.0' } }),
+  'apps/worker/src/main.ts': `import express from 'express';\nimport { probes } from './probes';\n\nconst app = express();\napp.use(probes);\nconst server = app.listen(3001);\nprocess.on('SIGTERM', () => {\n  server.close(() => process.exit(0));\n});\n`,
+  'apps/worker/src/probes.ts': `import { Router } from 'express';\nexport const probes = Router();\nprobes.get('/healthz', (_req, res) => res.send('ok'));\n`,
+  'apps/worker/src/queue.ts': `process.on('SIGTERM', () => process.exit(0));\n`,
+};
+
 const valid: ValidCase[] = [
+  {
+    name: 'monorepo: a server whose own app has a SIGTERM handler that closes it',
+    files: { ...TWO_APPS, 'apps/api/src/main.ts': TWO_APPS['apps/worker/src/main.ts'].replace("import { probes } from './probes';\n", '').replace('app.use(probes);\n', ''), 'apps/worker/src/main.ts': TWO_APPS['apps/worker/src/main.ts'] },
+  },
   {
     name: 'express: SIGTERM handler closes the captured server',
     files: {
@@ -633,6 +649,11 @@ process.on('SIGINT', stop);
 ];
 
 const invalid: InvalidCase[] = [
+  {
+    name: 'monorepo: another app\'s SIGTERM handler neither counts for this server nor is cited in its message',
+    files: TWO_APPS,
+    errors: [{ messageId: 'noShutdown', file: 'apps/api/src/main.ts', line: 5, column: 1, messageIncludes: ['Express server started without a SIGTERM handler'] }],
+  },
   {
     name: 'express without a SIGTERM handler: fix captures the server, closes the pool from db.ts',
     files: { 'src/server.ts': EXPRESS, 'src/db.ts': DB },

@@ -405,7 +405,23 @@ export class HealthController {
 }
 `;
 
+
+/** Two apps of one monorepo, each its own server process (its own package.json and entry). */
+const TWO_APPS: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'corp', private: true, workspaces: ['apps/*'] }),
+  'apps/api/package.json': JSON.stringify({ name: '@corp/api', dependencies: { express: '^5.1.0' } }),
+  'apps/api/src/main.ts': `import express from 'express';\n\nconst app = express();\napp.get('/orders', (_req, res) => res.json([]));\napp.listen(3000);\n`,
+  'apps/worker/package.json': JSON.stringify({ name: '@corp/worker', dependencies: { express: '^5.1.0' } }),
+  'apps/worker/src/main.ts': `import express from 'express';\nimport { probes } from './probes';\n\nconst app = express();\napp.use(probes);\nconst server = app.listen(3001);\nprocess.on('SIGTERM', () => {\n  server.close(() => process.exit(0));\n});\n`,
+  'apps/worker/src/probes.ts': `import { Router } from 'express';\nexport const probes = Router();\nprobes.get('/healthz', (_req, res) => res.send('ok'));\n`,
+  'apps/worker/src/queue.ts': `process.on('SIGTERM', () => process.exit(0));\n`,
+};
+
 const valid: ValidCase[] = [
+  {
+    name: 'monorepo: the app that serves /healthz is not reported; a route file its entry does not import still counts in its own package',
+    files: { ...TWO_APPS, 'apps/api/src/routes/health.ts': `import { Router } from 'express';\nexport default Router().get('/health', (_req, res) => res.send('ok'));\n` },
+  },
   {
     name: 'express: app.get(/healthz)',
     files: { 'src/server.ts': `import express from 'express';\nconst app = express();\napp.get('/healthz', (_req, res) => res.send('ok'));\napp.listen(3000);\n` },
@@ -773,6 +789,11 @@ app.listen(3000); // shipshape-disable-line missing-health-endpoint -- probes ar
 ];
 
 const invalid: InvalidCase[] = [
+  {
+    name: 'monorepo: another app\'s health route does not count for this server',
+    files: TWO_APPS,
+    errors: [{ messageId: 'noHealthRoute', file: 'apps/api/src/main.ts', line: 5, column: 1 }],
+  },
   {
     name: 'express: fix adds /livez and /readyz right after the app is created (before the 404 handler)',
     files: { 'src/server.ts': EXPRESS, 'src/db.ts': DB },

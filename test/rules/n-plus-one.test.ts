@@ -4,7 +4,7 @@ import { Analyzer } from '../../src/core/analyze';
 import { loadProject } from '../../src/core/project/project';
 import { nPlusOne } from '../../src/core/rules/n-plus-one';
 import { messageIdOf, runRuleTests } from '../helpers/ruleTester';
-import { createWorkspace, removeWorkspace } from '../helpers/workspace';
+import { createWorkspace, DEFAULT_TSCONFIG, removeWorkspace } from '../helpers/workspace';
 
 /** `src/db.ts` exporting a pg pool; most cases import it (no node_modules: provenance only). */
 const DB = `import { Pool } from 'pg';\nexport const pool = new Pool();\n`;
@@ -21,6 +21,146 @@ export async function loadAuthor(id: number) {
 
 runRuleTests(nPlusOne, {
   valid: [
+    {
+      name: 'retry loops: a counter against a constant, while (true) that exits on success — the same statement again, not one per element',
+      files: withDb(`import { pool } from './db';
+const MAX_RETRIES = 5;
+export class Orders {
+  private readonly MAX_RETRIES = 3;
+  async remove(id: number) {
+    let retryCount = 0;
+    while (retryCount < this.MAX_RETRIES) {
+      try {
+        await pool.query('DELETE FROM orders WHERE id = $1', [id]);
+        return;
+      } catch {
+        retryCount++;
+      }
+    }
+  }
+}
+export async function lock(key: string) {
+  for (let attempt = 1; attempt <= MAX_RETRIES; attempt++) {
+    const { rowCount } = await pool.query('UPDATE locks SET held = true WHERE key = $1 AND NOT held', [key]);
+    if (rowCount) return true;
+  }
+  return false;
+}
+export async function waitForJob(id: number) {
+  while (true) {
+    const { rows } = await pool.query('SELECT status FROM jobs WHERE id = $1', [id]);
+    if (rows[0]?.status === 'done') return rows[0];
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+`),
+    },
+    {
+      name: 'a loop that pages through a helper, and a loop over chunks that writes each chunk in one statement',
+      files: withDb(`import { pool } from './db';
+async function page(tableId: string, opts: { take: number; skip: number }) {
+  return (await pool.query('SELECT * FROM records WHERE table_id = $1 LIMIT $2 OFFSET $3', [tableId, opts.take, opts.skip])).rows;
+}
+async function insertBlocks(batch: Array<{ cid: string }>) {
+  await pool.query('INSERT INTO blocks SELECT * FROM json_populate_recordset(null::blocks, $1)', [JSON.stringify(batch)]);
+}
+function chunkArray<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+export async function exportAll(tableId: string) {
+  let count = 0;
+  let isOver = false;
+  while (!isOver) {
+    const records = await page(tableId, { take: 1000, skip: count });
+    if (records.length === 0) isOver = true;
+    count += records.length;
+  }
+}
+export async function saveBlocks(blocks: Array<{ cid: string }>) {
+  for (const batch of chunkArray(blocks, 50)) await insertBlocks(batch);
+}
+`),
+    },
+    {
+      name: 'a GraphQL field resolver on a type only ever returned as one object (a root singleton) runs once per request',
+      files: {
+        'src/infra.resolver.ts': `import { Field, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+@ObjectType()
+export class Infra {
+  @Field() executedBy!: string;
+}
+
+@ObjectType()
+export class Member {
+  @Field() id!: string;
+}
+
+@Resolver(() => Infra)
+export class InfraResolver {
+  @Query(() => Infra)
+  infra() {
+    return { executedBy: 'admin' };
+  }
+
+  @ResolveField(() => [Member])
+  allMembers(@Parent() infra: Infra) {
+    return prisma.member.findMany({ take: 50 });
+  }
+
+  @ResolveField(() => Number)
+  memberCount() {
+    return prisma.member.count();
+  }
+}
+`,
+      },
+    },
+    {
+      name: 'a GraphQL field resolver that serves the requesting user only (returns or throws unless the parent is the caller)',
+      files: {
+        'src/errors.ts': `export function throwErr(code: string): never {
+  throw new Error(code);
+}
+`,
+        'src/user.resolver.ts': `import { Field, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { PrismaClient } from '@prisma/client';
+import { throwErr } from './errors';
+const prisma = new PrismaClient();
+
+@ObjectType()
+export class User {
+  @Field() uid!: string;
+}
+
+@Resolver(() => User)
+export class UserHistoryResolver {
+  @Query(() => [User])
+  users() {
+    return prisma.user.findMany();
+  }
+
+  @ResolveField(() => [String])
+  async history(@Parent() user: User, caller: User) {
+    if (caller?.uid !== user.uid) return [];
+    return prisma.history.findMany({ where: { userUid: user.uid } });
+  }
+
+  @ResolveField(() => String)
+  async settings(@Parent() user: User, caller: User) {
+    if (caller.uid !== user.uid) {
+      throwErr('NOT_YOURS');
+    }
+    return prisma.settings.findFirst({ where: { userUid: user.uid } });
+  }
+}
+`,
+      },
+    },
     { name: 'a query before and after the loop', files: withDb(`import { pool } from './db';\nexport async function f() {\n  const { rows } = await pool.query('SELECT * FROM posts');\n  for (const r of rows) r.title = r.title.trim();\n  await pool.query('UPDATE stats SET n = $1', [rows.length]);\n}\n`) },
     { name: 'a const list written in the code and never grown', files: withDb(`import { pool } from './db';\nexport async function f() {\n  const ranges = ['1d', 'ytd', 'max'];\n  return Promise.all(ranges.map((r) => pool.query('SELECT $1', [r])));\n}\n`) },
     { name: 'a fixed list under Promise.all', files: withDb(`import { pool } from './db';\nexport const f = () => Promise.all([pool.query('SELECT 1'), pool.query('SELECT 2')]);\n`) },
@@ -405,8 +545,52 @@ export async function f(ids: number[]) {
         { messageId: 'queryInLoop', line: 4, column: 31, messageIncludes: ['`prisma.user.findUnique(…)`', '`findMany({ where: { id: { in: ids } } })`'] },
         { messageId: 'queryInLoop', line: 5, column: 37 },
         { messageId: 'queryInLoop', line: 6, column: 37 },
-        { messageId: 'queryInLoop', line: 8, column: 11 },
-        { messageId: 'queryInLoop', line: 9, column: 12 },
+        // One finding per loop: the findUnique after the await is related information of the create.
+        { messageId: 'queryInLoop', line: 8, column: 11, messageIncludes: ['The same loop makes one more query per element'], related: ['src/example.ts:9'] },
+      ],
+    },
+    {
+      name: 'one finding per loop: the first query, the loop\'s other direct and indirect queries as related information',
+      files: withDb(
+        `import { pool } from './db';
+import { loadAuthor } from './authors';
+export async function f(posts: Array<{ id: number; authorId: number }>) {
+  for (const post of posts) {
+    const { rows } = await pool.query('SELECT * FROM comments WHERE post_id = $1', [post.id]);
+    const author = await loadAuthor(post.authorId);
+    await pool.query('UPDATE posts SET comment_count = $1 WHERE id = $2', [rows.length, post.id]);
+    if (!author) continue;
+  }
+}
+`,
+        { 'src/authors.ts': AUTHORS },
+      ),
+      errors: [
+        {
+          messageId: 'queryInLoop',
+          line: 5,
+          column: 28,
+          messageIncludes: ['`pool.query(…)` runs a query once per element of `posts`', 'The same loop makes 2 more queries per element'],
+          related: ['src/example.ts:6', 'src/example.ts:7'],
+        },
+      ],
+    },
+    {
+      name: 'a chained call in a loop is one finding, and nested loops are one each',
+      files: {
+        'src/example.ts': `import { Model } from 'sequelize';
+class Document extends Model {}
+export async function purge(teams: Array<{ ids: string[] }>) {
+  for (const team of teams) {
+    await Document.scope('withDrafts').destroy({ where: { teamId: team.ids[0] } });
+    for (const id of team.ids) await Document.findByPk(id);
+  }
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', line: 5, column: 11, messageIncludes: ['once per element of `teams`'], related: [] },
+        { messageId: 'queryInLoop', line: 6, column: 38, messageIncludes: ['once per element of `team.ids`'], related: [] },
       ],
     },
     {
@@ -500,6 +684,70 @@ export class BookResolver {
       ],
     },
     {
+      name: 'a GraphQL field resolver whose parent type a query returns as a list, or hangs under one, names that list',
+      files: {
+        'src/team.resolver.ts': `import { Field, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+@ObjectType()
+export class Owner {
+  @Field() id!: string;
+}
+
+@ObjectType()
+export class Team {
+  @Field() id!: string;
+  @Field(() => Owner) owner!: Owner;
+}
+
+@Resolver(() => Team)
+export class TeamResolver {
+  @Query(() => [Team])
+  myTeams() {
+    return prisma.team.findMany();
+  }
+
+  @ResolveField(() => Number)
+  membersCount(@Parent() team: Team) {
+    return prisma.teamMember.count({ where: { teamId: team.id } });
+  }
+}
+
+@Resolver(() => Owner)
+export class OwnerResolver {
+  @ResolveField(() => Number)
+  teamCount(@Parent() owner: Owner) {
+    return prisma.team.count({ where: { ownerId: owner.id } });
+  }
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', line: 25, column: 12, messageIncludes: ['`@ResolveField` `membersCount` runs for each one; `@Query` `myTeams` returns `[Team]`)'] },
+        { messageId: 'queryInLoop', line: 33, column: 12, messageIncludes: ['`Owner` is a field of `Team`, and `@Query` `myTeams` returns `[Team]`'] },
+      ],
+    },
+    {
+      name: 'still per element: a loop bounded by the data, a while (true) that takes the next item each time, a chunk loop querying per item',
+      files: withDb(`import { pool } from './db';
+export async function f(ids: number[], queue: { shift(): number | undefined }, chunks: number[][]) {
+  for (let i = 0; i < ids.length; i++) await pool.query('SELECT * FROM t WHERE id = $1', [ids[i]]);
+  while (true) {
+    const next = queue.shift();
+    if (next === undefined) break;
+    await pool.query('UPDATE t SET done = true WHERE id = $1', [next]);
+  }
+  for (const chunk of chunks) await pool.query('SELECT * FROM t WHERE id = $1', [chunk[0]]);
+}
+`),
+      errors: [
+        { messageId: 'queryInLoop', line: 3, column: 46 },
+        { messageId: 'queryInLoop', line: 7, column: 11 },
+        { messageId: 'queryInLoop', line: 9, column: 37 },
+      ],
+    },
+    {
       name: 'typed: a pg client known only from its declared type',
       withTypes: true,
       files: {
@@ -588,6 +836,42 @@ describe('n-plus-one in the language server (overlay edits, cached summaries)', 
       const after = analyzer.analyze([routes]).findings;
       assert.equal(after.length, 1);
       assert.equal(after[0].related[0].file, path.join(root, 'src/memory.ts'));
+    } finally {
+      removeWorkspace(root);
+    }
+  });
+});
+
+describe('n-plus-one across workspace packages (a fresh monorepo clone: no node_modules, packages not built)', () => {
+  // @corp/persistence points its main/types/exports at a dist/ that does not exist yet.
+  const files = {
+    'package.json': JSON.stringify({ name: 'corp', private: true, workspaces: ['apps/*', 'packages/*'] }),
+    'packages/persistence/package.json': JSON.stringify({
+      name: '@corp/persistence',
+      main: 'dist/index.js',
+      types: 'dist/index.d.ts',
+      exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './users': './dist/users.js' },
+      dependencies: { pg: '^8.16.0' },
+    }),
+    'packages/persistence/src/db.ts': DB,
+    'packages/persistence/src/index.ts': `export { findUser } from './users';\n`,
+    'packages/persistence/src/users.ts': `import { pool } from './db';\nexport async function findUser(id: number) {\n  return (await pool.query('SELECT * FROM users WHERE id = $1', [id])).rows[0];\n}\n`,
+    'apps/api/package.json': JSON.stringify({ name: '@corp/api', dependencies: { '@corp/persistence': 'workspace:*' } }),
+    'apps/api/tsconfig.json': DEFAULT_TSCONFIG,
+    'apps/api/src/routes.ts': `import { findUser } from '@corp/persistence';\nimport { findUser as byId } from '@corp/persistence/users';\nexport async function load(ids: number[]) {\n  for (const id of ids) await findUser(id);\n  return Promise.all(ids.map((id) => byId(id)));\n}\n`,
+  };
+  const scan = (root: string, folder = root) => {
+    const analyzer = new Analyzer(loadProject(folder), { rules: [nPlusOne] });
+    return analyzer.analyze().findings.map((f) => `${path.relative(root, f.file).split(path.sep).join('/')}:${f.range.start.line + 1} → ${(f.related ?? []).map((r) => `${path.relative(root, r.file).split(path.sep).join('/')}:${r.range.start.line + 1}`).join(', ')}`);
+  };
+
+  it('an import of a sibling package resolves to its sources: the query in it is found from the loop in the app', () => {
+    const root = createWorkspace({ files });
+    try {
+      const expected = ['apps/api/src/routes.ts:4 → packages/persistence/src/users.ts:3', 'apps/api/src/routes.ts:5 → packages/persistence/src/users.ts:3'];
+      assert.deepEqual(scan(root), expected);
+      // Scanning the app's folder alone follows its imports into the sibling package.
+      assert.deepEqual(scan(root, path.join(root, 'apps', 'api')), expected);
     } finally {
       removeWorkspace(root);
     }

@@ -78,8 +78,12 @@ export class LspTestClient {
     public settings: Record<string, unknown>,
   ) {}
 
-  static async start(root: string, opts: { settings?: Record<string, unknown>; extensionPath?: string } = {}): Promise<LspTestClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  /**
+   * `serverArgs`: what to run with node instead of the repository's dist/server.js, e.g. a .vsix's
+   * `extension/dist/server.js --stdio` or `dist/cli.js lsp --stdio`.
+   */
+  static async start(root: string, opts: { settings?: Record<string, unknown>; extensionPath?: string | null; serverArgs?: string[] } = {}): Promise<LspTestClient> {
+    const proc = spawn(process.execPath, opts.serverArgs ?? [SERVER, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     proc.stderr!.on('data', (d) => (stderr += String(d)));
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
@@ -116,7 +120,8 @@ export class LspTestClient {
       processId: process.pid,
       rootUri: uriOf(root),
       workspaceFolders: [{ uri: uriOf(root), name: path.basename(root) }],
-      initializationOptions: { extensionPath: opts.extensionPath ?? REPO_ROOT },
+      // null: no initializationOptions at all, as Neovim's and Helix's clients start the server.
+      initializationOptions: opts.extensionPath === null ? undefined : { extensionPath: opts.extensionPath ?? REPO_ROOT },
       capabilities: {
         workspace: {
           configuration: true,

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { findServerStarts, type ServerStart } from '../http/servers';
 import { closesServer, findShutdownPaths, handlesSignal, type ShutdownPath } from '../http/shutdown';
 import { toPosix } from '../project/files';
+import { ServerProcesses } from '../project/processes';
 import { closeBeforeExitFix, gracefulShutdownFix } from './fixes/gracefulShutdown';
 import { FRAMEWORK_LABELS, fixContext, stableReference, type FixContext } from './fixes/context';
 import { defineRule, type RuleContext } from './types';
@@ -15,8 +16,8 @@ interface Options {
 
 /**
  * An HTTP server started with no SIGTERM path that closes it. Servers are
- * reported in the files being analysed; handlers count wherever they are in the
- * project (see http/shutdown.ts for what is recognised).
+ * reported in the files being analysed; handlers count when they run in the same
+ * server process (project/processes.ts; see http/shutdown.ts for what is recognised).
  */
 export const missingGracefulShutdown = defineRule<MessageId, Options>({
   meta: {
@@ -51,10 +52,13 @@ export const missingGracefulShutdown = defineRule<MessageId, Options>({
     if (findServerStarts(scan, ctx.targetSourceFiles).length === 0) return;
     const servers = findServerStarts(scan, ctx.projectFiles);
     const reported = servers.filter((s) => ctx.targetFiles.has(path.resolve(s.sourceFile.fileName)));
-    const paths = findShutdownPaths(scan, ctx.projectFiles, servers);
+    const allPaths = findShutdownPaths(scan, ctx.projectFiles, servers);
     const signals = Array.isArray(ctx.options.signals) && ctx.options.signals.length > 0 ? ctx.options.signals : ['SIGTERM'];
+    // Per server process: another app's handler neither closes this server nor belongs in its message.
+    const processes = new ServerProcesses(ctx.projectFiles, ctx.checker, [...new Set(servers.map((s) => s.sourceFile))]);
     let fx: FixContext | undefined;
     for (const server of reported) {
+      const paths = allPaths.filter((p) => processes.sameProcess(server.sourceFile, p.node.getSourceFile()));
       const unhandled = signals.filter((sig) => !paths.some((p) => handlesSignal(p, sig) && closesServer(p, server)));
       if (unhandled.length === 0) continue;
       fx ??= fixContext(ctx);

@@ -1,6 +1,7 @@
 import { DEFAULT_HEALTH_PATHS } from '../config';
 import { findHealthRoutes } from '../http/routes';
-import { findServerStarts } from '../http/servers';
+import { findServerStarts, type ServerStart } from '../http/servers';
+import { ServerProcesses } from '../project/processes';
 import { FRAMEWORK_LABELS, fixContext, type FixContext } from './fixes/context';
 import { healthEndpointFix } from './fixes/healthEndpoints';
 import { defineRule } from './types';
@@ -8,9 +9,10 @@ import { defineRule } from './types';
 type MessageId = 'noHealthRoute';
 
 /**
- * A started server with no liveness/readiness route anywhere in the project.
- * Routes are looked for in every project file (test files excluded), with the
- * paths from `healthPaths` in shipshape.config.json; see http/routes.ts.
+ * A started server with no liveness/readiness route in its own process (the files
+ * its entry imports; project/processes.ts). Routes are looked for in every project
+ * file (test files excluded), with the paths from `healthPaths` in
+ * shipshape.config.json; see http/routes.ts.
  */
 export const missingHealthEndpoint = defineRule<MessageId, Record<string, never>>({
   meta: {
@@ -29,11 +31,19 @@ export const missingHealthEndpoint = defineRule<MessageId, Record<string, never>
     const servers = findServerStarts(scan, ctx.targetSourceFiles);
     if (servers.length === 0) return;
     const healthPaths = ctx.project.config.healthPaths;
-    if (findHealthRoutes(scan, ctx.projectFiles, acceptedPaths(healthPaths)).length > 0) return;
+    const routes = findHealthRoutes(scan, ctx.projectFiles, acceptedPaths(healthPaths));
     const live = healthPaths.find((p) => /liv/.test(p)) ?? healthPaths[0];
     const ready = healthPaths.find((p) => /read/.test(p)) ?? healthPaths.find((p) => p !== live) ?? live;
+    // Per server process: another app's /health does not answer for this server.
+    let processes: ServerProcesses | undefined;
+    const served = (server: ServerStart) => {
+      if (routes.length === 0) return false;
+      processes ??= new ServerProcesses(ctx.projectFiles, ctx.checker, [...new Set(findServerStarts(scan, ctx.projectFiles).map((s) => s.sourceFile))]);
+      return routes.some((r) => processes!.sameProcess(server.sourceFile, r.node.getSourceFile()));
+    };
     let fx: FixContext | undefined;
     for (const server of servers) {
+      if (served(server)) continue;
       fx ??= fixContext(ctx);
       const fix = healthEndpointFix(fx, server);
       ctx.report({

@@ -6,6 +6,9 @@ import { dbLibrary } from '../db/libraries';
 import { isListDerivedFrom } from '../db/queryShape';
 import { displayCall, skipOuter } from '../ts/expressions';
 import { inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
+import type { RelatedLocation } from '../finding';
+import { isBoundedRepeat, isRepeatOrBatch } from '../ts/loopShapes';
+import { GraphqlSchemaFacts, resolverParentType, servesCallerOnly } from '../graphql/fieldResolvers';
 import { defineRule, type RuleContext } from './types';
 
 type MessageId = 'queryInLoop' | 'indirectQueryInLoop';
@@ -35,8 +38,8 @@ export const nPlusOne = defineRule<MessageId, NPlusOneOptions>({
     description: 'A database call that runs once per element of a collection (N+1 queries).',
     defaultSeverity: 'warning',
     messages: {
-      queryInLoop: `\`{{call}}\` runs a query once per {{iteration}}. ${WHY} {{fix}}`,
-      indirectQueryInLoop: `\`{{call}}\` leads to a query that runs once per {{iteration}}: {{chain}} in {{location}}. ${WHY} {{fix}}`,
+      queryInLoop: `\`{{call}}\` runs a query once per {{iteration}}. ${WHY} {{fix}}{{more}}`,
+      indirectQueryInLoop: `\`{{call}}\` leads to a query that runs once per {{iteration}}: {{chain}} in {{location}}. ${WHY} {{fix}}{{more}}`,
     },
     optionsSchema: {
       type: 'object',
@@ -70,13 +73,24 @@ export const nPlusOne = defineRule<MessageId, NPlusOneOptions>({
     // for the call graph on the way); phase 2 asks what each of them does, once every target's
     // declarations are known.
     const candidates: Candidate[] = [];
+    // GraphQL field resolvers: how their parent type is listed (read from every project file, once, when one is met).
+    let schemaFacts: GraphqlSchemaFacts | undefined;
+    const schema = () => (schemaFacts ??= new GraphqlSchemaFacts(ctx.projectFiles));
+    const listings = new Map<ts.Node, string>();
     for (const sf of files) {
       if (!sf || !project.has(sf) || !(ctx.targetFiles.has(sf.fileName) || ctx.targetFiles.has(path.resolve(sf.fileName)))) continue;
       if (ctx.options.ignoreTestFiles && TEST_FILE.test(relative(ctx, sf.fileName))) continue;
       const indexer = graph.indexerFor(sf);
       walkRegion(sf, 'file', {
         node: indexer?.visit,
-        perElementMethod: (m) => fieldResolverDecorator(m, graph),
+        perElementMethod: (m) => {
+          const decorator = fieldResolverDecorator(m, graph);
+          if (!decorator) return undefined;
+          const listing = perElementListing(m, schema(), ctx.checker);
+          if (listing === false) return undefined;
+          if (listing) listings.set(m, listing);
+          return decorator;
+        },
         call(node, ic, at) {
           if (ic) candidates.push({ node, ic, sameTick: inFirstTick(at, ic.frame), reference: false });
         },
@@ -87,8 +101,14 @@ export const nPlusOne = defineRule<MessageId, NPlusOneOptions>({
       if (indexer) graph.indexed(sf, indexer);
     }
     graph.prepare();
-    const check = checker(ctx, graph);
+    const perLoop = new Map<ts.Node, LoopFinding[]>();
+    const check = checker(ctx, graph, listings, (ic, finding) => {
+      const list = perLoop.get(ic.node);
+      if (list) list.push(finding);
+      else perLoop.set(ic.node, [finding]);
+    });
     for (const c of candidates) check(c);
+    for (const findings of perLoop.values()) reportLoop(ctx, findings);
   },
 });
 
@@ -101,15 +121,59 @@ interface Candidate {
   reference: boolean;
 }
 
-/** Decides, for each call made per element, whether it queries (directly or through project functions), and reports it. */
-function checker(ctx: RuleContext<MessageId, NPlusOneOptions>, graph: CallGraph): (c: Candidate) => void {
+/** A query made per element of one loop, before the loop's findings are merged into one. */
+interface LoopFinding {
+  at: ts.Node;
+  messageId: MessageId;
+  data: Record<string, string>;
+  related: RelatedLocation[];
+}
+
+/**
+ * One finding per loop (the first query in it, by position), the loop's other queries as
+ * related information: the fix is one per loop (batch what the loop loads), and ten squiggles
+ * on one loop body — or two on one chained call — are noise that hides the next loop's problem.
+ */
+function reportLoop(ctx: RuleContext<MessageId, NPlusOneOptions>, findings: LoopFinding[]): void {
+  const sorted = [...findings].sort((a, b) => a.at.getStart() - b.at.getStart());
+  const seen = new Set<ts.Node>();
+  const unique = sorted.filter((f) => !seen.has(f.at) && !!seen.add(f.at));
+  const [first, ...others] = unique;
+  // A chained call (`Model.scope(…).destroy(…)`) reaches here twice: its inner call is part of the outer one.
+  const rest = others.filter((o) => !(o.at.getStart() >= first.at.getStart() && o.at.getEnd() <= first.at.getEnd()));
+  const more = rest.length === 0 ? '' : ` The same loop makes ${rest.length === 1 ? 'one more query' : `${rest.length} more queries`} per element (listed with this finding): batch them as well.`;
+  const file = path.resolve(first.at.getSourceFile().fileName);
+  ctx.report({
+    at: first.at,
+    messageId: first.messageId,
+    data: { ...first.data, more },
+    related: [
+      ...first.related,
+      ...rest.map((o) => ({ message: `Also once per element in this loop: \`${o.data.call}\`.`, file, range: ctx.rangeOf(o.at) })),
+    ],
+  });
+}
+
+/** Decides, for each call made per element, whether it queries (directly or through project functions), and hands it to `found`. */
+function checker(
+  ctx: RuleContext<MessageId, NPlusOneOptions>,
+  graph: CallGraph,
+  listings: ReadonlyMap<ts.Node, string>,
+  found: (ic: IterationContext, finding: LoopFinding) => void,
+): (c: Candidate) => void {
   const { interprocedural, reportWrites } = ctx.options;
+  // A field resolver's message names where its parent type is returned as a list.
+  const describe = (ic: IterationContext): string => {
+    const text = describeIteration(ic);
+    const listing = ic.kind === 'field-resolver' ? listings.get(ic.node) : undefined;
+    return listing ? `${text.replace(/\)$/, '')}; ${listing})` : text;
+  };
   const collections = new Map<ts.Node, boolean>();
   /** Whether a loop runs per element of data: callbacks only on collections, never over a list written in the code. Asked lazily, once per loop. */
   const iterates = (ic: IterationContext): boolean => {
     let known = collections.get(ic.node);
     if (known === undefined) {
-      known = !iteratesFixedList(ic, ctx.checker) && (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver));
+      known = !iteratesFixedList(ic, ctx.checker) && !isBoundedRepeat(ic, ctx.checker) && (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver));
       collections.set(ic.node, known);
     }
     return known;
@@ -126,16 +190,16 @@ function checker(ctx: RuleContext<MessageId, NPlusOneOptions>, graph: CallGraph)
         if (!best || q.via.length < best.q.via.length) best = { callee, q };
       }
     }
-    if (!best || !iterates(ic)) return;
+    if (!best || !iterates(ic) || isRepeatOrBatch(node, ic, ctx.checker)) return;
     const { callee, q } = best;
     const names = [CallGraph.functionName(callee), ...q.via.map((s) => CallGraph.functionName(s.fn)), bare(q.site.display)];
     const chain = names.map((n) => `\`${n}\``).join(' → ');
     const siteFile = path.resolve(q.site.node.getSourceFile().fileName);
     const range = ctx.rangeOf(q.site.node);
-    ctx.report({
+    found(ic, {
       at: node,
       messageId: 'indirectQueryInLoop',
-      data: { call: display, iteration: describeIteration(ic), chain, location: `${relative(ctx, siteFile)}:${range.start.line + 1}`, fix: fixFor(q.site, ic) },
+      data: { call: display, iteration: describe(ic), chain, location: `${relative(ctx, siteFile)}:${range.start.line + 1}`, fix: fixFor(q.site, ic) },
       related: [{ message: `The query that runs once per element (via ${chain}).`, file: siteFile, range }],
     });
   };
@@ -155,8 +219,8 @@ function checker(ctx: RuleContext<MessageId, NPlusOneOptions>, graph: CallGraph)
     const site = target.site;
     if (batchedInLoop(site, ic, ctx.checker)) return;
     if (exempt({ tickBatched: site.sameTickBatchable, paginated: site.paginated, write: site.operation === 'write' }, ic, sameTick)) return;
-    if (!iterates(ic)) return;
-    ctx.report({ at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describeIteration(ic), fix: fixFor(site, ic) } });
+    if (!iterates(ic) || isRepeatOrBatch(site.node, ic, ctx.checker)) return;
+    found(ic, { at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describe(ic), fix: fixFor(site, ic) }, related: [] });
   };
 }
 
@@ -171,6 +235,20 @@ function fieldResolverDecorator(method: ts.MethodDeclaration, graph: CallGraph):
     if (p && FIELD_RESOLVERS[p.module]?.includes(p.path[0])) return callee.text;
   }
   return undefined;
+}
+
+/**
+ * Whether a field resolver runs per element: false when the schema returns its parent type only
+ * as a single object (a field on a root singleton runs once per request) or when it serves the
+ * requesting user's own object only; otherwise where the parent type is listed (undefined when
+ * the code does not say, e.g. a schema-first type: reported as before).
+ */
+function perElementListing(method: ts.MethodDeclaration, schema: GraphqlSchemaFacts, checker: ts.TypeChecker): string | false | undefined {
+  if (servesCallerOnly(method, checker)) return false;
+  const parent = resolverParentType(method);
+  if (!parent) return undefined;
+  const listing = schema.listing(parent);
+  return listing === 'singleton' ? false : listing;
 }
 
 /** The library's batching fix; in a field resolver, the DataLoader that makes it possible. */

@@ -218,12 +218,20 @@ export class CallGraph {
     return symbol ? this.bodiesOf(symbol, 0) : [];
   }
 
+  /**
+   * The project's own code: its files, and sources outside them the program reached (a sibling
+   * workspace package's src/ when one app of a monorepo is scanned) — never declarations or packages.
+   */
+  private isProjectCode(sf: ts.SourceFile): boolean {
+    return this.projectFiles.has(sf) || (!sf.isDeclarationFile && !/[\\/]node_modules[\\/]/.test(sf.fileName));
+  }
+
   private bodiesOf(symbol: ts.Symbol, depth: number): FunctionBody[] {
     if (depth > 4) return [];
     if (symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
     const out: FunctionBody[] = [];
     for (const decl of symbol.declarations ?? []) {
-      if (!this.projectFiles.has(decl.getSourceFile())) continue;
+      if (!this.isProjectCode(decl.getSourceFile())) continue;
       const fn = functionOfDeclaration(decl);
       if (fn) {
         out.push(fn);
@@ -489,7 +497,7 @@ export class CallGraph {
       // Counts: out with the old version, in with the new.
       const counted = cache.counted.get(name);
       if (counted) this.count(counted, -1);
-      if (after && this.projectFiles.has(after)) {
+      if (after && this.isProjectCode(after)) {
         this.count(after, +1);
         cache.counted.set(name, after);
       } else cache.counted.delete(name);

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { readBoundedJson } from '../limits/jsonLimits';
 import { parseWithinLimits } from '../limits/parseWithinLimits';
+import { findWorkspacePackages, resolveToSource, splitSpecifier, type WorkspacePackage } from '../project/workspaces';
+import { missingStandardLibraryProblem, standardLibrary } from './standardLibrary';
 
 export interface TsConfigInfo {
   options: ts.CompilerOptions;
@@ -22,6 +24,9 @@ const FORCED: ts.CompilerOptions = {
   incremental: false,
   noUnusedLocals: false,
   noUnusedParameters: false,
+  // The lib files come from the folder standardLibrary() found, never from a project's
+  // `@typescript/lib-*` packages (a module resolution per lib file, and not what we ship).
+  libReplacement: false,
 };
 
 const DEFAULTS: ts.CompilerOptions = {
@@ -37,6 +42,12 @@ const DEFAULTS: ts.CompilerOptions = {
 
 /** Reads `<root>/tsconfig.json` (with `extends`), else `tsconfig.base.json`, else sensible defaults. */
 export function readTsConfig(root: string): TsConfigInfo {
+  const info = readTsConfigFile(root);
+  const missing = missingStandardLibraryProblem(standardLibrary());
+  return missing ? { ...info, problems: [...info.problems, missing] } : info;
+}
+
+function readTsConfigFile(root: string): TsConfigInfo {
   // Nx-style monorepos keep `paths` in tsconfig.base.json and have no tsconfig.json at the root.
   const file = ['tsconfig.json', 'tsconfig.base.json'].map((name) => path.join(root, name)).find((f) => fs.existsSync(f)) ?? path.join(root, 'tsconfig.json');
   if (!fs.existsSync(file)) return { options: withLeanGlobals({ ...DEFAULTS, ...FORCED }), problems: [] };
@@ -93,10 +104,18 @@ export class ProgramHost {
   private dirty = true;
   private readonly host: ts.CompilerHost;
 
+  private resolutionCache: ts.ModuleResolutionCache | undefined;
+  private workspacePackages: Map<string, WorkspacePackage> | undefined;
+
   constructor(private rootNames: string[], readonly options: ts.CompilerOptions) {
     const base = ts.createCompilerHost(options, true);
+    const libDir = standardLibrary().dir;
     this.host = {
       ...base,
+      getDefaultLibLocation: () => libDir,
+      getDefaultLibFileName: (o) => path.join(libDir, ts.getDefaultLibFileName(o)),
+      resolveModuleNameLiterals: (literals, containingFile, redirected, options, containingSourceFile) =>
+        literals.map((literal) => this.resolveModule(literal, containingFile, redirected, options, containingSourceFile)),
       fileExists: (f) => this.overlays.has(path.resolve(f)) || base.fileExists(f),
       readFile: (f) => this.overlays.get(path.resolve(f))?.text ?? base.readFile(f),
       getSourceFile: (fileName, languageVersion, onError) => this.getSourceFile(fileName, languageVersion, onError),
@@ -105,12 +124,38 @@ export class ProgramHost {
 
   setRootNames(rootNames: string[]): void {
     this.rootNames = rootNames;
+    this.workspacePackages = undefined;
     this.dirty = true;
   }
 
   /** Why a file of the current program stands in empty for its real content, if it does. */
   unanalysableReason(file: string): string | undefined {
     return this.unanalysable.get(path.resolve(file));
+  }
+
+  /**
+   * The compiler's resolution first; a bare import of a workspace package it cannot resolve (a
+   * fresh clone: no node_modules link, entry points in an unbuilt dist/) goes to that package's
+   * sources (src/core/project/workspaces.ts).
+   */
+  private resolveModule(
+    literal: ts.StringLiteralLike,
+    containingFile: string,
+    redirected: ts.ResolvedProjectReference | undefined,
+    options: ts.CompilerOptions,
+    containingSourceFile: ts.SourceFile,
+  ): ts.ResolvedModuleWithFailedLookupLocations {
+    const mode = ts.getModeForUsageLocation(containingSourceFile, literal, options);
+    this.resolutionCache ??= ts.createModuleResolutionCache(this.host.getCurrentDirectory(), (f) => this.host.getCanonicalFileName(f), options);
+    const resolved = ts.resolveModuleName(literal.text, containingFile, options, this.host, this.resolutionCache, redirected, mode);
+    if (resolved.resolvedModule || literal.text.startsWith('.') || path.isAbsolute(literal.text)) return resolved;
+    const { name, subpath } = splitSpecifier(literal.text);
+    this.workspacePackages ??= findWorkspacePackages(commonDirectory(this.rootNames), this.rootNames);
+    const pkg = this.workspacePackages.get(name);
+    const source = pkg && resolveToSource(pkg, subpath);
+    if (!source) return resolved;
+    const extension = source.endsWith('.tsx') ? ts.Extension.Tsx : source.endsWith('.mts') ? ts.Extension.Mts : source.endsWith('.cts') ? ts.Extension.Cts : ts.Extension.Ts;
+    return { resolvedModule: { resolvedFileName: source, extension, isExternalLibraryImport: false } };
   }
 
   getRootNames(): readonly string[] {
@@ -140,6 +185,8 @@ export class ProgramHost {
 
   getProgram(): ts.Program {
     if (!this.program || this.dirty) {
+      // Fresh per program, as the compiler's own: files added or removed change resolutions.
+      this.resolutionCache = undefined;
       this.program = ts.createProgram({ rootNames: this.rootNames, options: this.options, host: this.host, oldProgram: this.program });
       this.dirty = false;
     }
@@ -180,4 +227,15 @@ export class ProgramHost {
     this.sources.set(abs, { version, sourceFile });
     return sourceFile;
   }
+}
+
+/** The deepest folder holding every file (the workspace root, for a project's file list). */
+function commonDirectory(files: readonly string[]): string {
+  if (files.length === 0) return process.cwd();
+  let dir = path.dirname(path.resolve(files[0]));
+  for (const f of files) {
+    const abs = path.resolve(f);
+    while (!abs.startsWith(dir + path.sep) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  }
+  return dir;
 }

@@ -1,26 +1,21 @@
 // Debian's chromium, driven by playwright-core (which downloads no browser of its own).
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
-import { run } from './proc.mjs';
+import { BROWSER_PACKAGES, SetupStop, ensureDebianPackages, installCommand } from './debian.mjs';
 
 const CHROMIUM = process.env.SHIPSHAPE_E2E_CHROMIUM || '/usr/bin/chromium';
 
+/**
+ * Debian's chromium (and fonts-liberation, so screenshots have readable text), installed with
+ * apt-get when missing and running as root; otherwise a SetupStop naming the command.
+ */
 export async function ensureChromium({ log }) {
-  if (fs.existsSync(CHROMIUM)) return CHROMIUM;
-  if (process.env.SHIPSHAPE_E2E_CHROMIUM) {
-    throw new Error(`SHIPSHAPE_E2E_CHROMIUM=${CHROMIUM} does not exist`);
+  if (process.env.SHIPSHAPE_E2E_CHROMIUM && !fs.existsSync(CHROMIUM)) {
+    throw new SetupStop(`SHIPSHAPE_E2E_CHROMIUM=${CHROMIUM} does not exist; point it at a Chromium binary or unset it`);
   }
-  if (process.getuid?.() !== 0) {
-    throw new Error(`${CHROMIUM} is missing. Install Debian's chromium (sudo apt-get install -y chromium) ` +
-      'or point SHIPSHAPE_E2E_CHROMIUM at a Chromium binary.');
-  }
-  log(`${CHROMIUM} is missing; installing Debian's chromium with apt-get`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'chromium']]) {
-    const r = await run('apt-get', args, { env, timeoutMs: 20 * 60_000 });
-    if (r.code !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.code}):\n${r.stderr.trim().split('\n').slice(-10).join('\n')}`);
-  }
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium but ${CHROMIUM} does not exist`);
+  const wanted = fs.existsSync(CHROMIUM) ? BROWSER_PACKAGES.filter((p) => p !== 'chromium') : BROWSER_PACKAGES;
+  await ensureDebianPackages(wanted, { log, why: 'the browser that drives VS Code' });
+  if (!fs.existsSync(CHROMIUM)) throw new SetupStop(`${CHROMIUM} is missing; run: ${installCommand(['chromium'])} or set SHIPSHAPE_E2E_CHROMIUM`);
   return CHROMIUM;
 }
 

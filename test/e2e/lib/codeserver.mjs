@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { BUILD_PACKAGES, ensureDebianPackages, installCommand } from './debian.mjs';
 import { run } from './proc.mjs';
 
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -71,6 +72,7 @@ export async function ensureCodeServer({ log }) {
     log(`code-server cache at ${prefix} is incomplete; reinstalling`);
   }
 
+  await ensureDebianPackages(BUILD_PACKAGES, { log, why: `code-server's native modules, built when it is installed` });
   fs.mkdirSync(root, { recursive: true });
   // Staging folders of installs that were killed (an hour old: not one going on right now).
   for (const name of fs.readdirSync(root).filter((n) => n.startsWith(`${path.basename(prefix)}.partial-`))) {
@@ -102,7 +104,7 @@ export async function ensureCodeServer({ log }) {
   });
   if (result.code !== 0) {
     throw new Error(`npm install code-server@${CODE_SERVER_VERSION} failed (exit ${result.code}); see ${logFile}. ` +
-      'It needs the Debian packages build-essential, pkg-config, python3 and libkrb5-dev.');
+      `It needs the Debian packages ${BUILD_PACKAGES.join(', ')} (${installCommand(BUILD_PACKAGES)}).`);
   }
   const problems = installProblems(staging);
   if (problems.length) {

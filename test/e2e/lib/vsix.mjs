@@ -4,7 +4,7 @@ import path from 'node:path';
 import { run } from './proc.mjs';
 
 // What goes into the .vsix. When none of it changed since the .vsix was written, it is reused.
-const INPUTS = ['src', 'media', 'docs', 'schemas', 'package.json', 'package-lock.json', 'esbuild.mjs',
+const INPUTS = ['src', 'media', 'docs', 'schemas', 'scripts', 'package.json', 'package-lock.json', 'esbuild.mjs',
   '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'tsconfig.json'];
 
 function newestMtime(file) {

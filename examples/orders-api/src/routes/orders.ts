@@ -33,6 +33,14 @@ ordersRouter.get('/', async (req, res) => {
   res.json(withCustomers);
 });
 
+// GET /orders/statuses?ids=1,2,3 — the status of each requested order.
+ordersRouter.get('/statuses', async (req, res) => {
+  const ids: number[] = String(req.query.ids ?? '').split(',').map(Number);
+  // One query per id, all in flight at once: still one round trip each.
+  const statuses = await Promise.all(ids.map((id) => pool.query<Pick<OrderRow, 'id' | 'status'>>('SELECT id, status FROM orders WHERE id = $1', [id])));
+  res.json(statuses.map((r) => r.rows[0]));
+});
+
 // GET /orders/:id
 ordersRouter.get('/:id', async (req, res) => {
   const { rows } = await pool.query<OrderRow>('SELECT id, customer_id, status, created_at FROM orders WHERE id = $1', [req.params.id]);

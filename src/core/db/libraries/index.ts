@@ -12,6 +12,7 @@ import { sequelize } from './sequelize';
 import { mikroOrm } from './mikro-orm';
 import { mongoose } from './mongoose';
 import { slonik } from './slonik';
+import { pgPromise } from './pg-promise';
 
 /**
  * The database libraries Shipshape knows, by id. The only package → library table: the
@@ -33,6 +34,7 @@ export const DB_LIBRARIES = {
   'mikro-orm': mikroOrm,
   mongoose,
   slonik,
+  'pg-promise': pgPromise,
 } satisfies Record<string, DbLibraryDescriptor>;
 
 export type DbLibrary = keyof typeof DB_LIBRARIES;

@@ -6,7 +6,7 @@ export const pg = {
   id: 'pg',
   displayName: '`pg`',
   packages: ['pg', 'pg-pool'],
-  presencePackages: ['@fastify/postgres', 'fastify-postgres', 'pg-promise'],
+  presencePackages: ['@fastify/postgres', 'fastify-postgres'],
   recognition: {
     methods: new Set(['query']),
     classify: (c) => (c.method === 'query' ? { method: 'query' } : null),
