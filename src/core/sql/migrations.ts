@@ -26,7 +26,6 @@
  * schema builder (`createTable`, `alterTable`, `table.index`, `foreign`, …), which is turned
  * into the equivalent SQL (`sql` is then that SQL; the range is the builder call).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { Position, Range } from '../finding';
@@ -36,6 +35,7 @@ import { computeLineStarts, lineOf } from '../suppression';
 import { splitStatements } from './parser';
 import type { SchemaStatement } from './schemaBuilder';
 import { extractMigrationSql } from './tsMigrations';
+import { readBoundedText } from '../limits/boundedFile';
 
 export type MigrationStyle = 'flyway' | 'prisma' | 'up-sql' | 'sql' | 'typeorm' | 'knex' | 'node-pg-migrate' | 'sequelize' | 'mikro-orm';
 
@@ -209,10 +209,17 @@ export function positionAt(lineStarts: number[], offset: number): Position {
   return { line, character: offset - lineStarts[line] };
 }
 
+/**
+ * Migrations can be large (data loads), but a multi-gigabyte file or a file that is not a regular
+ * file must not stall or exhaust the analysis: read within a bound, regular files only.
+ */
+export const MAX_MIGRATION_BYTES = 16 * 1024 * 1024;
+
+/** A migration or schema file's text, or undefined when it cannot be read within the bound. */
+export function readMigrationText(file: string): string | undefined {
+  return readBoundedText(file, MAX_MIGRATION_BYTES).text;
+}
+
 function readFileOrUndefined(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readMigrationText(file);
 }

@@ -3,10 +3,9 @@
  * A project without SQL-defined tables (Prisma with `db push`) gets its schema from
  * schema.prisma instead (prismaSchema.ts: the SQL Prisma would run, placed on the model lines).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectModel } from '../project/project';
-import { discoverMigrations, readMigrationStatements, type MigrationFile, type MigrationStatement } from './migrations';
+import { discoverMigrations, readMigrationStatements, readMigrationText, type MigrationFile, type MigrationStatement } from './migrations';
 import { prismaSchemaSource, type PrismaModelInfo } from './prismaSchema';
 import type { SchemaModel } from './schema';
 import { SchemaBuilder, type SchemaStatement } from './schemaBuilder';
@@ -52,9 +51,5 @@ export function projectSchema(project: ProjectInput, read: (file: string) => str
 }
 
 function readOrUndefined(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readMigrationText(file);
 }

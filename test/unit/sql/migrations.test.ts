@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultConfig } from '../../../src/core/config';
 import { discoverFiles } from '../../../src/core/project/files';
-import { discoverMigrations, naturalCompare, readMigrationStatements } from '../../../src/core/sql/migrations';
+import { discoverMigrations, MAX_MIGRATION_BYTES, naturalCompare, readMigrationStatements } from '../../../src/core/sql/migrations';
 import { loadSqlParser } from '../../../src/core/sql/parser';
 import { projectSchema } from '../../../src/core/sql/schemaSource';
 import { createWorkspace, removeWorkspace } from '../../helpers/workspace';
@@ -17,6 +18,19 @@ describe('sql: migration discovery and order', () => {
   before(loadSqlParser);
   const roots: string[] = [];
   after(() => roots.forEach(removeWorkspace));
+
+  it('reads migrations within a size bound: an oversized file is left out, the others are applied', () => {
+    const root = createWorkspace({ files: { 'migrations/001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);', 'migrations/002_huge.sql': '', 'migrations/003_b.sql': 'CREATE TABLE b (id int PRIMARY KEY);' } });
+    roots.push(root);
+    // Valid SQL padded past the bound: read whole, it would add table `huge`.
+    fs.writeFileSync(path.join(root, 'migrations/002_huge.sql'), `CREATE TABLE huge (id int PRIMARY KEY);\n${' '.repeat(MAX_MIGRATION_BYTES)}`);
+    const ms = discoverMigrations({ root, files: discoverFiles(root), globs: defaultConfig().migrations });
+    const statements = readMigrationStatements(ms);
+    assert.deepEqual(statements.map((s) => [path.basename(s.file), s.sql]), [
+      ['001_a.sql', 'CREATE TABLE a (id int PRIMARY KEY)'],
+      ['003_b.sql', 'CREATE TABLE b (id int PRIMARY KEY)'],
+    ]);
+  });
 
   it('orders Flyway scripts by version (V2 < V10, V1_1 between V1 and V2), repeatables last, never undo scripts', () => {
     const d = discovered({
