@@ -82,6 +82,6 @@ describe('shipshape checklist (CLI)', () => {
     const json = JSON.parse(out.stdout);
     const nPlusOne = json.categories[1].items.find((i: { id: string }) => i.id === 'reliability.no-n-plus-one');
     assert.equal(nPlusOne.status, 'fail');
-    assert.deepEqual(nPlusOne.evidence.map((e: { file: string; line: number }) => `${e.file}:${e.line}`), ['src/routes/orders.ts:25', 'src/routes/orders.ts:31']);
+    assert.deepEqual(nPlusOne.evidence.map((e: { file: string; line: number }) => `${e.file}:${e.line}`), ['src/routes/orders.ts:25', 'src/routes/orders.ts:31', 'src/routes/orders.ts:40']);
   });
 });

@@ -55,9 +55,11 @@ export function runEngine(input: EngineInput, post: (m: WorkerMessage) => void, 
     finished = true;
     model.stop();
     if (tickTimer) clearTimeout(tickTimer);
-    // The last window is partial; an empty sliver (< 50 ms) would only add noise.
+    // The last window is partial; an empty sliver (< 50 ms) would only add noise, but one that
+    // holds outcomes (requests that ended while the run drained) is flushed so totals match what
+    // the server saw.
     const sinceLast = now() - (t0 + (second - 1) * 1000);
-    if (sinceLast >= 50 || second === 1) flush();
+    if (sinceLast >= 50 || second === 1 || recorder.pending) flush();
     post({ type: 'finished' });
   };
 

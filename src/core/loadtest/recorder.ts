@@ -47,6 +47,12 @@ export class WindowRecorder {
     s.errorsByKind[errorKindOf(err)]++;
   }
 
+  /** Whether the current window holds any outcome (a request that ended, or an error). */
+  get pending(): boolean {
+    for (const s of this.slots.values()) if (s.requests > 0) return true;
+    return false;
+  }
+
   /** Closes the current window and starts the next one. */
   flush(extra: { dropped: number; inFlight: number; target: number }): WindowMessage {
     const end = this.now();

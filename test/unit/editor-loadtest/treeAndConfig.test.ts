@@ -108,7 +108,7 @@ describe('routes found in source text (CodeLens and new scenarios)', () => {
   it('follows mounts across files in the example API', () => {
     const routes = scanRoutes(['app.ts', 'routes/orders.ts', 'routes/customers.ts'].map(read));
     const orders = routes.filter((r) => r.file === 'src/routes/orders.ts');
-    assert.deepEqual(orders.map((r) => `${r.method} ${r.path} :${r.line + 1}`), ['GET /orders :15', 'GET /orders/:id :37']);
+    assert.deepEqual(orders.map((r) => `${r.method} ${r.path} :${r.line + 1}`), ['GET /orders :15', 'GET /orders/statuses :37', 'GET /orders/:id :45']);
     assert.equal(orders[0].endLine, orders[1].line);
     assert.ok(routes.some((r) => r.file === 'src/routes/customers.ts' && r.path.startsWith('/customers')));
   });
