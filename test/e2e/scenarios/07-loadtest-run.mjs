@@ -184,7 +184,7 @@ export async function run(ctx) {
       if (!created) await page.waitForTimeout(200);
     }
     assert.ok(created, 'no "smoke" scenario was written into shipshape.config.json');
-    assert.deepEqual(created.requests.map((r) => `${r.method} ${r.path}`).sort(), ['GET /customers/lookup', 'GET /orders']);
+    assert.deepEqual(created.requests.map((r) => `${r.method} ${r.path}`).sort(), ['GET /customers/lookup', 'GET /orders', 'GET /orders/statuses']);
     assert.equal(created.preset, 'smoke');
     // …and "Load test this route" above the handlers, with the mount prefix from app.ts.
     await page.keyboard.press('Escape');
@@ -192,7 +192,7 @@ export async function run(ctx) {
     await workbench.openFile('src/routes/orders.ts');
     const routeLenses = workbench.editor().locator('.codelens-decoration a', { hasText: 'Load test this route' });
     await routeLenses.first().waitFor({ timeout: 30_000 });
-    assert.deepEqual(await routeLenses.allInnerTexts(), ['Load test this route (GET /orders)', 'Load test this route (GET /orders/:id)']);
+    assert.deepEqual(await routeLenses.allInnerTexts(), ['Load test this route (GET /orders)', 'Load test this route (GET /orders/statuses)', 'Load test this route (GET /orders/:id)']);
     // Close it again, so the results panel shows (restored from its state if it was behind it).
     await workbench.runCommand('View: Close Editor');
 
