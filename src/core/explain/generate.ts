@@ -34,8 +34,21 @@ export interface TableFill {
   skipped?: string;
 }
 
+export interface GenerateOptions {
+  signal?: AbortSignal;
+  log?: (l: string) => void;
+  /**
+   * True when the table may be emptied first (no rows of its own, nothing references it): its rows
+   * then go to fresh storage created in the same transaction, which PostgreSQL (wal_level=minimal)
+   * writes without WAL.
+   */
+  freshStorage?: (table: CatalogTable) => boolean;
+  /** Called once per table, loaded or skipped, in order (the caller finishes it meanwhile). */
+  onTableDone?: (table: CatalogTable, fill: TableFill) => void;
+}
+
 /** Fills every table in dependency order; returns what each table got. */
-export async function generateRows(client: Client, tables: CatalogTable[], targets: RowTargets, options: { signal?: AbortSignal; log?: (l: string) => void } = {}): Promise<TableFill[]> {
+export async function generateRows(client: Client, tables: CatalogTable[], targets: RowTargets, options: GenerateOptions = {}): Promise<TableFill[]> {
   const byName = new Map(tables.map((t) => [t.qualified, t]));
   const rowsOf = new Map<string, number>();
   const fills: TableFill[] = [];
@@ -54,6 +67,7 @@ export async function generateRows(client: Client, tables: CatalogTable[], targe
       if ('skip' in plan) {
         fills.push({ table: label, rows: table.existingRows, skipped: plan.skip });
         rowsOf.set(table.qualified, table.existingRows);
+        options.onTableDone?.(table, fills[fills.length - 1]);
         continue;
       }
       // Each parent's keys, numbered 1..n, once per (parent, columns): a draw is a join on rn.
@@ -78,10 +92,19 @@ export async function generateRows(client: Client, tables: CatalogTable[], targe
         FROM (SELECT g${draws.length ? ', ' + draws.join(', ') : ''} FROM generate_series(1, ${plan.rows}) g) s
         ${joins.join('\n        ')}`;
       if (process.env.SHIPSHAPE_DEBUG_SQL) options.log?.(sql);
-      if (plan.columns.length === 0) {
-        await client.query(`INSERT INTO ${table.qualified} SELECT FROM generate_series(1, ${plan.rows})`);
+      const insert = plan.columns.length === 0 ? `INSERT INTO ${table.qualified} SELECT FROM generate_series(1, ${plan.rows})` : sql;
+      if (table.existingRows === 0 && options.freshStorage?.(table)) {
+        await client.query('BEGIN');
+        try {
+          await client.query(`TRUNCATE ${table.qualified}`);
+          await client.query(insert);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK');
+          throw err;
+        }
       } else {
-        await client.query(sql);
+        await client.query(insert);
       }
       const total = table.existingRows + plan.rows;
       rowsOf.set(table.qualified, total);
@@ -91,6 +114,7 @@ export async function generateRows(client: Client, tables: CatalogTable[], targe
       rowsOf.set(table.qualified, table.existingRows);
       fills.push({ table: label, rows: table.existingRows, skipped: `PostgreSQL rejected the generated rows: ${oneLine((err as Error).message)}` });
     }
+    options.onTableDone?.(table, fills[fills.length - 1]);
   }
   return fills;
 }
