@@ -87,10 +87,11 @@ export async function generateRows(client: Client, tables: CatalogTable[], targe
         joins.push(`LEFT JOIN ${keys.name} k${i} ON k${i}.rn = s.r${i}`);
       }
       const draws = plan.draws.map((d, i) => `${d.rn} AS r${i}`);
-      const sql = `INSERT INTO ${table.qualified} (${plan.columns.map((c) => quoteIdent(c.name)).join(', ')})
+      let sql = `INSERT INTO ${table.qualified} (${plan.columns.map((c) => quoteIdent(c.name)).join(', ')})
         SELECT ${plan.columns.map((c) => c.expr).join(', ')}
         FROM (SELECT g${draws.length ? ', ' + draws.join(', ') : ''} FROM generate_series(1, ${plan.rows}) g) s
         ${joins.join('\n        ')}`;
+      if (plan.derived.size) sql = withDerivedColumns(table, plan, draws, joins);
       if (process.env.SHIPSHAPE_DEBUG_SQL) options.log?.(sql);
       const insert = plan.columns.length === 0 ? `INSERT INTO ${table.qualified} SELECT FROM generate_series(1, ${plan.rows})` : sql;
       if (table.existingRows === 0 && options.freshStorage?.(table)) {
@@ -119,6 +120,23 @@ export async function generateRows(client: Client, tables: CatalogTable[], targe
   return fills;
 }
 
+/** The row generated first (`v.c0`, `v.c1`, …), derived columns computed from it in an outer SELECT. */
+function withDerivedColumns(table: CatalogTable, plan: TablePlan, draws: string[], joins: string[]): string {
+  const alias = new Map(plan.columns.map((c, i) => [c.name, `v.c${i}`]));
+  const outer = plan.columns.map((c) => {
+    const d = plan.derived.get(c.name);
+    if (!d) return alias.get(c.name)!;
+    const value = d.expr(alias.get(d.base)!);
+    // A NULL base (nullable column) gives NULL; a NOT NULL column then keeps its own value.
+    return d.notNull ? `coalesce(${value}, ${alias.get(c.name)})` : value;
+  });
+  return `INSERT INTO ${table.qualified} (${plan.columns.map((c) => quoteIdent(c.name)).join(', ')})
+        SELECT ${outer.join(', ')}
+        FROM (SELECT ${plan.columns.map((c, i) => `${c.expr} AS c${i}`).join(', ')}
+          FROM (SELECT g${draws.length ? ', ' + draws.join(', ') : ''} FROM generate_series(1, ${plan.rows}) g) s
+          ${joins.join('\n          ')}) v`;
+}
+
 interface DrawPlan {
   fk: CatalogForeignKey;
   /** SQL giving the 1-based parent key number for row `g`, or NULL. */
@@ -129,6 +147,8 @@ interface TablePlan {
   rows: number;
   columns: { name: string; expr: string }[];
   draws: DrawPlan[];
+  /** Columns computed from another generated column (in an outer SELECT over the row). */
+  derived: Map<string, DerivedColumn>;
 }
 
 function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: CatalogForeignKey) => number | undefined): TablePlan | { skip: string } {
@@ -210,7 +230,66 @@ function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: Ca
     if (!col.notNull && !injective.has(col.name)) expr = `CASE WHEN random() < 0.05 THEN NULL ELSE ${expr} END`;
     columns.push({ name: col.name, expr: `(${expr})::${col.type}` });
   }
-  return { rows, columns, draws };
+  return { rows, columns, draws, derived: deriveCompared(table, columns, (name) => fkOf.has(name) || injective.has(name)) };
+}
+
+/**
+ * Multi-column CHECKs comparing two columns (`ends_at >= starts_at`, `max_price > min_price`): one
+ * column is generated from the other plus a non-negative offset (positive when strict), so every
+ * row honours the order and the pair still spreads like the rest of the data. The first free column
+ * of a pair is derived (the later one, else the earlier one minus the offset); chains are not.
+ */
+function deriveCompared(table: CatalogTable, columns: { name: string; expr: string }[], fixed: (name: string) => boolean): Map<string, DerivedColumn> {
+  const derived = new Map<string, DerivedColumn>();
+  const generated = new Set(columns.map((c) => c.name));
+  const byName = new Map(table.columns.map((c) => [c.name, c]));
+  for (const { greater, lesser, strict } of columnComparisons(table)) {
+    const hi = byName.get(greater)!;
+    const lo = byName.get(lesser)!;
+    const type = typeInfo(hi.baseType).name;
+    if (type !== typeInfo(lo.baseType).name || derived.has(greater) || derived.has(lesser)) continue;
+    const offset = comparisonOffset(type, strict);
+    if (!offset || !generated.has(greater) || !generated.has(lesser)) continue;
+    const [target, base, sign] = !fixed(greater) ? [hi, lesser, '+'] : !fixed(lesser) ? [lo, greater, '-'] : [];
+    if (!target || !base || !sign) continue;
+    derived.set(target.name, { base, expr: (b) => `(${b} ${sign} ${offset})::${target.type}`, notNull: target.notNull });
+  }
+  return derived;
+}
+
+interface DerivedColumn {
+  /** The column it is computed from. */
+  base: string;
+  /** The value, given the SQL for the base column's value. */
+  expr: (base: string) => string;
+  notNull: boolean;
+}
+
+function comparisonOffset(type: string, strict: boolean): string | undefined {
+  if (type === 'timestamp with time zone' || type === 'timestamp without time zone') return `(random() * interval '30 days'${strict ? ` + interval '1 second'` : ''})`;
+  if (type === 'date') return `(floor(random() * 30)::int${strict ? ' + 1' : ''})`;
+  if (INTEGER_TYPES.has(type)) return `(floor(random() * 100)::int${strict ? ' + 1' : ''})`;
+  if (type === 'numeric' || type === 'double precision' || type === 'real') return `(round((random() * 100)::numeric, 2)${strict ? ' + 0.01' : ''})`;
+  if (type === 'interval') return `(random() * interval '1 day'${strict ? ` + interval '1 second'` : ''})`;
+  return undefined;
+}
+
+/** `a >= b`, `b < a`, … between two columns of the table, as (greater, lesser, strict). */
+function columnComparisons(table: CatalogTable): { greater: string; lesser: string; strict: boolean }[] {
+  const names = new Set(table.columns.map((c) => c.name));
+  const found: { greater: string; lesser: string; strict: boolean }[] = [];
+  const operand = String.raw`\(?("(?:[^"]|"")+"|[A-Za-z_][\w$]*)\)?(?:::[\w ]+)?`;
+  const comparison = new RegExp(`${operand}\\s*(>=|<=|>|<)\\s*${operand}`, 'g');
+  for (const check of table.checks) {
+    if (check.columns.length < 2) continue;
+    for (const m of check.definition.matchAll(comparison)) {
+      const [left, right] = [m[1], m[3]].map((n) => (n.startsWith('"') ? n.slice(1, -1).replace(/""/g, '"') : n));
+      if (left === right || !names.has(left) || !names.has(right)) continue;
+      const strict = m[2] === '>' || m[2] === '<';
+      found.push(m[2].startsWith('>') ? { greater: left, lesser: right, strict } : { greater: right, lesser: left, strict });
+    }
+  }
+  return found;
 }
 
 function targetRows(table: CatalogTable, targets: RowTargets): number {
