@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { loadConfig } from '../../core/config';
 import { explainSettings, shortCount } from '../../core/explain/settings';
 import { hostOf } from '../../core/explain/run';
+import { QUERIES_REQUEST, type QueriesParams, type QueriesResult } from '../../server/queriesProtocol';
 import type { ExplainPanelState, PanelToExtension } from '../../webview/explain/protocol';
 import { panelHtml, panelOptions } from '../webview/panelHtml';
 
@@ -26,8 +27,15 @@ interface ReportJson {
   queries: QueryJson[];
 }
 
+/** What the controller asks the language server (`shipshape/queries`). */
+export interface QuerySource {
+  sendRequest(method: string, params: QueriesParams, token?: vscode.CancellationToken): Promise<QueriesResult>;
+  isRunning(): boolean;
+}
+
 /**
- * "Explain at N rows": a CodeLens above each query the unindexed-filter analysis reports, a code
+ * "Explain at N rows": a CodeLens above each query Shipshape extracted (the language server's
+ * `shipshape/queries`: SQL strings, tagged templates, ORM calls) and each unindexed-filter finding, a code
  * action on the finding, progress with Cancel, a plan panel, and the measured figure in the
  * finding's hover. All database work runs in a child process (`dist/cli.js explain`), never in
  * the extension host; nothing runs in an untrusted workspace.
@@ -46,11 +54,12 @@ export class ExplainController implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly output: vscode.LogOutputChannel,
+    private readonly server?: QuerySource,
   ) {
     const selector = LANGUAGES.map((language) => ({ scheme: 'file', language }));
     this.disposables.push(
       this.lensesChanged,
-      vscode.languages.registerCodeLensProvider(selector, { onDidChangeCodeLenses: this.lensesChanged.event, provideCodeLenses: (doc) => this.lenses(doc) }),
+      vscode.languages.registerCodeLensProvider(selector, { onDidChangeCodeLenses: this.lensesChanged.event, provideCodeLenses: (doc, token) => this.lenses(doc, token) }),
       vscode.languages.registerCodeActionsProvider(selector, { provideCodeActions: (doc, _range, ctx) => this.actions(doc, ctx) }, { providedCodeActionKinds: [vscode.CodeActionKind.Empty] }),
       vscode.languages.registerHoverProvider(selector, { provideHover: (doc, pos) => this.hover(doc, pos) }),
       vscode.languages.onDidChangeDiagnostics(() => this.lensesChanged.fire()),
@@ -77,15 +86,28 @@ export class ExplainController implements vscode.Disposable {
     return shortCount(largest);
   }
 
-  private lenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+  private async lenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!vscode.workspace.isTrusted) return [];
-    const findings = this.findingsOf(doc);
-    if (findings.length === 0) return [];
+    const ranges = [...(await this.queryRanges(doc, token)), ...this.findingsOf(doc).map((d) => d.range)];
+    if (ranges.length === 0 || token.isCancellationRequested) return [];
     const rows = this.rowsLabel(doc.uri);
+    // One lens per line: `explain --only file:line` explains the query starting there.
     const seen = new Set<number>();
-    return findings
-      .filter((d) => !seen.has(d.range.start.line) && seen.add(d.range.start.line))
-      .map((d) => new vscode.CodeLens(d.range, { title: `Explain at ${rows} rows`, tooltip: 'EXPLAIN ANALYZE on an embedded PostgreSQL at production volume, before and after the suggested index', command: 'shipshape.explainQuery', arguments: [doc.uri, d.range.start.line] }));
+    return ranges
+      .filter((r) => !seen.has(r.start.line) && seen.add(r.start.line))
+      .map((r) => new vscode.CodeLens(r, { title: `Explain at ${rows} rows`, tooltip: 'EXPLAIN ANALYZE on an embedded PostgreSQL at production volume, before and after the suggested index', command: 'shipshape.explainQuery', arguments: [doc.uri, r.start.line] }));
+  }
+
+  /** Every query the language server extracted from the document; none while it is not running. */
+  private async queryRanges(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.Range[]> {
+    if (!this.server?.isRunning() || !/^typescript/.test(doc.languageId)) return [];
+    try {
+      const { queries } = await this.server.sendRequest(QUERIES_REQUEST, { uri: doc.uri.toString() }, token);
+      return queries.map((q) => new vscode.Range(q.range.start.line, q.range.start.character, q.range.end.line, q.range.end.character));
+    } catch (err) {
+      if (!token.isCancellationRequested) this.output.warn(`Explain lenses: ${err instanceof Error ? err.message : String(err)}`);
+      return [];
+    }
   }
 
   private actions(doc: vscode.TextDocument, ctx: vscode.CodeActionContext): vscode.CodeAction[] {
