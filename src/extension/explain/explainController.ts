@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadConfig } from '../../core/config';
+import { binariesStorage, downloadedBinaries, downloadPostgresBinaries, platformPackageName } from '../../core/explain/binaries';
 import { explainSettings, shortCount } from '../../core/explain/settings';
 import { hostOf } from '../../core/explain/run';
 import { QUERIES_REQUEST, type QueriesParams, type QueriesResult } from '../../server/queriesProtocol';
@@ -159,8 +160,14 @@ export class ExplainController implements vscode.Disposable {
         this.confirmedHosts.add(host);
       }
     }
+    const env: Record<string, string> = {};
+    if (!settings.databaseUrl) {
+      const binaries = await this.postgresBinaries();
+      if (binaries === null) return;
+      if (binaries) env.SHIPSHAPE_POSTGRES_DIR = binaries;
+    }
     const rel = path.relative(folder.uri.fsPath, target.fsPath).split(path.sep).join('/');
-    const report = await this.runCli(folder.uri.fsPath, [`--only`, `${rel}:${atLine + 1}`]);
+    const report = await this.runCli(folder.uri.fsPath, [`--only`, `${rel}:${atLine + 1}`], env);
     if (!report) return;
     const query = report.queries[0];
     if (!query) return;
@@ -184,8 +191,56 @@ export class ExplainController implements vscode.Disposable {
     );
   }
 
+  /**
+   * The PostgreSQL binaries' folder for the CLI: none needed (undefined) when the extension carries
+   * the platform package (a development install) or SHIPSHAPE_POSTGRES_DIR is set; else the copy
+   * downloaded at the first explain (src/core/explain/binaries.ts), fetched now if missing, with
+   * progress and Cancel. `null` when there is none (message shown).
+   */
+  private async postgresBinaries(): Promise<string | undefined | null> {
+    if (process.env.SHIPSHAPE_POSTGRES_DIR) return undefined;
+    try {
+      require.resolve(platformPackageName(), { paths: [this.context.extensionPath] });
+      return undefined;
+    } catch {
+      // The packaged extension (.vsix, --no-dependencies): no native PostgreSQL inside.
+    }
+    const storage = binariesStorage(this.context.globalStorageUri.fsPath);
+    const ready = downloadedBinaries(storage);
+    if (ready) return ready;
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Shipshape: downloading PostgreSQL for explain (once)', cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      const cancel = token.onCancellationRequested(() => abort.abort());
+      let reported = 0;
+      try {
+        const dir = await downloadPostgresBinaries({
+          storageDir: storage,
+          signal: abort.signal,
+          onProgress: (received, total) => {
+            if (!total) return;
+            const percent = Math.floor((received / total) * 100);
+            if (percent === reported) return;
+            progress.report({ increment: percent - reported, message: `${platformPackageName()}: ${(received / 1e6).toFixed(0)} of ${(total / 1e6).toFixed(0)} MB` });
+            reported = percent;
+          },
+        });
+        this.output.info(`Explain: PostgreSQL binaries in ${dir}`);
+        return dir;
+      } catch (err) {
+        if (!token.isCancellationRequested) {
+          const message = err instanceof Error ? err.message : String(err);
+          this.output.error(`Explain: ${message}`);
+          void vscode.window.showErrorMessage(`Shipshape: ${message}`);
+        }
+        return null;
+      } finally {
+        cancel.dispose();
+      }
+    });
+  }
+
   /** `dist/cli.js explain` in a child Node process; progress from its JSON lines; Cancel = SIGTERM. */
-  private runCli(folder: string, extra: string[]): Thenable<ReportJson | undefined> {
+  private runCli(folder: string, extra: string[], env: Record<string, string> = {}): Thenable<ReportJson | undefined> {
     const cli = this.context.asAbsolutePath(path.join('dist', 'cli.js'));
     // As root PostgreSQL runs as `postgres`, which cannot enter the editor's storage: let the CLI
     // choose its folder under the temp dir then.
@@ -195,7 +250,7 @@ export class ExplainController implements vscode.Disposable {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Shipshape: explain', cancellable: true }, (progress, token) =>
       new Promise<ReportJson | undefined>((resolve) => {
         // ELECTRON_RUN_AS_NODE: the editor's own runtime runs the CLI as plain Node.
-        const child = spawn(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, args, { env: { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
         this.running.add(child);
         child.once('exit', () => this.running.delete(child));
         let stdout = '';
