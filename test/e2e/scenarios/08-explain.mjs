@@ -55,7 +55,8 @@ export async function run(ctx) {
   // Every query of the file: the status list, the N+1 loop's items, the statuses, the order, its items.
   const deadline = Date.now() + 30_000;
   while ((await lenses.count()) < 5 && Date.now() < deadline) await page.waitForTimeout(250);
-  const titles = await lenses.allInnerTexts();
+  // textContent: a lens scrolled out of view has no innerText.
+  const titles = (await lenses.allTextContents()).map((t) => t.trim());
   assert.deepEqual(titles, Array(5).fill('Explain at 20k rows'), `lenses: ${titles.join(' | ')}`);
   ctx.log(`${titles.length} explain lenses in src/routes/orders.ts`);
 
