@@ -91,6 +91,17 @@ describe('synthetic dataset on the real PostgreSQL', function () {
     assert.ok((await q('SELECT count(*)::int FROM price_bands WHERE starts_on IS NULL')) > 0, 'the nullable side keeps its NULLs');
   });
 
+  it('a nullable foreign key with nothing to point at yet (a cycle) is NULL, and both tables are filled', async () => {
+    const ds = await ensureDataset(db.cluster, { statements: await fixtureStatements(SHOP), rows });
+    const fill = Object.fromEntries(ds.tables.map((t) => [t.table, t]));
+    assert.deepEqual([fill.accounts, fill.contacts], [{ table: 'accounts', rows: 3000 }, { table: 'contacts', rows: 3000 }]);
+    const q = (sql: string): Promise<number> => scalar<number>(ds.database, sql);
+    assert.equal(await q('SELECT count(*)::int FROM accounts WHERE primary_contact_id IS NOT NULL'), 0);
+    assert.equal(await q('SELECT count(*)::int FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id WHERE a.id IS NULL'), 0);
+    // PostgreSQL checked both foreign keys when they were put back.
+    assert.equal(await q(`SELECT count(*)::int FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('accounts'::regclass, 'contacts'::regclass) AND convalidated`), 2);
+  });
+
   it('the second request for the same schema and volumes is served from the cache', async () => {
     const request = { statements: await fixtureStatements(SHOP), rows };
     const first = await ensureDataset(db.cluster, request);

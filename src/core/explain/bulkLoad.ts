@@ -121,7 +121,16 @@ export async function restoreTable(client: Client, table: DetachedTable): Promis
       await client.query(sql);
     }
   }
-  for (const sql of table.indexes) await client.query(sql);
+  for (const sql of table.indexes) {
+    try {
+      await client.query(sql);
+    } catch (err) {
+      // A unique index the rows break (Prisma declares @@unique as CREATE UNIQUE INDEX).
+      rejected ??= oneLine((err as Error).message);
+      await client.query(`DELETE FROM ${table.qualified}`);
+      await client.query(sql);
+    }
+  }
   return rejected;
 }
 

@@ -159,6 +159,9 @@ function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: Ca
   // Foreign keys we can draw from; a NOT NULL one whose parent has no rows stops the table.
   const fkOf = new Map<string, { fk: CatalogForeignKey; index: number }>();
   const usable: { fk: CatalogForeignKey; parentCount: number }[] = [];
+  // Nullable foreign keys with nothing to point at (a parent later in a cycle, a self-reference,
+  // an empty parent): NULL, never a made-up value that would point nowhere.
+  const unpointed = new Set<string>();
   for (const fk of table.foreignKeys) {
     const count = parentRows(fk);
     const required = fk.columns.some((c) => table.columns.find((col) => col.name === c)?.notNull);
@@ -166,6 +169,7 @@ function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: Ca
       if (required) {
         return { skip: fk.parent === table.qualified ? `its NOT NULL self-reference ${fk.name} needs existing rows` : `its parent ${fk.parent.replace(/"/g, '')} has no rows (${fk.name})` };
       }
+      for (const c of fk.columns) unpointed.add(c);
       continue;
     }
     if (fk.columns.some((c) => fkOf.has(c))) continue;
@@ -218,6 +222,10 @@ function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: Ca
       continue;
     }
     if (col.filledByDatabase) continue;
+    if (unpointed.has(col.name)) {
+      columns.push({ name: col.name, expr: `NULL::${col.type}` });
+      continue;
+    }
     const shape = checks.get(col.name);
     let expr: string | undefined;
     if (injective.has(col.name)) expr = injectiveExpr(col, table, offset);
