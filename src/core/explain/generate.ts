@@ -90,27 +90,28 @@ export async function generateRows(client: Client, tables: CatalogTable[], targe
       let sql = `INSERT INTO ${table.qualified} (${plan.columns.map((c) => quoteIdent(c.name)).join(', ')})
         SELECT ${plan.columns.map((c) => c.expr).join(', ')}
         FROM (SELECT g${draws.length ? ', ' + draws.join(', ') : ''} FROM generate_series(1, ${plan.rows}) g) s
-        ${joins.join('\n        ')}`;
+        ${joins.join('\n        ')}${plan.where}`;
       if (plan.derived.size) sql = withDerivedColumns(table, plan, draws, joins);
       if (process.env.SHIPSHAPE_DEBUG_SQL) options.log?.(sql);
+      let inserted = plan.rows;
       const insert = plan.columns.length === 0 ? `INSERT INTO ${table.qualified} SELECT FROM generate_series(1, ${plan.rows})` : sql;
       if (table.existingRows === 0 && options.freshStorage?.(table)) {
         await client.query('BEGIN');
         try {
           await client.query(`TRUNCATE ${table.qualified}`);
-          await client.query(insert);
+          inserted = (await client.query(insert)).rowCount ?? plan.rows;
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK');
           throw err;
         }
       } else {
-        await client.query(insert);
+        inserted = (await client.query(insert)).rowCount ?? plan.rows;
       }
-      const total = table.existingRows + plan.rows;
+      const total = table.existingRows + inserted;
       rowsOf.set(table.qualified, total);
       fills.push({ table: label, rows: total });
-      options.log?.(`${label}: ${plan.rows} rows in ${Date.now() - started} ms`);
+      options.log?.(`${label}: ${inserted} rows in ${Date.now() - started} ms`);
     } catch (err) {
       rowsOf.set(table.qualified, table.existingRows);
       fills.push({ table: label, rows: table.existingRows, skipped: `PostgreSQL rejected the generated rows: ${oneLine((err as Error).message)}` });
@@ -134,7 +135,7 @@ function withDerivedColumns(table: CatalogTable, plan: TablePlan, draws: string[
         SELECT ${outer.join(', ')}
         FROM (SELECT ${plan.columns.map((c, i) => `${c.expr} AS c${i}`).join(', ')}
           FROM (SELECT g${draws.length ? ', ' + draws.join(', ') : ''} FROM generate_series(1, ${plan.rows}) g) s
-          ${joins.join('\n          ')}) v`;
+          ${joins.join('\n          ')}${plan.where}) v`;
 }
 
 interface DrawPlan {
@@ -149,6 +150,8 @@ interface TablePlan {
   draws: DrawPlan[];
   /** Columns computed from another generated column (in an outer SELECT over the row). */
   derived: Map<string, DerivedColumn>;
+  /** ` WHERE …` keeping generated key combinations off those already in the table, or ''. */
+  where: string;
 }
 
 function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: CatalogForeignKey) => number | undefined): TablePlan | { skip: string } {
@@ -183,6 +186,7 @@ function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: Ca
   const injective = new Set<string>();
   const injectiveDraw = new Map<number, { radix: number }>();
   let radixProduct = 1;
+  const combinations: string[][] = [];
   for (const set of table.uniqueSets) {
     const cols = set.map((n) => columnByName.get(n)).filter((c): c is CatalogColumn => c !== undefined);
     if (cols.some((c) => c.filledByDatabase || injective.has(c.name))) continue;
@@ -199,6 +203,7 @@ function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: Ca
       radixProduct *= usable[i].parentCount;
     }
     rows = Math.min(rows, radixProduct);
+    if (cols.every((c) => fkOf.has(c.name))) combinations.push(cols.map((c) => c.name));
   }
   for (const name of injective) rows = Math.min(rows, injectiveCapacity(columnByName.get(name)!));
 
@@ -238,7 +243,16 @@ function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: Ca
     if (!col.notNull && !injective.has(col.name)) expr = `CASE WHEN random() < 0.05 THEN NULL ELSE ${expr} END`;
     columns.push({ name: col.name, expr: `(${expr})::${col.type}` });
   }
-  return { rows, columns, draws, derived: deriveCompared(table, columns, (name) => fkOf.has(name) || injective.has(name)) };
+  // Rows the migrations inserted hold some key combinations already (a data migration's members):
+  // generated rows that would repeat one are left out.
+  const drawn = (c: string): string => {
+    const { fk, index } = fkOf.get(c)!;
+    return `k${index}.${quoteIdent(fk.parentColumns[fk.columns.indexOf(c)])}`;
+  };
+  const where = table.existingRows > 0 && combinations.length
+    ? `\n        WHERE ${combinations.map((set) => `NOT EXISTS (SELECT 1 FROM ${table.qualified} e WHERE ${set.map((c) => `e.${quoteIdent(c)} = ${drawn(c)}`).join(' AND ')})`).join(' AND ')}`
+    : '';
+  return { rows, columns, draws, derived: deriveCompared(table, columns, (name) => fkOf.has(name) || injective.has(name)), where };
 }
 
 /**
@@ -487,7 +501,7 @@ function shapedExpr(col: CatalogColumn, shape: CheckShape): string | undefined {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Parents before children (Kahn's order); tables in a cycle follow, their back-references NULL. */
+/** Parents before children (Kahn's order); a cycle is entered at a table whose references into it are nullable (left NULL). */
 export function dependencyOrder(tables: CatalogTable[]): CatalogTable[] {
   const names = new Set(tables.map((t) => t.qualified));
   const pending = new Map(tables.map((t) => [t.qualified, new Set(t.foreignKeys.map((f) => f.parent).filter((p) => p !== t.qualified && names.has(p)))]));
@@ -495,7 +509,13 @@ export function dependencyOrder(tables: CatalogTable[]): CatalogTable[] {
   const byName = new Map(tables.map((t) => [t.qualified, t]));
   while (pending.size) {
     const ready = [...pending].filter(([, deps]) => deps.size === 0).map(([n]) => n).sort();
-    const next = ready.length ? ready : [[...pending.keys()].sort()[0]];
+    // A cycle: break it where the waiting table's remaining references may be NULL.
+    const breaksCleanly = (n: string): boolean => {
+      const t = byName.get(n)!;
+      return t.foreignKeys.every((fk) => !pending.get(n)!.has(fk.parent) || !fk.columns.some((c) => t.columns.find((col) => col.name === c)?.notNull));
+    };
+    const stuck = [...pending.keys()].sort();
+    const next = ready.length ? ready : [stuck.find(breaksCleanly) ?? stuck[0]];
     for (const n of next) {
       order.push(byName.get(n)!);
       pending.delete(n);
