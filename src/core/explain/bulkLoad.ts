@@ -107,25 +107,17 @@ export async function detachForLoad(client: Client, tables: readonly CatalogTabl
 }
 
 /**
- * Puts one table's keys and indexes back and ANALYZEs it. When a key refuses the rows, the rows
+ * Puts one table's keys and indexes back. When a key or unique index refuses the rows, the rows
  * go and the key is put back on the empty table: returns PostgreSQL's message.
  */
 export async function restoreTable(client: Client, table: DetachedTable): Promise<string | undefined> {
   let rejected: string | undefined;
-  for (const sql of table.keys) {
+  // Keys first, then the other indexes (a unique one — Prisma declares @@unique as CREATE UNIQUE
+  // INDEX — may refuse the rows too).
+  for (const sql of [...table.keys, ...table.indexes]) {
     try {
       await client.query(sql);
     } catch (err) {
-      rejected ??= oneLine((err as Error).message);
-      await client.query(`DELETE FROM ${table.qualified}`);
-      await client.query(sql);
-    }
-  }
-  for (const sql of table.indexes) {
-    try {
-      await client.query(sql);
-    } catch (err) {
-      // A unique index the rows break (Prisma declares @@unique as CREATE UNIQUE INDEX).
       rejected ??= oneLine((err as Error).message);
       await client.query(`DELETE FROM ${table.qualified}`);
       await client.query(sql);
