@@ -102,6 +102,15 @@ describe('synthetic dataset on the real PostgreSQL', function () {
     assert.equal(await q(`SELECT count(*)::int FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('accounts'::regclass, 'contacts'::regclass) AND convalidated`), 2);
   });
 
+  it('two one-to-one foreign keys on a table are each unique (a mixed-radix chain per unique set)', async () => {
+    const ds = await ensureDataset(db.cluster, { statements: await fixtureStatements(SHOP), rows });
+    const fill = Object.fromEntries(ds.tables.map((t) => [t.table, t]));
+    assert.deepEqual(fill.seat_assignments, { table: 'seat_assignments', rows: 3000 });
+    const q = (sql: string): Promise<number> => scalar<number>(ds.database, sql);
+    assert.equal(await q('SELECT count(DISTINCT user_id)::int FROM seat_assignments'), 3000);
+    assert.equal(await q('SELECT count(DISTINCT order_id)::int FROM seat_assignments'), 3000);
+  });
+
   it('the second request for the same schema and volumes is served from the cache', async () => {
     const request = { statements: await fixtureStatements(SHOP), rows };
     const first = await ensureDataset(db.cluster, request);

@@ -185,24 +185,32 @@ function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: Ca
   const columnByName = new Map(table.columns.map((c) => [c.name, c]));
   const injective = new Set<string>();
   const injectiveDraw = new Map<number, { radix: number }>();
-  let radixProduct = 1;
+  // The parent-key draws each earlier set made unique together: a set containing one of them is
+  // unique already. Each set has its own mixed-radix chain (one shared chain would make a second
+  // single-key set cycle through its parent's keys more than once). Smaller sets first, so a
+  // single foreign key's own set is honoured before a combination that contains it.
+  const drawnTogether: number[][] = [];
   const combinations: string[][] = [];
-  for (const set of table.uniqueSets) {
+  for (const set of [...table.uniqueSets].sort((a, b) => a.length - b.length)) {
     const cols = set.map((n) => columnByName.get(n)).filter((c): c is CatalogColumn => c !== undefined);
     if (cols.some((c) => c.filledByDatabase || injective.has(c.name))) continue;
-    if (cols.some((c) => fkOf.has(c.name) && injectiveDraw.has(fkOf.get(c.name)!.index))) continue;
+    const fks = [...new Set(cols.filter((c) => fkOf.has(c.name)).map((c) => fkOf.get(c.name)!.index))];
+    if (drawnTogether.some((together) => together.every((i) => fks.includes(i)))) continue;
+    // Partly drawn by another set already: PostgreSQL names the table if that is not enough.
+    if (fks.some((i) => injectiveDraw.has(i))) continue;
     const own = cols.find((c) => !fkOf.has(c.name) && canBeInjective(c));
     if (own) {
       injective.add(own.name);
       continue;
     }
-    const fks = [...new Set(cols.filter((c) => fkOf.has(c.name)).map((c) => fkOf.get(c.name)!.index))];
     if (fks.length === 0) return { skip: `cannot generate distinct values for its unique columns (${set.join(', ')})` };
+    let radix = 1;
     for (const i of fks) {
-      injectiveDraw.set(i, { radix: radixProduct });
-      radixProduct *= usable[i].parentCount;
+      injectiveDraw.set(i, { radix });
+      radix *= usable[i].parentCount;
     }
-    rows = Math.min(rows, radixProduct);
+    drawnTogether.push(fks);
+    rows = Math.min(rows, radix);
     if (cols.every((c) => fkOf.has(c.name))) combinations.push(cols.map((c) => c.name));
   }
   for (const name of injective) rows = Math.min(rows, injectiveCapacity(columnByName.get(name)!));
