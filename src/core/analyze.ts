@@ -61,6 +61,11 @@ export class Analyzer {
     this.ruleCaches.clear();
   }
 
+  /** What a rule keeps between runs (its `ctx.cache`), for the language server to read (the SQL rules' schema and queries). */
+  ruleCache(ruleId: string): Map<string, unknown> | undefined {
+    return this.ruleCaches.get(ruleId);
+  }
+
   /** Analyses the project; findings are kept only for `targets` (absolute paths) when given. */
   analyze(targets?: readonly string[]): AnalysisResult {
     const started = performance.now();

@@ -7,6 +7,8 @@ import type { Finding } from '../core/finding';
 import { TS_EXTENSIONS } from '../core/project/files';
 import { loadProject, type ProjectModel } from '../core/project/project';
 import type { Rule } from '../core/rules/types';
+import { fileQueries, schemaFor, type FileQueries } from '../core/sql/ruleSupport';
+import type { SchemaModel } from '../core/sql/schema';
 import { FixIndex } from './codeActions';
 import { configProblemDiagnostic, toDiagnostic } from './diagnostics';
 import { DependentsGraph, filesAffectedByEdit } from '../core/project/dependents';
@@ -55,6 +57,7 @@ export class FolderAnalysis {
   /** Skip reasons already logged, so typing in a broken file does not flood the output. */
   private readonly loggedSkips = new Map<string, string>();
   readonly fixes = new FixIndex();
+  private readonly sqlCache = new Map<string, unknown>();
 
   constructor(
     readonly root: string,
@@ -205,6 +208,18 @@ export class FolderAnalysis {
       this.loggedSkips.set(s.file, s.reason);
       this.env.log.warn(`${this.name}: skipped ${path.relative(this.root, s.file)}: ${s.reason}`);
     }
+  }
+
+  /**
+   * The SQL rules' schema and per-file queries from the last analysis (src/core/sql/ruleSupport),
+   * for hovers, go-to-definition and migration edits. Read from the unindexed-filter rule's cache
+   * so nothing is built twice; a cache of the folder's own when that rule is off.
+   */
+  sqlState(): { schema: SchemaModel; queries: ReadonlyMap<string, FileQueries> } | undefined {
+    if (!this.analyzer || !this.project) return undefined;
+    const cache = this.analyzer.ruleCache('unindexed-filter') ?? this.sqlCache;
+    const found = schemaFor(this.project, cache);
+    return found && { schema: found.schema, queries: fileQueries(cache) };
   }
 
   /** What the readiness checklist reads from this folder: the project, the program, every published finding. */

@@ -11,6 +11,9 @@ import {
   type CodeAction,
   type Connection,
   type FileEvent,
+  type Hover,
+  type Location,
+  type TextDocumentPositionParams,
   type InitializeParams,
   type InitializeResult,
   type WorkspaceFolder,
@@ -35,6 +38,7 @@ import {
   type StatusParams,
 } from './protocol';
 import { feedsChecklist, FolderChecklistState } from './checklist';
+import { schemaDefinition, schemaHover, schemaSymbolAt } from './schemaNavigation';
 import { AnalysisScheduler, DEFAULT_TIMING, type SchedulerTiming } from './scheduler';
 import { toConfigOverrides } from './settings';
 
@@ -198,6 +202,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false },
+        hoverProvider: true,
+        definitionProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'shipshape', version: options.version },
@@ -345,6 +351,30 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       },
       [],
     ),
+  );
+
+  /** The table or column named at a position of an open document (SQL in a query string, a .sql file). */
+  const schemaSymbolOf = (params: TextDocumentPositionParams) => {
+    const file = uriToFile(params.textDocument.uri);
+    const folder = file && folderOf(file);
+    const doc = documents.get(params.textDocument.uri);
+    if (!file || !folder || !doc) return undefined;
+    const symbol = schemaSymbolAt(folder, file, doc, doc.offsetAt(params.position));
+    return symbol && { folder, doc, symbol };
+  };
+
+  connection.onHover((params): Hover | null =>
+    guard('Hover', () => {
+      const found = schemaSymbolOf(params);
+      return found ? schemaHover(found.folder, found.symbol, found.doc) : null;
+    }, null),
+  );
+
+  connection.onDefinition((params): Location | null =>
+    guard('Go to definition', () => {
+      const found = schemaSymbolOf(params);
+      return found ? schemaDefinition(found.symbol) : null;
+    }, null),
   );
 
   connection.onRequest(SCAN_WORKSPACE_REQUEST, async (): Promise<ScanWorkspaceResult> => {

@@ -1,0 +1,94 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { DefinitionRequest, HoverRequest, type Hover, type Location, type MarkupContent, type Position } from 'vscode-languageserver-protocol/node';
+import { copyFixture, removeWorkspace } from '../helpers/workspace';
+import { ensureServerBuilt, LspTestClient, uriOf } from './lspClient';
+
+/**
+ * SQL in the editor, through the built language server (dist/server.js over stdio), on a copy of
+ * test/fixtures/sql-lsp-workspace:
+ *   migrations/001_init.sql     customers (unique email), orders (FK indexed, status)
+ *   migrations/002_regions.sql  ALTER TABLE orders ADD COLUMN region
+ *   src/orders.ts               a template query filtering orders.region (no index: unindexed-filter)
+ *   src/customers.ts            a query on customers.email (served by the UNIQUE index)
+ */
+describe('language server: SQL schema (hover, definition, problems, migration edits)', function () {
+  this.timeout(90_000);
+  let root: string;
+  let client: LspTestClient;
+
+  before(() => ensureServerBuilt());
+
+  afterEach(async () => {
+    await client?.stop();
+    if (root) removeWorkspace(root);
+  });
+
+  const start = async (prepare?: (root: string) => void): Promise<LspTestClient> => {
+    root = copyFixture('sql-lsp-workspace');
+    prepare?.(root);
+    client = await LspTestClient.start(root);
+    await client.waitForIdle();
+    return client;
+  };
+
+  /** The position of the `n`-th `needle` in a file, `into` characters in. */
+  const positionOf = (rel: string, needle: string, into = 1): Position => {
+    const lines = fs.readFileSync(client.file(rel), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes(needle));
+    assert.ok(line >= 0, `${needle} not in ${rel}`);
+    return { line, character: lines[line].indexOf(needle) + into };
+  };
+
+  const hover = async (rel: string, needle: string, into = 1): Promise<Hover | null> => {
+    await client.open(rel);
+    return client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: uriOf(client.file(rel)) }, position: positionOf(rel, needle, into) });
+  };
+
+  const definition = async (rel: string, needle: string, into = 1): Promise<Location | null> => {
+    await client.open(rel);
+    return (await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: uriOf(client.file(rel)) }, position: positionOf(rel, needle, into) })) as Location | null;
+  };
+
+  it('hovers a table name inside a query template in a .ts file: columns, indexes, foreign keys', async () => {
+    await start();
+    const h = await hover('src/orders.ts', 'orders WHERE', 2);
+    assert.ok(h, 'no hover');
+    const md = (h.contents as MarkupContent).value;
+    assert.match(md, /^\*\*Table `orders`\*\* — defined in migrations\/001_init\.sql:6/);
+    assert.match(md, /\| `customer_id` \| `bigint` \| NOT NULL \| {2}\|/);
+    assert.match(md, /\| `status` \| `text` \| NOT NULL \| `'new'` \|/);
+    assert.match(md, /\| `region` \| `text` \| {2}\| {2}\|/);
+    assert.match(md, /- `orders_customer_id_idx \(customer_id\)`/);
+    assert.match(md, /- `orders_customer_id_fkey` \(customer_id\) → `customers` \(id\)/);
+    const pos = positionOf('src/orders.ts', 'orders WHERE', 0);
+    assert.deepEqual(h.range, { start: pos, end: { line: pos.line, character: pos.character + 'orders'.length } });
+  });
+
+  it('hovers a column, and says nothing on SQL keywords or TypeScript outside the query', async () => {
+    await start();
+    const col = await hover('src/orders.ts', 'region = $1', 2);
+    assert.match((col!.contents as MarkupContent).value, /^\*\*Column `orders\.region`\*\* `text`, nullable — defined in migrations\/002_regions\.sql:1/);
+    assert.equal(await hover('src/orders.ts', 'WHERE region'), null);
+    assert.equal(await hover('src/orders.ts', 'ordersInRegion'), null);
+  });
+
+  it('goes to the CREATE TABLE statement of a table, and to the ALTER TABLE … ADD COLUMN of a column', async () => {
+    await start();
+    const table = await definition('src/customers.ts', 'customers WHERE', 1);
+    assert.equal(table?.uri, uriOf(client.file('migrations/001_init.sql')));
+    assert.equal(table?.range.start.line, 0);
+    const column = await definition('src/orders.ts', 'region = $1', 1);
+    assert.equal(column?.uri, uriOf(client.file('migrations/002_regions.sql')));
+    assert.deepEqual(column?.range.start, { line: 0, character: 'ALTER TABLE orders ADD COLUMN '.length });
+  });
+
+  it('hovers and goes to definition from a name in a .sql migration', async () => {
+    await start();
+    const h = await hover('migrations/002_regions.sql', 'orders ADD', 1);
+    assert.match((h!.contents as MarkupContent).value, /^\*\*Table `orders`\*\*/);
+    const def = await definition('migrations/001_init.sql', 'customers (id)', 2);
+    assert.equal(def?.uri, uriOf(client.file('migrations/001_init.sql')));
+    assert.equal(def?.range.start.line, 0);
+  });
+});
