@@ -14,6 +14,8 @@ import { programModuleResolver, ProvenanceResolver } from './ts/provenance';
 export interface SkippedFile {
   file: string;
   reason: string;
+  /** 0-based line, when only a part of the file was skipped (a migration statement PostgreSQL rejects). */
+  line?: number;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Rule } from '../core/rules/types';
 import { fileQueries, schemaFor, type FileQueries } from '../core/sql/ruleSupport';
 import type { SchemaModel } from '../core/sql/schema';
 import { FixIndex } from './codeActions';
+import { SchemaProblemDiagnostics } from './schemaProblems';
 import { configProblemDiagnostic, toDiagnostic } from './diagnostics';
 import { DependentsGraph, filesAffectedByEdit } from '../core/project/dependents';
 import { ms, type ServerLog } from './log';
@@ -58,6 +59,7 @@ export class FolderAnalysis {
   private readonly loggedSkips = new Map<string, string>();
   readonly fixes = new FixIndex();
   private readonly sqlCache = new Map<string, unknown>();
+  private readonly schemaProblems = new SchemaProblemDiagnostics();
 
   constructor(
     readonly root: string,
@@ -178,6 +180,8 @@ export class FolderAnalysis {
     if (!this.analyzer) throw new Error(`${this.name} is not loaded`);
     const versions = new Map([...this.overlays].map(([file, o]) => [file, o.version]));
     const result = this.analyzer.analyze(targets);
+    // Malformed migration statements: on their lines, next to the findings of those files.
+    const problemFiles = this.schemaProblems.update((this.sqlState()?.schema.problems ?? []).filter((p) => this.contains(p.file)));
     // A file left out (it does not parse, or nests too deeply to analyse) keeps its last findings.
     const skipped = new Set([...result.skipped.map((s) => s.file), ...result.errors.flatMap((e) => (e.file !== undefined && e.ruleId === undefined ? [e.file] : []))]);
     const byFile = new Map<string, Finding[]>();
@@ -194,6 +198,7 @@ export class FolderAnalysis {
       if (this.setFindings(file, byFile.get(file) ?? [], versions)) changedFiles++;
       this.loggedSkips.delete(file);
     }
+    for (const file of problemFiles) if (!targets.includes(file)) this.setFindings(file, this.findingsByFile.get(file) ?? [], versions);
     // Every run says so, whoever asked for it: the log is how to tell what triggered analysis
     // (and the language-server tests count these lines to prove a lightbulb never analyses).
     const named = targets.length <= 3 ? targets.map((f) => path.relative(this.root, f)).join(', ') : `${targets.length} files`;
@@ -236,6 +241,7 @@ export class FolderAnalysis {
 
   /** Clears everything this folder published (folder removed, server shutting down). */
   dispose(): void {
+    for (const file of this.schemaProblems.update([])) if (!this.findingsByFile.has(file)) this.setFindings(file, [], new Map());
     for (const file of [...this.findingsByFile.keys()]) this.setFindings(file, [], new Map());
     if (this.configDiagnosticsFile) this.env.publish(this.configDiagnosticsFile, []);
   }
@@ -244,10 +250,10 @@ export class FolderAnalysis {
     if (findings.length === 0) this.findingsByFile.delete(file);
     else this.findingsByFile.set(file, findings);
     this.fixes.set(file, findings, versions);
-    const diagnostics = findings.map((f) => toDiagnostic(f, this.env.docsDir));
+    const diagnostics = [...findings.map((f) => toDiagnostic(f, this.env.docsDir)), ...this.schemaProblems.diagnosticsFor(file)];
     const key = JSON.stringify(diagnostics);
     if ((this.publishedKeys.get(file) ?? '[]') === key) return false;
-    if (findings.length === 0) this.publishedKeys.delete(file);
+    if (diagnostics.length === 0) this.publishedKeys.delete(file);
     else this.publishedKeys.set(file, key);
     this.env.publish(file, diagnostics);
     return true;

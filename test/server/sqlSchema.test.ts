@@ -91,4 +91,36 @@ describe('language server: SQL schema (hover, definition, problems, migration ed
     assert.equal(def?.uri, uriOf(client.file('migrations/001_init.sql')));
     assert.equal(def?.range.start.line, 0);
   });
+
+  const BAD_MIGRATION = [
+    'CREATE TABLE audit (id bigserial PRIMARY KEY);',
+    '',
+    'CREAT INDEX audit_id ON audit (id);',
+    'CREATE TABLE shipments (',
+    '  id bigserial PRIMARY KEY,',
+    '  order_id bigint NOT NULL REFERENCES orders (id)',
+    ');',
+    '',
+  ].join('\n');
+
+  it('puts a statement PostgreSQL rejects on its line of the migration, and still analyses the rest', async () => {
+    await start((r) => fs.writeFileSync(`${r}/migrations/003_audit.sql`, BAD_MIGRATION));
+    const diagnostics = await client.waitFor('the migration problem', () => {
+      const d = client.diagnosticsOf('migrations/003_audit.sql');
+      return d.some((x) => x.code === 'migration-statement') && d;
+    });
+    const [problem] = diagnostics.filter((d) => d.code === 'migration-statement');
+    assert.deepEqual(problem.range, { start: { line: 2, character: 0 }, end: { line: 2, character: 5 } });
+    assert.equal(problem.severity, 2);
+    assert.equal(problem.source, 'shipshape');
+    assert.match(problem.message, /^PostgreSQL rejects this statement \(syntax error at or near "CREAT"\); it is skipped.*Fix the statement/);
+    // The statement after it was applied: its unindexed foreign key is reported.
+    const fk = diagnostics.filter((d) => d.code === 'fk-without-index');
+    assert.deepEqual(fk.map((d) => d.range.start.line), [5]);
+    // Fixed on disk: the problem goes, the finding stays.
+    fs.writeFileSync(client.file('migrations/003_audit.sql'), BAD_MIGRATION.replace('CREAT INDEX', 'CREATE INDEX'));
+    await client.filesChanged([{ uri: uriOf(client.file('migrations/003_audit.sql')), type: 2 }]);
+    await client.waitFor('the problem to go', () => !client.diagnosticsOf('migrations/003_audit.sql').some((d) => d.code === 'migration-statement'));
+    assert.deepEqual(client.diagnosticsOf('migrations/003_audit.sql').map((d) => `${d.code}:${d.range.start.line}`), ['fk-without-index:5']);
+  });
 });
