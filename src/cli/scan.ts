@@ -65,10 +65,9 @@ export function runScan(paths: string[], opts: ScanOptions, cwd = process.cwd())
       throw new UsageError(`${problems} Nothing was scanned: fix the configuration and run again.`);
     }
     for (const problem of [...project.tsconfig.problems, ...project.warnings]) notices.push(`warning: ${problem}`);
-    const analyzer = new Analyzer(project);
-    const result = analyzer.analyze(targets === 'all' ? undefined : targets);
+    const result = new Analyzer(project).analyze(targets === 'all' ? undefined : targets);
     // Migration statements the schema could not use: the rest of the schema was still checked.
-    result.skipped.push(...migrationStatementsSkipped(project, analyzer, targets));
+    result.skipped.push(...migrationStatementsSkipped(project, targets));
     const show = (file: string) => quotePath(displayPath(displayRoot, file));
     for (const s of result.skipped) notices.push(`skipped ${show(s.file)}${s.line !== undefined ? `:${s.line + 1}` : ''}: ${s.reason}`);
     for (const e of result.errors) notices.push(describeAnalysisError(e, show));
@@ -94,8 +93,8 @@ export function runScan(paths: string[], opts: ScanOptions, cwd = process.cwd())
   return { exitCode: failing || failingIncomplete ? 1 : 0, incomplete, output, notices };
 }
 
-function migrationStatementsSkipped(project: ProjectModel, analyzer: Analyzer, targets: string[] | 'all'): SkippedFile[] {
-  const found = schemaFor(project, analyzer.ruleCache('unindexed-filter') ?? new Map());
+function migrationStatementsSkipped(project: ProjectModel, targets: string[] | 'all'): SkippedFile[] {
+  const found = schemaFor(project);
   const wanted = targets === 'all' ? undefined : new Set(targets);
   return (found?.schema.problems ?? []).filter((p) => !wanted || wanted.has(p.file)).map((p) => ({ file: p.file, line: p.range.start.line, reason: p.message }));
 }

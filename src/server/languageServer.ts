@@ -260,8 +260,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       // Opening a file changes nothing the analysis has not seen already.
       const unchanged = !folder.isOpen(file) && sameAsDisk(file, text);
       folder.setOverlay(file, text, e.document.version, unchanged);
-      // Migrations are re-read when saved (the file watcher), not on every keystroke.
-      if (!unchanged && isTypeScript(file)) scheduler.fileEdited(folder, file);
+      // A migration re-derives the schema from the buffer; then only the queries on changed tables are re-checked.
+      if (!unchanged && (isTypeScript(file) || folder.isSchemaSource(file))) scheduler.fileEdited(folder, file);
     }, undefined),
   );
 
@@ -271,7 +271,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       const folder = file && folderOf(file);
       if (!file || !folder) return;
       folder.removeOverlay(file);
-      if (isTypeScript(file) && !sameAsDisk(file, e.document.getText())) scheduler.fileEdited(folder, file);
+      if ((isTypeScript(file) || folder.isSchemaSource(file)) && !sameAsDisk(file, e.document.getText())) scheduler.fileEdited(folder, file);
     }, undefined),
   );
 
@@ -301,9 +301,15 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       const ext = path.extname(file).toLowerCase();
       if (PROJECT_FILES.has(base)) {
         if (path.dirname(file) === folder.root || base === '.gitignore') reload.add(folder);
-      } else if (SCHEMA_EXTENSIONS.includes(ext)) {
-        // Migrations and Prisma schemas feed the schema model of every query: re-read, re-analyse all.
-        reload.add(folder);
+      } else if (SCHEMA_EXTENSIONS.includes(ext) || (folder.isSchemaSource(file) && event.type === FileChangeType.Changed)) {
+        // An edited migration (SQL or TS module) or Prisma schema: the schema is re-derived and the
+        // queries on changed tables re-checked (FolderAnalysis.affectedBy). A migration added or
+        // removed changes the file list: re-read the project.
+        if (event.type !== FileChangeType.Changed || !folder.isSchemaSource(file)) reload.add(folder);
+        else if (!folder.isOpen(file)) {
+          if (isTypeScript(file)) folder.invalidate(file);
+          changed.set(folder, (changed.get(folder) ?? new Set()).add(file));
+        }
       } else if (feedsChecklist(file)) {
         checklistInputChanged = true;
         if (event.type !== FileChangeType.Changed) checklists.get(folder)?.fileListChanged();

@@ -113,7 +113,7 @@ describe('language server: SQL schema (hover, definition, problems, migration ed
     assert.deepEqual(problem.range, { start: { line: 2, character: 0 }, end: { line: 2, character: 5 } });
     assert.equal(problem.severity, 2);
     assert.equal(problem.source, 'shipshape');
-    assert.match(problem.message, /^PostgreSQL rejects this statement \(syntax error at or near "CREAT"\); it is skipped.*Fix the statement/);
+    assert.match(String(problem.message), /^PostgreSQL rejects this statement \(syntax error at or near "CREAT"\); it is skipped.*Fix the statement/);
     // The statement after it was applied: its unindexed foreign key is reported.
     const fk = diagnostics.filter((d) => d.code === 'fk-without-index');
     assert.deepEqual(fk.map((d) => d.range.start.line), [5]);
@@ -122,5 +122,71 @@ describe('language server: SQL schema (hover, definition, problems, migration ed
     await client.filesChanged([{ uri: uriOf(client.file('migrations/003_audit.sql')), type: 2 }]);
     await client.waitFor('the problem to go', () => !client.diagnosticsOf('migrations/003_audit.sql').some((d) => d.code === 'migration-statement'));
     assert.deepEqual(client.diagnosticsOf('migrations/003_audit.sql').map((d) => `${d.code}:${d.range.start.line}`), ['fk-without-index:5']);
+  });
+
+  const unindexed = (rel: string) => client.diagnosticsOf(rel).filter((d) => d.code === 'unindexed-filter');
+  const runsSince = (mark: number) => client.logs.slice(mark).filter((l) => /: analysis run: /.test(l));
+
+  it('a migration edit re-derives the schema and re-checks only the files whose queries read a changed table', async () => {
+    await start();
+    const [before] = unindexed('src/orders.ts');
+    assert.ok(before, 'the fixture should report the unindexed region filter');
+    assert.match(String(before.message), /No index serves the filter on `orders` \(`region`\)/);
+    assert.deepEqual(unindexed('src/customers.ts'), []);
+    const mark = client.logs.length;
+    const migration = 'migrations/002_regions.sql';
+    await client.open(migration);
+    await client.change(migration, 'ALTER TABLE orders ADD COLUMN region text;\nCREATE INDEX orders_region_idx ON orders (region);\n');
+    await client.waitFor('the unindexed-filter diagnostic to go', () => unindexed('src/orders.ts').length === 0);
+    await client.waitFor('the related pass after the migration edit', () => client.logs.slice(mark).find((l) => /re-analysed, after edits to migrations\/002_regions\.sql/.test(l)));
+    const runs = runsSince(mark);
+    assert.ok(runs.some((l) => /analysis run: migrations\/002_regions\.sql in /.test(l)), runs.join('\n'));
+    assert.ok(runs.some((l) => /analysis run: src\/orders\.ts, migrations\/001_init\.sql in /.test(l)), runs.join('\n'));
+    // customers.ts reads customers, whose definition did not change; db.ts has no query: neither is re-analysed.
+    assert.ok(!runs.some((l) => /customers\.ts|db\.ts|\d+ files in/.test(l)), runs.join('\n'));
+    assert.ok(client.logs.slice(mark).some((l) => /schema changed: re-checking 1 of 2 files with queries, and 2 schema files/.test(l)), client.logs.slice(mark).join('\n'));
+  });
+
+  it('editing a query file re-checks that file alone against the schema', async () => {
+    await start();
+    const mark = client.logs.length;
+    await client.open('src/customers.ts');
+    const text = fs.readFileSync(client.file('src/customers.ts'), 'utf8');
+    await client.change('src/customers.ts', text.replace('WHERE email = $1', 'WHERE lower(email) = $1'));
+    await client.waitFor('a finding in the edited file', () => unindexed('src/customers.ts').length > 0);
+    await client.waitFor('the related pass', () => client.logs.slice(mark).find((l) => /re-analysed, after edits to src\/customers\.ts/.test(l)));
+    const runs = runsSince(mark);
+    assert.ok(runs.some((l) => /analysis run: src\/customers\.ts in /.test(l)), runs.join('\n'));
+    assert.ok(!runs.some((l) => /orders\.ts|\.sql/.test(l)), runs.join('\n'));
+  });
+
+  it('a TypeScript migration (TypeORM queryRunner.query) is a schema source: editing it re-checks the queries too', async () => {
+    const migration = 'migrations/003_region_index.ts';
+    const body = (sql: string) =>
+      [
+        "import { MigrationInterface, QueryRunner } from 'typeorm';",
+        '',
+        'export class RegionIndex1700000000003 implements MigrationInterface {',
+        '  async up(queryRunner: QueryRunner): Promise<void> {',
+        `    await queryRunner.query(\`${sql}\`);`,
+        '  }',
+        '',
+        '  async down(queryRunner: QueryRunner): Promise<void> {',
+        '    await queryRunner.query(`DROP INDEX orders_region_idx`);',
+        '  }',
+        '}',
+        '',
+      ].join('\n');
+    await start((r) => fs.writeFileSync(`${r}/${migration}`, body('CREATE INDEX orders_status_idx ON orders (status)')));
+    assert.equal(unindexed('src/orders.ts').length, 1);
+    const mark = client.logs.length;
+    await client.open(migration);
+    await client.change(migration, body('CREATE INDEX orders_region_idx ON orders (region)'));
+    await client.waitFor('the unindexed-filter diagnostic to go', () => unindexed('src/orders.ts').length === 0);
+    await client.waitFor('the related pass', () => client.logs.slice(mark).find((l) => /re-analysed, after edits to migrations\/003_region_index\.ts/.test(l)));
+    assert.ok(!runsSince(mark).some((l) => /customers\.ts/.test(l)), runsSince(mark).join('\n'));
+    // Hover reads the edited schema: the new index is listed.
+    const h = await hover('src/orders.ts', 'orders WHERE', 2);
+    assert.match(String((h!.contents as MarkupContent).value), /- `orders_region_idx \(region\)`/);
   });
 });

@@ -36,7 +36,7 @@ export const unindexedFilter = defineRule<MessageId, Record<string, never>>({
     const found = schemaFor(ctx.project, ctx.cache);
     if (!found || found.schema.tables.size === 0) return;
     const queries = queriesInFiles({ program: ctx.program, checker: ctx.checker, provenance: ctx.provenance, libraries: ctx.project.dbLibraries }, ctx.targetSourceFiles, found.schema, found.prismaModels);
-    recordFileQueries(ctx.cache, ctx.targetSourceFiles.map((sf) => path.resolve(sf.fileName)), queries);
+    recordFileQueries(ctx.cache, ctx.targetSourceFiles.map((sf) => path.resolve(sf.fileName)), queries, found.schema);
     for (const q of queries) {
       for (const c of q.coverages) {
         if (c.status === 'served') continue;
