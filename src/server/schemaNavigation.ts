@@ -18,7 +18,8 @@ export function schemaSymbolAt(folder: FolderAnalysis, file: string, doc: TextDo
   const text = doc.getText();
   if (path.extname(file).toLowerCase() === '.sql') return sqlSymbolAt(text, offset, state.schema);
   if (!isTypeScript(file)) return undefined;
-  const spans = state.queries.get(file)?.spans ?? [];
+  // A TypeORM/Knex migration module: its SQL is in its string literals, whichever call runs them.
+  const spans = folder.isSchemaSource(file) ? [{ start: 0, end: text.length, sql: '' }] : (state.queries.get(file)?.spans ?? []);
   return codeSymbolAt(text, offset, spans, state.schema);
 }
 

@@ -40,8 +40,8 @@ describe('language server: SQL schema (hover, definition, problems, migration ed
     return { line, character: lines[line].indexOf(needle) + into };
   };
 
-  const hover = async (rel: string, needle: string, into = 1): Promise<Hover | null> => {
-    await client.open(rel);
+  const hover = async (rel: string, needle: string, into = 1, open = true): Promise<Hover | null> => {
+    if (open) await client.open(rel);
     return client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: uriOf(client.file(rel)) }, position: positionOf(rel, needle, into) });
   };
 
@@ -188,5 +188,9 @@ describe('language server: SQL schema (hover, definition, problems, migration ed
     // Hover reads the edited schema: the new index is listed.
     const h = await hover('src/orders.ts', 'orders WHERE', 2);
     assert.match(String((h!.contents as MarkupContent).value), /- `orders_region_idx \(region\)`/);
+    // And inside the migration module's SQL (unsaved buffer): the table it indexes.
+    const inMigration = await hover(migration, 'ON orders', 4, false);
+    assert.match(String((inMigration!.contents as MarkupContent).value), /^\*\*Table `orders`\*\*/);
+    assert.equal(await hover(migration, 'RegionIndex', 1, false), null);
   });
 });
