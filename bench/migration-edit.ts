@@ -10,6 +10,7 @@
  * Results go to bench/RESULTS.md between `<!-- migration-edit:start/end -->` (bench/run.mjs keeps them).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { createWorkspace, removeWorkspace } from '../test/helpers/workspace';
 import { LspTestClient, ensureServerBuilt, uriOf } from '../test/server/lspClient';
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
       const done = await client.waitFor(`the follow-up pass after edit ${k}`, () => client.logs.slice(mark).find((l) => /re-analysed, after edits to migrations/.test(l)), 300_000);
       toPassEnd.push(performance.now() - t);
       const line = client.logs.slice(mark).find((l) => /schema changed: re-checking/.test(l));
+      console.log(`edit ${k}: diagnostics ${Math.round(toDiagnostics[k])} ms, pass done ${Math.round(toPassEnd[k])} ms\n  ${client.logs.slice(mark).filter((l) => /analysis run|schema changed|re-analysed|checklist/.test(l)).join('\n  ')}`);
       rechecked.push(`${line?.replace(/^[^:]*: schema changed: /, '') ?? '?'}; ${done.replace(/^.*?, (\d+ files in [\d.]+ m?s).*$/, '$1')}`);
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -70,10 +72,10 @@ async function main(): Promise<void> {
       '',
       '| measure | p50 | max |',
       '|---|---|---|',
-      `| edit → the query file's diagnostics (150 ms debounce + schema rebuild + one run) | ${d.p50} ms | ${d.max} ms |`,
+      `| edit → the query file's diagnostics (150 ms debounce, run on the migration with the schema rebuild, 400 ms related delay, run on the affected files) | ${d.p50} ms | ${d.max} ms |`,
       `| edit → follow-up pass done (files whose queries read t0, and the schema files) | ${p.p50} ms | ${p.max} ms |`,
       '',
-      `Re-checked per edit: ${rechecked[0]}. Before (full pass per migration save): ${fullPass.replace(/^.*?: analysed /, '').replace(/ \(.*$/, '')}.`,
+      `Load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} (2 cores). Re-checked per edit: ${rechecked[0]}. Before (full pass per migration save): ${fullPass.replace(/^.*?: analysed /, '').replace(/ \(.*$/, '')}.`,
       '<!-- migration-edit:end -->',
     ].join('\n');
     console.log(section);
