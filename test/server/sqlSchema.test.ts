@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { DefinitionRequest, HoverRequest, type Hover, type Location, type MarkupContent, type Position } from 'vscode-languageserver-protocol/node';
-import { copyFixture, removeWorkspace } from '../helpers/workspace';
-import { ensureServerBuilt, LspTestClient, uriOf } from './lspClient';
+import { lspFixtureSession, LspTestClient, uriOf } from './lspClient';
 
 /**
  * SQL in the editor, through the built language server (dist/server.js over stdio), on a copy of
@@ -14,23 +13,9 @@ import { ensureServerBuilt, LspTestClient, uriOf } from './lspClient';
  */
 describe('language server: SQL schema (hover, definition, problems, migration edits)', function () {
   this.timeout(90_000);
-  let root: string;
+  const session = lspFixtureSession('sql-lsp-workspace');
   let client: LspTestClient;
-
-  before(() => ensureServerBuilt());
-
-  afterEach(async () => {
-    await client?.stop();
-    if (root) removeWorkspace(root);
-  });
-
-  const start = async (prepare?: (root: string) => void): Promise<LspTestClient> => {
-    root = copyFixture('sql-lsp-workspace');
-    prepare?.(root);
-    client = await LspTestClient.start(root);
-    await client.waitForIdle();
-    return client;
-  };
+  const start = async (prepare?: (root: string) => void): Promise<LspTestClient> => (client = await session.start(prepare));
 
   /** The position of the `n`-th `needle` in a file, `into` characters in. */
   const positionOf = (rel: string, needle: string, into = 1): Position => {
