@@ -26,7 +26,7 @@ const CACHE_KEY = 'sql-schema';
  */
 export function schemaFor(project: ProjectModel, cache: Map<string, unknown>): CachedSchema | undefined {
   if (!isSqlParserLoaded()) return undefined;
-  const { migrations, prismaFiles } = schemaSourceFiles(project);
+  const { migrations, prismaFiles } = sourceFilesOf(project);
   const signature = [...migrations.map((m) => m.file), ...prismaFiles].map((f) => `${f}:${statSignature(f)}`).join('|');
   const cached = cache.get(CACHE_KEY) as CachedSchema | undefined;
   if (cached && cached.signature === signature) return cached;
@@ -34,6 +34,19 @@ export function schemaFor(project: ProjectModel, cache: Map<string, unknown>): C
   const fresh: CachedSchema = { signature, schema: built.schema, migrations: built.migrations, prismaModels: built.prismaModels };
   cache.set(CACHE_KEY, fresh);
   return fresh;
+}
+
+/**
+ * Which files are migrations follows from the project's file list and config, which a reload
+ * replaces with a new ProjectModel: matched once per model, not on every run (every keystroke
+ * in the language server matched every file of the project against the migration globs).
+ */
+const sourcesByProject = new WeakMap<ProjectModel, ReturnType<typeof schemaSourceFiles>>();
+
+function sourceFilesOf(project: ProjectModel): ReturnType<typeof schemaSourceFiles> {
+  let sources = sourcesByProject.get(project);
+  if (!sources) sourcesByProject.set(project, (sources = schemaSourceFiles(project)));
+  return sources;
 }
 
 function statSignature(file: string): string {
