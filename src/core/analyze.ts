@@ -87,8 +87,10 @@ export class Analyzer {
   analyze(targets?: readonly string[]): AnalysisResult {
     const started = performance.now();
     const program = this.host.getProgram();
-    const checker = program.getTypeChecker();
+    // Before the checker: the sorting of the previous program's files lets go of that program
+    // (and its checker's types) here, not after the new checker is built beside it.
     const sorted = this.sortFiles(program);
+    const checker = program.getTypeChecker();
     const { projectFiles, byFile } = sorted;
     const skipped = [...sorted.skipped];
     const errors = [...sorted.errors];
