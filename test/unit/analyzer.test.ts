@@ -5,6 +5,8 @@ import ts from 'typescript';
 import { Analyzer } from '../../src/core/analyze';
 import { loadProject } from '../../src/core/project/project';
 import { defineRule } from '../../src/core/rules/types';
+import { unindexedFilter } from '../../src/core/rules/unindexed-filter';
+import { loadSqlParser } from '../../src/core/sql/parser';
 import { createWorkspace, removeWorkspace } from '../helpers/workspace';
 
 /** A small real rule for exercising the analyzer: reports every call to a function named `danger`. */
@@ -157,5 +159,34 @@ describe('ProgramHost', () => {
     const app = path.join(root, 'src', 'app.ts');
     analyzer.host.setOverlay(app, "import { connect } from 'dblib';\nexport const c = connect(); // edited\n", 2);
     assert.deepEqual(resolvedTo(), ['new.d.ts']);
+  });
+});
+
+// The migrations are matched once per project model (sql/ruleSupport.ts); their content is checked on every run.
+describe('Analyzer: the schema across runs', () => {
+  let root: string;
+  before(loadSqlParser);
+  afterEach(() => removeWorkspace(root));
+
+  it('a migration edited on disk, and one added with a reload, change the unindexed-filter finding', () => {
+    root = createWorkspace({
+      files: {
+        'package.json': JSON.stringify({ name: 'api', dependencies: { pg: '8.0.0' } }),
+        'migrations/001_init.sql': 'CREATE TABLE orders (id bigserial PRIMARY KEY, status text NOT NULL, region text);\n',
+        'src/q.ts': "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const byRegion = (r: string) => pool.query('SELECT id FROM orders WHERE region = $1', [r]);\n",
+      },
+    });
+    const analyzer = new Analyzer(loadProject(root), { rules: [unindexedFilter] });
+    const ids = () => analyzer.analyze().findings.map((f) => `${f.ruleId} ${path.relative(root, f.file)}:${f.range.start.line}`);
+    assert.deepEqual(ids(), ['unindexed-filter src/q.ts:2']);
+    // Same file list, new content: the index serves the filter.
+    const init = path.join(root, 'migrations', '001_init.sql');
+    fs.writeFileSync(init, 'CREATE TABLE orders (id bigserial PRIMARY KEY, status text NOT NULL, region text);\nCREATE INDEX orders_region_idx ON orders (region);\n');
+    assert.deepEqual(ids(), []);
+    // A new migration drops it: seen once the project is reloaded (the language server does on a new file).
+    fs.writeFileSync(path.join(root, 'migrations', '002_drop.sql'), 'DROP INDEX orders_region_idx;\n');
+    assert.deepEqual(ids(), []);
+    analyzer.updateProject(loadProject(root));
+    assert.deepEqual(ids(), ['unindexed-filter src/q.ts:2']);
   });
 });
