@@ -388,7 +388,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
 }
 
 /** Quiet time after the last edit before the readiness checklist is recomputed (see scheduleChecklist). */
-const CHECKLIST_QUIET_MS = 2000;
+const CHECKLIST_QUIET_MS = 3000;
 
 function sameAsDisk(file: string, text: string): boolean {
   try {
