@@ -149,14 +149,23 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
 
   const checklistParams = (): ChecklistParams => ({ folders: [...checklists.values()].flatMap((c) => c.current() ?? []) });
 
-  /** Recomputes the checklists a moment after the analysis settles; notifies the client of changes. */
+  /**
+   * Recomputes the checklists a moment after the analysis settles; notifies the client of changes.
+   * A refresh reads the whole project's routes and servers (about a second on 1,500 files) on
+   * the server's one thread, so after edits it waits until typing has paused for
+   * CHECKLIST_QUIET_MS, and it does not start while an edit waits for analysis: squiggles first,
+   * the score after.
+   */
   const scheduleChecklist = (delayMs = 250): void => {
     clearTimeout(checklistTimer);
+    const wait = Math.max(delayMs, CHECKLIST_QUIET_MS - scheduler.msSinceLastEdit());
     checklistTimer = setTimeout(() => {
+      // An edit came in meanwhile: its analysis ends in an idle that schedules this again.
+      if (!scheduler.isIdle()) return;
       let changed = false;
       for (const state of checklists.values()) changed = guard('Readiness checklist', () => state.refresh(rules.map((r) => r.meta.id)), false) || changed;
       if (changed) void connection.sendNotification(CHECKLIST_CHANGED_NOTIFICATION, checklistParams()).catch(() => undefined);
-    }, delayMs);
+    }, wait);
   };
 
   const folderOf = (file: string): FolderAnalysis | undefined => {
@@ -413,6 +422,9 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   documents.listen(connection);
   connection.listen();
 }
+
+/** Quiet time after the last edit before the readiness checklist is recomputed (see scheduleChecklist). */
+const CHECKLIST_QUIET_MS = 3000;
 
 function sameAsDisk(file: string, text: string): boolean {
   try {
