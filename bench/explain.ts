@@ -5,7 +5,7 @@
 //   per query: EXPLAIN (ANALYZE, BUFFERS) before and with the suggested index.
 // Targets (issue 11): cold < 60 s, warm < 2 s. Writes its section of bench/RESULTS.md.
 //
-//   npx tsx bench/explain.ts [--rows 100000] [--tables 20] [--no-write]
+//   npx tsx bench/explain.ts [--rows 100000] [--tables 20] [--no-write] [--verbose]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,6 +19,9 @@ const arg = (name: string, dflt: string): string => {
 };
 const ROWS = Number(arg('rows', '100000'));
 const TABLES = Number(arg('tables', '20'));
+const VERBOSE = process.argv.includes('--verbose');
+const t0 = performance.now();
+const log = VERBOSE ? (line: string): void => console.log(`  [${((performance.now() - t0) / 1000).toFixed(1)} s] ${line}`) : undefined;
 
 function schema(): { sql: string; queries: { sql: string; index?: string }[] } {
   const statements: string[] = ['CREATE TABLE tenants (id bigserial PRIMARY KEY, name text NOT NULL, plan text NOT NULL CHECK (plan IN (\'free\', \'team\', \'enterprise\')), created_at timestamptz NOT NULL DEFAULT now())'];
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
   const run = async (): Promise<Awaited<ReturnType<typeof runExplain>>> => {
     let last = 0;
     const outcome = await runExplain({
-      statements, queries: targets, rows, clusterRoot,
+      statements, queries: targets, rows, clusterRoot, log,
       onProgress: (e) => {
         if (e.kind === 'query') {
           const now = performance.now();

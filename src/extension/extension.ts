@@ -25,11 +25,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Shipsh
   const output = vscode.window.createOutputChannel('Shipshape', { log: true });
   const statusBar = new ShipshapeStatusBar();
   const findings = new FindingsView();
-  context.subscriptions.push(output, statusBar, findings, new ExplainController(context, output));
+  context.subscriptions.push(output, statusBar, findings);
 
   client = createLanguageClient(context, output);
   const lc = client;
   context.subscriptions.push(
+    new ExplainController(context, output, lc),
     lc.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => statusBar.update(status)),
     lc.onDidChangeState((e) => {
       if (e.newState === State.Stopped) statusBar.stopped();

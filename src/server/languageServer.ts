@@ -24,6 +24,8 @@ import { TS_EXTENSIONS } from '../core/project/files';
 import { allRules } from '../core/rules';
 import type { Rule } from '../core/rules/types';
 import { fileUri, uriToFile } from './diagnostics';
+import { documentQueries } from './documentQueries';
+import { QUERIES_REQUEST, type QueriesParams, type QueriesResult } from './queriesProtocol';
 import { FolderAnalysis, isTypeScript } from './folderAnalysis';
 import { createServerLog, errorText, ms, type ServerLog } from './log';
 import {
@@ -412,6 +414,16 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     await scheduler.whenIdle();
     for (const state of checklists.values()) if (!state.current()) guard('Readiness checklist', () => state.refresh(rules.map((r) => r.meta.id)), false);
     return checklistParams();
+  });
+
+  // The queries of one document, for the explain CodeLens (after the pending analysis, so the
+  // ranges are those of the text the editor shows).
+  connection.onRequest(QUERIES_REQUEST, async (params: QueriesParams): Promise<QueriesResult> => {
+    await scheduler.whenIdle();
+    const file = uriToFile(params.uri);
+    const inputs = file ? folderOf(file)?.checklistInputs() : undefined;
+    if (!file || !inputs) return { queries: [] };
+    return { queries: await guardAsync('Queries', () => documentQueries(inputs, file), []) };
   });
 
   connection.onShutdown(() => {

@@ -46,7 +46,7 @@ describe('shipshape explain (CLI)', function () {
     assert.equal(users.before.plan, 'Index Scan using users_pkey on users');
     assert.equal(users.withIndex, undefined);
     assert.deepEqual(report.skipped[0], { file: 'migrations/002_more.sql', line: 3, reason: 'column "no_such_column" does not exist' });
-    assert.ok(report.skipped.some((s: { table?: string }) => s.table === 'bookings'));
+    assert.ok(report.skipped.some((s: { table?: string }) => s.table === 'coupons'));
   });
 
   it('--max-ms: exit 1 when a query is slower, 0 when every query is under', async () => {

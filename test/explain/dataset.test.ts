@@ -68,10 +68,47 @@ describe('synthetic dataset on the real PostgreSQL', function () {
   it('names a table whose CHECK it cannot honour, and the tables that need its rows', async () => {
     const ds = await ensureDataset(db.cluster, { statements: await fixtureStatements(SHOP), rows });
     const fill = Object.fromEntries(ds.tables.map((t) => [t.table, t]));
-    assert.equal(fill.bookings.rows, 0);
-    assert.match(fill.bookings.skipped ?? '', /bookings_period/);
-    assert.equal(fill.booking_notes.rows, 0);
-    assert.equal(fill.booking_notes.skipped, 'its parent public.bookings has no rows (booking_notes_booking_id_fkey)');
+    assert.equal(fill.coupons.rows, 0);
+    assert.match(fill.coupons.skipped ?? '', /coupons_code_length/);
+    assert.equal(fill.coupon_uses.rows, 0);
+    assert.equal(fill.coupon_uses.skipped, 'its parent public.coupons has no rows (coupon_uses_coupon_id_fkey)');
+  });
+
+  it('honours CHECKs comparing two columns: the second column is the first plus a non-negative offset', async () => {
+    const ds = await ensureDataset(db.cluster, { statements: await fixtureStatements(SHOP), rows });
+    const fill = Object.fromEntries(ds.tables.map((t) => [t.table, t]));
+    assert.equal(fill.bookings.skipped, undefined);
+    assert.equal(fill.bookings.rows, 3000);
+    assert.equal(fill.booking_notes.rows, 3000);
+    assert.equal(fill.price_bands.rows, 3000);
+    const q = (sql: string): Promise<number> => scalar<number>(ds.database, sql);
+    assert.equal(await q('SELECT count(*)::int FROM bookings WHERE period_end < period_start'), 0);
+    // Spread, not collapsed onto one value: the pair differs on most rows, the offsets vary.
+    assert.ok((await q('SELECT count(*)::int FROM bookings WHERE period_end > period_start')) > 2500);
+    assert.ok((await q('SELECT count(DISTINCT period_end - period_start)::int FROM bookings')) > 20);
+    assert.equal(await q('SELECT count(*)::int FROM price_bands WHERE NOT (min_cents <= max_cents AND min_cents >= 0)'), 0);
+    assert.equal(await q('SELECT count(*)::int FROM price_bands WHERE starts_on >= ends_on'), 0);
+    assert.ok((await q('SELECT count(*)::int FROM price_bands WHERE starts_on IS NULL')) > 0, 'the nullable side keeps its NULLs');
+  });
+
+  it('a nullable foreign key with nothing to point at yet (a cycle) is NULL, and both tables are filled', async () => {
+    const ds = await ensureDataset(db.cluster, { statements: await fixtureStatements(SHOP), rows });
+    const fill = Object.fromEntries(ds.tables.map((t) => [t.table, t]));
+    assert.deepEqual([fill.accounts, fill.contacts], [{ table: 'accounts', rows: 3000 }, { table: 'contacts', rows: 3000 }]);
+    const q = (sql: string): Promise<number> => scalar<number>(ds.database, sql);
+    assert.equal(await q('SELECT count(*)::int FROM accounts WHERE primary_contact_id IS NOT NULL'), 0);
+    assert.equal(await q('SELECT count(*)::int FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id WHERE a.id IS NULL'), 0);
+    // PostgreSQL checked both foreign keys when they were put back.
+    assert.equal(await q(`SELECT count(*)::int FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('accounts'::regclass, 'contacts'::regclass) AND convalidated`), 2);
+  });
+
+  it('two one-to-one foreign keys on a table are each unique (a mixed-radix chain per unique set)', async () => {
+    const ds = await ensureDataset(db.cluster, { statements: await fixtureStatements(SHOP), rows });
+    const fill = Object.fromEntries(ds.tables.map((t) => [t.table, t]));
+    assert.deepEqual(fill.seat_assignments, { table: 'seat_assignments', rows: 3000 });
+    const q = (sql: string): Promise<number> => scalar<number>(ds.database, sql);
+    assert.equal(await q('SELECT count(DISTINCT user_id)::int FROM seat_assignments'), 3000);
+    assert.equal(await q('SELECT count(DISTINCT order_id)::int FROM seat_assignments'), 3000);
   });
 
   it('the second request for the same schema and volumes is served from the cache', async () => {

@@ -352,6 +352,12 @@ async function launch(root: string, dataDir: string, bins: PostgresBinaries, acc
     'synchronous_commit=off',
     'full_page_writes=off',
     'max_wal_size=4GB',
+    // Rows loaded into storage created in the same transaction are then written without WAL
+    // (https://www.postgresql.org/docs/current/populate.html#POPULATE-PITR); needs no WAL senders.
+    'wal_level=minimal',
+    'max_wal_senders=0',
+    // Index builds after the load sort in memory.
+    'maintenance_work_mem=256MB',
     'checkpoint_timeout=30min',
     // We ANALYZE after loading; background vacuum would only compete for the CPU.
     'autovacuum=off',

@@ -9,11 +9,13 @@
 import * as crypto from 'node:crypto';
 import { readCatalog } from './catalog';
 import { abortError, type RunningCluster } from './cluster';
-import { generateRows, type RowTargets, type TableFill } from './generate';
+import { detachForLoad, restoreForeignKeys, restoreTable } from './bulkLoad';
+import type { CatalogTable } from './catalog';
+import { dependencyOrder, displayName, generateRows, type RowTargets, type TableFill } from './generate';
 import { applyMigrations, type MigrationStatementInput, type SkippedStatement } from './migrate';
 
 /** Bump when the generator changes what it produces: old caches are then rebuilt. */
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 6;
 /** Datasets kept besides the one in use (the least recently built are dropped). */
 const KEEP_DATASETS = 3;
 const PREFIX = 'shipshape_';
@@ -77,15 +79,7 @@ export async function ensureDataset(cluster: RunningCluster, request: DatasetReq
     const skippedStatements = await applyMigrations(client, request.statements, { signal: request.signal });
     throwIfAborted(request.signal);
     const catalog = await readCatalog(client);
-    request.log?.(`generating rows for ${catalog.length} tables`);
-    // Keys are right by construction (drawn from the parents' rows, unique sets derived from the
-    // row number); replica mode skips the per-row foreign-key triggers (and user triggers), which
-    // would otherwise take most of the load time. The dataset test checks every key afterwards.
-    await client.query('SET session_replication_role = replica');
-    const tables = await generateRows(client, catalog, request.rows, { signal: request.signal, log: request.log });
-    await client.query('RESET session_replication_role');
-    throwIfAborted(request.signal);
-    await client.query('ANALYZE');
+    const tables = await loadTables(cluster, building, client, catalog, request);
     report = { tables, skippedStatements };
   } catch (err) {
     throwIfAborted(request.signal);
@@ -104,6 +98,76 @@ export async function ensureDataset(cluster: RunningCluster, request: DatasetReq
     await admin2.end();
   }
   return { database, hash, cached: false, ...report, buildMs: Date.now() - started };
+}
+
+/**
+ * Rows in, the PostgreSQL way: keys and indexes off, rows generated table by table on one
+ * connection while a second connection puts the previous table's keys and indexes back and
+ * ANALYZEs it (two tables in flight; the build is CPU-bound and there are usually ≥ 2 cores),
+ * foreign keys back last, each checked by PostgreSQL over the whole table.
+ */
+async function loadTables(cluster: RunningCluster, database: string, client: import('pg').Client, catalog: CatalogTable[], request: DatasetRequest): Promise<TableFill[]> {
+  const detached = await detachForLoad(client, catalog);
+  const referenced = new Set(catalog.flatMap((t) => t.foreignKeys.map((fk) => fk.parent)));
+  const looseForeignKeys = catalog.some((t) => t.foreignKeys.length > 0) && detached.foreignKeys.length < catalog.reduce((n, t) => n + t.foreignKeys.length, 0);
+  const finisher = await cluster.connect(database);
+  const onAbort = (): void => void finisher.end().catch(() => undefined);
+  request.signal?.addEventListener('abort', onAbort, { once: true });
+  const rejected = new Map<string, string>();
+  const finished = new Set<string>();
+  let pendingForeignKeys = detached.foreignKeys;
+  let finishing: Promise<void> = Promise.resolve();
+  let finishError: unknown;
+  try {
+    // Keys are right by construction (drawn from the parents' rows, unique sets derived from the
+    // row number); replica mode also keeps user triggers from firing on generated rows.
+    await client.query('SET session_replication_role = replica');
+    const tables = await generateRows(client, catalog, request.rows, {
+      signal: request.signal,
+      log: request.log,
+      // Emptying a table is only possible when no foreign key points at it any more.
+      freshStorage: (t) => detached.tables.has(t.qualified) && (!referenced.has(t.qualified) || !looseForeignKeys),
+      onTableDone: (table) => {
+        finishing = finishing.then(async () => {
+          const started = Date.now();
+          const own = detached.tables.get(table.qualified);
+          if (own) {
+            const reason = await restoreTable(finisher, own);
+            if (reason) rejected.set(table.qualified, reason);
+          }
+          // Its foreign keys to tables already finished go back now, while the next table loads.
+          const ready = pendingForeignKeys.filter((fk) => fk.qualified === table.qualified && finished.has(fk.parent));
+          pendingForeignKeys = pendingForeignKeys.filter((fk) => !ready.includes(fk));
+          for (const [qualified, reason] of await restoreForeignKeys(finisher, ready, [])) if (!rejected.has(qualified)) rejected.set(qualified, reason);
+          finished.add(table.qualified);
+          await finisher.query(`ANALYZE ${table.qualified}`);
+          request.log?.(`${displayName(table)}: keys, indexes and statistics in ${Date.now() - started} ms`);
+        }).catch((err: unknown) => {
+          finishError ??= err;
+        });
+      },
+    });
+    await finishing;
+    if (finishError) throw finishError;
+    await client.query('RESET session_replication_role');
+    throwIfAborted(request.signal);
+    const started = Date.now();
+    // Self-references and cycles: their parent was not finished before them.
+    const emptied = await restoreForeignKeys(client, pendingForeignKeys, dependencyOrder(catalog).map((t) => t.qualified));
+    if (pendingForeignKeys.length) request.log?.(`${pendingForeignKeys.length} foreign keys of self-referencing tables checked in ${Date.now() - started} ms`);
+    for (const [qualified, reason] of emptied) if (!rejected.has(qualified)) rejected.set(qualified, reason);
+    for (const qualified of emptied.keys()) await client.query(`ANALYZE ${qualified}`);
+    const byQualified = new Map(catalog.map((t) => [displayName(t), t.qualified]));
+    return tables.map((fill) => {
+      const reason = rejected.get(byQualified.get(fill.table) ?? '');
+      return reason ? { table: fill.table, rows: 0, skipped: `PostgreSQL rejected the generated rows: ${reason}` } : fill;
+    });
+  } finally {
+    // A failed build leaves no finisher query running against the dropped database.
+    await finishing;
+    request.signal?.removeEventListener('abort', onAbort);
+    await finisher.end().catch(() => undefined);
+  }
 }
 
 async function evictOldDatasets(admin: import('pg').Client, keep: string): Promise<void> {

@@ -34,8 +34,21 @@ export interface TableFill {
   skipped?: string;
 }
 
+export interface GenerateOptions {
+  signal?: AbortSignal;
+  log?: (l: string) => void;
+  /**
+   * True when the table may be emptied first (no rows of its own, nothing references it): its rows
+   * then go to fresh storage created in the same transaction, which PostgreSQL (wal_level=minimal)
+   * writes without WAL.
+   */
+  freshStorage?: (table: CatalogTable) => boolean;
+  /** Called once per table, loaded or skipped, in order (the caller finishes it meanwhile). */
+  onTableDone?: (table: CatalogTable, fill: TableFill) => void;
+}
+
 /** Fills every table in dependency order; returns what each table got. */
-export async function generateRows(client: Client, tables: CatalogTable[], targets: RowTargets, options: { signal?: AbortSignal; log?: (l: string) => void } = {}): Promise<TableFill[]> {
+export async function generateRows(client: Client, tables: CatalogTable[], targets: RowTargets, options: GenerateOptions = {}): Promise<TableFill[]> {
   const byName = new Map(tables.map((t) => [t.qualified, t]));
   const rowsOf = new Map<string, number>();
   const fills: TableFill[] = [];
@@ -54,6 +67,7 @@ export async function generateRows(client: Client, tables: CatalogTable[], targe
       if ('skip' in plan) {
         fills.push({ table: label, rows: table.existingRows, skipped: plan.skip });
         rowsOf.set(table.qualified, table.existingRows);
+        options.onTableDone?.(table, fills[fills.length - 1]);
         continue;
       }
       // Each parent's keys, numbered 1..n, once per (parent, columns): a draw is a join on rn.
@@ -73,26 +87,55 @@ export async function generateRows(client: Client, tables: CatalogTable[], targe
         joins.push(`LEFT JOIN ${keys.name} k${i} ON k${i}.rn = s.r${i}`);
       }
       const draws = plan.draws.map((d, i) => `${d.rn} AS r${i}`);
-      const sql = `INSERT INTO ${table.qualified} (${plan.columns.map((c) => quoteIdent(c.name)).join(', ')})
+      let sql = `INSERT INTO ${table.qualified} (${plan.columns.map((c) => quoteIdent(c.name)).join(', ')})
         SELECT ${plan.columns.map((c) => c.expr).join(', ')}
         FROM (SELECT g${draws.length ? ', ' + draws.join(', ') : ''} FROM generate_series(1, ${plan.rows}) g) s
-        ${joins.join('\n        ')}`;
+        ${joins.join('\n        ')}${plan.where}`;
+      if (plan.derived.size) sql = withDerivedColumns(table, plan, draws, joins);
       if (process.env.SHIPSHAPE_DEBUG_SQL) options.log?.(sql);
-      if (plan.columns.length === 0) {
-        await client.query(`INSERT INTO ${table.qualified} SELECT FROM generate_series(1, ${plan.rows})`);
+      let inserted = plan.rows;
+      const insert = plan.columns.length === 0 ? `INSERT INTO ${table.qualified} SELECT FROM generate_series(1, ${plan.rows})` : sql;
+      if (table.existingRows === 0 && options.freshStorage?.(table)) {
+        await client.query('BEGIN');
+        try {
+          await client.query(`TRUNCATE ${table.qualified}`);
+          inserted = (await client.query(insert)).rowCount ?? plan.rows;
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK');
+          throw err;
+        }
       } else {
-        await client.query(sql);
+        inserted = (await client.query(insert)).rowCount ?? plan.rows;
       }
-      const total = table.existingRows + plan.rows;
+      const total = table.existingRows + inserted;
       rowsOf.set(table.qualified, total);
       fills.push({ table: label, rows: total });
-      options.log?.(`${label}: ${plan.rows} rows in ${Date.now() - started} ms`);
+      options.log?.(`${label}: ${inserted} rows in ${Date.now() - started} ms`);
     } catch (err) {
       rowsOf.set(table.qualified, table.existingRows);
       fills.push({ table: label, rows: table.existingRows, skipped: `PostgreSQL rejected the generated rows: ${oneLine((err as Error).message)}` });
     }
+    options.onTableDone?.(table, fills[fills.length - 1]);
   }
   return fills;
+}
+
+/** The row generated first (`v.c0`, `v.c1`, …), derived columns computed from it in an outer SELECT. */
+function withDerivedColumns(table: CatalogTable, plan: TablePlan, draws: string[], joins: string[]): string {
+  const alias = new Map(plan.columns.map((c, i) => [c.name, `v.c${i}`]));
+  const outer = plan.columns.map((c) => {
+    const d = plan.derived.get(c.name);
+    if (!d) return alias.get(c.name)!;
+    const value = d.expr(alias.get(d.base)!);
+    // A NULL base (nullable column) gives NULL; a NOT NULL column then keeps its own value.
+    return d.notNull ? `coalesce(${value}, ${alias.get(c.name)})` : value;
+  });
+  return `INSERT INTO ${table.qualified} (${plan.columns.map((c) => quoteIdent(c.name)).join(', ')})
+        SELECT ${outer.join(', ')}
+        FROM (SELECT ${plan.columns.map((c, i) => `${c.expr} AS c${i}`).join(', ')}
+          FROM (SELECT g${draws.length ? ', ' + draws.join(', ') : ''} FROM generate_series(1, ${plan.rows}) g) s
+          ${joins.join('\n          ')}${plan.where}) v`;
 }
 
 interface DrawPlan {
@@ -105,6 +148,10 @@ interface TablePlan {
   rows: number;
   columns: { name: string; expr: string }[];
   draws: DrawPlan[];
+  /** Columns computed from another generated column (in an outer SELECT over the row). */
+  derived: Map<string, DerivedColumn>;
+  /** ` WHERE …` keeping generated key combinations off those already in the table, or ''. */
+  where: string;
 }
 
 function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: CatalogForeignKey) => number | undefined): TablePlan | { skip: string } {
@@ -115,6 +162,9 @@ function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: Ca
   // Foreign keys we can draw from; a NOT NULL one whose parent has no rows stops the table.
   const fkOf = new Map<string, { fk: CatalogForeignKey; index: number }>();
   const usable: { fk: CatalogForeignKey; parentCount: number }[] = [];
+  // Nullable foreign keys with nothing to point at (a parent later in a cycle, a self-reference,
+  // an empty parent): NULL, never a made-up value that would point nowhere.
+  const unpointed = new Set<string>();
   for (const fk of table.foreignKeys) {
     const count = parentRows(fk);
     const required = fk.columns.some((c) => table.columns.find((col) => col.name === c)?.notNull);
@@ -122,6 +172,7 @@ function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: Ca
       if (required) {
         return { skip: fk.parent === table.qualified ? `its NOT NULL self-reference ${fk.name} needs existing rows` : `its parent ${fk.parent.replace(/"/g, '')} has no rows (${fk.name})` };
       }
+      for (const c of fk.columns) unpointed.add(c);
       continue;
     }
     if (fk.columns.some((c) => fkOf.has(c))) continue;
@@ -134,23 +185,33 @@ function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: Ca
   const columnByName = new Map(table.columns.map((c) => [c.name, c]));
   const injective = new Set<string>();
   const injectiveDraw = new Map<number, { radix: number }>();
-  let radixProduct = 1;
-  for (const set of table.uniqueSets) {
+  // The parent-key draws each earlier set made unique together: a set containing one of them is
+  // unique already. Each set has its own mixed-radix chain (one shared chain would make a second
+  // single-key set cycle through its parent's keys more than once). Smaller sets first, so a
+  // single foreign key's own set is honoured before a combination that contains it.
+  const drawnTogether: number[][] = [];
+  const combinations: string[][] = [];
+  for (const set of [...table.uniqueSets].sort((a, b) => a.length - b.length)) {
     const cols = set.map((n) => columnByName.get(n)).filter((c): c is CatalogColumn => c !== undefined);
     if (cols.some((c) => c.filledByDatabase || injective.has(c.name))) continue;
-    if (cols.some((c) => fkOf.has(c.name) && injectiveDraw.has(fkOf.get(c.name)!.index))) continue;
+    const fks = [...new Set(cols.filter((c) => fkOf.has(c.name)).map((c) => fkOf.get(c.name)!.index))];
+    if (drawnTogether.some((together) => together.every((i) => fks.includes(i)))) continue;
+    // Partly drawn by another set already: PostgreSQL names the table if that is not enough.
+    if (fks.some((i) => injectiveDraw.has(i))) continue;
     const own = cols.find((c) => !fkOf.has(c.name) && canBeInjective(c));
     if (own) {
       injective.add(own.name);
       continue;
     }
-    const fks = [...new Set(cols.filter((c) => fkOf.has(c.name)).map((c) => fkOf.get(c.name)!.index))];
     if (fks.length === 0) return { skip: `cannot generate distinct values for its unique columns (${set.join(', ')})` };
+    let radix = 1;
     for (const i of fks) {
-      injectiveDraw.set(i, { radix: radixProduct });
-      radixProduct *= usable[i].parentCount;
+      injectiveDraw.set(i, { radix });
+      radix *= usable[i].parentCount;
     }
-    rows = Math.min(rows, radixProduct);
+    drawnTogether.push(fks);
+    rows = Math.min(rows, radix);
+    if (cols.every((c) => fkOf.has(c.name))) combinations.push(cols.map((c) => c.name));
   }
   for (const name of injective) rows = Math.min(rows, injectiveCapacity(columnByName.get(name)!));
 
@@ -174,6 +235,10 @@ function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: Ca
       continue;
     }
     if (col.filledByDatabase) continue;
+    if (unpointed.has(col.name)) {
+      columns.push({ name: col.name, expr: `NULL::${col.type}` });
+      continue;
+    }
     const shape = checks.get(col.name);
     let expr: string | undefined;
     if (injective.has(col.name)) expr = injectiveExpr(col, table, offset);
@@ -186,7 +251,75 @@ function planTable(table: CatalogTable, targets: RowTargets, parentRows: (fk: Ca
     if (!col.notNull && !injective.has(col.name)) expr = `CASE WHEN random() < 0.05 THEN NULL ELSE ${expr} END`;
     columns.push({ name: col.name, expr: `(${expr})::${col.type}` });
   }
-  return { rows, columns, draws };
+  // Rows the migrations inserted hold some key combinations already (a data migration's members):
+  // generated rows that would repeat one are left out.
+  const drawn = (c: string): string => {
+    const { fk, index } = fkOf.get(c)!;
+    return `k${index}.${quoteIdent(fk.parentColumns[fk.columns.indexOf(c)])}`;
+  };
+  const where = table.existingRows > 0 && combinations.length
+    ? `\n        WHERE ${combinations.map((set) => `NOT EXISTS (SELECT 1 FROM ${table.qualified} e WHERE ${set.map((c) => `e.${quoteIdent(c)} = ${drawn(c)}`).join(' AND ')})`).join(' AND ')}`
+    : '';
+  return { rows, columns, draws, derived: deriveCompared(table, columns, (name) => fkOf.has(name) || injective.has(name)), where };
+}
+
+/**
+ * Multi-column CHECKs comparing two columns (`ends_at >= starts_at`, `max_price > min_price`): one
+ * column is generated from the other plus a non-negative offset (positive when strict), so every
+ * row honours the order and the pair still spreads like the rest of the data. The first free column
+ * of a pair is derived (the later one, else the earlier one minus the offset); chains are not.
+ */
+function deriveCompared(table: CatalogTable, columns: { name: string; expr: string }[], fixed: (name: string) => boolean): Map<string, DerivedColumn> {
+  const derived = new Map<string, DerivedColumn>();
+  const generated = new Set(columns.map((c) => c.name));
+  const byName = new Map(table.columns.map((c) => [c.name, c]));
+  for (const { greater, lesser, strict } of columnComparisons(table)) {
+    const hi = byName.get(greater)!;
+    const lo = byName.get(lesser)!;
+    const type = typeInfo(hi.baseType).name;
+    if (type !== typeInfo(lo.baseType).name || derived.has(greater) || derived.has(lesser)) continue;
+    const offset = comparisonOffset(type, strict);
+    if (!offset || !generated.has(greater) || !generated.has(lesser)) continue;
+    const [target, base, sign] = !fixed(greater) ? [hi, lesser, '+'] : !fixed(lesser) ? [lo, greater, '-'] : [];
+    if (!target || !base || !sign) continue;
+    derived.set(target.name, { base, expr: (b) => `(${b} ${sign} ${offset})::${target.type}`, notNull: target.notNull });
+  }
+  return derived;
+}
+
+interface DerivedColumn {
+  /** The column it is computed from. */
+  base: string;
+  /** The value, given the SQL for the base column's value. */
+  expr: (base: string) => string;
+  notNull: boolean;
+}
+
+function comparisonOffset(type: string, strict: boolean): string | undefined {
+  if (type === 'timestamp with time zone' || type === 'timestamp without time zone') return `(random() * interval '30 days'${strict ? ` + interval '1 second'` : ''})`;
+  if (type === 'date') return `(floor(random() * 30)::int${strict ? ' + 1' : ''})`;
+  if (INTEGER_TYPES.has(type)) return `(floor(random() * 100)::int${strict ? ' + 1' : ''})`;
+  if (type === 'numeric' || type === 'double precision' || type === 'real') return `(round((random() * 100)::numeric, 2)${strict ? ' + 0.01' : ''})`;
+  if (type === 'interval') return `(random() * interval '1 day'${strict ? ` + interval '1 second'` : ''})`;
+  return undefined;
+}
+
+/** `a >= b`, `b < a`, … between two columns of the table, as (greater, lesser, strict). */
+function columnComparisons(table: CatalogTable): { greater: string; lesser: string; strict: boolean }[] {
+  const names = new Set(table.columns.map((c) => c.name));
+  const found: { greater: string; lesser: string; strict: boolean }[] = [];
+  const operand = String.raw`\(?("(?:[^"]|"")+"|[A-Za-z_][\w$]*)\)?(?:::[\w ]+)?`;
+  const comparison = new RegExp(`${operand}\\s*(>=|<=|>|<)\\s*${operand}`, 'g');
+  for (const check of table.checks) {
+    if (check.columns.length < 2) continue;
+    for (const m of check.definition.matchAll(comparison)) {
+      const [left, right] = [m[1], m[3]].map((n) => (n.startsWith('"') ? n.slice(1, -1).replace(/""/g, '"') : n));
+      if (left === right || !names.has(left) || !names.has(right)) continue;
+      const strict = m[2] === '>' || m[2] === '<';
+      found.push(m[2].startsWith('>') ? { greater: left, lesser: right, strict } : { greater: right, lesser: left, strict });
+    }
+  }
+  return found;
 }
 
 function targetRows(table: CatalogTable, targets: RowTargets): number {
@@ -376,7 +509,7 @@ function shapedExpr(col: CatalogColumn, shape: CheckShape): string | undefined {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Parents before children (Kahn's order); tables in a cycle follow, their back-references NULL. */
+/** Parents before children (Kahn's order); a cycle is entered at a table whose references into it are nullable (left NULL). */
 export function dependencyOrder(tables: CatalogTable[]): CatalogTable[] {
   const names = new Set(tables.map((t) => t.qualified));
   const pending = new Map(tables.map((t) => [t.qualified, new Set(t.foreignKeys.map((f) => f.parent).filter((p) => p !== t.qualified && names.has(p)))]));
@@ -384,7 +517,13 @@ export function dependencyOrder(tables: CatalogTable[]): CatalogTable[] {
   const byName = new Map(tables.map((t) => [t.qualified, t]));
   while (pending.size) {
     const ready = [...pending].filter(([, deps]) => deps.size === 0).map(([n]) => n).sort();
-    const next = ready.length ? ready : [[...pending.keys()].sort()[0]];
+    // A cycle: break it where the waiting table's remaining references may be NULL.
+    const breaksCleanly = (n: string): boolean => {
+      const t = byName.get(n)!;
+      return t.foreignKeys.every((fk) => !pending.get(n)!.has(fk.parent) || !fk.columns.some((c) => t.columns.find((col) => col.name === c)?.notNull));
+    };
+    const stuck = [...pending.keys()].sort();
+    const next = ready.length ? ready : [stuck.find(breaksCleanly) ?? stuck[0]];
     for (const n of next) {
       order.push(byName.get(n)!);
       pending.delete(n);

@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadConfig } from '../../core/config';
+import { binariesStorage, downloadedBinaries, downloadPostgresBinaries, platformPackageName } from '../../core/explain/binaries';
 import { explainSettings, shortCount } from '../../core/explain/settings';
 import { hostOf } from '../../core/explain/run';
+import { QUERIES_REQUEST, type QueriesParams, type QueriesResult } from '../../server/queriesProtocol';
 import type { ExplainPanelState, PanelToExtension } from '../../webview/explain/protocol';
 import { panelHtml, panelOptions } from '../webview/panelHtml';
 
@@ -26,8 +28,15 @@ interface ReportJson {
   queries: QueryJson[];
 }
 
+/** What the controller asks the language server (`shipshape/queries`). */
+export interface QuerySource {
+  sendRequest(method: string, params: QueriesParams, token?: vscode.CancellationToken): Promise<QueriesResult>;
+  isRunning(): boolean;
+}
+
 /**
- * "Explain at N rows": a CodeLens above each query the unindexed-filter analysis reports, a code
+ * "Explain at N rows": a CodeLens above each query Shipshape extracted (the language server's
+ * `shipshape/queries`: SQL strings, tagged templates, ORM calls) and each unindexed-filter finding, a code
  * action on the finding, progress with Cancel, a plan panel, and the measured figure in the
  * finding's hover. All database work runs in a child process (`dist/cli.js explain`), never in
  * the extension host; nothing runs in an untrusted workspace.
@@ -46,11 +55,12 @@ export class ExplainController implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly output: vscode.LogOutputChannel,
+    private readonly server?: QuerySource,
   ) {
     const selector = LANGUAGES.map((language) => ({ scheme: 'file', language }));
     this.disposables.push(
       this.lensesChanged,
-      vscode.languages.registerCodeLensProvider(selector, { onDidChangeCodeLenses: this.lensesChanged.event, provideCodeLenses: (doc) => this.lenses(doc) }),
+      vscode.languages.registerCodeLensProvider(selector, { onDidChangeCodeLenses: this.lensesChanged.event, provideCodeLenses: (doc, token) => this.lenses(doc, token) }),
       vscode.languages.registerCodeActionsProvider(selector, { provideCodeActions: (doc, _range, ctx) => this.actions(doc, ctx) }, { providedCodeActionKinds: [vscode.CodeActionKind.Empty] }),
       vscode.languages.registerHoverProvider(selector, { provideHover: (doc, pos) => this.hover(doc, pos) }),
       vscode.languages.onDidChangeDiagnostics(() => this.lensesChanged.fire()),
@@ -77,15 +87,28 @@ export class ExplainController implements vscode.Disposable {
     return shortCount(largest);
   }
 
-  private lenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+  private async lenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!vscode.workspace.isTrusted) return [];
-    const findings = this.findingsOf(doc);
-    if (findings.length === 0) return [];
+    const ranges = [...(await this.queryRanges(doc, token)), ...this.findingsOf(doc).map((d) => d.range)];
+    if (ranges.length === 0 || token.isCancellationRequested) return [];
     const rows = this.rowsLabel(doc.uri);
+    // One lens per line: `explain --only file:line` explains the query starting there.
     const seen = new Set<number>();
-    return findings
-      .filter((d) => !seen.has(d.range.start.line) && seen.add(d.range.start.line))
-      .map((d) => new vscode.CodeLens(d.range, { title: `Explain at ${rows} rows`, tooltip: 'EXPLAIN ANALYZE on an embedded PostgreSQL at production volume, before and after the suggested index', command: 'shipshape.explainQuery', arguments: [doc.uri, d.range.start.line] }));
+    return ranges
+      .filter((r) => !seen.has(r.start.line) && seen.add(r.start.line))
+      .map((r) => new vscode.CodeLens(r, { title: `Explain at ${rows} rows`, tooltip: 'EXPLAIN ANALYZE on an embedded PostgreSQL at production volume, before and after the suggested index', command: 'shipshape.explainQuery', arguments: [doc.uri, r.start.line] }));
+  }
+
+  /** Every query the language server extracted from the document; none while it is not running. */
+  private async queryRanges(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.Range[]> {
+    if (!this.server?.isRunning() || !/^typescript/.test(doc.languageId)) return [];
+    try {
+      const { queries } = await this.server.sendRequest(QUERIES_REQUEST, { uri: doc.uri.toString() }, token);
+      return queries.map((q) => new vscode.Range(q.range.start.line, q.range.start.character, q.range.end.line, q.range.end.character));
+    } catch (err) {
+      if (!token.isCancellationRequested) this.output.warn(`Explain lenses: ${err instanceof Error ? err.message : String(err)}`);
+      return [];
+    }
   }
 
   private actions(doc: vscode.TextDocument, ctx: vscode.CodeActionContext): vscode.CodeAction[] {
@@ -137,8 +160,14 @@ export class ExplainController implements vscode.Disposable {
         this.confirmedHosts.add(host);
       }
     }
+    const env: Record<string, string> = {};
+    if (!settings.databaseUrl) {
+      const binaries = await this.postgresBinaries();
+      if (binaries === null) return;
+      if (binaries) env.SHIPSHAPE_POSTGRES_DIR = binaries;
+    }
     const rel = path.relative(folder.uri.fsPath, target.fsPath).split(path.sep).join('/');
-    const report = await this.runCli(folder.uri.fsPath, [`--only`, `${rel}:${atLine + 1}`]);
+    const report = await this.runCli(folder.uri.fsPath, [`--only`, `${rel}:${atLine + 1}`], env);
     if (!report) return;
     const query = report.queries[0];
     if (!query) return;
@@ -162,8 +191,56 @@ export class ExplainController implements vscode.Disposable {
     );
   }
 
+  /**
+   * The PostgreSQL binaries' folder for the CLI: none needed (undefined) when the extension carries
+   * the platform package (a development install) or SHIPSHAPE_POSTGRES_DIR is set; else the copy
+   * downloaded at the first explain (src/core/explain/binaries.ts), fetched now if missing, with
+   * progress and Cancel. `null` when there is none (message shown).
+   */
+  private async postgresBinaries(): Promise<string | undefined | null> {
+    if (process.env.SHIPSHAPE_POSTGRES_DIR) return undefined;
+    try {
+      require.resolve(platformPackageName(), { paths: [this.context.extensionPath] });
+      return undefined;
+    } catch {
+      // The packaged extension (.vsix, --no-dependencies): no native PostgreSQL inside.
+    }
+    const storage = binariesStorage(this.context.globalStorageUri.fsPath);
+    const ready = downloadedBinaries(storage);
+    if (ready) return ready;
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Shipshape: downloading PostgreSQL for explain (once)', cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      const cancel = token.onCancellationRequested(() => abort.abort());
+      let reported = 0;
+      try {
+        const dir = await downloadPostgresBinaries({
+          storageDir: storage,
+          signal: abort.signal,
+          onProgress: (received, total) => {
+            if (!total) return;
+            const percent = Math.floor((received / total) * 100);
+            if (percent === reported) return;
+            progress.report({ increment: percent - reported, message: `${platformPackageName()}: ${(received / 1e6).toFixed(0)} of ${(total / 1e6).toFixed(0)} MB` });
+            reported = percent;
+          },
+        });
+        this.output.info(`Explain: PostgreSQL binaries in ${dir}`);
+        return dir;
+      } catch (err) {
+        if (!token.isCancellationRequested) {
+          const message = err instanceof Error ? err.message : String(err);
+          this.output.error(`Explain: ${message}`);
+          void vscode.window.showErrorMessage(`Shipshape: ${message}`);
+        }
+        return null;
+      } finally {
+        cancel.dispose();
+      }
+    });
+  }
+
   /** `dist/cli.js explain` in a child Node process; progress from its JSON lines; Cancel = SIGTERM. */
-  private runCli(folder: string, extra: string[]): Thenable<ReportJson | undefined> {
+  private runCli(folder: string, extra: string[], env: Record<string, string> = {}): Thenable<ReportJson | undefined> {
     const cli = this.context.asAbsolutePath(path.join('dist', 'cli.js'));
     // As root PostgreSQL runs as `postgres`, which cannot enter the editor's storage: let the CLI
     // choose its folder under the temp dir then.
@@ -173,7 +250,7 @@ export class ExplainController implements vscode.Disposable {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Shipshape: explain', cancellable: true }, (progress, token) =>
       new Promise<ReportJson | undefined>((resolve) => {
         // ELECTRON_RUN_AS_NODE: the editor's own runtime runs the CLI as plain Node.
-        const child = spawn(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, args, { env: { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
         this.running.add(child);
         child.once('exit', () => this.running.delete(child));
         let stdout = '';
