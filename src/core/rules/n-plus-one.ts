@@ -7,7 +7,8 @@ import { isListDerivedFrom } from '../db/queryShape';
 import { displayCall, skipOuter } from '../ts/expressions';
 import { inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import type { RelatedLocation } from '../finding';
-import { isBoundedRepeat, isRepeatOrBatch } from '../ts/loopShapes';
+import { isBoundedRepeat, isRepeatOrBatch, runsOncePerLoop } from '../ts/loopShapes';
+import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
 import { GraphqlSchemaFacts, resolverParentType, servesCallerOnly } from '../graphql/fieldResolvers';
 import { defineRule, type RuleContext } from './types';
 
@@ -181,16 +182,19 @@ function checker(
   const exempt = (q: Pick<ReachedQuery, 'tickBatched' | 'paginated'> & { write: boolean }, ic: IterationContext, sameTick: boolean): boolean =>
     (sameTick && q.tickBatched) || (!ic.overCollection && q.paginated) || (!reportWrites && q.write);
 
-  const reportIndirect = (node: ts.Node, display: string, callees: FunctionBody[], ic: IterationContext, sameTick: boolean): void => {
+  const reportIndirect = (node: ts.Node, display: string, callees: FunctionBody[], ic: IterationContext, sameTick: boolean, reference: boolean): void => {
     if (!interprocedural) return;
     let best: { callee: FunctionBody; q: ReachedQuery } | undefined;
+    let use: ResultUse | undefined;
     for (const callee of callees) {
       for (const q of graph.summary(callee).queries) {
         if (exempt({ ...q, write: q.site.operation === 'write' }, ic, sameTick)) continue;
+        // A builder the callee returns runs only if this loop's code awaits it.
+        if (q.deferred && !runsPerElement((use ??= resultUse((reference ? ic.node : node) as ts.Expression, ctx.checker, enclosingFunction(ic.node))), ic)) continue;
         if (!best || q.via.length < best.q.via.length) best = { callee, q };
       }
     }
-    if (!best || !iterates(ic) || isRepeatOrBatch(node, ic, ctx.checker)) return;
+    if (!best || !iterates(ic) || isRepeatOrBatch(node, ic, ctx.checker) || runsOncePerLoop(node, ic, ctx.checker)) return;
     const { callee, q } = best;
     const names = [CallGraph.functionName(callee), ...q.via.map((s) => CallGraph.functionName(s.fn)), bare(q.site.display)];
     const chain = names.map((n) => `\`${n}\``).join(' → ');
@@ -200,28 +204,57 @@ function checker(
       at: node,
       messageId: 'indirectQueryInLoop',
       data: { call: display, iteration: describe(ic), chain, location: `${relative(ctx, siteFile)}:${range.start.line + 1}`, fix: fixFor(q.site, ic) },
-      related: [{ message: `The query that runs once per element (via ${chain}).`, file: siteFile, range }],
+      related: [{ message: `The query that runs once per element (via ${chain}).`, file: siteFile, range }, ...cycleQueries([callee, ...q.via.map((s) => s.fn)], q.site)],
     });
+  };
+
+  /** Every query of the first recursive helper on the way, besides `shown`: each runs once per node the recursion visits. */
+  const cycleQueries = (functions: FunctionBody[], shown: DbCallSite): RelatedLocation[] => {
+    for (const fn of functions) {
+      const cycle = graph.cycleOf(fn);
+      if (!cycle) continue;
+      const names = cycle.map((c) => `\`${CallGraph.functionName(c.fn)}\``).join(' → ');
+      const label = cycle.length === 1 ? `the recursive ${names}` : `the recursion ${names} → \`${CallGraph.functionName(cycle[0].fn)}\``;
+      return cycle.flatMap((c) =>
+        c.sites
+          .filter((site) => site.node !== shown.node)
+          .map((site) => ({ message: `Also in ${label}, once per node it visits: \`${site.display}\` in \`${CallGraph.functionName(c.fn)}\`.`, file: path.resolve(site.node.getSourceFile().fileName), range: ctx.rangeOf(site.node) })),
+      );
+    }
+    return [];
   };
 
   return ({ node, ic, sameTick, reference }) => {
     if (reference) {
       const target = graph.analyseReference(node as ts.Expression);
-      if (target?.kind === 'functions') reportIndirect(node, displayCall(node), target.callees, ic, sameTick);
+      if (target?.kind === 'functions') reportIndirect(node, displayCall(node), target.callees, ic, sameTick, true);
       return;
     }
     const target = graph.analyseCall(node as ts.CallExpression | ts.TaggedTemplateExpression);
     if (!target) return;
     if (target.kind === 'functions') {
-      reportIndirect(node, displayCall(node), target.callees, ic, sameTick);
+      reportIndirect(node, displayCall(node), target.callees, ic, sameTick, false);
       return;
     }
     const site = target.site;
     if (batchedInLoop(site, ic, ctx.checker)) return;
+    if (site.deferred && !runsPerElement(resultUse(site.node, ctx.checker, enclosingFunction(ic.node)), ic)) return;
+    if (runsOncePerLoop(site.node, ic, ctx.checker)) return;
     if (exempt({ tickBatched: site.sameTickBatchable, paginated: site.paginated, write: site.operation === 'write' }, ic, sameTick)) return;
     if (!iterates(ic) || isRepeatOrBatch(site.node, ic, ctx.checker)) return;
     found(ic, { at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describe(ic), fix: fixFor(site, ic) }, related: [] });
   };
+}
+
+/**
+ * Whether a lazy builder used this way in the loop runs once per element: awaited (or run by
+ * the code it is returned to), yes; composed into another builder, no; returned from the
+ * function around a statement loop, the loop ends there. An array callback's builders returned
+ * with the array are left to the caller, which usually runs them (`Promise.all`).
+ */
+function runsPerElement(use: ResultUse, ic: IterationContext): boolean {
+  if (use === 'composed') return false;
+  return use === 'executed' || ic.kind === 'callback';
 }
 
 /** GraphQL field resolvers run once per parent object: NestJS `@ResolveField`, type-graphql `@FieldResolver`. */

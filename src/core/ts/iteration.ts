@@ -276,13 +276,22 @@ class RegionWalker {
   private references(call: ts.CallExpression): void {
     call.arguments.forEach((a, i) => {
       const arg = skipOuter(a);
-      if (!ts.isIdentifier(arg) && !ts.isPropertyAccessExpression(arg)) return;
+      // `ids.map(this.load.bind(this))`, `ids.map(promisify(load))`: the bound function runs per element.
+      if (!ts.isIdentifier(arg) && !ts.isPropertyAccessExpression(arg) && !isBoundCall(arg)) return;
       const role = roleOfArgument(call, i);
       if (role.kind !== 'iteration') return;
       const f = frame(this.at, true);
       this.visitor.reference!(arg, { kind: 'callback', node: call, receiver: role.receiver, method: role.method, frame: f, overCollection: true }, f);
     });
   }
+}
+
+function isBoundCall(e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e) || e.arguments.length === 0) return false;
+  const callee = skipOuter(e.expression);
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind') return true;
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  return name === 'promisify';
 }
 
 function markAwait(at: Frame): void {

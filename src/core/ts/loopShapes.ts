@@ -91,15 +91,27 @@ function sendsChunkElement(call: ts.CallExpression, ic: IterationContext, checke
   const element = elementOf(ic);
   if (!element || !ts.isIdentifier(element)) return false;
   const type = checker.getTypeAtLocation(element);
-  if (!checker.isArrayType(type) && !checker.isTupleType(type)) return false;
+  const untyped = (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
+  if (!checker.isArrayType(type) && !checker.isTupleType(type) && !(untyped && iteratesPackageChunks(ic, checker))) return false;
   const symbol = checker.getSymbolAtLocation(element);
   // The whole batch goes into the statement (`.values(batch)`, `create({ input: batch })`), not one of its items.
   let sent = false;
+  const body = ic.kind === 'callback' ? ic.fn?.body : (ic.node as ts.IterationStatement).statement;
+  const followed = new Set<ts.Node>();
   const visit = (n: ts.Node): void => {
     if (sent) return;
     if (ts.isIdentifier(n) && n.text === element.text && checker.getSymbolAtLocation(n) === symbol) {
       const p = n.parent;
       if (!(ts.isPropertyAccessExpression(p) && p.expression === n) && !(ts.isElementAccessExpression(p) && p.expression === n)) sent = true;
+      return;
+    }
+    // `const attrs = { input: batch, … }; create(attrs)`: a value built in the loop from the batch.
+    if (ts.isIdentifier(n) && body) {
+      const decl = checker.getSymbolAtLocation(n)?.valueDeclaration;
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && !followed.has(decl) && decl.pos >= body.pos && decl.end <= body.end && decl.getSourceFile() === body.getSourceFile()) {
+        followed.add(decl);
+        visit(decl.initializer);
+      }
       return;
     }
     ts.forEachChild(n, visit);
@@ -112,6 +124,34 @@ function sendsChunkElement(call: ts.CallExpression, ic: IterationContext, checke
     inner = inner.expression;
   }
   return sent;
+}
+
+/**
+ * The loop walks the result of a package's `chunk(list, size)` (lodash, lodash-es, es-toolkit,
+ * remeda, radash…): its elements are lists even where the package's types are not installed.
+ * Directly (`chunk(xs, 50).map(…)`) or through a `const` (`const chunks = _.chunk(xs, 50)`).
+ */
+function iteratesPackageChunks(ic: IterationContext, checker: ts.TypeChecker): boolean {
+  let collection = ic.kind === 'callback' ? ic.receiver : ts.isForOfStatement(ic.node) ? ic.node.expression : undefined;
+  if (!collection) return false;
+  collection = skipOuter(collection);
+  if (ts.isIdentifier(collection)) {
+    const decl = checker.getSymbolAtLocation(collection)?.valueDeclaration;
+    if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return false;
+    collection = skipOuter(decl.initializer);
+  }
+  if (!ts.isCallExpression(collection)) return false;
+  const callee = skipOuter(collection.expression);
+  const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
+  if (!name || !/^chunk$/i.test(name.text)) return false;
+  // The function (or the `_` namespace) is imported from a package, not written in the project.
+  const imported = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression : undefined;
+  const decl = imported && checker.getSymbolAtLocation(imported)?.declarations?.[0];
+  let spec: ts.Node | undefined;
+  if (decl && (ts.isImportSpecifier(decl) || ts.isNamespaceImport(decl) || ts.isImportClause(decl))) {
+    for (let n: ts.Node = decl; n; n = n.parent) if (ts.isImportDeclaration(n)) spec = n.moduleSpecifier;
+  }
+  return !!spec && ts.isStringLiteral(spec) && !spec.text.startsWith('.') && !spec.text.startsWith('/');
 }
 
 function isOpenEndedLoop(ic: IterationContext): boolean {
@@ -155,5 +195,86 @@ function mentionsLoopVarying(call: ts.CallExpression, loop: ts.IterationStatemen
     else ts.forEachChild(n, visit);
   };
   for (const a of call.arguments) visit(a);
+  return found;
+}
+
+/**
+ * Whether a call in a loop runs at most once for the whole loop: only on the first iteration
+ * (`if (i === 0)`, `if (index === 0)` in a callback, `if (rows.length === 1)`), or in a loop
+ * statement that always ends right after it (`return await q(…)`, `await q(…); break;`).
+ */
+export function runsOncePerLoop(call: ts.Node, ic: IterationContext, checker: ts.TypeChecker): boolean {
+  const body = ic.kind === 'callback' ? ic.fn?.body : ts.isIterationStatement(ic.node, false) ? (ic.node as ts.IterationStatement).statement : undefined;
+  if (!body) return false;
+  const counterName = loopCounter(ic);
+  const counter = counterName && checker.getSymbolAtLocation(counterName);
+  let crossedSwitchOrLoop = false;
+  for (let n: ts.Node = call; n !== body && n.parent; n = n.parent) {
+    const p = n.parent;
+    if (ts.isFunctionLike(p) && p !== ic.fn) return false;
+    if (ts.isIfStatement(p) && p.thenStatement === n && conjuncts(p.expression).some((c) => isFirstOnly(c, counter, checker))) return true;
+    if (ic.kind === 'callback') continue;
+    if (ts.isReturnStatement(n) || ts.isThrowStatement(n)) return true;
+    if (ts.isSwitchStatement(p) || ts.isIterationStatement(p, false)) crossedSwitchOrLoop = true;
+    if ((ts.isBlock(p) || ts.isCaseClause(p) || ts.isDefaultClause(p)) && ts.isStatement(n)) {
+      const siblings = ts.isBlock(p) ? p.statements : p.statements;
+      for (const next of siblings.slice(siblings.indexOf(n as ts.Statement) + 1)) {
+        if (ts.isReturnStatement(next) || ts.isThrowStatement(next)) return true;
+        if (ts.isBreakStatement(next) && !next.label && !crossedSwitchOrLoop && !ts.isCaseClause(p) && !ts.isDefaultClause(p)) return true;
+        if (mayContinue(next)) break;
+      }
+    }
+  }
+  return false;
+}
+
+/** The loop's counter (`i` in `for (let i = 0; …)`) or an array callback's index parameter. */
+function loopCounter(ic: IterationContext): ts.Identifier | undefined {
+  let name: ts.Node | undefined;
+  if (ic.kind === 'callback') name = ic.fn?.parameters[1]?.name;
+  else if (ts.isForStatement(ic.node) && ic.node.initializer && ts.isVariableDeclarationList(ic.node.initializer)) name = ic.node.initializer.declarations[0]?.name;
+  return name && ts.isIdentifier(name) ? name : undefined;
+}
+
+function conjuncts(e: ts.Expression): ts.Expression[] {
+  const x = skipOuter(e);
+  if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return [...conjuncts(x.left), ...conjuncts(x.right)];
+  return [x];
+}
+
+/** `i === 0` (the loop's counter), `xs.length === 1`, `xs.length <= 1`, `xs.length < 2`. */
+function isFirstOnly(e: ts.Expression, counter: ts.Symbol | undefined, checker: ts.TypeChecker): boolean {
+  if (!ts.isBinaryExpression(e)) return false;
+  const K = ts.SyntaxKind;
+  const op = e.operatorToken.kind;
+  const num = (x: ts.Expression) => (ts.isNumericLiteral(skipOuter(x)) ? Number((skipOuter(x) as ts.NumericLiteral).text) : undefined);
+  const isCounter = (x: ts.Expression) => {
+    const id = skipOuter(x);
+    return !!counter && ts.isIdentifier(id) && checker.getSymbolAtLocation(id) === counter;
+  };
+  const isLength = (x: ts.Expression) => {
+    const y = skipOuter(x);
+    return ts.isPropertyAccessExpression(y) && (y.name.text === 'length' || y.name.text === 'size');
+  };
+  if (op === K.EqualsEqualsEqualsToken || op === K.EqualsEqualsToken) {
+    for (const [a, b] of [[e.left, e.right], [e.right, e.left]] as const) {
+      if (isCounter(a) && num(b) === 0) return true;
+      if (isLength(a) && num(b) === 1) return true;
+    }
+    return false;
+  }
+  if (isLength(e.left) && ((op === K.LessThanEqualsToken && num(e.right) === 1) || (op === K.LessThanToken && num(e.right) === 2))) return true;
+  return false;
+}
+
+/** A statement that may go on to the next iteration (`continue` not inside a nested loop or function). */
+function mayContinue(statement: ts.Statement): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n) || ts.isIterationStatement(n, false)) return;
+    if (ts.isContinueStatement(n)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(statement);
   return found;
 }
