@@ -100,7 +100,8 @@ function sendsChunkElement(call: ts.CallExpression, ic: IterationContext, checke
   const followed = new Set<ts.Node>();
   const visit = (n: ts.Node): void => {
     if (sent) return;
-    if (ts.isIdentifier(n) && n.text === element.text && checker.getSymbolAtLocation(n) === symbol) {
+    const symbolOf = (id: ts.Identifier) => (ts.isShorthandPropertyAssignment(id.parent) ? checker.getShorthandAssignmentValueSymbol(id.parent) : checker.getSymbolAtLocation(id));
+    if (ts.isIdentifier(n) && n.text === element.text && symbolOf(n) === symbol) {
       const p = n.parent;
       if (!(ts.isPropertyAccessExpression(p) && p.expression === n) && !(ts.isElementAccessExpression(p) && p.expression === n)) sent = true;
       return;

@@ -1,0 +1,257 @@
+import { nPlusOne } from '../../src/core/rules/n-plus-one';
+import { runRuleTests } from '../helpers/ruleTester';
+
+/**
+ * Shapes met on real repositories (issue 8, second pass), each written from its shape, not
+ * copied: what is not an N+1 (valid) and what was missed (invalid). No node_modules: the
+ * packages are known from their imports only, as in a fresh clone.
+ */
+
+const DB = `import { Pool } from 'pg';\nexport const pool = new Pool();\n`;
+const KNEX = `import knex from 'knex';\nexport const db = knex({ client: 'pg' });\n`;
+const withDb = (code: string, extra: Record<string, string> = {}) => ({ 'src/example.ts': code, 'src/db.ts': DB, ...extra });
+const withKnex = (code: string, extra: Record<string, string> = {}) => ({ 'src/example.ts': code, 'src/knex.ts': KNEX, ...extra });
+
+runRuleTests(nPlusOne, {
+  valid: [
+    {
+      name: 'Knex builders made per element and composed into one query: unionAll of a map, a destructured list, a CTE, rendered with toQuery',
+      files: withKnex(`import { db } from './knex';
+export async function linkedRecords(links: Array<[string, string[]]>) {
+  const queries = links.map(([table, ids]) => db.select({ id: 'id' }).from(table).whereIn('id', ids));
+  if (!queries.length) return [];
+  const [first, ...rest] = queries;
+  return db.raw(first.unionAll(rest).toQuery());
+}
+export function visitedSql(fieldIds: string[], startIds: string[]) {
+  const query = db.queryBuilder();
+  query.with('start', db.unionAll(startIds.map((id) => db.select({ toId: db.raw('?', id) }))));
+  query.unionAll(Array.from(new Set(fieldIds)).map((fieldId) => db.select({ fieldId: db.raw('?', fieldId) }).from(fieldId)));
+  return query.toQuery();
+}
+`),
+    },
+    {
+      name: 'a forEach that adds to one shared Knex builder, directly and through helpers that return it',
+      files: withKnex(`import type { Knex } from 'knex';
+import { db } from './knex';
+abstract class AggregationFunction {
+  constructor(protected readonly builder: Knex.QueryBuilder) {}
+  compile(field: string, func: string) {
+    return this.builder.select(db.raw('?? AS ??', [func + '(' + field + ')', field + '_' + func]));
+  }
+}
+class PostgresAggregation extends AggregationFunction {}
+export class AggregationQuery {
+  constructor(private readonly builder: Knex.QueryBuilder, private readonly fields: Array<{ id: string; func: string }>) {}
+  private adapter(): AggregationFunction {
+    return new PostgresAggregation(this.builder);
+  }
+  groupBy(field: string) {
+    return this.builder.groupBy(field);
+  }
+  append() {
+    this.fields.forEach(({ id, func }) => {
+      this.adapter().compile(id, func);
+    });
+    this.fields.forEach(({ id }) => this.groupBy(id));
+    this.fields.forEach(({ id }) => this.builder.orderBy(id));
+    return this.builder;
+  }
+}
+`),
+    },
+    {
+      name: "a loaded Drizzle row's array field: `.includes` on a value is not a query",
+      files: {
+        'src/example.ts': `import { drizzle } from 'drizzle-orm/node-postgres';
+import { eq } from 'drizzle-orm';
+const db = drizzle(process.env.DATABASE_URL!);
+export async function accessible(memberId: string, environmentIds: string[]) {
+  const member = await db.query.member.findFirst({ where: (m: any) => eq(m.id, memberId) });
+  return environmentIds.filter((id) => member!.accessedEnvironments.includes(id));
+}
+`,
+      },
+    },
+    {
+      name: "a package's chunk() without its types installed: one statement per chunk is the batching",
+      files: withDb(`import { chunk } from 'es-toolkit/compat';
+import _ from 'lodash';
+import { pool } from './db';
+export async function createTasks(inputs: unknown[], importId: string) {
+  return Promise.all(
+    chunk(inputs, 50).map((input) => {
+      const attrs = { state: 'created', input, importId };
+      return pool.query('INSERT INTO import_tasks (attrs) VALUES ($1)', [attrs]);
+    }),
+  );
+}
+export async function insertAll(rows: unknown[]) {
+  const batches = _.chunk(rows, 100);
+  for (const batch of batches) await pool.query('INSERT INTO t SELECT * FROM json_populate_recordset(null::t, $1)', [JSON.stringify(batch)]);
+}
+`),
+    },
+    {
+      name: 'a query on the first iteration only: the counter or index is 0, the list has one element',
+      files: withDb(`import { pool } from './db';
+export async function lockFirst(ids: number[], rows: Array<{ id: number }>) {
+  for (let i = 0; i < ids.length; i++) {
+    if (i === 0) await pool.query('SELECT pg_advisory_lock($1)', [ids[i]]);
+    ids[i] = ids[i] * 2;
+  }
+  ids.forEach((id, index) => {
+    if (index === 0 && id > 0) void pool.query('SELECT pg_notify($1, $2)', ['first', String(id)]);
+  });
+  for (const r of rows) {
+    if (rows.length === 1) await pool.query('UPDATE t SET only = true WHERE id = $1', [r.id]);
+  }
+}
+`),
+    },
+    {
+      name: 'a loop that always ends right after its query: return it, or break after it',
+      files: withDb(`import { pool } from './db';
+export async function firstFree(candidates: string[]) {
+  for (const handle of candidates) {
+    if (handle.length < 3) continue;
+    return (await pool.query('SELECT * FROM users WHERE handle = $1', [handle])).rows[0];
+  }
+  return undefined;
+}
+export async function markOne(keys: string[]) {
+  for (const key of keys) {
+    if (!key) continue;
+    await pool.query('UPDATE t SET seen = true WHERE k = $1', [key]);
+    break;
+  }
+}
+`),
+    },
+  ],
+  invalid: [
+    {
+      name: "a model's own method named like an association getter is not a query (only the loop's findByPk is)",
+      files: {
+        'src/example.ts': `import { Model } from 'sequelize';
+export class User extends Model {
+  declare flags: Record<string, number> | null;
+  getFlag = (flag: string) => this.flags?.[flag] ?? 0;
+}
+export async function remind(userIds: string[]) {
+  for (const userId of userIds) {
+    const user = await User.scope('withTeam').findByPk(userId);
+    if (user && user.getFlag('inviteReminderSent') === 0) console.log(userId);
+  }
+}
+`,
+      },
+      errors: [{ messageId: 'queryInLoop', line: 8, messageIncludes: ["`User.scope(…).findByPk(…)`"], related: [] }],
+    },
+    {
+      name: 'Knex builders that do run per element are still reported: Promise.all over a map, a helper returning a builder awaited in a loop, a chain on it, a variable awaited later',
+      files: withKnex(`import { db } from './knex';
+function byId(id: number) {
+  return db('users').where({ id });
+}
+export async function load(ids: number[]) {
+  const all = await Promise.all(ids.map((id) => db('users').where({ id }).first()));
+  for (const id of ids) await byId(id);
+  for (const id of ids) await byId(id).first();
+  for (const id of ids) {
+    const q = byId(id);
+    all.push(await q);
+  }
+  return all;
+}
+`),
+      errors: [
+        { messageId: 'queryInLoop', line: 6, messageIncludes: ["`db(…).where(…).first()`"] },
+        { messageId: 'indirectQueryInLoop', line: 7, messageIncludes: ['`byId`'] },
+        { messageId: 'queryInLoop', line: 8, messageIncludes: ['`byId(…).first()`'] },
+        { messageId: 'indirectQueryInLoop', line: 10 },
+      ],
+    },
+    {
+      name: 'a Knex builder consumed by .then() in a loop',
+      files: withKnex(`import { db } from './knex';
+export function warm(ids: number[], cache: Map<number, unknown>) {
+  for (const id of ids) db('users').where({ id }).first().then((u) => cache.set(id, u));
+}
+`),
+      errors: [{ messageId: 'queryInLoop', line: 3 }],
+    },
+    {
+      name: 'functions called through bind() and promisify(), and methods passed as callbacks',
+      files: withDb(`import { promisify } from 'node:util';
+import { pool } from './db';
+class Users {
+  async load(id: number) {
+    return (await pool.query('SELECT * FROM users WHERE id = $1', [id])).rows[0];
+  }
+}
+const users = new Users();
+const load = users.load.bind(users);
+function fetchUser(id: number, cb: (err: Error | null, row?: unknown) => void) {
+  pool.query('SELECT * FROM users WHERE id = $1', [id]).then((r) => cb(null, r.rows[0]), cb);
+}
+const fetchUserAsync = promisify(fetchUser);
+export class Service {
+  constructor(private readonly repo: Users) {}
+  async viaBind(ids: number[]) {
+    for (const id of ids) await load(id);
+  }
+  viaBindInMap(ids: number[]) {
+    return Promise.all(ids.map(users.load.bind(users)));
+  }
+  async viaPromisify(ids: number[]) {
+    for (const id of ids) await fetchUserAsync(id);
+  }
+  viaMethodReference(ids: number[]) {
+    return Promise.all(ids.map(this.repo.load));
+  }
+}
+`),
+      errors: [
+        { messageId: 'indirectQueryInLoop', line: 17, messageIncludes: ['`Users.load` → `pool.query`'] },
+        { messageId: 'indirectQueryInLoop', line: 20 },
+        { messageId: 'indirectQueryInLoop', line: 23, messageIncludes: ['`fetchUser` → `pool.query`'] },
+        { messageId: 'indirectQueryInLoop', line: 26 },
+      ],
+    },
+    {
+      name: 'forEach with an async callback: every element still sends its query',
+      files: withDb(`import { pool } from './db';
+export function revoke(userIds: number[]) {
+  userIds.forEach(async (id) => {
+    await pool.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+  });
+}
+`),
+      errors: [{ messageId: 'queryInLoop', line: 4, messageIncludes: ['`.forEach` callback'] }],
+    },
+    {
+      name: 'a recursive helper called per element names every query along the cycle',
+      files: withDb(`import { pool } from './db';
+async function loadFolder(id: number): Promise<unknown> {
+  const folder = (await pool.query('SELECT * FROM folders WHERE id = $1', [id])).rows[0];
+  return { ...folder, children: await loadChildren(id) };
+}
+async function loadChildren(parentId: number): Promise<unknown[]> {
+  const { rows } = await pool.query('SELECT id FROM folders WHERE parent_id = $1', [parentId]);
+  const out = [];
+  for (const row of rows) out.push(await loadFolder(row.id));
+  return out;
+}
+export async function loadTrees(rootIds: number[]) {
+  for (const id of rootIds) await loadFolder(id);
+}
+`),
+      errors: [
+        { messageId: 'indirectQueryInLoop', line: 9, related: ['src/example.ts:3', 'src/example.ts:7'] },
+        { messageId: 'indirectQueryInLoop', line: 13, messageIncludes: ['`loadFolder` → `pool.query`'], related: ['src/example.ts:3', 'src/example.ts:7'] },
+      ],
+    },
+  ],
+});
