@@ -75,6 +75,20 @@ export async function accessible(memberId: string, environmentIds: string[]) {
       },
     },
     {
+      name: 'in-memory work over an eagerly loaded relation: `find`/`filter` with a callback on loaded rows is an array method',
+      files: {
+        'src/example.ts': `import { DataSource } from 'typeorm';
+const dataSource = new DataSource({ type: 'postgres' });
+const orders = dataSource.getRepository('Order');
+export async function bundles(id: number) {
+  const order = await orders.findOne({ where: { id }, relations: { items: true } });
+  if (!order) return [];
+  return order.items.map((item: { id: number }) => order.items.find((other: { parentId: number }) => other.parentId === item.id));
+}
+`,
+      },
+    },
+    {
       name: "a package's chunk() without its types installed: one statement per chunk is the batching",
       files: withDb(`import { chunk } from 'es-toolkit/compat';
 import _ from 'lodash';

@@ -124,6 +124,9 @@ export class DbCallRecognizer {
   }
 
   private site(library: DbLibrary, shape: CallShape, recognisedBy: DbCallSite['recognisedBy']): DbCallSite | null {
+    // `order.items.find((i) => …)` on rows an earlier query loaded (an eager relation): an array
+    // method with a callback. No driver or ORM takes a function as `find`/`filter`/…'s first argument.
+    if (shape.method && ARRAY_CALLBACK_METHODS.has(shape.method) && ts.isCallExpression(shape.node) && isFunctionArgument(shape.node.arguments[0])) return null;
     const recognition = (DB_LIBRARIES[library] as DbLibraryDescriptor).recognition;
     const verdict = recognition.classify(shape);
     if (!verdict) return null;
@@ -142,6 +145,13 @@ export class DbCallRecognizer {
       recognisedBy,
     };
   }
+}
+
+const ARRAY_CALLBACK_METHODS = new Set(['find', 'findIndex', 'findLast', 'filter', 'some', 'every', 'map', 'flatMap', 'forEach', 'reduce', 'sort', 'count']);
+
+function isFunctionArgument(arg: ts.Expression | undefined): boolean {
+  const e = arg && skipOuter(arg);
+  return !!e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e));
 }
 
 /** `import pg from 'pg'; new pg.Pool()` and `import { Pool } from 'pg'` are the same thing. */
