@@ -78,10 +78,12 @@ export class DependentsGraph {
     // A bare specifier names a package unless `paths`/`baseUrl` map it into the project, or the
     // program resolved it to sources (a workspace package).
     const bareMayBeProject = this.options.paths !== undefined || this.options.baseUrl !== undefined;
+    const checker = program?.getTypeChecker();
     for (const { specifier, literal } of moduleSpecifiers(sf)) {
-      const byProgram = program?.getResolvedModule(sf, specifier, program.getModeForUsageLocation(sf, literal))?.resolvedModule;
-      if (byProgram && !byProgram.isExternalLibraryImport && !/[\\/]node_modules[\\/]/.test(byProgram.resolvedFileName)) {
-        out.push(path.resolve(byProgram.resolvedFileName));
+      // The module the program bound the import to (its host's resolution, workspace packages included).
+      const target = checker?.getSymbolAtLocation(literal)?.valueDeclaration;
+      if (target && ts.isSourceFile(target) && !target.isDeclarationFile && !/[\\/]node_modules[\\/]/.test(target.fileName)) {
+        out.push(path.resolve(target.fileName));
         continue;
       }
       if (!bareMayBeProject && !specifier.startsWith('.') && !path.isAbsolute(specifier)) continue;

@@ -7,7 +7,7 @@ import { isListDerivedFrom } from '../db/queryShape';
 import { displayCall, skipOuter } from '../ts/expressions';
 import { inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import type { RelatedLocation } from '../finding';
-import { isBoundedRepeat, isRepeatOrBatch, runsOncePerLoop } from '../ts/loopShapes';
+import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
 import { GraphqlSchemaFacts, resolverParentType, servesCallerOnly } from '../graphql/fieldResolvers';
 import { defineRule, type RuleContext } from './types';
@@ -174,7 +174,12 @@ function checker(
   const iterates = (ic: IterationContext): boolean => {
     let known = collections.get(ic.node);
     if (known === undefined) {
-      known = !iteratesFixedList(ic, ctx.checker) && !isBoundedRepeat(ic, ctx.checker) && (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver));
+      known =
+        !iteratesFixedList(ic, ctx.checker) &&
+        !isBoundedRepeat(ic, ctx.checker) &&
+        !iteratesEventStream(ic, ctx.checker) &&
+        !iteratesStatementList(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression)) &&
+        (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver));
       collections.set(ic.node, known);
     }
     return known;

@@ -23,6 +23,11 @@ export function isBoundedRepeat(ic: IterationContext, checker: ts.TypeChecker): 
   const loop = ic.node as ts.ForStatement | ts.WhileStatement | ts.DoStatement;
   const condition = ts.isForStatement(loop) ? loop.condition : loop.expression;
   if (!condition) return false;
+  // `for (let d = RECOMPUTE_DAYS; d >= 0; d--)`: counting down from a constant is as bounded as counting up to one.
+  if (ts.isForStatement(loop) && loop.initializer && ts.isVariableDeclarationList(loop.initializer)) {
+    const start = loop.initializer.declarations[0]?.initializer;
+    if (start && isConstantBound(start, checker)) return true;
+  }
   return conditionParts(condition).some((c) => {
     const e = skipOuter(c);
     if (!ts.isBinaryExpression(e)) return false;
@@ -68,8 +73,89 @@ export function isRepeatOrBatch(call: ts.Node, ic: IterationContext, checker: ts
   if (!ts.isCallExpression(call)) return false;
   if (!ic.overCollection && call.arguments.some(asksForNextPage)) return true;
   if (ic.overCollection && sendsChunkElement(call, ic, checker)) return true;
+  if (ic.kind === 'for' && sendsIndexedChunk(call, ic.node as ts.ForStatement, checker)) return true;
   if (isOpenEndedLoop(ic) && exitsInside(ic.node as ts.IterationStatement) && !mentionsLoopVarying(call, ic.node as ts.IterationStatement)) return true;
+  if ((ic.kind === 'while' || ic.kind === 'do') && pagesByResult(call, ic.node as ts.WhileStatement | ts.DoStatement, checker)) return true;
   return false;
+}
+
+/**
+ * `for (let i = 0; i < batches.length; i++) destroy({ where: { id: batches[i] } })` with
+ * `batches = chunk(ids, 10)`: the element at the counter is a chunk, sent whole.
+ */
+function sendsIndexedChunk(call: ts.CallExpression, loop: ts.ForStatement, checker: ts.TypeChecker): boolean {
+  const init = loop.initializer;
+  const counter = init && ts.isVariableDeclarationList(init) ? init.declarations[0]?.name : undefined;
+  if (!counter || !ts.isIdentifier(counter)) return false;
+  const counterSymbol = checker.getSymbolAtLocation(counter);
+  let sent = false;
+  const visit = (n: ts.Node): void => {
+    if (sent) return;
+    if (ts.isElementAccessExpression(n) && ts.isIdentifier(skipOuter(n.argumentExpression)) && checker.getSymbolAtLocation(skipOuter(n.argumentExpression)) === counterSymbol) {
+      const list = skipOuter(n.expression);
+      const p = n.parent;
+      const whole = !(ts.isPropertyAccessExpression(p) && p.expression === n) && !(ts.isElementAccessExpression(p) && p.expression === n);
+      if (whole && (isChunkList(list, checker) || isListOfLists(checker.getTypeAtLocation(list), checker))) sent = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  for (const a of call.arguments) visit(a);
+  return sent;
+}
+
+function isListOfLists(t: ts.Type, checker: ts.TypeChecker): boolean {
+  if (!checker.isArrayType(t)) return false;
+  const element = checker.getTypeArguments(t as ts.TypeReference)[0];
+  return !!element && (checker.isArrayType(element) || checker.isTupleType(element));
+}
+
+/**
+ * Keyset paging under any option name: `while (cursor !== undefined) { const page = await
+ * range({ from: cursor }); cursor = page.at(-1)?.seq }` — the loop's condition reads a variable
+ * the loop reassigns from this call's result.
+ */
+function pagesByResult(call: ts.CallExpression, loop: ts.WhileStatement | ts.DoStatement, checker: ts.TypeChecker): boolean {
+  let n: ts.Node = call;
+  while (ts.isAwaitExpression(n.parent) || ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent)) n = n.parent;
+  const holder = n.parent;
+  let result: ts.Symbol | undefined;
+  if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) result = checker.getSymbolAtLocation(holder.name);
+  else if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(holder.left)) result = checker.getSymbolAtLocation(holder.left);
+  if (!result) return false;
+  const inCondition = new Set<ts.Symbol>();
+  const collect = (x: ts.Node): void => {
+    if (ts.isIdentifier(x)) {
+      const s = checker.getSymbolAtLocation(x);
+      if (s) inCondition.add(s);
+    }
+    ts.forEachChild(x, collect);
+  };
+  collect(loop.expression);
+  // The result itself decides (`while (page.length === size)`), or a variable assigned from it.
+  if (inCondition.has(result)) return true;
+  let found = false;
+  const visit = (x: ts.Node): void => {
+    if (found || ts.isFunctionLike(x)) return;
+    if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(x.left)) {
+      const target = checker.getSymbolAtLocation(x.left);
+      if (target && inCondition.has(target) && mentionsSymbol(x.right, result!, checker)) found = true;
+    }
+    ts.forEachChild(x, visit);
+  };
+  visit(loop.statement);
+  return found;
+}
+
+function mentionsSymbol(e: ts.Node, symbol: ts.Symbol, checker: ts.TypeChecker): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(n) && checker.getSymbolAtLocation(n) === symbol) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(e);
+  return found;
 }
 
 function asksForNextPage(arg: ts.Expression): boolean {
@@ -133,9 +219,13 @@ function sendsChunkElement(call: ts.CallExpression, ic: IterationContext, checke
  * Directly (`chunk(xs, 50).map(…)`) or through a `const` (`const chunks = _.chunk(xs, 50)`).
  */
 function iteratesPackageChunks(ic: IterationContext, checker: ts.TypeChecker): boolean {
-  let collection = ic.kind === 'callback' ? ic.receiver : ts.isForOfStatement(ic.node) ? ic.node.expression : undefined;
-  if (!collection) return false;
-  collection = skipOuter(collection);
+  const collection = ic.kind === 'callback' ? ic.receiver : ts.isForOfStatement(ic.node) ? ic.node.expression : undefined;
+  return !!collection && isChunkList(collection, checker);
+}
+
+/** A package's `chunk(list, n)` result, or a variable initialised with one. */
+function isChunkList(expression: ts.Expression, checker: ts.TypeChecker): boolean {
+  let collection = skipOuter(expression);
   if (ts.isIdentifier(collection)) {
     const decl = checker.getSymbolAtLocation(collection)?.valueDeclaration;
     if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return false;
@@ -179,20 +269,46 @@ function exitsInside(loop: ts.IterationStatement): boolean {
   return found;
 }
 
-/** Whether the call's arguments use a variable declared or assigned in the loop (the next item, a cursor). */
+/**
+ * Whether the call's arguments use a variable the loop draws from data (the next item, a
+ * cursor): declared or assigned in the loop from a call, an element or a property. A value
+ * rebuilt from a counter (`slug = base + ++n`, probing for a free name) is not data.
+ */
 function mentionsLoopVarying(call: ts.CallExpression, loop: ts.IterationStatement): boolean {
   const varying = new Set<string>();
+  const counters = new Set<string>();
+  const fromData = (e: ts.Node | undefined): boolean => {
+    if (!e) return false;
+    let data = false;
+    const visit = (n: ts.Node): void => {
+      if (data) return;
+      if (ts.isCallExpression(n) || ts.isElementAccessExpression(n) || ts.isPropertyAccessExpression(n) || ts.isAwaitExpression(n)) data = true;
+      else if (ts.isIdentifier(n) && varying.has(n.text) && !counters.has(n.text)) data = true;
+      else ts.forEachChild(n, visit);
+    };
+    visit(e);
+    return data;
+  };
   const collect = (n: ts.Node): void => {
-    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) varying.add(n.name.text);
-    else if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isIdentifier(skipOuter(n.left))) varying.add((skipOuter(n.left) as ts.Identifier).text);
-    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && ts.isIdentifier(n.operand)) varying.add(n.operand.text);
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) {
+      varying.add(n.name.text);
+      if (!fromData(n.initializer)) counters.add(n.name.text);
+    } else if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isIdentifier(skipOuter(n.left))) {
+      const name = (skipOuter(n.left) as ts.Identifier).text;
+      if (!varying.has(name) && !fromData(n.right)) counters.add(name);
+      else if (fromData(n.right)) counters.delete(name);
+      varying.add(name);
+    } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && ts.isIdentifier(n.operand)) {
+      if (!varying.has(n.operand.text)) counters.add(n.operand.text);
+      varying.add(n.operand.text);
+    }
     ts.forEachChild(n, collect);
   };
   collect(loop.statement);
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isIdentifier(n) && varying.has(n.text) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) found = true;
+    if (ts.isIdentifier(n) && varying.has(n.text) && !counters.has(n.text) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) found = true;
     else ts.forEachChild(n, visit);
   };
   for (const a of call.arguments) visit(a);
@@ -278,4 +394,74 @@ function mayContinue(statement: ts.Statement): boolean {
   };
   visit(statement);
   return found;
+}
+
+/**
+ * A loop over the statements of one operation, not over data: `for (const s of
+ * knex.schema.createTable(…).toSQL())`, or over what a project function returns when every
+ * one of its returns is an array written in the code or such a `toSQL()` list
+ * (`createSchema(name) { return [\`CREATE SCHEMA …\`, \`GRANT …\`] }`). Raw-SQL APIs take one
+ * statement at a time; the statements are fixed by the code. A list mapped from data
+ * (`tables.map((t) => knex.count().from(t).toQuery())`) is still data.
+ */
+export function iteratesStatementList(ic: IterationContext, checker: ts.TypeChecker, calleesOf: (callee: ts.Expression) => readonly ts.FunctionLikeDeclaration[]): boolean {
+  if (!ts.isForOfStatement(ic.node)) return false;
+  return isStatementList(ic.node.expression, checker, calleesOf, 0);
+}
+
+function isStatementList(expression: ts.Expression, checker: ts.TypeChecker, calleesOf: (callee: ts.Expression) => readonly ts.FunctionLikeDeclaration[], depth: number): boolean {
+  if (depth > 3) return false;
+  let e = skipOuter(expression);
+  while (ts.isAwaitExpression(e)) e = skipOuter(e.expression);
+  if (ts.isIdentifier(e)) {
+    const decl = checker.getSymbolAtLocation(e)?.valueDeclaration;
+    if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
+    return isStatementList(decl.initializer, checker, calleesOf, depth + 1);
+  }
+  if (ts.isArrayLiteralExpression(e)) return !e.elements.some(ts.isSpreadElement);
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuter(e.expression);
+  if (ts.isPropertyAccessExpression(callee)) {
+    // `….toSQL()`, also `.map((s) => s.sql)` / `.filter(…)` over it.
+    if (callee.name.text === 'toSQL') return true;
+    if ((callee.name.text === 'map' || callee.name.text === 'filter') && ts.isCallExpression(skipOuter(callee.expression))) return isStatementList(callee.expression, checker, calleesOf, depth + 1);
+  }
+  const callees = calleesOf(callee);
+  return callees.length > 0 && callees.every((fn) => {
+    const returned = returnedExpressions(fn);
+    return returned.length > 0 && returned.every((r) => isStatementList(r, checker, calleesOf, depth + 1));
+  });
+}
+
+function returnedExpressions(fn: ts.FunctionLikeDeclaration): ts.Expression[] {
+  const body = fn.body;
+  if (!body) return [];
+  if (!ts.isBlock(body)) return [body];
+  const out: ts.Expression[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n) && n.expression) out.push(n.expression);
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(body, visit);
+  return out;
+}
+
+/**
+ * `for await (const [event] of on(emitter, 'commit'))` (node:events): events handled as they
+ * arrive, like a listener — not a collection walked element by element.
+ */
+export function iteratesEventStream(ic: IterationContext, checker: ts.TypeChecker): boolean {
+  if (ic.kind !== 'for-await') return false;
+  const e = skipOuter((ic.node as ts.ForOfStatement).expression);
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuter(e.expression);
+  const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
+  if (!name || name.text !== 'on') return false;
+  const imported = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression : undefined;
+  const decl = imported && checker.getSymbolAtLocation(imported)?.declarations?.[0];
+  for (let n: ts.Node | undefined = decl; n; n = n.parent) {
+    if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier)) return n.moduleSpecifier.text === 'events' || n.moduleSpecifier.text === 'node:events';
+  }
+  return false;
 }
