@@ -143,6 +143,101 @@ export async function markOne(keys: string[]) {
 }
 `),
     },
+    {
+      name: 'a loop indexing the chunks of an untyped package chunk(): the element at the counter is a batch',
+      files: {
+        'src/example.ts': `import { chunk } from 'es-toolkit/compat';
+import { Model } from 'sequelize';
+export class Doc extends Model {}
+export async function purge(deletedIds: string[]) {
+  const batches = chunk(deletedIds, 10);
+  for (let i = 0; i < batches.length; i++) {
+    await Doc.destroy({ where: { id: batches[i] } });
+  }
+}
+`,
+      },
+    },
+    {
+      name: 'probing for a free value: a for (;;) that rebuilds its argument from a counter and exits on the first miss',
+      files: withDb(`import { pool } from './db';
+export async function freeSubdomain(base: string) {
+  let subdomain = base;
+  let append = 0;
+  for (;;) {
+    const { rowCount } = await pool.query('SELECT 1 FROM teams WHERE subdomain = $1', [subdomain]);
+    if (!rowCount) return subdomain;
+    subdomain = \`\${base}\${++append}\`;
+  }
+}
+`),
+    },
+    {
+      name: 'a counter counting down from a constant',
+      files: withDb(`import { pool } from './db';
+const RECOMPUTE_DAYS = 2;
+export async function rollup() {
+  for (let offset = RECOMPUTE_DAYS; offset >= 0; offset--) {
+    const day = new Date(Date.now() - offset * 86_400_000).toISOString().slice(0, 10);
+    await pool.query('INSERT INTO rollup SELECT $1::date, count(*) FROM views WHERE day = $1', [day]);
+  }
+}
+`),
+    },
+    {
+      name: 'keyset paging whose cursor option has another name: the loop condition reads what the result gives',
+      files: withDb(`import { pool } from './db';
+async function seqRange(opts: { earliestSeq?: number; limit: number }) {
+  return (await pool.query('SELECT * FROM seq WHERE seq > $1 ORDER BY seq LIMIT $2', [opts.earliestSeq ?? 0, opts.limit])).rows as Array<{ seq: number }>;
+}
+export async function replay(start?: number) {
+  let cursor: number | undefined = start;
+  while (cursor !== undefined) {
+    const page = await seqRange({ earliestSeq: cursor, limit: 500 });
+    cursor = page.at(-1)?.seq;
+  }
+}
+`),
+    },
+    {
+      name: 'for await over events.on(): events handled as they arrive',
+      files: withDb(`import { on, EventEmitter } from 'node:events';
+import { pool } from './db';
+export async function consume(bus: EventEmitter) {
+  for await (const [evt] of on(bus, 'commit')) {
+    await pool.query('INSERT INTO events(body) VALUES ($1)', [evt]);
+  }
+}
+`),
+    },
+    {
+      name: 'the statements of one operation run one at a time: a toSQL() list, a helper returning an array written in the code',
+      files: {
+        'src/example.ts': `import knexFactory from 'knex';
+import { PrismaClient } from '@prisma/client';
+const knex = knexFactory({ client: 'pg' });
+const prisma = new PrismaClient();
+interface DbProvider { createSchema(name: string): string[]; dropColumn(table: string, column: string): string[] }
+class PostgresProvider implements DbProvider {
+  createSchema(name: string) {
+    return [knex.raw('create schema if not exists ??', [name]).toQuery(), knex.raw('revoke all on schema ?? from public', [name]).toQuery()];
+  }
+  dropColumn(table: string, column: string): string[] {
+    return knex.schema.alterTable(table, (t) => { t.dropColumn(column); }).toSQL().map((item) => item.sql);
+  }
+}
+export class BaseService {
+  constructor(private readonly dbProvider: DbProvider = new PostgresProvider()) {}
+  async create(schema: string, table: string) {
+    const sqlList = this.dbProvider.createSchema(schema);
+    for (const sql of sqlList) await prisma.$executeRawUnsafe(sql);
+    const ddl = knex.schema.createTable(table, (t) => { t.increments('id'); });
+    for (const s of ddl.toSQL()) await prisma.$executeRawUnsafe(s.sql);
+  }
+}
+`,
+      },
+    },
   ],
   invalid: [
     {
@@ -185,6 +280,30 @@ export async function load(ids: number[]) {
         { messageId: 'indirectQueryInLoop', line: 7, messageIncludes: ['`byId`'] },
         { messageId: 'queryInLoop', line: 8, messageIncludes: ['`byId(…).first()`'] },
         { messageId: 'indirectQueryInLoop', line: 10 },
+      ],
+    },
+    {
+      name: 'still one per element: statements mapped from data, and a while (true) drawing the next item from a queue',
+      files: {
+        'src/example.ts': `import knexFactory from 'knex';
+import { PrismaClient } from '@prisma/client';
+const knex = knexFactory({ client: 'pg' });
+const prisma = new PrismaClient();
+export async function countAll(tables: string[], queue: { shift(): string | undefined }) {
+  const queries = tables.map((t) => knex.count('*').from(t).toQuery());
+  for (const q of queries) await prisma.$queryRawUnsafe(q);
+  let name = 'x';
+  for (;;) {
+    name = queue.shift() ?? '';
+    if (!name) break;
+    await prisma.$executeRawUnsafe('DELETE FROM t WHERE name = $1', name);
+  }
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', line: 7, messageIncludes: ['element of `queries`'] },
+        { messageId: 'queryInLoop', line: 12 },
       ],
     },
     {
