@@ -309,6 +309,26 @@ export async function countAll(tables: string[], queue: { shift(): string | unde
       ],
     },
     {
+      name: 'a loop bounded by the code inside a loop over data: reported on the data loop (k queries per element)',
+      files: withDb(`import { pool } from './db';
+function dropColumnSql(table: string, column: string) {
+  return [\`ALTER TABLE \${table} DROP COLUMN \${column}\`, \`DROP INDEX IF EXISTS idx_\${column}\`];
+}
+export async function dropFields(table: string, fieldNames: string[]) {
+  for (const name of fieldNames) {
+    for (const sql of dropColumnSql(table, name)) await pool.query(sql);
+  }
+  for (const name of fieldNames) {
+    for (const kind of ['min', 'max']) await pool.query('DELETE FROM stats WHERE field = $1 AND kind = $2', [name, kind]);
+  }
+}
+`),
+      errors: [
+        { messageId: 'queryInLoop', line: 7, messageIncludes: ['element of `fieldNames` (for…of loop)'] },
+        { messageId: 'queryInLoop', line: 10, messageIncludes: ['element of `fieldNames` (for…of loop)'] },
+      ],
+    },
+    {
       name: 'a Knex builder consumed by .then() in a loop',
       files: withKnex(`import { db } from './knex';
 export function warm(ids: number[], cache: Map<number, unknown>) {

@@ -170,24 +170,35 @@ function checker(
     return listing ? `${text.replace(/\)$/, '')}; ${listing})` : text;
   };
   const collections = new Map<ts.Node, boolean>();
+  const fixed = new Map<ts.Node, boolean>();
+  /** A loop whose number of iterations the code fixes: a list written in the code, a retry budget, the statements of one operation. */
+  const boundedByCode = (ic: IterationContext): boolean => {
+    let known = fixed.get(ic.node);
+    if (known === undefined) {
+      known = iteratesFixedList(ic, ctx.checker) || isBoundedRepeat(ic, ctx.checker) || iteratesStatementList(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression));
+      fixed.set(ic.node, known);
+    }
+    return known;
+  };
   /** Whether a loop runs per element of data: callbacks only on collections, never over a list written in the code. Asked lazily, once per loop. */
   const iterates = (ic: IterationContext): boolean => {
     let known = collections.get(ic.node);
     if (known === undefined) {
-      known =
-        !iteratesFixedList(ic, ctx.checker) &&
-        !isBoundedRepeat(ic, ctx.checker) &&
-        !iteratesEventStream(ic, ctx.checker) &&
-        !iteratesStatementList(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression)) &&
-        (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver));
+      known = !boundedByCode(ic) && !iteratesEventStream(ic, ctx.checker) && (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver));
       collections.set(ic.node, known);
     }
     return known;
   };
+  /** A loop bounded by the code inside a loop over data runs k times per element of the outer one: that is the loop to report. */
+  const perElementLoop = (ic: IterationContext): IterationContext => {
+    let c = ic;
+    while (c.outer && boundedByCode(c)) c = c.outer;
+    return c;
+  };
   const exempt = (q: Pick<ReachedQuery, 'tickBatched' | 'paginated'> & { write: boolean }, ic: IterationContext, sameTick: boolean): boolean =>
     (sameTick && q.tickBatched) || (!ic.overCollection && q.paginated) || (!reportWrites && q.write);
 
-  const reportIndirect = (node: ts.Node, display: string, callees: FunctionBody[], ic: IterationContext, sameTick: boolean, reference: boolean): void => {
+  const reportIndirect = (node: ts.Node, display: string, callees: FunctionBody[], ic: IterationContext, sameTick: boolean, used: ts.Node): void => {
     if (!interprocedural) return;
     let best: { callee: FunctionBody; q: ReachedQuery } | undefined;
     let use: ResultUse | undefined;
@@ -195,7 +206,7 @@ function checker(
       for (const q of graph.summary(callee).queries) {
         if (exempt({ ...q, write: q.site.operation === 'write' }, ic, sameTick)) continue;
         // A builder the callee returns runs only if this loop's code awaits it.
-        if (q.deferred && !runsPerElement((use ??= resultUse((reference ? ic.node : node) as ts.Expression, ctx.checker, enclosingFunction(ic.node))), ic)) continue;
+        if (q.deferred && !runsPerElement((use ??= resultUse(used as ts.Expression, ctx.checker, enclosingFunction(ic.node))), ic)) continue;
         if (!best || q.via.length < best.q.via.length) best = { callee, q };
       }
     }
@@ -229,16 +240,17 @@ function checker(
     return [];
   };
 
-  return ({ node, ic, sameTick, reference }) => {
+  return ({ node, ic: innermost, sameTick, reference }) => {
+    const ic = perElementLoop(innermost);
     if (reference) {
       const target = graph.analyseReference(node as ts.Expression);
-      if (target?.kind === 'functions') reportIndirect(node, displayCall(node), target.callees, ic, sameTick, true);
+      if (target?.kind === 'functions') reportIndirect(node, displayCall(node), target.callees, ic, sameTick, innermost.node);
       return;
     }
     const target = graph.analyseCall(node as ts.CallExpression | ts.TaggedTemplateExpression);
     if (!target) return;
     if (target.kind === 'functions') {
-      reportIndirect(node, displayCall(node), target.callees, ic, sameTick, false);
+      reportIndirect(node, displayCall(node), target.callees, ic, sameTick, node);
       return;
     }
     const site = target.site;

@@ -145,6 +145,8 @@ export interface IterationContext {
   frame: Frame;
   /** Walks a collection (for…of, callbacks), as opposed to a `while`/`for(;;)` loop that may page through results. */
   overCollection: boolean;
+  /** The iteration around this one, if any (a loop over a list written in the code inside a loop over data). */
+  outer?: IterationContext;
 }
 
 export interface RegionVisitor {
@@ -232,7 +234,7 @@ class RegionWalker {
     const role: CallbackRole = ts.isArrowFunction(n) || ts.isFunctionExpression(n) ? callbackRole(n) : { kind: 'opaque' };
     if (role.kind === 'iteration') {
       const f = frame(this.at, true);
-      this.visitFunction(n, f, { kind: 'callback', node: role.call, receiver: role.receiver, method: role.method, fn: n, frame: f, overCollection: true });
+      this.visitFunction(n, f, { kind: 'callback', node: role.call, receiver: role.receiver, method: role.method, fn: n, frame: f, overCollection: true, outer: this.ctx });
     } else if (role.kind === 'inline') {
       this.visitFunction(n, frame(this.at, true), this.ctx);
     } else if (role.kind === 'deferred') {
@@ -254,7 +256,7 @@ class RegionWalker {
     const outerCtx = this.ctx;
     const f = frame(outerAt, false, false, forAwait || parts.some(containsAwait));
     this.at = f;
-    this.ctx = { kind: loopKind(n), node: n, frame: f, overCollection: ts.isForOfStatement(n) || ts.isForInStatement(n) };
+    this.ctx = { kind: loopKind(n), node: n, frame: f, overCollection: ts.isForOfStatement(n) || ts.isForInStatement(n), outer: outerCtx };
     for (const part of parts) this.visit(part);
     this.at = outerAt;
     this.ctx = outerCtx;
@@ -281,7 +283,7 @@ class RegionWalker {
       const role = roleOfArgument(call, i);
       if (role.kind !== 'iteration') return;
       const f = frame(this.at, true);
-      this.visitor.reference!(arg, { kind: 'callback', node: call, receiver: role.receiver, method: role.method, frame: f, overCollection: true }, f);
+      this.visitor.reference!(arg, { kind: 'callback', node: call, receiver: role.receiver, method: role.method, frame: f, overCollection: true, outer: this.ctx }, f);
     });
   }
 }
