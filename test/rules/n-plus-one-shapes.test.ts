@@ -285,7 +285,7 @@ export async function load(ids: number[]) {
       ],
     },
     {
-      name: 'still one per element: statements mapped from data, and a while (true) drawing the next item from a queue',
+      name: 'still one per element: statements mapped from data, a while (true) drawing the next item from a queue, a helper returning a list it fills, a walk up a tree',
       files: {
         'src/example.ts': `import knexFactory from 'knex';
 import { PrismaClient } from '@prisma/client';
@@ -301,11 +301,29 @@ export async function countAll(tables: string[], queue: { shift(): string | unde
     await prisma.$executeRawUnsafe('DELETE FROM t WHERE name = $1', name);
   }
 }
+async function serversOf(userId: string) {
+  const servers: Array<{ id: string }> = [];
+  for (const org of await prisma.organization.findMany({ where: { ownerId: userId } })) servers.push({ id: org.id });
+  return servers;
+}
+export async function activateAll(userId: string) {
+  for (const server of await serversOf(userId)) await prisma.server.update({ where: { id: server.id }, data: { active: true } });
+}
+export async function ancestors(documentId: string) {
+  let parentId: string | null = documentId;
+  while (parentId) {
+    const parent = await prisma.document.findUnique({ where: { id: parentId } });
+    if (!parent) break;
+    parentId = parent.parentId;
+  }
+}
 `,
       },
       errors: [
         { messageId: 'queryInLoop', line: 7, messageIncludes: ['element of `queries`'] },
         { messageId: 'queryInLoop', line: 12 },
+        { messageId: 'queryInLoop', line: 21, messageIncludes: ['element of `await serversOf(userId)`'] },
+        { messageId: 'queryInLoop', line: 26, messageIncludes: ['iteration of this `while` loop'] },
       ],
     },
     {

@@ -381,7 +381,7 @@ export function iteratesFixedList(ctx: IterationContext, checker: ts.TypeChecker
 const MUTATORS = new Set(['push', 'unshift', 'splice', 'fill', 'copyWithin']);
 
 /** Whether an array variable is grown or rewritten in its scope (`xs.push(…)`, `xs[i] = …`). */
-function isMutated(symbol: ts.Symbol, decl: ts.VariableDeclaration, checker: ts.TypeChecker): boolean {
+export function isMutated(symbol: ts.Symbol, decl: ts.VariableDeclaration, checker: ts.TypeChecker): boolean {
   let scope: ts.Node = decl;
   while (scope.parent && !ts.isBlock(scope) && !ts.isSourceFile(scope) && !ts.isModuleBlock(scope)) scope = scope.parent;
   const isOurs = (n: ts.Expression) => ts.isIdentifier(n) && n.text === decl.name.getText() && checker.getSymbolAtLocation(n) === symbol;

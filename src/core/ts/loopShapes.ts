@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { skipOuter } from './expressions';
-import type { IterationContext } from './iteration';
+import { isMutated, type IterationContext } from './iteration';
 
 /**
  * Loops that run a query more than once without running it once per element of data: retries
@@ -132,14 +132,16 @@ function pagesByResult(call: ts.CallExpression, loop: ts.WhileStatement | ts.DoS
     ts.forEachChild(x, collect);
   };
   collect(loop.expression);
-  // The result itself decides (`while (page.length === size)`), or a variable assigned from it.
-  if (inCondition.has(result)) return true;
+  // The result is read as a list — its length, its last row — and decides whether the loop goes
+  // on: a page. A single row's field (`parentId = parent.parentId`, walking up a tree) is one
+  // query per node, and stays reported.
+  if (inCondition.has(result) && readsAsList(loop.expression, result, checker)) return true;
   let found = false;
   const visit = (x: ts.Node): void => {
     if (found || ts.isFunctionLike(x)) return;
     if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(x.left)) {
       const target = checker.getSymbolAtLocation(x.left);
-      if (target && inCondition.has(target) && mentionsSymbol(x.right, result!, checker)) found = true;
+      if (target && inCondition.has(target) && readsAsList(x.right, result!, checker)) found = true;
     }
     ts.forEachChild(x, visit);
   };
@@ -147,12 +149,19 @@ function pagesByResult(call: ts.CallExpression, loop: ts.WhileStatement | ts.DoS
   return found;
 }
 
-function mentionsSymbol(e: ts.Node, symbol: ts.Symbol, checker: ts.TypeChecker): boolean {
+/** `page.at(-1)`, `page[page.length - 1]`, `rows.length`, `page.pop()`: `symbol` used as a list in `e`. */
+function readsAsList(e: ts.Node, symbol: ts.Symbol, checker: ts.TypeChecker): boolean {
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isIdentifier(n) && checker.getSymbolAtLocation(n) === symbol) found = true;
-    else ts.forEachChild(n, visit);
+    if (ts.isIdentifier(n) && checker.getSymbolAtLocation(n) === symbol) {
+      const p = n.parent;
+      // `page[page.length - 1]` is the last row of a page; `rows[0]` is one row (a tree walk).
+      if (ts.isElementAccessExpression(p) && p.expression === n) found = /\.length\b/.test(p.argumentExpression.getText());
+      else if (ts.isPropertyAccessExpression(p) && p.expression === n && ['at', 'length', 'pop', 'slice'].includes(p.name.text)) found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
   };
   visit(e);
   return found;
@@ -414,11 +423,14 @@ function isStatementList(expression: ts.Expression, checker: ts.TypeChecker, cal
   let e = skipOuter(expression);
   while (ts.isAwaitExpression(e)) e = skipOuter(e.expression);
   if (ts.isIdentifier(e)) {
-    const decl = checker.getSymbolAtLocation(e)?.valueDeclaration;
-    if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
+    const symbol = checker.getSymbolAtLocation(e);
+    const decl = symbol?.valueDeclaration;
+    if (!symbol || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
+    // `const out = []; … out.push(row)`: a list filled with data.
+    if (isMutated(symbol, decl, checker)) return false;
     return isStatementList(decl.initializer, checker, calleesOf, depth + 1);
   }
-  if (ts.isArrayLiteralExpression(e)) return !e.elements.some(ts.isSpreadElement);
+  if (ts.isArrayLiteralExpression(e)) return e.elements.length > 0 && !e.elements.some(ts.isSpreadElement);
   if (!ts.isCallExpression(e)) return false;
   const callee = skipOuter(e.expression);
   if (ts.isPropertyAccessExpression(callee)) {
@@ -428,7 +440,8 @@ function isStatementList(expression: ts.Expression, checker: ts.TypeChecker, cal
   }
   const callees = calleesOf(callee);
   return callees.length > 0 && callees.every((fn) => {
-    const returned = returnedExpressions(fn);
+    // An early `return []` says nothing either way; the other returns decide.
+    const returned = returnedExpressions(fn).filter((r) => !(ts.isArrayLiteralExpression(skipOuter(r)) && (skipOuter(r) as ts.ArrayLiteralExpression).elements.length === 0));
     return returned.length > 0 && returned.every((r) => isStatementList(r, checker, calleesOf, depth + 1));
   });
 }
