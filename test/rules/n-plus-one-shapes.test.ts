@@ -219,7 +219,15 @@ export async function consume(bus: EventEmitter) {
 import { PrismaClient } from '@prisma/client';
 const knex = knexFactory({ client: 'pg' });
 const prisma = new PrismaClient();
-interface DbProvider { createSchema(name: string): string[]; dropColumn(table: string, column: string): string[] }
+interface DbProvider { createSchema(name: string): string[] | undefined; dropColumn(table: string, column: string): string[] }
+class SqliteProvider implements DbProvider {
+  createSchema(_name: string) {
+    return undefined;
+  }
+  dropColumn(table: string, column: string): string[] {
+    return [\`ALTER TABLE \${table} DROP COLUMN \${column}\`];
+  }
+}
 class PostgresProvider implements DbProvider {
   createSchema(name: string) {
     return [knex.raw('create schema if not exists ??', [name]).toQuery(), knex.raw('revoke all on schema ?? from public', [name]).toQuery()];
@@ -229,10 +237,10 @@ class PostgresProvider implements DbProvider {
   }
 }
 export class BaseService {
-  constructor(private readonly dbProvider: DbProvider = new PostgresProvider()) {}
+  constructor(private readonly dbProvider: DbProvider = process.env.SQLITE ? new SqliteProvider() : new PostgresProvider()) {}
   async create(schema: string, table: string) {
     const sqlList = this.dbProvider.createSchema(schema);
-    for (const sql of sqlList) await prisma.$executeRawUnsafe(sql);
+    if (sqlList) for (const sql of sqlList) await prisma.$executeRawUnsafe(sql);
     const ddl = knex.schema.createTable(table, (t) => { t.increments('id'); });
     for (const s of ddl.toSQL()) await prisma.$executeRawUnsafe(s.sql);
   }

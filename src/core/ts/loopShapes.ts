@@ -438,12 +438,14 @@ function isStatementList(expression: ts.Expression, checker: ts.TypeChecker, cal
     if (callee.name.text === 'toSQL') return true;
     if ((callee.name.text === 'map' || callee.name.text === 'filter') && ts.isCallExpression(skipOuter(callee.expression))) return isStatementList(callee.expression, checker, calleesOf, depth + 1);
   }
-  const callees = calleesOf(callee);
-  return callees.length > 0 && callees.every((fn) => {
-    // An early `return []` says nothing either way; the other returns decide.
-    const returned = returnedExpressions(fn).filter((r) => !(ts.isArrayLiteralExpression(skipOuter(r)) && (skipOuter(r) as ts.ArrayLiteralExpression).elements.length === 0));
-    return returned.length > 0 && returned.every((r) => isStatementList(r, checker, calleesOf, depth + 1));
-  });
+  // `return []`, `return undefined` (another dialect has no such statements) say nothing either way; the other returns decide.
+  const returns = calleesOf(callee).map((fn) => returnedExpressions(fn).filter((r) => !isNothing(skipOuter(r))));
+  return returns.some((r) => r.length > 0) && returns.every((r) => r.every((x) => isStatementList(x, checker, calleesOf, depth + 1)));
+}
+
+function isNothing(e: ts.Expression): boolean {
+  if (ts.isArrayLiteralExpression(e)) return e.elements.length === 0;
+  return (ts.isIdentifier(e) && e.text === 'undefined') || e.kind === ts.SyntaxKind.NullKeyword || ts.isVoidExpression(e);
 }
 
 function returnedExpressions(fn: ts.FunctionLikeDeclaration): ts.Expression[] {
