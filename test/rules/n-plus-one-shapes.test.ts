@@ -248,6 +248,22 @@ export class BaseService {
 `,
       },
     },
+    {
+      name: 'lists the code fixes: Object.freeze([...]), a filter of a constant list, Array.from({ length: MAX }) around a batch delete',
+      files: withDb(`import { pool } from './db';
+const RLS_TABLES = Object.freeze(['applications', 'roles', 'scopes']);
+const CONFIG_KEYS = ['privateKeys', 'cookieKeys', 'session'] as const;
+const maxRevokeBatches = 20;
+export async function migrate(existing: string[]) {
+  for (const table of RLS_TABLES) await pool.query(\`ALTER TABLE \${table} ENABLE ROW LEVEL SECURITY\`);
+  for (const key of CONFIG_KEYS.filter((k) => !existing.includes(k))) await pool.query('INSERT INTO configs (key) VALUES ($1)', [key]);
+  for (const _ of Array.from({ length: maxRevokeBatches })) {
+    const { rowCount } = await pool.query('DELETE FROM grants WHERE id IN (SELECT id FROM grants WHERE expired LIMIT 500)');
+    if (!rowCount) break;
+  }
+}
+`),
+    },
   ],
   invalid: [
     {

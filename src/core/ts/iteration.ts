@@ -360,22 +360,55 @@ function isCollectionType(checker: ts.TypeChecker, t: ts.Type, depth: number): b
  */
 export function iteratesFixedList(ctx: IterationContext, checker: ts.TypeChecker): boolean {
   const collection = ctx.kind === 'callback' ? ctx.receiver : ts.isForOfStatement(ctx.node) ? ctx.node.expression : undefined;
-  if (!collection) return false;
-  const isLiteral = (e: ts.Expression): boolean => {
-    const x = skipOuter(e);
-    return ts.isArrayLiteralExpression(x) && !x.elements.some((el) => ts.isSpreadElement(el));
-  };
-  const e = skipOuter(collection);
-  if (isLiteral(e)) return true;
+  return !!collection && isFixedList(collection, checker, 0);
+}
+
+/** Steps that keep a list as fixed as the one they start from. */
+const SUBLIST_METHODS = new Set(['filter', 'slice', 'map', 'sort', 'reverse', 'toSorted', 'toReversed']);
+
+/**
+ * `['a', 'b']`, `Object.freeze(['a', 'b'])`, `[…] as const`, a `const` holding one (never grown),
+ * a filter/slice/map of one, or `Array.from({ length: MAX_BATCHES })` with a constant length.
+ */
+function isFixedList(collection: ts.Expression, checker: ts.TypeChecker, depth: number): boolean {
+  if (depth > 4) return false;
+  let e = skipOuter(collection);
+  if (ts.isCallExpression(e)) {
+    const callee = skipOuter(e.expression);
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
+      const owner = callee.expression.text;
+      if (owner === 'Object' && callee.name.text === 'freeze' && e.arguments[0]) return isFixedList(e.arguments[0], checker, depth + 1);
+      if (owner === 'Array' && callee.name.text === 'from' && e.arguments[0]) return hasConstantLength(e.arguments[0], checker);
+    }
+    if (ts.isPropertyAccessExpression(callee) && SUBLIST_METHODS.has(callee.name.text)) return isFixedList(callee.expression, checker, depth + 1);
+    return false;
+  }
+  if (ts.isArrayLiteralExpression(e)) return !e.elements.some((el) => ts.isSpreadElement(el));
   if (ts.isIdentifier(e)) {
     const symbol = checker.getSymbolAtLocation(e);
     const decl = symbol?.valueDeclaration;
     if (!symbol || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
-    const init = skipOuter(decl.initializer);
+    e = skipOuter(decl.initializer);
     // `const result = []` filled with push() holds data, not a list written in the code.
-    return isLiteral(init) && ts.isArrayLiteralExpression(init) && init.elements.length > 0 && !isMutated(symbol, decl, checker);
+    if (ts.isArrayLiteralExpression(e) && e.elements.length === 0) return false;
+    return !isMutated(symbol, decl, checker) && isFixedList(e, checker, depth + 1);
   }
   return false;
+}
+
+/** `{ length: MAX_BATCHES }` / `{ length: 5 }`: an array-like whose length the code fixes. */
+function hasConstantLength(arg: ts.Expression, checker: ts.TypeChecker): boolean {
+  const o = skipOuter(arg);
+  if (!ts.isObjectLiteralExpression(o)) return false;
+  const length = o.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'length');
+  if (!length) return false;
+  const v = skipOuter(length.initializer);
+  if (ts.isNumericLiteral(v)) return true;
+  if (!ts.isIdentifier(v) && !ts.isPropertyAccessExpression(v)) return false;
+  const name = ts.isIdentifier(v) ? v.text : v.name.text;
+  if (/^[A-Z][A-Z0-9_]*$/.test(name) || /^max[A-Z_]/.test(name)) return true;
+  const decl = checker.getSymbolAtLocation(ts.isIdentifier(v) ? v : v.name)?.valueDeclaration;
+  return !!decl && ts.isVariableDeclaration(decl) && !!decl.initializer && ts.isNumericLiteral(skipOuter(decl.initializer));
 }
 
 const MUTATORS = new Set(['push', 'unshift', 'splice', 'fill', 'copyWithin']);
