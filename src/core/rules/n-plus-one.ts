@@ -23,8 +23,12 @@ export interface NPlusOneOptions {
   ignoreTestFiles: boolean;
 }
 
-/** `*.test.ts`, `*.spec.ts`, `*.e2e-spec.ts`, and files under `__tests__/`, `test/`, `tests/`, `e2e/` (relative to the project root). */
-const TEST_FILE = /(^|\/)(__tests__|__mocks__|test|tests|e2e)\/|\.(test|spec|e2e-spec|e2e)\.[cm]?tsx?$/;
+/**
+ * `*.test.ts`, `*.spec.ts`, `*.e2e-spec.ts`, files under `__tests__/`, `test/`, `tests/`, `e2e/`
+ * (relative to the project root), and test-runner setup files (`test-setup.ts`, `vitest.setup.ts`,
+ * `jest.setup.ts`, `setupTests.ts`, `global-setup.ts`): they prepare test databases.
+ */
+const TEST_FILE = /(^|\/)(__tests__|__mocks__|test|tests|e2e)\/|\.(test|spec|e2e-spec|e2e)\.[cm]?tsx?$|(^|\/)(test-setup|setup-tests|setupTests|vitest\.setup|jest\.setup|global-setup|globalSetup|test-teardown|global-teardown)\.[cm]?tsx?$/;
 
 const WHY =
   'N+1 queries: every element costs a round trip to the database, so response time and database load grow with the data (100 rows, 101 queries) and the connection pool runs dry under traffic.';
