@@ -304,7 +304,7 @@ export const tokens = (users: User[]) => users.map((u) => u.getSigninToken());
     },
     {
       name: 'test files are left alone',
-      files: withDb(`export {};\n`, { 'test/seed.test.ts': `import { pool } from '../src/db';\nexport async function seed(ids: number[]) {\n  for (const id of ids) await pool.query('INSERT INTO t VALUES ($1)', [id]);\n}\n`, 'src/users.spec.ts': `import { pool } from './db';\nexport async function seed(ids: number[]) {\n  for (const id of ids) await pool.query('INSERT INTO t VALUES ($1)', [id]);\n}\n` }),
+      files: withDb(`export {};\n`, { 'src/test-setup.ts': `import { pool } from './db';\nexport async function dropLeftovers(names: string[]) {\n  await Promise.all(names.map((n) => pool.query(\`DROP DATABASE \${n}\`)));\n}\n`, 'test/seed.test.ts': `import { pool } from '../src/db';\nexport async function seed(ids: number[]) {\n  for (const id of ids) await pool.query('INSERT INTO t VALUES ($1)', [id]);\n}\n`, 'src/users.spec.ts': `import { pool } from './db';\nexport async function seed(ids: number[]) {\n  for (const id of ids) await pool.query('INSERT INTO t VALUES ($1)', [id]);\n}\n` }),
     },
     {
       name: 'suppressed with a comment',

@@ -22,6 +22,11 @@ export interface DbCallSite {
   sameTickBatchable: boolean;
   /** LIMIT/OFFSET/take/skip/cursor: fetches a page, as a pagination loop does on purpose. */
   paginated: boolean;
+  /**
+   * A lazy builder (Knex, Drizzle) that runs only because it is returned: it is a round trip
+   * when the caller awaits it, and none when the caller composes it into another query.
+   */
+  deferred: boolean;
   recognisedBy: 'provenance' | 'type';
 }
 

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { DbCallSite } from './callSite';
 import { DB_LIBRARIES, dbLibraryOf, type DbLibrary, type DbLibraryDescriptor, type CallShape } from './libraries';
 import { BULK_METHODS, isPaginated, operationOf, setFilterOf } from './queryShape';
-import { displayCall, isExecuted, memberName, skipOuter } from '../ts/expressions';
+import { displayCall, executionOf, isExecuted, memberName, skipOuter } from '../ts/expressions';
 import { packageFromPath, packageName, typeOrigin, type ProvenanceResolver } from '../ts/provenance';
 
 /**
@@ -24,6 +24,8 @@ export interface RecognizerOptions {
   typesAvailable: boolean;
   /** The database libraries the project uses (imports, ambient declarations, package.json). */
   libraries: ReadonlySet<DbLibrary>;
+  /** Whether the project declares a function or method of this name. */
+  declaredInProject?: (name: string) => boolean;
 }
 
 export class DbCallRecognizer {
@@ -32,6 +34,7 @@ export class DbCallRecognizer {
   private readonly candidates = new Set<string>();
   private readonly executedBuilders: boolean;
   private readonly mixins: boolean;
+  private readonly declaredInProject: (name: string) => boolean;
 
   constructor(
     private readonly checker: ts.TypeChecker,
@@ -39,6 +42,7 @@ export class DbCallRecognizer {
     options: RecognizerOptions,
   ) {
     this.typesAvailable = options.typesAvailable;
+    this.declaredInProject = options.declaredInProject ?? (() => false);
     const used = [...options.libraries].map((id): DbLibraryDescriptor => DB_LIBRARIES[id]);
     for (const lib of used) for (const m of lib.recognition.methods) this.candidates.add(m);
     this.executedBuilders = used.some((l) => l.recognition.executesWhenAwaited);
@@ -73,7 +77,8 @@ export class DbCallRecognizer {
     const library = p ? dbLibraryOf(p.module) : undefined;
     if (!p || !library) return undefined;
     const path = normalise(p.path);
-    const shape: CallShape = { node, path, method: memberName(callee), tagged: ts.isTaggedTemplateExpression(node), executed: isExecuted(node), typed: false };
+    const method = memberName(callee);
+    const shape: CallShape = { node, path, method, tagged: ts.isTaggedTemplateExpression(node), executed: isExecuted(node), typed: false, declaredInProject: method !== undefined && this.declaredInProject(method) };
     const site = this.site(library, shape, 'provenance');
     this.memo.set(node, site);
     return site;
@@ -119,6 +124,9 @@ export class DbCallRecognizer {
   }
 
   private site(library: DbLibrary, shape: CallShape, recognisedBy: DbCallSite['recognisedBy']): DbCallSite | null {
+    // `order.items.find((i) => …)` on rows an earlier query loaded (an eager relation): an array
+    // method with a callback. No driver or ORM takes a function as `find`/`filter`/…'s first argument.
+    if (shape.method && ARRAY_CALLBACK_METHODS.has(shape.method) && ts.isCallExpression(shape.node) && isFunctionArgument(shape.node.arguments[0])) return null;
     const recognition = (DB_LIBRARIES[library] as DbLibraryDescriptor).recognition;
     const verdict = recognition.classify(shape);
     if (!verdict) return null;
@@ -133,9 +141,17 @@ export class DbCallRecognizer {
       setFilter: setFilterOf(node, { checker: this.checker, arrayValuesAreSets: recognition.arrayValuesAreSets }),
       sameTickBatchable: recognition.sameTickBatchable?.(verdict.method) ?? false,
       paginated: isPaginated(node, { checker: this.checker }),
+      deferred: !!recognition.executesWhenAwaited && !recognition.runsWhenCalled?.has(verdict.method) && executionOf(node) === 'returned',
       recognisedBy,
     };
   }
+}
+
+const ARRAY_CALLBACK_METHODS = new Set(['find', 'findIndex', 'findLast', 'filter', 'some', 'every', 'map', 'flatMap', 'forEach', 'reduce', 'sort', 'count']);
+
+function isFunctionArgument(arg: ts.Expression | undefined): boolean {
+  const e = arg && skipOuter(arg);
+  return !!e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e));
 }
 
 /** `import pg from 'pg'; new pg.Pool()` and `import { Pool } from 'pg'` are the same thing. */

@@ -9,9 +9,11 @@ import { absolutePath } from './absolutePath';
  * asks it which files to re-analyse after an edit; the call graph, which cached facts to drop.
  *
  * Imports are read from the syntax (import/export declarations, `import x = require()`,
- * `require()`, `import()`) and resolved with the project's compiler options (paths, baseUrl,
- * extensions), per SourceFile object: the program host keeps the objects of unchanged files,
- * so after an edit only the edited file is read and resolved again.
+ * `require()`, `import()`) and resolved as the program resolved them — which includes a sibling
+ * workspace package imported by a bare name (`@corp/persistence`, mapped to its sources by the
+ * program host) — else with the project's compiler options (paths, baseUrl, extensions). Per
+ * SourceFile object: the program host keeps the objects of unchanged files, so after an edit
+ * only the edited file is read and resolved again.
  */
 export class DependentsGraph {
   private readonly importsBySource = new WeakMap<ts.SourceFile, string[]>();
@@ -37,7 +39,7 @@ export class DependentsGraph {
       const before = this.indexed.get(file);
       if (before === sf) continue;
       if (before) this.unlink(file, before);
-      for (const to of this.importsOf(sf)) {
+      for (const to of this.importsOf(sf, program)) {
         let set = this.dependents.get(to);
         if (!set) this.dependents.set(to, (set = new Set()));
         set.add(file);
@@ -66,14 +68,25 @@ export class DependentsGraph {
     return out;
   }
 
-  /** The project files `sf` imports (resolved; packages left out: they cannot import the project back). */
-  importsOf(sf: ts.SourceFile): string[] {
+  /**
+   * The project files `sf` imports (resolved; packages left out: they cannot import the project
+   * back). With `program`, what its module resolution found comes first.
+   */
+  importsOf(sf: ts.SourceFile, program?: ts.Program): string[] {
     const cached = this.importsBySource.get(sf);
     if (cached) return cached;
     const out: string[] = [];
-    // A bare specifier names a package unless `paths`/`baseUrl` map it into the project.
+    // A bare specifier names a package unless `paths`/`baseUrl` map it into the project, or the
+    // program resolved it to sources (a workspace package).
     const bareMayBeProject = this.options.paths !== undefined || this.options.baseUrl !== undefined;
-    for (const specifier of moduleSpecifiers(sf)) {
+    const checker = program?.getTypeChecker();
+    for (const { specifier, literal } of moduleSpecifiers(sf)) {
+      // The module the program bound the import to (its host's resolution, workspace packages included).
+      const target = checker?.getSymbolAtLocation(literal)?.valueDeclaration;
+      if (target && ts.isSourceFile(target) && !target.isDeclarationFile && !/[\\/]node_modules[\\/]/.test(target.fileName)) {
+        out.push(path.resolve(target.fileName));
+        continue;
+      }
       if (!bareMayBeProject && !specifier.startsWith('.') && !path.isAbsolute(specifier)) continue;
       const resolved = ts.resolveModuleName(specifier, sf.fileName, this.options, ts.sys, this.cache).resolvedModule;
       if (resolved && !resolved.isExternalLibraryImport) out.push(path.resolve(resolved.resolvedFileName));
@@ -83,25 +96,27 @@ export class DependentsGraph {
   }
 
   private unlink(file: string, sf: ts.SourceFile): void {
+    // Cached per SourceFile by the `update` that linked it.
     for (const to of this.importsOf(sf)) this.dependents.get(to)?.delete(file);
   }
 }
 
 /** Every module a file refers to: import/export declarations, `import x = require()`, `require()`, `import()`. */
-function moduleSpecifiers(sf: ts.SourceFile): string[] {
-  const out: string[] = [];
+function moduleSpecifiers(sf: ts.SourceFile): Array<{ specifier: string; literal: ts.StringLiteralLike }> {
+  const out: Array<{ specifier: string; literal: ts.StringLiteralLike }> = [];
+  const add = (literal: ts.StringLiteralLike) => out.push({ specifier: literal.text, literal });
   const visit = (node: ts.Node): void => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      out.push(node.moduleSpecifier.text);
+      add(node.moduleSpecifier);
     } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
-      out.push(node.moduleReference.expression.text);
+      add(node.moduleReference.expression);
     } else if (
       ts.isCallExpression(node) &&
       node.arguments.length === 1 &&
       ts.isStringLiteralLike(node.arguments[0]) &&
       (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
     ) {
-      out.push(node.arguments[0].text);
+      add(node.arguments[0]);
     }
     // Imports live at the top level or inside functions (lazy require); skip nothing.
     ts.forEachChild(node, visit);
@@ -126,9 +141,11 @@ export function mayStartServer(sf: ts.SourceFile): boolean {
  */
 export function filesAffectedByEdit(program: ts.Program, graph: DependentsGraph, projectFiles: readonly string[], edited: readonly string[]): Set<string> {
   const members = new Set(projectFiles.map((f) => absolutePath(f)));
-  graph.update(program, (f) => members.has(f));
+  // Sources outside the folder take part too (a sibling workspace package's src/, reached
+  // through its imports): an edit there reaches the folder's files through them.
+  graph.update(program, (f) => members.has(f) || (!/[\\/]node_modules[\\/]/.test(f) && !f.endsWith('.d.ts')));
   const seeds = new Set(edited.map((f) => path.resolve(f)));
-  const out = graph.dependentsOf(seeds);
+  const out = new Set([...graph.dependentsOf(seeds)].filter((f) => members.has(f)));
   for (const file of projectFiles) {
     const abs = absolutePath(file);
     if (seeds.has(abs) || out.has(abs) || file.endsWith('.d.ts')) continue;

@@ -7,7 +7,8 @@ import { isListDerivedFrom } from '../db/queryShape';
 import { displayCall, skipOuter } from '../ts/expressions';
 import { inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import type { RelatedLocation } from '../finding';
-import { isBoundedRepeat, isRepeatOrBatch } from '../ts/loopShapes';
+import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
+import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
 import { GraphqlSchemaFacts, resolverParentType, servesCallerOnly } from '../graphql/fieldResolvers';
 import { defineRule, type RuleContext } from './types';
 
@@ -22,8 +23,12 @@ export interface NPlusOneOptions {
   ignoreTestFiles: boolean;
 }
 
-/** `*.test.ts`, `*.spec.ts`, `*.e2e-spec.ts`, and files under `__tests__/`, `test/`, `tests/`, `e2e/` (relative to the project root). */
-const TEST_FILE = /(^|\/)(__tests__|__mocks__|test|tests|e2e)\/|\.(test|spec|e2e-spec|e2e)\.[cm]?tsx?$/;
+/**
+ * `*.test.ts`, `*.spec.ts`, `*.e2e-spec.ts`, files under `__tests__/`, `test/`, `tests/`, `e2e/`
+ * (relative to the project root), and test-runner setup files (`test-setup.ts`, `vitest.setup.ts`,
+ * `jest.setup.ts`, `setupTests.ts`, `global-setup.ts`): they prepare test databases.
+ */
+const TEST_FILE = /(^|\/)(__tests__|__mocks__|test|tests|e2e)\/|\.(test|spec|e2e-spec|e2e)\.[cm]?tsx?$|(^|\/)(test-setup|setup-tests|setupTests|vitest\.setup|jest\.setup|global-setup|globalSetup|test-teardown|global-teardown)\.[cm]?tsx?$/;
 
 const WHY =
   'N+1 queries: every element costs a round trip to the database, so response time and database load grow with the data (100 rows, 101 queries) and the connection pool runs dry under traffic.';
@@ -169,28 +174,47 @@ function checker(
     return listing ? `${text.replace(/\)$/, '')}; ${listing})` : text;
   };
   const collections = new Map<ts.Node, boolean>();
+  const fixed = new Map<ts.Node, boolean>();
+  /** A loop whose number of iterations the code fixes: a list written in the code, a retry budget, the statements of one operation. */
+  const boundedByCode = (ic: IterationContext): boolean => {
+    let known = fixed.get(ic.node);
+    if (known === undefined) {
+      known = iteratesFixedList(ic, ctx.checker) || isBoundedRepeat(ic, ctx.checker) || iteratesStatementList(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression));
+      fixed.set(ic.node, known);
+    }
+    return known;
+  };
   /** Whether a loop runs per element of data: callbacks only on collections, never over a list written in the code. Asked lazily, once per loop. */
   const iterates = (ic: IterationContext): boolean => {
     let known = collections.get(ic.node);
     if (known === undefined) {
-      known = !iteratesFixedList(ic, ctx.checker) && !isBoundedRepeat(ic, ctx.checker) && (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver));
+      known = !boundedByCode(ic) && !iteratesEventStream(ic, ctx.checker) && (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver));
       collections.set(ic.node, known);
     }
     return known;
   };
+  /** A loop bounded by the code inside a loop over data runs k times per element of the outer one: that is the loop to report. */
+  const perElementLoop = (ic: IterationContext): IterationContext => {
+    let c = ic;
+    while (c.outer && boundedByCode(c)) c = c.outer;
+    return c;
+  };
   const exempt = (q: Pick<ReachedQuery, 'tickBatched' | 'paginated'> & { write: boolean }, ic: IterationContext, sameTick: boolean): boolean =>
     (sameTick && q.tickBatched) || (!ic.overCollection && q.paginated) || (!reportWrites && q.write);
 
-  const reportIndirect = (node: ts.Node, display: string, callees: FunctionBody[], ic: IterationContext, sameTick: boolean): void => {
+  const reportIndirect = (node: ts.Node, display: string, callees: FunctionBody[], ic: IterationContext, sameTick: boolean, used: ts.Node): void => {
     if (!interprocedural) return;
     let best: { callee: FunctionBody; q: ReachedQuery } | undefined;
+    let use: ResultUse | undefined;
     for (const callee of callees) {
       for (const q of graph.summary(callee).queries) {
         if (exempt({ ...q, write: q.site.operation === 'write' }, ic, sameTick)) continue;
+        // A builder the callee returns runs only if this loop's code awaits it.
+        if (q.deferred && !runsPerElement((use ??= resultUse(used as ts.Expression, ctx.checker, enclosingFunction(ic.node))), ic)) continue;
         if (!best || q.via.length < best.q.via.length) best = { callee, q };
       }
     }
-    if (!best || !iterates(ic) || isRepeatOrBatch(node, ic, ctx.checker)) return;
+    if (!best || !iterates(ic) || isRepeatOrBatch(node, ic, ctx.checker) || runsOncePerLoop(node, ic, ctx.checker)) return;
     const { callee, q } = best;
     const names = [CallGraph.functionName(callee), ...q.via.map((s) => CallGraph.functionName(s.fn)), bare(q.site.display)];
     const chain = names.map((n) => `\`${n}\``).join(' → ');
@@ -200,28 +224,58 @@ function checker(
       at: node,
       messageId: 'indirectQueryInLoop',
       data: { call: display, iteration: describe(ic), chain, location: `${relative(ctx, siteFile)}:${range.start.line + 1}`, fix: fixFor(q.site, ic) },
-      related: [{ message: `The query that runs once per element (via ${chain}).`, file: siteFile, range }],
+      related: [{ message: `The query that runs once per element (via ${chain}).`, file: siteFile, range }, ...cycleQueries([callee, ...q.via.map((s) => s.fn)], q.site)],
     });
   };
 
-  return ({ node, ic, sameTick, reference }) => {
+  /** Every query of the first recursive helper on the way, besides `shown`: each runs once per node the recursion visits. */
+  const cycleQueries = (functions: FunctionBody[], shown: DbCallSite): RelatedLocation[] => {
+    for (const fn of functions) {
+      const cycle = graph.cycleOf(fn);
+      if (!cycle) continue;
+      const names = cycle.map((c) => `\`${CallGraph.functionName(c.fn)}\``).join(' → ');
+      const label = cycle.length === 1 ? `the recursive ${names}` : `the recursion ${names} → \`${CallGraph.functionName(cycle[0].fn)}\``;
+      return cycle.flatMap((c) =>
+        c.sites
+          .filter((site) => site.node !== shown.node)
+          .map((site) => ({ message: `Also in ${label}, once per node it visits: \`${site.display}\` in \`${CallGraph.functionName(c.fn)}\`.`, file: path.resolve(site.node.getSourceFile().fileName), range: ctx.rangeOf(site.node) })),
+      );
+    }
+    return [];
+  };
+
+  return ({ node, ic: innermost, sameTick, reference }) => {
+    const ic = perElementLoop(innermost);
     if (reference) {
       const target = graph.analyseReference(node as ts.Expression);
-      if (target?.kind === 'functions') reportIndirect(node, displayCall(node), target.callees, ic, sameTick);
+      if (target?.kind === 'functions') reportIndirect(node, displayCall(node), target.callees, ic, sameTick, innermost.node);
       return;
     }
     const target = graph.analyseCall(node as ts.CallExpression | ts.TaggedTemplateExpression);
     if (!target) return;
     if (target.kind === 'functions') {
-      reportIndirect(node, displayCall(node), target.callees, ic, sameTick);
+      reportIndirect(node, displayCall(node), target.callees, ic, sameTick, node);
       return;
     }
     const site = target.site;
     if (batchedInLoop(site, ic, ctx.checker)) return;
+    if (site.deferred && !runsPerElement(resultUse(site.node, ctx.checker, enclosingFunction(ic.node)), ic)) return;
+    if (runsOncePerLoop(site.node, ic, ctx.checker)) return;
     if (exempt({ tickBatched: site.sameTickBatchable, paginated: site.paginated, write: site.operation === 'write' }, ic, sameTick)) return;
     if (!iterates(ic) || isRepeatOrBatch(site.node, ic, ctx.checker)) return;
     found(ic, { at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describe(ic), fix: fixFor(site, ic) }, related: [] });
   };
+}
+
+/**
+ * Whether a lazy builder used this way in the loop runs once per element: awaited (or run by
+ * the code it is returned to), yes; composed into another builder, no; returned from the
+ * function around a statement loop, the loop ends there. An array callback's builders returned
+ * with the array are left to the caller, which usually runs them (`Promise.all`).
+ */
+function runsPerElement(use: ResultUse, ic: IterationContext): boolean {
+  if (use === 'composed') return false;
+  return use === 'executed' || ic.kind === 'callback';
 }
 
 /** GraphQL field resolvers run once per parent object: NestJS `@ResolveField`, type-graphql `@FieldResolver`. */

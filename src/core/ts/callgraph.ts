@@ -11,6 +11,7 @@ import { skipOuter } from './expressions';
 import { functionOfDeclaration } from './symbols';
 import { inFirstTick, isFunctionBody, walkRegion, type FunctionBody } from './iteration';
 import type { ProvenanceResolver } from './provenance';
+import { resultUse, type ResultUse } from './resultUse';
 
 /**
  * Which project functions perform database calls, directly or through other functions (any
@@ -28,6 +29,8 @@ export interface LocalHit {
   site: DbCallSite;
   /** Issued before the function's first await (and not in a `.then` callback). */
   firstTick: boolean;
+  /** A lazy builder the function returns: a round trip only where a caller awaits the call. */
+  deferred: boolean;
 }
 
 export interface CallEdge {
@@ -36,6 +39,8 @@ export interface CallEdge {
   /** Project functions it runs: one, or each implementation of an interface/abstract method. */
   callees: FunctionBody[];
   firstTick: boolean;
+  /** What the caller does with the call's value: a returned builder runs only when it is executed. */
+  use: ResultUse;
 }
 
 export interface LocalFacts {
@@ -55,6 +60,8 @@ export interface ReachedQuery {
   /** A Prisma `findUnique` reached with no await on the way: merged with its same-tick siblings. */
   tickBatched: boolean;
   paginated: boolean;
+  /** A lazy builder handed back up to here, not yet run: a query only where a caller awaits it. */
+  deferred: boolean;
 }
 
 export interface FunctionSummary {
@@ -123,6 +130,8 @@ export class CallGraph {
   private readonly cache: GraphCache;
   private readonly targets = new Map<ts.Node, CallTarget | null>();
   private readonly summaries = new Map<FunctionBody, FunctionSummary>();
+  /** Functions that call themselves, directly or through others: the functions of their cycle. */
+  private readonly cycles = new Map<FunctionBody, readonly FunctionBody[]>();
   private heritageIndex: Map<string, Array<ts.ClassLikeDeclaration>> | undefined;
   private currentEntry: FileEntry | undefined;
 
@@ -161,7 +170,7 @@ export class CallGraph {
     this.sync();
     const libraries = new Set<DbLibrary>(this.declaredLibraries);
     for (const [lib, n] of this.cache.libraryCounts) if (n > 0) libraries.add(lib);
-    this.recognizerInstance = new DbCallRecognizer(this.checker, this.provenance, { typesAvailable: this.typesAvailable, libraries });
+    this.recognizerInstance = new DbCallRecognizer(this.checker, this.provenance, { typesAvailable: this.typesAvailable, libraries, declaredInProject: (name) => !!this.cache.nameCounts.get(name) });
   }
 
   get recognizer(): DbCallRecognizer {
@@ -208,7 +217,7 @@ export class CallGraph {
 
   /** The project functions a callee expression (`loadUser`, `this.users.find`, `db.query`) runs. */
   calleesOf(expr: ts.Expression): FunctionBody[] {
-    const e = skipOuter(expr);
+    const e = boundFunction(expr) ?? skipOuter(expr);
     let symbol: ts.Symbol | undefined;
     if (ts.isIdentifier(e)) symbol = this.checker.getSymbolAtLocation(e);
     else if (ts.isPropertyAccessExpression(e)) {
@@ -240,9 +249,9 @@ export class CallGraph {
       if (ts.isShorthandPropertyAssignment(decl)) {
         const value = this.checker.getShorthandAssignmentValueSymbol(decl);
         if (value) out.push(...this.bodiesOf(value, depth + 1));
-      } else if ((ts.isVariableDeclaration(decl) || ts.isPropertyAssignment(decl)) && decl.initializer && (ts.isIdentifier(skipOuter(decl.initializer)) || ts.isPropertyAccessExpression(skipOuter(decl.initializer)))) {
-        // const load = loadUser; export const repo = { find: findUser }
-        const init = skipOuter(decl.initializer);
+      } else if ((ts.isVariableDeclaration(decl) || ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl)) && decl.initializer && boundFunction(decl.initializer)) {
+        // const load = loadUser; export const repo = { find: findUser }; const load = this.load.bind(this); promisify(load)
+        const init = boundFunction(decl.initializer)!;
         const s = this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(init) ? init.name : init);
         if (s) out.push(...this.bodiesOf(s, depth + 1));
       } else if (isAbstractMember(decl)) {
@@ -302,14 +311,18 @@ export class CallGraph {
           const target = this.analyseCall(node);
           if (!target) return;
           if (target.kind === 'query') {
-            if (!this.batchedForCallers(target.site, fn)) facts.hits.push({ site: target.site, firstTick: inFirstTick(at, undefined) });
+            if (this.batchedForCallers(target.site, fn)) return;
+            // A builder returned from an array callback inside `fn` runs as the array is used.
+            const use = target.site.deferred ? resultUse(target.site.node, this.checker, fn) : 'executed';
+            if (use !== 'composed') facts.hits.push({ site: target.site, firstTick: inFirstTick(at, undefined), deferred: use === 'returned' });
           } else {
-            facts.edges.push({ call: node, callees: target.callees, firstTick: inFirstTick(at, undefined) });
+            facts.edges.push({ call: node, callees: target.callees, firstTick: inFirstTick(at, undefined), use: resultUse(node, this.checker, fn) });
           }
         },
-        reference: (node, _ctx, at) => {
+        reference: (node, ctx, at) => {
           const target = this.analyseReference(node);
-          if (target?.kind === 'functions') facts.edges.push({ call: node, callees: target.callees, firstTick: inFirstTick(at, undefined) });
+          // `ids.map(load)`: the values `load` returns are used as the array is.
+          if (target?.kind === 'functions') facts.edges.push({ call: node, callees: target.callees, firstTick: inFirstTick(at, undefined), use: resultUse(ctx.node as ts.Expression, this.checker, fn) });
         },
       });
     } finally {
@@ -409,22 +422,38 @@ export class CallGraph {
       if (component.length === 1 && !this.localFacts(component[0]).edges.some((e) => e.callees.includes(component[0]))) break;
     }
     for (const f of component) this.summaries.set(f, partial.get(f)!);
+    if (component.length > 1 || this.localFacts(component[0]).edges.some((e) => e.callees.includes(component[0]))) {
+      const cycle = [...component].sort((a, b) => a.getSourceFile().fileName.localeCompare(b.getSourceFile().fileName) || a.pos - b.pos);
+      for (const f of component) this.cycles.set(f, cycle);
+    }
+  }
+
+  /**
+   * The recursion `fn` is part of (itself, or the functions that call each other), with the
+   * queries each of them issues: a recursive helper costs one round trip per node it visits.
+   * Undefined when `fn` is not recursive. Ask after `summary(fn)`.
+   */
+  cycleOf(fn: FunctionBody): Array<{ fn: FunctionBody; sites: DbCallSite[] }> | undefined {
+    const cycle = this.cycles.get(fn);
+    return cycle?.map((f) => ({ fn: f, sites: this.localFacts(f).hits.map((h) => h.site) }));
   }
 
   private combine(fn: FunctionBody, lookup: (f: FunctionBody) => FunctionSummary | undefined): FunctionSummary {
     const facts = this.localFacts(fn);
     const slots = new Map<string, ReachedQuery>();
     const add = (q: ReachedQuery) => {
-      const key = `${q.tickBatched}|${q.paginated}`;
+      const key = `${q.tickBatched}|${q.paginated}|${q.deferred}`;
       const prev = slots.get(key);
       if (!prev || q.via.length < prev.via.length) slots.set(key, q);
     };
-    for (const h of facts.hits) add({ site: h.site, via: [], tickBatched: h.site.sameTickBatchable && h.firstTick, paginated: h.site.paginated });
+    for (const h of facts.hits) add({ site: h.site, via: [], tickBatched: h.site.sameTickBatchable && h.firstTick, paginated: h.site.paginated, deferred: h.deferred });
     for (const e of facts.edges) {
       for (const callee of e.callees) {
         if (!this.isLive(callee)) continue;
         for (const q of lookup(callee)?.queries ?? []) {
-          add({ site: q.site, via: [{ fn: callee, call: e.call }, ...q.via], tickBatched: q.tickBatched && e.firstTick, paginated: q.paginated });
+          // A returned builder the caller composes (or drops) never runs as its own query.
+          if (q.deferred && e.use === 'composed') continue;
+          add({ site: q.site, via: [{ fn: callee, call: e.call }, ...q.via], tickBatched: q.tickBatched && e.firstTick, paginated: q.paginated, deferred: q.deferred && e.use === 'returned' });
         }
       }
     }
@@ -555,6 +584,22 @@ function containerLabel(container: ts.Node): string {
   return '';
 }
 
+/**
+ * The function a value stands for: `loadUser`, `this.repo.find`, and the same through
+ * `fn.bind(obj)` or `promisify(fn)` (a call of the result runs `fn`).
+ */
+export function boundFunction(value: ts.Expression): ts.Identifier | ts.PropertyAccessExpression | undefined {
+  const e = skipOuter(value);
+  if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) return e;
+  if (ts.isCallExpression(e) && e.arguments.length >= 1) {
+    const callee = skipOuter(e.expression);
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind') return boundFunction(callee.expression);
+    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    if (name === 'promisify' || name === 'callbackify') return boundFunction(e.arguments[0]);
+  }
+  return undefined;
+}
+
 function isAbstractMember(decl: ts.Node): boolean {
   if (ts.isMethodSignature(decl) || ts.isPropertySignature(decl)) return true;
   if ((ts.isMethodDeclaration(decl) || ts.isPropertyDeclaration(decl)) && !functionOfDeclaration(decl)) {
@@ -568,7 +613,7 @@ function isStatic(m: ts.ClassElement): boolean {
 }
 
 function signature(s: FunctionSummary): string {
-  return s.queries.map((q) => `${q.site.node.getSourceFile().fileName}:${q.site.node.pos}:${q.tickBatched}:${q.paginated}:${q.via.length}`).join(',');
+  return s.queries.map((q) => `${q.site.node.getSourceFile().fileName}:${q.site.node.pos}:${q.tickBatched}:${q.paginated}:${q.deferred}:${q.via.length}`).join(',');
 }
 
 /** Names of the functions and methods a file declares, and its classes' heritage (one syntactic pass, cached per SourceFile). */
@@ -672,5 +717,5 @@ export class FileIndexer {
 
 function isFunctionValue(e: ts.Expression): boolean {
   const init = skipOuter(e);
-  return init.kind === K.ArrowFunction || init.kind === K.FunctionExpression || init.kind === K.Identifier || init.kind === K.PropertyAccessExpression;
+  return init.kind === K.ArrowFunction || init.kind === K.FunctionExpression || init.kind === K.Identifier || init.kind === K.PropertyAccessExpression || (init.kind === K.CallExpression && !!boundFunction(init));
 }

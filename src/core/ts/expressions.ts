@@ -43,10 +43,19 @@ export function memberName(callee: ts.Expression): string | undefined {
 
 /** The value of a lazy query (a Knex/Drizzle builder) is consumed: awaited, returned, yielded, `.then`-ed, or handed to `Promise.all`. */
 export function isExecuted(node: ts.Node): boolean {
+  return executionOf(node) !== undefined;
+}
+
+/**
+ * How a value is consumed as a promise: `awaited` (awaited, yielded, `.then`-ed, handed to
+ * `Promise.all`) or `returned` (a `return`, an arrow's expression body) — a returned lazy
+ * builder runs only if the caller awaits it; undefined when it is neither.
+ */
+export function executionOf(node: ts.Node): 'awaited' | 'returned' | undefined {
   let n = node;
   for (;;) {
     const p = n.parent;
-    if (!p) return false;
+    if (!p) return undefined;
     if (ts.isParenthesizedExpression(p) || ts.isNonNullExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p) || ts.isTypeAssertionExpression(p)) {
       n = p;
       continue;
@@ -55,15 +64,16 @@ export function isExecuted(node: ts.Node): boolean {
       n = p;
       continue;
     }
-    if (ts.isAwaitExpression(p) || ts.isReturnStatement(p) || ts.isYieldExpression(p)) return true;
-    if (ts.isArrowFunction(p)) return p.body === n;
-    if (ts.isPropertyAccessExpression(p) && p.expression === n) return ['then', 'catch', 'finally'].includes(p.name.text);
+    if (ts.isAwaitExpression(p) || ts.isYieldExpression(p)) return 'awaited';
+    if (ts.isReturnStatement(p)) return 'returned';
+    if (ts.isArrowFunction(p)) return p.body === n ? 'returned' : undefined;
+    if (ts.isPropertyAccessExpression(p) && p.expression === n) return ['then', 'catch', 'finally'].includes(p.name.text) ? 'awaited' : undefined;
     if (ts.isArrayLiteralExpression(p)) {
       const call = p.parent;
-      return !!call && ts.isCallExpression(call) && isPromiseCombinator(call.expression);
+      return !!call && ts.isCallExpression(call) && isPromiseCombinator(call.expression) ? 'awaited' : undefined;
     }
-    if (ts.isCallExpression(p) && p.arguments.includes(n as ts.Expression)) return isPromiseCombinator(p.expression);
-    return false;
+    if (ts.isCallExpression(p) && p.arguments.includes(n as ts.Expression)) return isPromiseCombinator(p.expression) ? 'awaited' : undefined;
+    return undefined;
   }
 }
 

@@ -145,6 +145,8 @@ export interface IterationContext {
   frame: Frame;
   /** Walks a collection (for…of, callbacks), as opposed to a `while`/`for(;;)` loop that may page through results. */
   overCollection: boolean;
+  /** The iteration around this one, if any (a loop over a list written in the code inside a loop over data). */
+  outer?: IterationContext;
 }
 
 export interface RegionVisitor {
@@ -232,7 +234,7 @@ class RegionWalker {
     const role: CallbackRole = ts.isArrowFunction(n) || ts.isFunctionExpression(n) ? callbackRole(n) : { kind: 'opaque' };
     if (role.kind === 'iteration') {
       const f = frame(this.at, true);
-      this.visitFunction(n, f, { kind: 'callback', node: role.call, receiver: role.receiver, method: role.method, fn: n, frame: f, overCollection: true });
+      this.visitFunction(n, f, { kind: 'callback', node: role.call, receiver: role.receiver, method: role.method, fn: n, frame: f, overCollection: true, outer: this.ctx });
     } else if (role.kind === 'inline') {
       this.visitFunction(n, frame(this.at, true), this.ctx);
     } else if (role.kind === 'deferred') {
@@ -254,7 +256,7 @@ class RegionWalker {
     const outerCtx = this.ctx;
     const f = frame(outerAt, false, false, forAwait || parts.some(containsAwait));
     this.at = f;
-    this.ctx = { kind: loopKind(n), node: n, frame: f, overCollection: ts.isForOfStatement(n) || ts.isForInStatement(n) };
+    this.ctx = { kind: loopKind(n), node: n, frame: f, overCollection: ts.isForOfStatement(n) || ts.isForInStatement(n), outer: outerCtx };
     for (const part of parts) this.visit(part);
     this.at = outerAt;
     this.ctx = outerCtx;
@@ -276,13 +278,22 @@ class RegionWalker {
   private references(call: ts.CallExpression): void {
     call.arguments.forEach((a, i) => {
       const arg = skipOuter(a);
-      if (!ts.isIdentifier(arg) && !ts.isPropertyAccessExpression(arg)) return;
+      // `ids.map(this.load.bind(this))`, `ids.map(promisify(load))`: the bound function runs per element.
+      if (!ts.isIdentifier(arg) && !ts.isPropertyAccessExpression(arg) && !isBoundCall(arg)) return;
       const role = roleOfArgument(call, i);
       if (role.kind !== 'iteration') return;
       const f = frame(this.at, true);
-      this.visitor.reference!(arg, { kind: 'callback', node: call, receiver: role.receiver, method: role.method, frame: f, overCollection: true }, f);
+      this.visitor.reference!(arg, { kind: 'callback', node: call, receiver: role.receiver, method: role.method, frame: f, overCollection: true, outer: this.ctx }, f);
     });
   }
+}
+
+function isBoundCall(e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e) || e.arguments.length === 0) return false;
+  const callee = skipOuter(e.expression);
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind') return true;
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  return name === 'promisify';
 }
 
 function markAwait(at: Frame): void {
@@ -349,28 +360,61 @@ function isCollectionType(checker: ts.TypeChecker, t: ts.Type, depth: number): b
  */
 export function iteratesFixedList(ctx: IterationContext, checker: ts.TypeChecker): boolean {
   const collection = ctx.kind === 'callback' ? ctx.receiver : ts.isForOfStatement(ctx.node) ? ctx.node.expression : undefined;
-  if (!collection) return false;
-  const isLiteral = (e: ts.Expression): boolean => {
-    const x = skipOuter(e);
-    return ts.isArrayLiteralExpression(x) && !x.elements.some((el) => ts.isSpreadElement(el));
-  };
-  const e = skipOuter(collection);
-  if (isLiteral(e)) return true;
+  return !!collection && isFixedList(collection, checker, 0);
+}
+
+/** Steps that keep a list as fixed as the one they start from. */
+const SUBLIST_METHODS = new Set(['filter', 'slice', 'map', 'sort', 'reverse', 'toSorted', 'toReversed']);
+
+/**
+ * `['a', 'b']`, `Object.freeze(['a', 'b'])`, `[…] as const`, a `const` holding one (never grown),
+ * a filter/slice/map of one, or `Array.from({ length: MAX_BATCHES })` with a constant length.
+ */
+function isFixedList(collection: ts.Expression, checker: ts.TypeChecker, depth: number): boolean {
+  if (depth > 4) return false;
+  let e = skipOuter(collection);
+  if (ts.isCallExpression(e)) {
+    const callee = skipOuter(e.expression);
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
+      const owner = callee.expression.text;
+      if (owner === 'Object' && callee.name.text === 'freeze' && e.arguments[0]) return isFixedList(e.arguments[0], checker, depth + 1);
+      if (owner === 'Array' && callee.name.text === 'from' && e.arguments[0]) return hasConstantLength(e.arguments[0], checker);
+    }
+    if (ts.isPropertyAccessExpression(callee) && SUBLIST_METHODS.has(callee.name.text)) return isFixedList(callee.expression, checker, depth + 1);
+    return false;
+  }
+  if (ts.isArrayLiteralExpression(e)) return !e.elements.some((el) => ts.isSpreadElement(el));
   if (ts.isIdentifier(e)) {
     const symbol = checker.getSymbolAtLocation(e);
     const decl = symbol?.valueDeclaration;
     if (!symbol || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
-    const init = skipOuter(decl.initializer);
+    e = skipOuter(decl.initializer);
     // `const result = []` filled with push() holds data, not a list written in the code.
-    return isLiteral(init) && ts.isArrayLiteralExpression(init) && init.elements.length > 0 && !isMutated(symbol, decl, checker);
+    if (ts.isArrayLiteralExpression(e) && e.elements.length === 0) return false;
+    return !isMutated(symbol, decl, checker) && isFixedList(e, checker, depth + 1);
   }
   return false;
+}
+
+/** `{ length: MAX_BATCHES }` / `{ length: 5 }`: an array-like whose length the code fixes. */
+function hasConstantLength(arg: ts.Expression, checker: ts.TypeChecker): boolean {
+  const o = skipOuter(arg);
+  if (!ts.isObjectLiteralExpression(o)) return false;
+  const length = o.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'length');
+  if (!length) return false;
+  const v = skipOuter(length.initializer);
+  if (ts.isNumericLiteral(v)) return true;
+  if (!ts.isIdentifier(v) && !ts.isPropertyAccessExpression(v)) return false;
+  const name = ts.isIdentifier(v) ? v.text : v.name.text;
+  if (/^[A-Z][A-Z0-9_]*$/.test(name) || /^max[A-Z_]/.test(name)) return true;
+  const decl = checker.getSymbolAtLocation(ts.isIdentifier(v) ? v : v.name)?.valueDeclaration;
+  return !!decl && ts.isVariableDeclaration(decl) && !!decl.initializer && ts.isNumericLiteral(skipOuter(decl.initializer));
 }
 
 const MUTATORS = new Set(['push', 'unshift', 'splice', 'fill', 'copyWithin']);
 
 /** Whether an array variable is grown or rewritten in its scope (`xs.push(…)`, `xs[i] = …`). */
-function isMutated(symbol: ts.Symbol, decl: ts.VariableDeclaration, checker: ts.TypeChecker): boolean {
+export function isMutated(symbol: ts.Symbol, decl: ts.VariableDeclaration, checker: ts.TypeChecker): boolean {
   let scope: ts.Node = decl;
   while (scope.parent && !ts.isBlock(scope) && !ts.isSourceFile(scope) && !ts.isModuleBlock(scope)) scope = scope.parent;
   const isOurs = (n: ts.Expression) => ts.isIdentifier(n) && n.text === decl.name.getText() && checker.getSymbolAtLocation(n) === symbol;

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { skipOuter } from './expressions';
-import type { IterationContext } from './iteration';
+import { isMutated, type IterationContext } from './iteration';
 
 /**
  * Loops that run a query more than once without running it once per element of data: retries
@@ -23,6 +23,11 @@ export function isBoundedRepeat(ic: IterationContext, checker: ts.TypeChecker): 
   const loop = ic.node as ts.ForStatement | ts.WhileStatement | ts.DoStatement;
   const condition = ts.isForStatement(loop) ? loop.condition : loop.expression;
   if (!condition) return false;
+  // `for (let d = RECOMPUTE_DAYS; d >= 0; d--)`: counting down from a constant is as bounded as counting up to one.
+  if (ts.isForStatement(loop) && loop.initializer && ts.isVariableDeclarationList(loop.initializer)) {
+    const start = loop.initializer.declarations[0]?.initializer;
+    if (start && isConstantBound(start, checker)) return true;
+  }
   return conditionParts(condition).some((c) => {
     const e = skipOuter(c);
     if (!ts.isBinaryExpression(e)) return false;
@@ -68,8 +73,98 @@ export function isRepeatOrBatch(call: ts.Node, ic: IterationContext, checker: ts
   if (!ts.isCallExpression(call)) return false;
   if (!ic.overCollection && call.arguments.some(asksForNextPage)) return true;
   if (ic.overCollection && sendsChunkElement(call, ic, checker)) return true;
+  if (ic.kind === 'for' && sendsIndexedChunk(call, ic.node as ts.ForStatement, checker)) return true;
   if (isOpenEndedLoop(ic) && exitsInside(ic.node as ts.IterationStatement) && !mentionsLoopVarying(call, ic.node as ts.IterationStatement)) return true;
+  if ((ic.kind === 'while' || ic.kind === 'do') && pagesByResult(call, ic.node as ts.WhileStatement | ts.DoStatement, checker)) return true;
   return false;
+}
+
+/**
+ * `for (let i = 0; i < batches.length; i++) destroy({ where: { id: batches[i] } })` with
+ * `batches = chunk(ids, 10)`: the element at the counter is a chunk, sent whole.
+ */
+function sendsIndexedChunk(call: ts.CallExpression, loop: ts.ForStatement, checker: ts.TypeChecker): boolean {
+  const init = loop.initializer;
+  const counter = init && ts.isVariableDeclarationList(init) ? init.declarations[0]?.name : undefined;
+  if (!counter || !ts.isIdentifier(counter)) return false;
+  const counterSymbol = checker.getSymbolAtLocation(counter);
+  let sent = false;
+  const visit = (n: ts.Node): void => {
+    if (sent) return;
+    if (ts.isElementAccessExpression(n) && ts.isIdentifier(skipOuter(n.argumentExpression)) && checker.getSymbolAtLocation(skipOuter(n.argumentExpression)) === counterSymbol) {
+      const list = skipOuter(n.expression);
+      const p = n.parent;
+      const whole = !(ts.isPropertyAccessExpression(p) && p.expression === n) && !(ts.isElementAccessExpression(p) && p.expression === n);
+      if (whole && (isChunkList(list, checker) || isListOfLists(checker.getTypeAtLocation(list), checker))) sent = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  for (const a of call.arguments) visit(a);
+  return sent;
+}
+
+function isListOfLists(t: ts.Type, checker: ts.TypeChecker): boolean {
+  if (!checker.isArrayType(t)) return false;
+  const element = checker.getTypeArguments(t as ts.TypeReference)[0];
+  return !!element && (checker.isArrayType(element) || checker.isTupleType(element));
+}
+
+/**
+ * Keyset paging under any option name: `while (cursor !== undefined) { const page = await
+ * range({ from: cursor }); cursor = page.at(-1)?.seq }` — the loop's condition reads a variable
+ * the loop reassigns from this call's result.
+ */
+function pagesByResult(call: ts.CallExpression, loop: ts.WhileStatement | ts.DoStatement, checker: ts.TypeChecker): boolean {
+  let n: ts.Node = call;
+  while (ts.isAwaitExpression(n.parent) || ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent)) n = n.parent;
+  const holder = n.parent;
+  let result: ts.Symbol | undefined;
+  if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) result = checker.getSymbolAtLocation(holder.name);
+  else if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(holder.left)) result = checker.getSymbolAtLocation(holder.left);
+  if (!result) return false;
+  const inCondition = new Set<ts.Symbol>();
+  const collect = (x: ts.Node): void => {
+    if (ts.isIdentifier(x)) {
+      const s = checker.getSymbolAtLocation(x);
+      if (s) inCondition.add(s);
+    }
+    ts.forEachChild(x, collect);
+  };
+  collect(loop.expression);
+  // The result is read as a list — its length, its last row — and decides whether the loop goes
+  // on: a page. A single row's field (`parentId = parent.parentId`, walking up a tree) is one
+  // query per node, and stays reported.
+  if (inCondition.has(result) && readsAsList(loop.expression, result, checker)) return true;
+  let found = false;
+  const visit = (x: ts.Node): void => {
+    if (found || ts.isFunctionLike(x)) return;
+    if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(x.left)) {
+      const target = checker.getSymbolAtLocation(x.left);
+      if (target && inCondition.has(target) && readsAsList(x.right, result!, checker)) found = true;
+    }
+    ts.forEachChild(x, visit);
+  };
+  visit(loop.statement);
+  return found;
+}
+
+/** `page.at(-1)`, `page[page.length - 1]`, `rows.length`, `page.pop()`: `symbol` used as a list in `e`. */
+function readsAsList(e: ts.Node, symbol: ts.Symbol, checker: ts.TypeChecker): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(n) && checker.getSymbolAtLocation(n) === symbol) {
+      const p = n.parent;
+      // `page[page.length - 1]` is the last row of a page; `rows[0]` is one row (a tree walk).
+      if (ts.isElementAccessExpression(p) && p.expression === n) found = /\.length\b/.test(p.argumentExpression.getText());
+      else if (ts.isPropertyAccessExpression(p) && p.expression === n && ['at', 'length', 'pop', 'slice'].includes(p.name.text)) found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(e);
+  return found;
 }
 
 function asksForNextPage(arg: ts.Expression): boolean {
@@ -93,11 +188,23 @@ function sendsChunkElement(call: ts.CallExpression, ic: IterationContext, checke
   const symbol = checker.getSymbolAtLocation(element);
   // The whole batch goes into the statement (`.values(batch)`, `create({ input: batch })`), not one of its items.
   let sent = false;
+  const body = ic.kind === 'callback' ? ic.fn?.body : (ic.node as ts.IterationStatement).statement;
+  const followed = new Set<ts.Node>();
   const visit = (n: ts.Node): void => {
     if (sent) return;
-    if (ts.isIdentifier(n) && n.text === element.text && checker.getSymbolAtLocation(n) === symbol) {
+    const symbolOf = (id: ts.Identifier) => (ts.isShorthandPropertyAssignment(id.parent) ? checker.getShorthandAssignmentValueSymbol(id.parent) : checker.getSymbolAtLocation(id));
+    if (ts.isIdentifier(n) && n.text === element.text && symbolOf(n) === symbol) {
       const p = n.parent;
       if (!(ts.isPropertyAccessExpression(p) && p.expression === n) && !(ts.isElementAccessExpression(p) && p.expression === n)) sent = true;
+      return;
+    }
+    // `const attrs = { input: batch, … }; create(attrs)`: a value built in the loop from the batch.
+    if (ts.isIdentifier(n) && body) {
+      const decl = checker.getSymbolAtLocation(n)?.valueDeclaration;
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && !followed.has(decl) && decl.pos >= body.pos && decl.end <= body.end && decl.getSourceFile() === body.getSourceFile()) {
+        followed.add(decl);
+        visit(decl.initializer);
+      }
       return;
     }
     ts.forEachChild(n, visit);
@@ -113,7 +220,40 @@ function sendsChunkElement(call: ts.CallExpression, ic: IterationContext, checke
   // result, generic inference), which the syntax above rules out for almost every loop.
   if (!sent) return false;
   const type = checker.getTypeAtLocation(element);
-  return checker.isArrayType(type) || checker.isTupleType(type);
+  const untyped = (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
+  return checker.isArrayType(type) || checker.isTupleType(type) || (untyped && iteratesPackageChunks(ic, checker));
+}
+
+/**
+ * The loop walks the result of a package's `chunk(list, size)` (lodash, lodash-es, es-toolkit,
+ * remeda, radash…): its elements are lists even where the package's types are not installed.
+ * Directly (`chunk(xs, 50).map(…)`) or through a `const` (`const chunks = _.chunk(xs, 50)`).
+ */
+function iteratesPackageChunks(ic: IterationContext, checker: ts.TypeChecker): boolean {
+  const collection = ic.kind === 'callback' ? ic.receiver : ts.isForOfStatement(ic.node) ? ic.node.expression : undefined;
+  return !!collection && isChunkList(collection, checker);
+}
+
+/** A package's `chunk(list, n)` result, or a variable initialised with one. */
+function isChunkList(expression: ts.Expression, checker: ts.TypeChecker): boolean {
+  let collection = skipOuter(expression);
+  if (ts.isIdentifier(collection)) {
+    const decl = checker.getSymbolAtLocation(collection)?.valueDeclaration;
+    if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return false;
+    collection = skipOuter(decl.initializer);
+  }
+  if (!ts.isCallExpression(collection)) return false;
+  const callee = skipOuter(collection.expression);
+  const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
+  if (!name || !/^chunk$/i.test(name.text)) return false;
+  // The function (or the `_` namespace) is imported from a package, not written in the project.
+  const imported = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression : undefined;
+  const decl = imported && checker.getSymbolAtLocation(imported)?.declarations?.[0];
+  let spec: ts.Node | undefined;
+  if (decl && (ts.isImportSpecifier(decl) || ts.isNamespaceImport(decl) || ts.isImportClause(decl))) {
+    for (let n: ts.Node = decl; n; n = n.parent) if (ts.isImportDeclaration(n)) spec = n.moduleSpecifier;
+  }
+  return !!spec && ts.isStringLiteral(spec) && !spec.text.startsWith('.') && !spec.text.startsWith('/');
 }
 
 function isOpenEndedLoop(ic: IterationContext): boolean {
@@ -140,22 +280,205 @@ function exitsInside(loop: ts.IterationStatement): boolean {
   return found;
 }
 
-/** Whether the call's arguments use a variable declared or assigned in the loop (the next item, a cursor). */
+/**
+ * Whether the call's arguments use a variable the loop draws from data (the next item, a
+ * cursor): declared or assigned in the loop from a call, an element or a property. A value
+ * rebuilt from a counter (`slug = base + ++n`, probing for a free name) is not data.
+ */
 function mentionsLoopVarying(call: ts.CallExpression, loop: ts.IterationStatement): boolean {
   const varying = new Set<string>();
+  const counters = new Set<string>();
+  const fromData = (e: ts.Node | undefined): boolean => {
+    if (!e) return false;
+    let data = false;
+    const visit = (n: ts.Node): void => {
+      if (data) return;
+      if (ts.isCallExpression(n) || ts.isElementAccessExpression(n) || ts.isPropertyAccessExpression(n) || ts.isAwaitExpression(n)) data = true;
+      else if (ts.isIdentifier(n) && varying.has(n.text) && !counters.has(n.text)) data = true;
+      else ts.forEachChild(n, visit);
+    };
+    visit(e);
+    return data;
+  };
   const collect = (n: ts.Node): void => {
-    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) varying.add(n.name.text);
-    else if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isIdentifier(skipOuter(n.left))) varying.add((skipOuter(n.left) as ts.Identifier).text);
-    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && ts.isIdentifier(n.operand)) varying.add(n.operand.text);
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) {
+      varying.add(n.name.text);
+      if (!fromData(n.initializer)) counters.add(n.name.text);
+    } else if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isIdentifier(skipOuter(n.left))) {
+      const name = (skipOuter(n.left) as ts.Identifier).text;
+      if (!varying.has(name) && !fromData(n.right)) counters.add(name);
+      else if (fromData(n.right)) counters.delete(name);
+      varying.add(name);
+    } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && ts.isIdentifier(n.operand)) {
+      if (!varying.has(n.operand.text)) counters.add(n.operand.text);
+      varying.add(n.operand.text);
+    }
     ts.forEachChild(n, collect);
   };
   collect(loop.statement);
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isIdentifier(n) && varying.has(n.text) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) found = true;
+    if (ts.isIdentifier(n) && varying.has(n.text) && !counters.has(n.text) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) found = true;
     else ts.forEachChild(n, visit);
   };
   for (const a of call.arguments) visit(a);
   return found;
+}
+
+/**
+ * Whether a call in a loop runs at most once for the whole loop: only on the first iteration
+ * (`if (i === 0)`, `if (index === 0)` in a callback, `if (rows.length === 1)`), or in a loop
+ * statement that always ends right after it (`return await q(…)`, `await q(…); break;`).
+ */
+export function runsOncePerLoop(call: ts.Node, ic: IterationContext, checker: ts.TypeChecker): boolean {
+  const body = ic.kind === 'callback' ? ic.fn?.body : ts.isIterationStatement(ic.node, false) ? (ic.node as ts.IterationStatement).statement : undefined;
+  if (!body) return false;
+  const counterName = loopCounter(ic);
+  const counter = counterName && checker.getSymbolAtLocation(counterName);
+  let crossedSwitchOrLoop = false;
+  for (let n: ts.Node = call; n !== body && n.parent; n = n.parent) {
+    const p = n.parent;
+    if (ts.isFunctionLike(p) && p !== ic.fn) return false;
+    if (ts.isIfStatement(p) && p.thenStatement === n && conjuncts(p.expression).some((c) => isFirstOnly(c, counter, checker))) return true;
+    if (ic.kind === 'callback') continue;
+    if (ts.isReturnStatement(n) || ts.isThrowStatement(n)) return true;
+    if (ts.isSwitchStatement(p) || ts.isIterationStatement(p, false)) crossedSwitchOrLoop = true;
+    if ((ts.isBlock(p) || ts.isCaseClause(p) || ts.isDefaultClause(p)) && ts.isStatement(n)) {
+      const siblings = ts.isBlock(p) ? p.statements : p.statements;
+      for (const next of siblings.slice(siblings.indexOf(n as ts.Statement) + 1)) {
+        if (ts.isReturnStatement(next) || ts.isThrowStatement(next)) return true;
+        if (ts.isBreakStatement(next) && !next.label && !crossedSwitchOrLoop && !ts.isCaseClause(p) && !ts.isDefaultClause(p)) return true;
+        if (mayContinue(next)) break;
+      }
+    }
+  }
+  return false;
+}
+
+/** The loop's counter (`i` in `for (let i = 0; …)`) or an array callback's index parameter. */
+function loopCounter(ic: IterationContext): ts.Identifier | undefined {
+  let name: ts.Node | undefined;
+  if (ic.kind === 'callback') name = ic.fn?.parameters[1]?.name;
+  else if (ts.isForStatement(ic.node) && ic.node.initializer && ts.isVariableDeclarationList(ic.node.initializer)) name = ic.node.initializer.declarations[0]?.name;
+  return name && ts.isIdentifier(name) ? name : undefined;
+}
+
+function conjuncts(e: ts.Expression): ts.Expression[] {
+  const x = skipOuter(e);
+  if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return [...conjuncts(x.left), ...conjuncts(x.right)];
+  return [x];
+}
+
+/** `i === 0` (the loop's counter), `xs.length === 1`, `xs.length <= 1`, `xs.length < 2`. */
+function isFirstOnly(e: ts.Expression, counter: ts.Symbol | undefined, checker: ts.TypeChecker): boolean {
+  if (!ts.isBinaryExpression(e)) return false;
+  const K = ts.SyntaxKind;
+  const op = e.operatorToken.kind;
+  const num = (x: ts.Expression) => (ts.isNumericLiteral(skipOuter(x)) ? Number((skipOuter(x) as ts.NumericLiteral).text) : undefined);
+  const isCounter = (x: ts.Expression) => {
+    const id = skipOuter(x);
+    return !!counter && ts.isIdentifier(id) && checker.getSymbolAtLocation(id) === counter;
+  };
+  const isLength = (x: ts.Expression) => {
+    const y = skipOuter(x);
+    return ts.isPropertyAccessExpression(y) && (y.name.text === 'length' || y.name.text === 'size');
+  };
+  if (op === K.EqualsEqualsEqualsToken || op === K.EqualsEqualsToken) {
+    for (const [a, b] of [[e.left, e.right], [e.right, e.left]] as const) {
+      if (isCounter(a) && num(b) === 0) return true;
+      if (isLength(a) && num(b) === 1) return true;
+    }
+    return false;
+  }
+  if (isLength(e.left) && ((op === K.LessThanEqualsToken && num(e.right) === 1) || (op === K.LessThanToken && num(e.right) === 2))) return true;
+  return false;
+}
+
+/** A statement that may go on to the next iteration (`continue` not inside a nested loop or function). */
+function mayContinue(statement: ts.Statement): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n) || ts.isIterationStatement(n, false)) return;
+    if (ts.isContinueStatement(n)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(statement);
+  return found;
+}
+
+/**
+ * A loop over the statements of one operation, not over data: `for (const s of
+ * knex.schema.createTable(…).toSQL())`, or over what a project function returns when every
+ * one of its returns is an array written in the code or such a `toSQL()` list
+ * (`createSchema(name) { return [\`CREATE SCHEMA …\`, \`GRANT …\`] }`). Raw-SQL APIs take one
+ * statement at a time; the statements are fixed by the code. A list mapped from data
+ * (`tables.map((t) => knex.count().from(t).toQuery())`) is still data.
+ */
+export function iteratesStatementList(ic: IterationContext, checker: ts.TypeChecker, calleesOf: (callee: ts.Expression) => readonly ts.FunctionLikeDeclaration[]): boolean {
+  if (!ts.isForOfStatement(ic.node)) return false;
+  return isStatementList(ic.node.expression, checker, calleesOf, 0);
+}
+
+function isStatementList(expression: ts.Expression, checker: ts.TypeChecker, calleesOf: (callee: ts.Expression) => readonly ts.FunctionLikeDeclaration[], depth: number): boolean {
+  if (depth > 3) return false;
+  let e = skipOuter(expression);
+  while (ts.isAwaitExpression(e)) e = skipOuter(e.expression);
+  if (ts.isIdentifier(e)) {
+    const symbol = checker.getSymbolAtLocation(e);
+    const decl = symbol?.valueDeclaration;
+    if (!symbol || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
+    // `const out = []; … out.push(row)`: a list filled with data.
+    if (isMutated(symbol, decl, checker)) return false;
+    return isStatementList(decl.initializer, checker, calleesOf, depth + 1);
+  }
+  if (ts.isArrayLiteralExpression(e)) return e.elements.length > 0 && !e.elements.some(ts.isSpreadElement);
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuter(e.expression);
+  if (ts.isPropertyAccessExpression(callee)) {
+    // `….toSQL()`, also `.map((s) => s.sql)` / `.filter(…)` over it.
+    if (callee.name.text === 'toSQL') return true;
+    if ((callee.name.text === 'map' || callee.name.text === 'filter') && ts.isCallExpression(skipOuter(callee.expression))) return isStatementList(callee.expression, checker, calleesOf, depth + 1);
+  }
+  // `return []`, `return undefined` (another dialect has no such statements) say nothing either way; the other returns decide.
+  const returns = calleesOf(callee).map((fn) => returnedExpressions(fn).filter((r) => !isNothing(skipOuter(r))));
+  return returns.some((r) => r.length > 0) && returns.every((r) => r.every((x) => isStatementList(x, checker, calleesOf, depth + 1)));
+}
+
+function isNothing(e: ts.Expression): boolean {
+  if (ts.isArrayLiteralExpression(e)) return e.elements.length === 0;
+  return (ts.isIdentifier(e) && e.text === 'undefined') || e.kind === ts.SyntaxKind.NullKeyword || ts.isVoidExpression(e);
+}
+
+function returnedExpressions(fn: ts.FunctionLikeDeclaration): ts.Expression[] {
+  const body = fn.body;
+  if (!body) return [];
+  if (!ts.isBlock(body)) return [body];
+  const out: ts.Expression[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n) && n.expression) out.push(n.expression);
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(body, visit);
+  return out;
+}
+
+/**
+ * `for await (const [event] of on(emitter, 'commit'))` (node:events): events handled as they
+ * arrive, like a listener — not a collection walked element by element.
+ */
+export function iteratesEventStream(ic: IterationContext, checker: ts.TypeChecker): boolean {
+  if (ic.kind !== 'for-await') return false;
+  const e = skipOuter((ic.node as ts.ForOfStatement).expression);
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuter(e.expression);
+  const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
+  if (!name || name.text !== 'on') return false;
+  const imported = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression : undefined;
+  const decl = imported && checker.getSymbolAtLocation(imported)?.declarations?.[0];
+  for (let n: ts.Node | undefined = decl; n; n = n.parent) {
+    if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier)) return n.moduleSpecifier.text === 'events' || n.moduleSpecifier.text === 'node:events';
+  }
+  return false;
 }

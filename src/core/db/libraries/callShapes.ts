@@ -3,6 +3,17 @@ import type { CallShape } from './types';
 
 /** Provenance-path helpers several libraries' classifiers share. */
 
+/**
+ * Methods of arrays and strings. On a lazy builder's provenance path they mean the value is a
+ * row already loaded (`member.accessedEnvironments.includes(id)` after `await db.query…`):
+ * Knex and Drizzle builders have none of them (Knex's `join` is a builder step, so it is not here).
+ */
+export const PLAIN_VALUE_METHODS: ReadonlySet<string> = new Set([
+  'includes', 'indexOf', 'lastIndexOf', 'map', 'filter', 'find', 'findIndex', 'findLast', 'some', 'every', 'forEach', 'reduce', 'slice', 'at',
+  'concat', 'flat', 'flatMap', 'sort', 'toSorted', 'push', 'pop', 'shift', 'unshift', 'splice', 'startsWith', 'endsWith', 'trim', 'split',
+  'toLowerCase', 'toUpperCase', 'padStart', 'padEnd', 'replace', 'replaceAll', 'charAt', 'substring', 'localeCompare', 'has', 'toISOString', 'getTime',
+]);
+
 /** The path below the last callback parameter: `db.transaction(async (trx) => trx('t').insert(…))` is about `trx`, not `transaction`. */
 export function afterCallback(path: string[]): string[] {
   for (let i = path.length - 1; i >= 0; i--) if (path[i].startsWith('cb(')) return path.slice(i + 1);

@@ -1,5 +1,5 @@
 import type { DbLibraryDescriptor } from './types';
-import { afterCallback } from './callShapes';
+import { afterCallback, PLAIN_VALUE_METHODS } from './callShapes';
 import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
 
 const DRIZZLE_TERMINAL = new Set(['execute', 'all', 'get', 'run', 'values']);
@@ -13,12 +13,14 @@ export const drizzle = {
   recognition: {
     methods: new Set([...DRIZZLE_TERMINAL, '$count']),
     executesWhenAwaited: true,
+    runsWhenCalled: DRIZZLE_TERMINAL,
     classify: (c) => {
       if (c.tagged) return null;
       const root = c.path[0] ?? '';
       const instance = c.typed || (c.path.length >= 2 && (root === 'drizzle' || /(Database|Transaction)$/.test(root)));
       if (!instance || afterCallback(c.path).some((s) => DRIZZLE_NOT_QUERIES.has(s))) return null;
       if (c.method === 'then' || c.method === 'catch' || c.method === 'finally') return null;
+      if (c.method && PLAIN_VALUE_METHODS.has(c.method)) return null; // a method of a loaded row's value (`row.tags.includes(x)`)
       if (c.method && DRIZZLE_TERMINAL.has(c.method)) return { method: c.method };
       return c.executed ? { method: c.method ?? 'query' } : null;
     },

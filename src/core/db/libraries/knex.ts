@@ -1,5 +1,5 @@
 import type { DbLibraryDescriptor } from './types';
-import { afterCallback } from './callShapes';
+import { afterCallback, PLAIN_VALUE_METHODS } from './callShapes';
 import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
 import { knexChainQuery } from '../../sql/ormFilters';
 
@@ -22,6 +22,7 @@ export const knex = {
       if (afterCallback(c.path).some((s) => KNEX_NOT_QUERIES.has(s))) return null;
       if (!c.executed && !(c.method === 'then' || c.method === 'asCallback')) return null;
       if (c.method === 'then' || c.method === 'catch' || c.method === 'finally') return null; // the receiver chain is the query
+      if (c.method && PLAIN_VALUE_METHODS.has(c.method)) return null; // a method of a loaded row's value
       return { method: c.method ?? 'query' };
     },
   },

@@ -24,7 +24,8 @@ export const sequelize = {
       if (SEQUELIZE_QUERIES.has(m)) return { method: m };
       // Association mixins: `declare getPosts: HasManyGetAssociationsMixin<Post>` or `user.getPosts()` on a model instance.
       if (c.path.some((s) => /AssociationsMixin$|AssociationMixin$/.test(s))) return { method: m };
-      if (!c.typed && /^(get|set|add|remove|has|count|create)[A-Z]/.test(m) && !SEQUELIZE_NOT_MIXINS.has(m) && c.path[c.path.length - 2] === '()') return { method: m };
+      // Guessed from the name alone: only when the project does not declare a method of that name itself.
+      if (!c.typed && !c.declaredInProject && /^(get|set|add|remove|has|count|create)[A-Z]/.test(m) && !SEQUELIZE_NOT_MIXINS.has(m) && c.path[c.path.length - 2] === '()') return { method: m };
       return null;
     },
   },

@@ -41,6 +41,8 @@ export interface DbCallRecognition {
   classify(call: CallShape): Verdict;
   /** Lazy builders run when awaited or returned, whatever the last method is (Knex, Drizzle). */
   executesWhenAwaited?: boolean;
+  /** Of those, methods that send the query when called (Drizzle `execute()`), not when the result is awaited. */
+  runsWhenCalled?: ReadonlySet<string>;
   /** Generated association methods (`user.getPosts()`) can query: any `get|set|add|remove|has|count|create<Name>` is a candidate (Sequelize). */
   associationMixins?: boolean;
   /** Where a filter on an array value (`where: { id: ids }`) means `IN`: inside `where` objects, or also in the filter argument itself. */
@@ -61,6 +63,8 @@ export interface CallShape {
   executed: boolean;
   /** Recognised through declarations: `path` is `[declaring type, method]`. */
   typed: boolean;
+  /** The project declares a function or method of this name (a model's own `getFlag()`, not a generated association mixin). */
+  declaredInProject?: boolean;
 }
 
 /** A round trip (its method, and its operation when the classifier knows better than the method name), or `null`. */
