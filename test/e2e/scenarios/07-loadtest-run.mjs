@@ -58,6 +58,8 @@ export async function run(ctx) {
     const { page } = workbench;
     const refused = watchCspViolations(page);
     await workbench.openFile('shipshape.config.json');
+    // Shipshape has analysed the workspace (its status-bar count), as a user sees before running.
+    await page.locator('.statusbar-item', { hasText: /Shipshape: \d+ problems?/ }).first().waitFor({ timeout: 60_000 });
 
     // 1. From the palette: the quick pick lists the scenarios (never run yet) and "Quick test a URL…".
     const offered = await pickFromCommand(workbench, 'Shipshape: Run Load Test…', 'demo');

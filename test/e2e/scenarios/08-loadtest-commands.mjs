@@ -91,7 +91,7 @@ export async function run(ctx) {
   assert.equal(files.length, 1, 'the stopped run is saved');
   const stopped = JSON.parse(fs.readFileSync(path.join(folder, '.shipshape', 'runs', files[0]), 'utf8'));
   assert.equal(stopped.result.ended, 'cancelled');
-  assert.equal(stopped.result.scenario, 'quick test');
+  assert.equal(stopped.result.scenario, 'quick-test');
   assert.equal(stopped.scenario.requests[0].path, '/orders/1');
   assert.ok(stopped.result.summary.requests.total > 0 && stopped.result.summary.statusCodes['200'] === stopped.result.summary.requests.total, `the real API answered 200 to every request: ${JSON.stringify(stopped.result.summary.statusCodes)}`);
   const stoppedAfter = Date.parse(stopped.result.finishedAt) - stopAt;
@@ -125,7 +125,7 @@ export async function run(ctx) {
   // 4. Delete a run from the Load Tests view: a modal names it; its file is gone after.
   await workbench.runCommand('Shipshape: Focus on Load Tests View');
   const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Load Tests/i }) });
-  await view.locator('.monaco-list-row', { hasText: 'quick test' }).first().click();
+  await view.locator('.monaco-list-row', { hasText: 'quick-test' }).first().click();
   await page.keyboard.press('ArrowRight');
   const runRow = view.locator('.monaco-list-row', { hasText: /p95 .* req\/s/ }).first();
   await runRow.waitFor({ timeout: 10_000 });
