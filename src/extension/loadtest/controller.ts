@@ -517,6 +517,9 @@ export class LoadTestController implements vscode.Disposable {
       }
       case 'ready':
         return;
+      case 'cspViolation':
+        this.output.warn(`Load-test results panel: the Content-Security-Policy refused ${String(msg.blocked || 'something').slice(0, 200)} (${String(msg.directive).slice(0, 60)})`);
+        return;
     }
   }
 

@@ -85,6 +85,28 @@ async function openPanel(ctx, theme) {
   return { page, errors };
 }
 
+/**
+ * The controls are @vscode-elements components, styled by their constructable stylesheets (which
+ * the strict CSP allows) in the theme's colours: the Re-run button's face is --vscode-button-background.
+ */
+async function assertElements(page, theme) {
+  const got = await page.evaluate(() => ['rerun', 'pin', 'phase'].map((id) => {
+    const el = document.querySelector(`[data-testid="${id}"]`);
+    return `${el?.tagName.toLowerCase()} ${el?.shadowRoot ? el.shadowRoot.adoptedStyleSheets.length > 0 : 'no shadow root'}`;
+  }));
+  assert.deepEqual(got, ['vscode-button true', 'vscode-button true', 'vscode-badge true'], `${theme}: ${got}`);
+  const face = await page.evaluate(() => getComputedStyle(document.querySelector('[data-testid="rerun"]').shadowRoot.querySelector('.base')).backgroundColor);
+  const expected = await page.evaluate((hex) => {
+    const probe = document.createElement('div');
+    probe.style.setProperty('color', hex);
+    document.body.append(probe);
+    const rgb = getComputedStyle(probe).color;
+    probe.remove();
+    return rgb;
+  }, THEMES[theme].vars['--vscode-button-background']);
+  assert.equal(face, expected, `${theme}: the Re-run button's background`);
+}
+
 const send = (page, msg) => page.evaluate((m) => window.postMessage(m, '*'), msg);
 const text = (page, id) => page.locator(`[data-testid="${id}"]`).first().innerText();
 
@@ -127,6 +149,7 @@ export async function run(ctx) {
   assert.deepEqual(opened, [{ type: 'openFinding', file: 'src/routes/orders.ts', line: 25 }]);
   await page.locator('[data-testid="pin"]').click();
   assert.ok(await page.evaluate((id) => window.__posted.some((m) => m.type === 'pinBaseline' && m.runId === id), final.header.runId));
+  await assertElements(page, 'dark');
   assert.deepEqual(errors, [], `page errors: ${errors.join('\n')}`);
   await page.screenshot({ path: path.join(artifacts, '06-loadtest-panel-done-dark.png'), fullPage: true });
   ctx.screenshots.push(path.join(artifacts, '06-loadtest-panel-done-dark.png'));
@@ -136,6 +159,7 @@ export async function run(ctx) {
     const p = await openPanel(ctx, theme);
     await send(p.page, secondRun.at(-1));
     await p.page.locator('[data-testid="histogram"] canvas').waitFor();
+    await assertElements(p.page, theme);
     assert.deepEqual(p.errors, []);
     const file = path.join(artifacts, `06-loadtest-panel-done-${theme}.png`);
     await p.page.screenshot({ path: file, fullPage: true });

@@ -111,7 +111,7 @@ export async function run(ctx) {
     assert.equal(saved().length, 1, 'the run is saved under .shipshape/runs');
     const record = JSON.parse(fs.readFileSync(path.join(runsDir, saved()[0]), 'utf8'));
     assert.equal(record.result.summary.requests.total, requestsTile, 'the panel shows the saved run\'s request count');
-    assert.equal(record.result.target, stack.appUrl);
+    assert.equal(record.result.target, `${stack.appUrl}/`);
     assert.equal(record.scenario.model.connections, demo.connections);
     const ordersStats = record.result.byRequest.find((r) => r.name === 'orders (N+1)');
     const ordersRequests = (ordersStats?.requests ?? 0) - (ordersStats?.errors ?? 0);
@@ -194,8 +194,10 @@ export async function run(ctx) {
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(artifacts, '07-loadtest-done-light.png') });
     ctx.screenshots.push(path.join(artifacts, '07-loadtest-done-light.png'));
-    // The panel's strict CSP held all along: the browser refused nothing.
+    // The panel's strict CSP held all along: the browser refused nothing (the console, and the
+    // page's own count of securitypolicyviolation events).
     assert.deepEqual(refused, [], 'Content-Security-Policy refusals in the console');
+    assert.equal(await frame.locator('body').getAttribute('data-csp-violations'), null, 'the panel counted CSP violations');
 
     // 9. Restricted mode: the CodeLens and the palette refuse, and say why; nothing is sent.
     // A sibling copy (not inside the trusted folder, which would share its trust).

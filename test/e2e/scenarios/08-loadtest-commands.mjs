@@ -1,6 +1,7 @@
 // The other load-test flows in real VS Code, against the example API on its real database (the
 // harness starts it: needs 'orders-api-stack'):
-// - Quick test a URL… from the palette, then Stop Load Test: the run stops within about a second
+// - Quick test a URL… from the palette: 10 s against the URL, saved as "quick-test";
+// - Stop Load Test from the palette during a 60 s scenario: the run stops within about a second
 //   and is saved as stopped;
 // - Export Scenario… as a k6 script: an untitled document with the scenario's requests and thresholds;
 // - Delete Run from the Load Tests view: a modal naming the run, then its file is gone;
@@ -35,6 +36,7 @@ function writeConfig(folder, appUrl, deadPort) {
   const config = JSON.parse(fs.readFileSync(file, 'utf8'));
   config.loadtest.baseUrl = appUrl;
   config.loadtest.scenarios.push(
+    { name: 'long', requests: [{ name: 'one order', path: '/orders/1' }], connections: 2, duration: '60s' },
     { name: 'remote', baseUrl: 'http://example.com', requests: [{ name: 'home', path: '/' }], connections: 2, duration: '5s' },
     { name: 'closed-port', baseUrl: `http://127.0.0.1:${deadPort}`, requests: [{ name: 'orders', path: '/orders' }], connections: 2, duration: '5s' },
   );
@@ -75,30 +77,43 @@ export async function run(ctx) {
   await page.keyboard.press('Enter');
   let frame = await panelFrame(page);
   await waitForText(frame, 'phase', /Running/, 30_000);
-  for (const until = Date.now() + 30_000; (await chartPoints(frame)) < 2 && Date.now() < until;) await page.waitForTimeout(200);
-  assert.ok((await chartPoints(frame)) >= 2, 'the quick test is running');
+  await waitForText(frame, 'phase', /Finished/, 60_000);
+  let files = runFiles(folder);
+  assert.equal(files.length, 1, 'the quick test is saved');
+  const quick = JSON.parse(fs.readFileSync(path.join(folder, '.shipshape', 'runs', files[0]), 'utf8'));
+  assert.equal(quick.result.scenario, 'quick-test');
+  assert.equal(quick.result.ended, 'completed');
+  assert.deepEqual(quick.scenario.requests.map((r) => `${r.method} ${r.path}`), ['GET /orders/1']);
+  assert.equal(quick.scenario.model.connections, 10);
+  assert.equal(quick.scenario.model.durationSec, 10);
+  const { statusCodes, requests } = quick.result.summary;
+  assert.ok(requests.total > 0 && statusCodes['200'] === requests.total, `the real API answered 200 to every request: ${JSON.stringify(statusCodes)} of ${requests.total}`);
+  const quickRunId = files[0].replace(/\.json$/, '');
 
-  // 2. Stop Load Test from the palette: stopped within about a second, saved as stopped.
+  // 2. Stop Load Test from the palette while a 60 s scenario runs: stopped within about a second, saved as stopped.
+  await pickFromCommand(workbench, 'Shipshape: Run Load Test…', 'long');
+  frame = await panelFrame(page);
+  await waitForText(frame, 'phase', /Running/, 30_000);
+  for (const until = Date.now() + 30_000; (await chartPoints(frame)) < 1 && Date.now() < until;) await page.waitForTimeout(200);
+  await page.keyboard.press('F1');
+  await input.fill('>Shipshape: Stop Load Test');
+  const stopRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Shipshape: Stop Load Test' }).first();
+  await stopRow.waitFor();
   const stopAt = Date.now();
-  await workbench.runCommand('Shipshape: Stop Load Test');
+  await stopRow.click();
   await waitForText(frame, 'phase', /Stopped/, 10_000);
   const shownStoppedAfter = Date.now() - stopAt;
-  let files = [];
-  for (const until = Date.now() + 10_000; !files.length && Date.now() < until;) {
-    files = runFiles(folder);
-    if (!files.length) await page.waitForTimeout(100);
-  }
-  assert.equal(files.length, 1, 'the stopped run is saved');
-  const stopped = JSON.parse(fs.readFileSync(path.join(folder, '.shipshape', 'runs', files[0]), 'utf8'));
+  for (const until = Date.now() + 10_000; runFiles(folder).length < 2 && Date.now() < until;) await page.waitForTimeout(100);
+  files = runFiles(folder);
+  assert.equal(files.length, 2, 'the stopped run is saved');
+  const stopped = JSON.parse(fs.readFileSync(path.join(folder, '.shipshape', 'runs', files.find((f) => f.endsWith('-long.json'))), 'utf8'));
   assert.equal(stopped.result.ended, 'cancelled');
-  assert.equal(stopped.result.scenario, 'quick-test');
-  assert.equal(stopped.scenario.requests[0].path, '/orders/1');
-  assert.ok(stopped.result.summary.requests.total > 0 && stopped.result.summary.statusCodes['200'] === stopped.result.summary.requests.total, `the real API answered 200 to every request: ${JSON.stringify(stopped.result.summary.statusCodes)}`);
+  assert.equal(stopped.result.scenario, 'long');
   const stoppedAfter = Date.parse(stopped.result.finishedAt) - stopAt;
-  // From the command (typed in the palette) to the engine's finish; the planned 10 s were not used.
-  assert.ok(stoppedAfter < 1500, `the run finished ${stoppedAfter} ms after Stop Load Test was run`);
-  assert.ok(stopped.result.summary.durationSec < 9, `the run lasted ${stopped.result.summary.durationSec} s of its 10`);
-  ctx.log(`Stop Load Test: finished ${stoppedAfter} ms after the command, panel showed "Stopped" after ${shownStoppedAfter} ms`);
+  // From the click on the command to the engine's finish; most of the planned 60 s unused.
+  assert.ok(stoppedAfter < 1500, `the run finished ${stoppedAfter} ms after Stop Load Test was chosen`);
+  assert.ok(stopped.result.summary.durationSec < 40, `the run lasted ${stopped.result.summary.durationSec} s of its 60`);
+  ctx.log(`Stop Load Test: the engine finished ${stoppedAfter} ms after the command, the panel showed "Stopped" after ${shownStoppedAfter} ms`);
   await shot(page, '08-loadtest-stopped-dark.png');
 
   // 3. Export Scenario…: demo as a k6 script, in an untitled document (nothing written to disk).
@@ -128,19 +143,22 @@ export async function run(ctx) {
   await view.locator('.monaco-list-row', { hasText: 'quick-test' }).first().click();
   await page.keyboard.press('ArrowRight');
   const runRow = view.locator('.monaco-list-row', { hasText: /p95 .* req\/s/ }).first();
+  // The view shows the quick test's one run under it (scenarios first, in config order; then quick-test).
   await runRow.waitFor({ timeout: 10_000 });
   await runRow.click({ button: 'right' });
   await page.locator('.monaco-menu .action-label', { hasText: 'Delete Run' }).first().click();
   const confirm = await modalDialog(page);
-  const runId = files[0].replace(/\.json$/, '');
+  const runId = quickRunId;
   assert.ok(confirm.text.includes(`Delete the load-test run ${runId}?`), `modal: ${confirm.text}`);
   assert.ok(confirm.text.includes(`.shipshape/runs/${runId}.json is removed`), `modal: ${confirm.text}`);
   assert.ok(confirm.buttons.includes('Delete') && confirm.buttons.includes('Cancel'), `buttons: ${confirm.buttons.join(', ')}`);
   await shot(page, '08-loadtest-delete-modal.png');
   await confirm.click('Delete');
-  for (const until = Date.now() + 10_000; runFiles(folder).length && Date.now() < until;) await page.waitForTimeout(100);
-  assert.deepEqual(runFiles(folder), [], 'the run file is deleted');
-  await view.locator('.monaco-list-row', { hasText: /p95 .* req\/s/ }).first().waitFor({ state: 'detached', timeout: 10_000 });
+  for (const until = Date.now() + 10_000; runFiles(folder).length > 1 && Date.now() < until;) await page.waitForTimeout(100);
+  assert.ok(!fs.existsSync(path.join(folder, '.shipshape', 'runs', `${runId}.json`)), 'the run file is deleted');
+  files = runFiles(folder);
+  assert.equal(files.length, 1, 'only that run is deleted');
+  await view.locator('.monaco-list-row', { hasText: 'quick-test' }).first().waitFor({ state: 'detached', timeout: 10_000 });
 
   // 5. A target that is not this machine: a modal naming the host; Cancel sends nothing.
   await pickFromCommand(workbench, 'Shipshape: Run Load Test…', 'remote');
@@ -155,7 +173,7 @@ export async function run(ctx) {
   frame = await panelFrame(page);
   assert.equal(await frame.locator('[data-testid="phase"]').innerText(), 'Stopped', 'the panel still shows the stopped quick test: no run started');
   assert.equal(await page.locator('.statusbar-item', { hasText: /req\/s|Load test: starting/ }).count(), 0, 'no run in the status bar');
-  assert.deepEqual(runFiles(folder), [], 'nothing was saved');
+  assert.deepEqual(runFiles(folder), files, 'nothing was saved');
 
   // 6. Unreachable target, quick test: the message says so, with Edit URL (which reopens the input with the URL).
   const deadUrl = `http://127.0.0.1:${deadPort}/orders`;
@@ -181,5 +199,5 @@ export async function run(ctx) {
   const cursor = page.locator('#status\\.editor\\.selection');
   for (const until = Date.now() + 10_000; !new RegExp(`Ln ${expectedLine},`).test(await cursor.innerText().catch(() => '')) && Date.now() < until;) await page.waitForTimeout(200);
   assert.match(await cursor.innerText(), new RegExp(`Ln ${expectedLine},`), `the cursor is on the closed-port scenario's baseUrl (line ${expectedLine})`);
-  assert.deepEqual(runFiles(folder), [], 'unreachable runs are not saved');
+  assert.deepEqual(runFiles(folder), files, 'unreachable runs are not saved');
 }
