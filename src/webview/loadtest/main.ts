@@ -148,8 +148,8 @@ function header(s: PanelState): HTMLElement {
     if (hd.runId) {
       const runId = hd.runId;
       actions.append(
-        button('Pin as baseline', () => post({ type: 'pinBaseline', runId }), { class: 'secondary', 'data-testid': 'pin' }),
-        button('Compare with…', () => post({ type: 'compare', runId }), { class: 'secondary', 'data-testid': 'compare' }),
+        button('Pin as baseline', () => post({ type: 'pinBaseline', runId }), { secondary: '', 'data-testid': 'pin' }),
+        button('Compare with…', () => post({ type: 'compare', runId }), { secondary: '', 'data-testid': 'compare' }),
       );
     }
   }

@@ -87,24 +87,30 @@ async function openPanel(ctx, theme) {
 
 /**
  * The controls are @vscode-elements components, styled by their constructable stylesheets (which
- * the strict CSP allows) in the theme's colours: the Re-run button's face is --vscode-button-background.
+ * the strict CSP allows) in the theme's colours: Re-run's face is --vscode-button-background, Pin
+ * as baseline's (a secondary button) --vscode-button-secondaryBackground.
  */
 async function assertElements(page, theme) {
+  await page.mouse.move(0, 0); // no hover colour
   const got = await page.evaluate(() => ['rerun', 'pin', 'phase'].map((id) => {
     const el = document.querySelector(`[data-testid="${id}"]`);
     return `${el?.tagName.toLowerCase()} ${el?.shadowRoot ? el.shadowRoot.adoptedStyleSheets.length > 0 : 'no shadow root'}`;
   }));
   assert.deepEqual(got, ['vscode-button true', 'vscode-button true', 'vscode-badge true'], `${theme}: ${got}`);
-  const face = await page.evaluate(() => getComputedStyle(document.querySelector('[data-testid="rerun"]').shadowRoot.querySelector('.base')).backgroundColor);
-  const expected = await page.evaluate((hex) => {
-    const probe = document.createElement('div');
-    probe.style.setProperty('color', hex);
-    document.body.append(probe);
-    const rgb = getComputedStyle(probe).color;
-    probe.remove();
-    return rgb;
-  }, THEMES[theme].vars['--vscode-button-background']);
-  assert.equal(face, expected, `${theme}: the Re-run button's background`);
+  const faces = await page.evaluate(({ primary, secondary }) => {
+    const rgb = (hex) => {
+      const probe = document.createElement('div');
+      probe.style.setProperty('color', hex);
+      document.body.append(probe);
+      const out = getComputedStyle(probe).color;
+      probe.remove();
+      return out;
+    };
+    const face = (id) => getComputedStyle(document.querySelector(`[data-testid="${id}"]`).shadowRoot.querySelector('.base')).backgroundColor;
+    return { rerun: [face('rerun'), rgb(primary)], pin: [face('pin'), rgb(secondary)] };
+  }, { primary: THEMES[theme].vars['--vscode-button-background'], secondary: THEMES[theme].vars['--vscode-button-secondaryBackground'] });
+  assert.equal(faces.rerun[0], faces.rerun[1], `${theme}: Re-run is a primary button in the theme's colour`);
+  assert.equal(faces.pin[0], faces.pin[1], `${theme}: Pin as baseline is a secondary button in the theme's colour`);
 }
 
 const send = (page, msg) => page.evaluate((m) => window.postMessage(m, '*'), msg);
