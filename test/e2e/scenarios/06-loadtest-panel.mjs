@@ -153,9 +153,9 @@ export async function run(ctx) {
   await page.locator('[data-testid="finding"]').first().click();
   const opened = await page.evaluate(() => window.__posted.filter((m) => m.type === 'openFinding'));
   assert.deepEqual(opened, [{ type: 'openFinding', file: 'src/routes/orders.ts', line: 25 }]);
+  await assertElements(page, 'dark');
   await page.locator('[data-testid="pin"]').click();
   assert.ok(await page.evaluate((id) => window.__posted.some((m) => m.type === 'pinBaseline' && m.runId === id), final.header.runId));
-  await assertElements(page, 'dark');
   assert.deepEqual(errors, [], `page errors: ${errors.join('\n')}`);
   await page.screenshot({ path: path.join(artifacts, '06-loadtest-panel-done-dark.png'), fullPage: true });
   ctx.screenshots.push(path.join(artifacts, '06-loadtest-panel-done-dark.png'));
