@@ -146,7 +146,15 @@ export async function run(ctx) {
   // The view shows the quick test's one run under it (scenarios first, in config order; then quick-test).
   await runRow.waitFor({ timeout: 10_000 });
   await runRow.click({ button: 'right' });
-  await page.locator('.monaco-menu .action-label', { hasText: 'Delete Run' }).first().click();
+  // VS Code's context menu ignores a click that comes right after it opened: wait, and click again
+  // while the menu is still there and no dialog came.
+  const deleteItem = page.locator('.monaco-menu .action-label', { hasText: 'Delete Run' }).first();
+  await deleteItem.waitFor();
+  await page.waitForTimeout(300);
+  for (let i = 0; i < 3 && !(await page.locator('.monaco-dialog-box').count()); i++) {
+    if (await deleteItem.isVisible()) await deleteItem.click();
+    await page.locator('.monaco-dialog-box').first().waitFor({ timeout: 3_000 }).catch(() => {});
+  }
   const confirm = await modalDialog(page);
   const runId = quickRunId;
   assert.ok(confirm.text.includes(`Delete the load-test run ${runId}?`), `modal: ${confirm.text}`);
