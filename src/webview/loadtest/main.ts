@@ -155,7 +155,7 @@ function header(s: PanelState): HTMLElement {
   }
   return h('header', {},
     h('div', { class: 'title' }, h('h1', {}, hd ? hd.scenario : 'Load test'), phaseBadge(s)),
-    hd ? h('div', { class: 'meta' }, `${hd.target} · ${hd.load} · ${hd.plannedSec}s · ${hd.engine} · ${new Date(hd.startedAt).toLocaleString()}`) : null,
+    hd ? h('div', { class: 'meta' }, [hd.target, hd.load, `${hd.plannedSec}s`, hd.engine, new Date(hd.startedAt).toLocaleString()].filter(Boolean).join(' · ')) : null,
     s.message ? h('div', { class: `message ${s.phase === 'failed' ? 'error' : ''}`, 'data-testid': 'message' }, s.message) : null,
     actions,
   );
@@ -326,6 +326,8 @@ function render(): void {
   for (const c of charts.splice(0)) c.destroy();
   liveCharts = undefined;
   const s = state;
+  // A run that did not start has no numbers: the message and Re-run say it all.
+  if (s.phase === 'failed') return void root.replaceChildren(header(s));
   root.replaceChildren(
     header(s),
     tiles(s),

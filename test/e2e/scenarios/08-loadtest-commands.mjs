@@ -192,6 +192,11 @@ export async function run(ctx) {
   const unreachable = await toast(page, /not reachable/);
   const unreachableText = (await unreachable.innerText()).replace(/\s+/g, ' ');
   assert.ok(unreachableText.includes(`127.0.0.1:${deadPort}`), `message: ${unreachableText}`);
+  // The panel says the same: did not run, why, and no empty charts.
+  frame = await panelFrame(page);
+  await waitForText(frame, 'phase', /Did not run/, 10_000);
+  assert.match(await frame.locator('[data-testid="message"]').innerText(), new RegExp(`127\\.0\\.0\\.1:${deadPort}`));
+  assert.equal(await frame.locator('[data-testid="chart-rps"]').count(), 0, 'no charts for a run that did not start');
   await shot(page, '08-loadtest-unreachable.png');
   await unreachable.locator('a, .monaco-button', { hasText: 'Edit URL' }).first().click();
   await input.waitFor({ state: 'visible', timeout: 10_000 });
