@@ -10,17 +10,13 @@
 //   6. create and seed the example's database (once; reused while the seed version matches)
 //   7. start examples/orders-api on a free port (TypeScript, run with tsx)
 //   8. load-test two endpoints with `shipshape loadtest` and print p95 per endpoint
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as net from 'node:net';
+// Steps 5–7 are scripts/exampleStack.ts, which the end-to-end tests use too.
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { startCluster, type RunningCluster } from '../src/core/explain/cluster';
+import type { RunningCluster } from '../src/core/explain/cluster';
+import { DATABASE, EXAMPLE, seedExampleDatabase, startExampleApp, startExamplePostgres, stopProcess } from './exampleStack';
 
 const REPO = path.resolve(__dirname, '..');
-const EXAMPLE = path.join(REPO, 'examples', 'orders-api');
-const DATABASE = 'orders_api_demo';
-/** Bump when the seed below changes: the database is rebuilt. */
-const SEED_VERSION = 2;
 
 export interface Context {
   cluster?: RunningCluster;
@@ -60,7 +56,7 @@ export const steps: Step[] = [
   {
     title: 'Start an embedded PostgreSQL',
     run: async (ctx, cleanup) => {
-      ctx.cluster = await startCluster({ log: (line) => /initdb|starting PostgreSQL|shutting down/i.test(line) && console.log(`  postgres: ${line}`) });
+      ctx.cluster = await startExamplePostgres({ postgresLog: (line) => /initdb|starting PostgreSQL|shutting down/i.test(line) && console.log(`  postgres: ${line}`) });
       cleanup(() => ctx.cluster?.stop());
       console.log(`  PostgreSQL ${ctx.cluster.version} on 127.0.0.1:${ctx.cluster.port} (pid ${ctx.cluster.pid})`);
     },
@@ -68,53 +64,17 @@ export const steps: Step[] = [
   {
     title: `Seed database ${DATABASE}`,
     run: async (ctx) => {
-      const cluster = ctx.cluster!;
-      ctx.databaseUrl = cluster.url(DATABASE);
-      if ((await cluster.listDatabases()).includes(DATABASE)) {
-        const db = await cluster.connect(DATABASE);
-        try {
-          const { rows } = await db.query<{ version: number }>('SELECT version FROM shipshape_seed').catch(() => ({ rows: [] as Array<{ version: number }> }));
-          if (rows[0]?.version === SEED_VERSION) {
-            console.log('  already seeded');
-            return;
-          }
-        } finally {
-          await db.end();
-        }
-        await cluster.dropDatabase(DATABASE);
-      }
-      await cluster.createDatabase(DATABASE);
-      const db = await cluster.connect(DATABASE);
-      try {
-        for (const file of fs.readdirSync(path.join(EXAMPLE, 'migrations')).filter((f) => f.endsWith('.sql')).sort()) {
-          await db.query(fs.readFileSync(path.join(EXAMPLE, 'migrations', file), 'utf8'));
-        }
-        // Enough rows that the example's problems show: every GET /orders reads order_items once
-        // per order with no index on order_id (a sequential scan each time), and the email lookup
-        // scans customers.
-        const t = Date.now();
-        await db.query(`INSERT INTO customers (name, email) SELECT 'Customer ' || g, 'customer' || g || '@example.com' FROM generate_series(1, 50000) g`);
-        await db.query(`INSERT INTO orders (customer_id, status, created_at) SELECT 1 + g % 50000, CASE WHEN g % 10 = 0 THEN 'open' ELSE 'shipped' END, now() - g * interval '1 minute' FROM generate_series(1, 100000) g`);
-        await db.query(`INSERT INTO order_items (order_id, sku, quantity, price_cents) SELECT 1 + g % 100000, 'SKU-' || g % 1000, 1 + g % 5, 100 + g % 10000 FROM generate_series(1, 100000) g`);
-        await db.query('ANALYZE');
-        await db.query(`CREATE TABLE shipshape_seed (version int); INSERT INTO shipshape_seed VALUES (${SEED_VERSION})`);
-        console.log(`  50,000 customers, 100,000 orders, 100,000 order items in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-      } finally {
-        await db.end();
-      }
+      ctx.databaseUrl = await seedExampleDatabase(ctx.cluster!, (line) => console.log(`  ${line}`));
     },
   },
   {
     title: 'Start examples/orders-api',
     run: async (ctx, cleanup) => {
-      const port = await freePort();
-      ctx.appUrl = `http://127.0.0.1:${port}`;
-      const tsx = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-      const app = spawn(process.execPath, [tsx, path.join(EXAMPLE, 'src', 'server.ts')], { cwd: EXAMPLE, env: { ...process.env, PORT: String(port), DATABASE_URL: ctx.databaseUrl }, stdio: ['ignore', 'inherit', 'inherit'] });
+      const { app, appUrl } = await startExampleApp(ctx.databaseUrl!);
       ctx.app = app;
+      ctx.appUrl = appUrl;
       cleanup(() => stopProcess(app));
-      await waitForPort(port, app, 30_000);
-      console.log(`  listening on ${ctx.appUrl} (pid ${app.pid})`);
+      console.log(`  listening on ${appUrl} (pid ${app.pid})`);
     },
   },
   {
@@ -126,42 +86,6 @@ export const steps: Step[] = [
     },
   },
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`orders-api exited with code ${child.exitCode} before listening`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const sock = net.connect(port, '127.0.0.1');
-      sock.once('connect', () => (sock.destroy(), resolve(true)));
-      sock.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`orders-api did not listen on port ${port} within ${timeoutMs / 1000} s`);
-}
-
-/** SIGTERM by PID, SIGKILL after 5 s. */
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(child.pid, 'SIGTERM');
-  const timer = setTimeout(() => child.pid !== undefined && child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** Runs the steps in order; returns 0 on success. Cleanups run in reverse order on success, failure, SIGINT or SIGTERM. */
 export async function runSteps(list: Step[] = steps): Promise<number> {

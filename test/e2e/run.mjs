@@ -3,7 +3,10 @@
 // Debian's chromium by playwright-core. `npm run test:e2e`; `node test/e2e/run.mjs <words>` runs
 // only the scenarios whose file name or title contains one of the words.
 //
-// Each scenario in scenarios/*.mjs exports { name, timeoutMs?, async run(ctx) }; see ScenarioContext.
+// Each scenario in scenarios/*.mjs exports { name, timeoutMs?, needs?, async run(ctx) }; see
+// ScenarioContext. `needs: ['orders-api-stack']` starts the example API on its seeded embedded
+// PostgreSQL (scripts/exampleStack.ts) before the first such scenario; it is `ctx.stack`, and is
+// stopped by PID when the run ends, whether the scenarios passed or not.
 // Environment: SHIPSHAPE_E2E_CACHE (where code-server is installed, default ~/.cache/shipshape-e2e),
 // SHIPSHAPE_E2E_CHROMIUM (browser binary, default /usr/bin/chromium),
 // SHIPSHAPE_E2E_ROOT (the extension project under test, default this repository),
@@ -18,6 +21,7 @@ import {
 } from './lib/codeserver.mjs';
 import { buildHostSuite, runHostSuite } from './lib/host.mjs';
 import { SetupStop } from './lib/debian.mjs';
+import { killStackSync, STACK, startOrdersApiStack } from './lib/exampleStack.mjs';
 import { ensureVsix } from './lib/vsix.mjs';
 import { Workbench } from './lib/workbench.mjs';
 
@@ -33,8 +37,9 @@ const log = (msg) => console.log(`  · ${msg}`);
 
 /** What a scenario gets. Everything it opens is closed by the harness. */
 class ScenarioContext {
-  constructor({ id, browserContext, server, code, browser, tmpDir, hostEntry }) {
-    Object.assign(this, { id, root, browserContext, server, code, browser, tmpDir, hostEntry });
+  constructor({ id, browserContext, server, code, browser, tmpDir, hostEntry, stack }) {
+    // stack: { appUrl, databaseUrl, appPid, postgresPid, query(sql, params) } for scenarios that need it.
+    Object.assign(this, { id, root, browserContext, server, code, browser, tmpDir, hostEntry, stack });
     this.workbenches = [];
     this.screenshots = [];
   }
@@ -89,6 +94,8 @@ async function discoverScenarios(filters) {
     }
     const id = path.basename(file, '.mjs');
     if (filters.length && !filters.some((f) => id.includes(f) || scenario.name.includes(f))) continue;
+    const unknown = (scenario.needs ?? []).filter((n) => n !== STACK);
+    if (unknown.length) throw new Error(`scenarios/${file} needs ${unknown.join(', ')}; only '${STACK}' exists`);
     scenarios.push({ id, timeoutMs: DEFAULT_TIMEOUT_MS, ...scenario });
   }
   return scenarios;
@@ -147,6 +154,7 @@ async function main() {
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-e2e-'));
   let server;
   let browser;
+  let stack;
   let passed = 0;
   let failed = 0;
   try {
@@ -155,11 +163,31 @@ async function main() {
     server = await startCodeServer(code.entry, dirs);
     browser = await launchBrowser(chromium);
     log(`code-server pid ${server.pid} on ${server.url}; ready after ${seconds(started)}`);
+    let stackError;
     for (const scenario of scenarios) {
-      if (await runScenario(scenario, { server, code, browser, tmpDir, hostEntry })) passed++;
+      if (scenario.needs?.includes(STACK) && !stack && !stackError) {
+        const t0 = Date.now();
+        try {
+          stack = await startOrdersApiStack(root, { log });
+          log(`orders-api on ${stack.appUrl} (pid ${stack.appPid}), PostgreSQL pid ${stack.postgresPid}; ready after ${seconds(t0)}`);
+        } catch (err) {
+          stackError = err;
+        }
+      }
+      if (scenario.needs?.includes(STACK) && stackError) {
+        // Only the scenarios that need the example API fail; the others still run.
+        console.log(`FAIL ${scenario.name}: the example API on PostgreSQL did not start: ${stackError.message}`);
+        failed++;
+        continue;
+      }
+      if (await runScenario(scenario, { server, code, browser, tmpDir, hostEntry, stack })) passed++;
       else failed++;
     }
   } finally {
+    if (stack) {
+      await stack.stop().catch((err) => log(`stopping the orders-api stack: ${err.message}`));
+      log('orders-api and its PostgreSQL stopped');
+    }
     await browser?.close().catch(() => {});
     if (server) {
       await stopCodeServer(server);
@@ -173,9 +201,10 @@ async function main() {
   return { passed, failed };
 }
 
-process.on('exit', killRunningServersSync);
+process.on('exit', () => { killStackSync(); killRunningServersSync(); });
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
+    killStackSync();
     killRunningServersSync();
     process.exit(130);
   });

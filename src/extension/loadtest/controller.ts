@@ -11,7 +11,7 @@ import type { PanelToExtension } from '../../webview/loadtest/protocol';
 import { appendScenario, CONFIG_FILE, offsetOfKey, readConfigScenarios, uniqueScenarioName, type ConfigScenarios } from './configScenarios';
 import { LoadTestResultsPanel } from './resultsPanel';
 import { RouteIndex } from './routeIndex';
-import { concretePath } from './routePath';
+import { concretePath, QUICK_TEST_NAME, routeScenarioName } from './routePath';
 import { requestName, scenarioRequestsFrom } from './routeScan';
 import { confirmTarget, refuseUntrusted } from './safety';
 import { lastResultText } from './treeModel';
@@ -160,13 +160,13 @@ export class LoadTestController implements vscode.Disposable {
 
   private async resolve(request: RunRequest): Promise<{ scenario: Scenario; maxDurationSec?: number } | undefined> {
     if (request.kind === 'url') {
-      const { scenario, problems } = scenarioFromUrl(request.url, { name: 'quick test', duration: '10s', connections: 10 });
+      const { scenario, problems } = scenarioFromUrl(request.url, { name: QUICK_TEST_NAME, duration: '10s', connections: 10 });
       if (!scenario) return void this.reportProblems(problems, undefined, request.url);
       return { scenario };
     }
     const config = await this.readConfig();
     if (request.kind === 'route') {
-      const raw: ScenarioConfig = { name: `${request.method} ${request.path}`, baseUrl: request.baseUrl, requests: [{ name: requestName(request.path), method: request.method as 'GET', path: concretePath(request.path) }], duration: '10s', connections: 10 };
+      const raw: ScenarioConfig = { name: routeScenarioName(request.method, request.path), baseUrl: request.baseUrl, requests: [{ name: requestName(request.path), method: request.method as 'GET', path: concretePath(request.path) }], duration: '10s', connections: 10 };
       const { scenario, problems } = resolveScenario(raw, { config: config?.scenarios.loadtest, keyPrefix: 'route' });
       if (!scenario) return void this.reportProblems(problems, undefined, request.baseUrl);
       return { scenario, maxDurationSec: maxDurationOf(config?.scenarios.loadtest).seconds };
@@ -263,7 +263,9 @@ export class LoadTestController implements vscode.Disposable {
           progress = p;
           token.onCancellationRequested(() => run.cancel());
           const result = await run.result;
-          await this.finished(scenario, result, findings);
+          // Read again at the end: right after a window opens, the language server may still be
+          // analysing when the run starts, and a slow endpoint's finding belongs beside it.
+          await this.finished(scenario, result, await this.routes.findings().catch(() => findings));
         },
       );
     } catch (err) {
@@ -514,6 +516,9 @@ export class LoadTestController implements vscode.Disposable {
         return;
       }
       case 'ready':
+        return;
+      case 'cspViolation':
+        this.output.warn(`Load-test results panel: the Content-Security-Policy refused ${String(msg.blocked || 'something').slice(0, 200)} (${String(msg.directive).slice(0, 60)})`);
         return;
     }
   }

@@ -4,6 +4,11 @@
 // uPlot's canvas, never as HTML, so nothing from a run or a workspace can inject markup.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+// VS Code's own look for the controls (the maintained successor of @vscode/webview-ui-toolkit):
+// Lit components whose styles are constructable stylesheets, so the strict CSP needs no
+// 'unsafe-inline'; their colours come from the --vscode-* variables the webview host sets.
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import './panel.css';
 import { initialState, vscodeApi } from '../shared/vscodeApi';
 import { EMPTY_PANEL_STATE, type ExtensionToPanel, type FindingLinkView, type PanelState, type PanelToExtension } from './protocol';
@@ -29,9 +34,14 @@ function h(tag: string, attrs: Record<string, string | undefined> = {}, ...child
 }
 
 function button(label: string, onClick: () => void, attrs: Record<string, string> = {}): HTMLElement {
-  const b = h('button', { type: 'button', ...attrs }, label);
+  const b = h('vscode-button', attrs, label);
   b.addEventListener('click', onClick);
   return b;
+}
+
+/** A vscode-badge; `tone` colours it (pass, fail, running, neutral) through the badge's own variables. */
+function badge(text: string, tone: string, attrs: Record<string, string> = {}): HTMLElement {
+  return h('vscode-badge', { class: `badge ${tone}`, ...attrs }, text);
 }
 
 export function fmtMs(v: number | null | undefined): string {
@@ -118,14 +128,15 @@ function timeData(s: PanelState) {
 let liveCharts: { rps: uPlot; latency: uPlot } | undefined;
 
 function phaseBadge(s: PanelState): HTMLElement {
-  if (s.phase === 'running') return h('span', { class: 'badge running', 'data-testid': 'phase' }, 'Running…');
-  if (s.phase === 'cancelled') return h('span', { class: 'badge neutral', 'data-testid': 'phase' }, 'Stopped');
-  if (s.phase === 'failed') return h('span', { class: 'badge fail', 'data-testid': 'phase' }, 'Did not run');
+  const phase = { 'data-testid': 'phase' };
+  if (s.phase === 'running') return badge('Running…', 'running', phase);
+  if (s.phase === 'cancelled') return badge('Stopped', 'neutral', phase);
+  if (s.phase === 'failed') return badge('Did not run', 'fail', phase);
   if (s.phase === 'done') {
-    if (s.passed === undefined) return h('span', { class: 'badge neutral', 'data-testid': 'phase' }, 'Finished (no thresholds)');
-    return h('span', { class: `badge ${s.passed ? 'pass' : 'fail'}`, 'data-testid': 'phase' }, s.passed ? 'PASSED' : 'FAILED');
+    if (s.passed === undefined) return badge('Finished (no thresholds)', 'neutral', phase);
+    return badge(s.passed ? 'PASSED' : 'FAILED', s.passed ? 'pass' : 'fail', phase);
   }
-  return h('span', { class: 'badge neutral', 'data-testid': 'phase' }, 'No run yet');
+  return badge('No run yet', 'neutral', phase);
 }
 
 function header(s: PanelState): HTMLElement {
@@ -137,14 +148,14 @@ function header(s: PanelState): HTMLElement {
     if (hd.runId) {
       const runId = hd.runId;
       actions.append(
-        button('Pin as baseline', () => post({ type: 'pinBaseline', runId }), { class: 'secondary', 'data-testid': 'pin' }),
-        button('Compare with…', () => post({ type: 'compare', runId }), { class: 'secondary', 'data-testid': 'compare' }),
+        button('Pin as baseline', () => post({ type: 'pinBaseline', runId }), { secondary: '', 'data-testid': 'pin' }),
+        button('Compare with…', () => post({ type: 'compare', runId }), { secondary: '', 'data-testid': 'compare' }),
       );
     }
   }
   return h('header', {},
     h('div', { class: 'title' }, h('h1', {}, hd ? hd.scenario : 'Load test'), phaseBadge(s)),
-    hd ? h('div', { class: 'meta' }, `${hd.target} · ${hd.load} · ${hd.plannedSec}s · ${hd.engine} · ${new Date(hd.startedAt).toLocaleString()}`) : null,
+    hd ? h('div', { class: 'meta' }, [hd.target, hd.load, `${hd.plannedSec}s`, hd.engine, new Date(hd.startedAt).toLocaleString()].filter(Boolean).join(' · ')) : null,
     s.message ? h('div', { class: `message ${s.phase === 'failed' ? 'error' : ''}`, 'data-testid': 'message' }, s.message) : null,
     actions,
   );
@@ -185,15 +196,21 @@ function liveSection(s: PanelState): HTMLElement {
   return section;
 }
 
-function keyValueTable(title: string, rows: Array<[string, string]>, testid: string): HTMLElement | null {
+function countBadge(n: number, bad: boolean): HTMLElement {
+  const b = badge(fmtNum(n), bad ? 'fail' : 'neutral');
+  b.setAttribute('variant', 'counter');
+  return b;
+}
+
+function keyValueTable(title: string, rows: Array<[string, string | HTMLElement]>, testid: string): HTMLElement | null {
   if (!rows.length) return null;
   return h('div', { class: 'kv' }, h('h3', {}, title),
     h('table', { 'data-testid': testid }, h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, v))))));
 }
 
 function codesAndErrors(s: PanelState): HTMLElement {
-  const codes = Object.entries(s.statusCodes).sort(([a], [b]) => a.localeCompare(b)).map(([c, n]) => [c, fmtNum(n)] as [string, string]);
-  const errs = Object.entries(s.errors).filter(([, n]) => n > 0).map(([k, n]) => [k, fmtNum(n)] as [string, string]);
+  const codes = Object.entries(s.statusCodes).sort(([a], [b]) => a.localeCompare(b)).map(([c, n]) => [c, countBadge(n, Number(c) >= 400)] as [string, HTMLElement]);
+  const errs = Object.entries(s.errors).filter(([, n]) => n > 0).map(([k, n]) => [k, countBadge(n, true)] as [string, HTMLElement]);
   return h('section', { class: 'row' },
     keyValueTable('Status codes', codes, 'status-codes') ?? h('div', { class: 'kv muted' }, h('h3', {}, 'Status codes'), 'none yet'),
     keyValueTable('Errors', errs, 'errors') ?? h('div', { class: 'kv muted' }, h('h3', {}, 'Errors'), 'none'),
@@ -309,6 +326,8 @@ function render(): void {
   for (const c of charts.splice(0)) c.destroy();
   liveCharts = undefined;
   const s = state;
+  // A run that did not start has no numbers: the message and Re-run say it all.
+  if (s.phase === 'failed') return void root.replaceChildren(header(s));
   root.replaceChildren(
     header(s),
     tiles(s),
@@ -351,6 +370,14 @@ window.addEventListener('resize', () => {
   resizeTimer = setTimeout(() => {
     for (const c of charts) c.setSize({ width: chartWidth(c.root.parentElement as HTMLElement), height: c.height });
   }, 100);
+});
+
+// A refusal by the strict CSP (e.g. a component that injects an inline style) is a bug: counted on
+// the body (the end-to-end tests read it) and reported to the extension's log.
+let cspViolations = 0;
+document.addEventListener('securitypolicyviolation', (e) => {
+  document.body.dataset.cspViolations = String(++cspViolations);
+  post({ type: 'cspViolation', directive: e.violatedDirective, blocked: e.blockedURI || e.sample || '' });
 });
 
 render();

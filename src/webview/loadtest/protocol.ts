@@ -155,4 +155,6 @@ export type PanelToExtension =
   | { type: 'rerun' }
   | { type: 'stop' }
   | { type: 'pinBaseline'; runId: string }
-  | { type: 'compare'; runId: string };
+  | { type: 'compare'; runId: string }
+  /** The page's Content-Security-Policy refused something (logged by the extension: a bug to fix). */
+  | { type: 'cspViolation'; directive: string; blocked: string };

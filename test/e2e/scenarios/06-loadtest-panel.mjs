@@ -85,6 +85,34 @@ async function openPanel(ctx, theme) {
   return { page, errors };
 }
 
+/**
+ * The controls are @vscode-elements components, styled by their constructable stylesheets (which
+ * the strict CSP allows) in the theme's colours: Re-run's face is --vscode-button-background, Pin
+ * as baseline's (a secondary button) --vscode-button-secondaryBackground.
+ */
+async function assertElements(page, theme) {
+  await page.mouse.move(0, 0); // no hover colour
+  const got = await page.evaluate(() => ['rerun', 'pin', 'phase'].map((id) => {
+    const el = document.querySelector(`[data-testid="${id}"]`);
+    return `${el?.tagName.toLowerCase()} ${el?.shadowRoot ? el.shadowRoot.adoptedStyleSheets.length > 0 : 'no shadow root'}`;
+  }));
+  assert.deepEqual(got, ['vscode-button true', 'vscode-button true', 'vscode-badge true'], `${theme}: ${got}`);
+  const faces = await page.evaluate(({ primary, secondary }) => {
+    const rgb = (hex) => {
+      const probe = document.createElement('div');
+      probe.style.setProperty('color', hex);
+      document.body.append(probe);
+      const out = getComputedStyle(probe).color;
+      probe.remove();
+      return out;
+    };
+    const face = (id) => getComputedStyle(document.querySelector(`[data-testid="${id}"]`).shadowRoot.querySelector('.base')).backgroundColor;
+    return { rerun: [face('rerun'), rgb(primary)], pin: [face('pin'), rgb(secondary)] };
+  }, { primary: THEMES[theme].vars['--vscode-button-background'], secondary: THEMES[theme].vars['--vscode-button-secondaryBackground'] });
+  assert.equal(faces.rerun[0], faces.rerun[1], `${theme}: Re-run is a primary button in the theme's colour`);
+  assert.equal(faces.pin[0], faces.pin[1], `${theme}: Pin as baseline is a secondary button in the theme's colour`);
+}
+
 const send = (page, msg) => page.evaluate((m) => window.postMessage(m, '*'), msg);
 const text = (page, id) => page.locator(`[data-testid="${id}"]`).first().innerText();
 
@@ -125,6 +153,7 @@ export async function run(ctx) {
   await page.locator('[data-testid="finding"]').first().click();
   const opened = await page.evaluate(() => window.__posted.filter((m) => m.type === 'openFinding'));
   assert.deepEqual(opened, [{ type: 'openFinding', file: 'src/routes/orders.ts', line: 25 }]);
+  await assertElements(page, 'dark');
   await page.locator('[data-testid="pin"]').click();
   assert.ok(await page.evaluate((id) => window.__posted.some((m) => m.type === 'pinBaseline' && m.runId === id), final.header.runId));
   assert.deepEqual(errors, [], `page errors: ${errors.join('\n')}`);
@@ -136,6 +165,7 @@ export async function run(ctx) {
     const p = await openPanel(ctx, theme);
     await send(p.page, secondRun.at(-1));
     await p.page.locator('[data-testid="histogram"] canvas').waitFor();
+    await assertElements(p.page, theme);
     assert.deepEqual(p.errors, []);
     const file = path.join(artifacts, `06-loadtest-panel-done-${theme}.png`);
     await p.page.screenshot({ path: file, fullPage: true });

@@ -5,7 +5,8 @@ import { appendScenario, offsetOfKey, readConfigScenarios, uniqueScenarioName } 
 import { scanRoutes, scenarioRequestsFrom } from '../../../src/extension/loadtest/routeScan';
 import { isLoopbackHost } from '../../../src/extension/loadtest/target';
 import { lastResultText, loadTestTree } from '../../../src/extension/loadtest/treeModel';
-import { concretePath } from '../../../src/extension/loadtest/routePath';
+import { concretePath, QUICK_TEST_NAME, routeScenarioName } from '../../../src/extension/loadtest/routePath';
+import { resolveScenario, scenarioFromUrl } from '../../../src/core/loadtest/scenario';
 import type { RunSummary } from '../../../src/core/loadtest/types';
 
 const NOW = new Date('2026-12-01T03:00:00.000Z');
@@ -138,6 +139,20 @@ describe('routes found in source text (CodeLens and new scenarios)', () => {
   it('route parameters get a value to send', () => {
     assert.equal(concretePath('/orders/:id/items/:sku?'), '/orders/1/items/1');
     assert.equal(concretePath('/users/{id}'), '/users/1');
+  });
+
+  it('route runs and quick URL tests are saved under names the engine accepts', () => {
+    assert.equal(routeScenarioName('GET', '/orders/:id'), 'GET-orders-id');
+    assert.equal(routeScenarioName('GET', '/'), 'GET');
+    assert.equal(routeScenarioName('POST', '/users/{id}/items*'), 'POST-users-id-items');
+    for (const [method, route] of [['GET', '/orders/:id'], ['GET', '/'], ['DELETE', '/a b/é']] as const) {
+      const { scenario, problems } = resolveScenario({ name: routeScenarioName(method, route), baseUrl: 'http://127.0.0.1:3000', requests: [{ method, path: concretePath(route) }] });
+      assert.deepEqual(problems, [], `${method} ${route}`);
+      assert.ok(scenario);
+    }
+    const quick = scenarioFromUrl('http://127.0.0.1:3000/orders/1', { name: QUICK_TEST_NAME, duration: '10s', connections: 10 });
+    assert.deepEqual(quick.problems, []);
+    assert.equal(quick.scenario?.name, 'quick-test');
   });
 });
 
