@@ -42,6 +42,7 @@ export class RunHistory {
         startedAt: r.startedAt,
         target: r.target,
         passed: r.passed,
+        ended: r.ended ?? 'completed',
         requests: r.summary.requests.total,
         perSecond: r.summary.requests.perSecond,
         p95Ms: r.summary.latencyMs.p95,

@@ -359,6 +359,8 @@ export interface RunSummary {
   startedAt: string;
   target: string;
   passed: boolean;
+  /** How the run ended: a stopped (cancelled) or aborted run is not a pass, whatever its thresholds said. */
+  ended: LoadTestResult['ended'];
   requests: number;
   perSecond: number;
   p95Ms: number;

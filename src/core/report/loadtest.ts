@@ -77,7 +77,7 @@ export function renderRunListText(runs: RunSummary[], problems: string[]): strin
   if (runs.length === 0) out.push('no saved runs');
   else {
     const rows: string[][] = [['run', 'scenario', 'started', 'result', 'req/s', 'p95 ms', 'requests', 'commit', 'baseline']];
-    for (const r of runs) rows.push([r.id, r.scenario, r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), r.passed ? 'passed' : 'failed', String(r.perSecond), fmtMs(r.p95Ms), String(r.requests), r.gitCommit?.slice(0, 7) ?? '', r.baseline ? '★' : '']);
+    for (const r of runs) rows.push([r.id, r.scenario, r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), r.ended === 'cancelled' ? 'stopped' : r.passed && r.ended !== 'aborted' ? 'passed' : 'failed', String(r.perSecond), fmtMs(r.p95Ms), String(r.requests), r.gitCommit?.slice(0, 7) ?? '', r.baseline ? '★' : '']);
     const numeric = new Set([4, 5, 6]);
     const widths = rows[0].map((_, i) => Math.max(...rows.map((x) => x[i].length)));
     for (const x of rows) out.push(x.map((v, i) => (numeric.has(i) ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd());

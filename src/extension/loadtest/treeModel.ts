@@ -2,7 +2,7 @@
 // each its saved runs (newest first). Pure: the tree provider turns these into TreeItems.
 import type { RunSummary } from '../../core/loadtest/types';
 
-export type RunStatus = 'passed' | 'failed' | 'none';
+export type RunStatus = 'passed' | 'failed' | 'stopped' | 'none';
 
 export interface ScenarioNode {
   kind: 'scenario';
@@ -47,8 +47,16 @@ function rate(v: number): string {
   return `${Math.round(v).toLocaleString('en-US')} req/s`;
 }
 
+/** A run's verdict: stopped by the user (cancelled) before its end says so, never "passed". */
+export function runStatus(r: Pick<RunSummary, 'passed' | 'ended'>): Exclude<RunStatus, 'none'> {
+  if (r.ended === 'cancelled') return 'stopped';
+  return r.passed && r.ended !== 'aborted' ? 'passed' : 'failed';
+}
+
+const STATUS_TEXT: Record<Exclude<RunStatus, 'none'>, string> = { passed: 'passed', failed: 'failed', stopped: 'stopped before its end' };
+
 export function runNode(r: RunSummary, now: Date): RunNode {
-  const status: RunStatus = r.passed ? 'passed' : 'failed';
+  const status = runStatus(r);
   const when = formatAgo(r.startedAt, now);
   return {
     kind: 'run',
@@ -57,7 +65,7 @@ export function runNode(r: RunSummary, now: Date): RunNode {
     label: `${r.baseline ? '★ ' : ''}${when}`,
     description: `p95 ${ms(r.p95Ms)} · ${rate(r.perSecond)}`,
     tooltip: [
-      `${r.scenario} — ${r.passed ? 'passed' : 'failed'}${r.baseline ? ' (baseline)' : ''}`,
+      `${r.scenario} — ${STATUS_TEXT[status]}${r.baseline ? ' (baseline)' : ''}`,
       `${new Date(r.startedAt).toISOString().replace('T', ' ').slice(0, 19)} UTC against ${r.target}`,
       `${r.requests.toLocaleString('en-US')} requests, ${rate(r.perSecond)}, p95 ${ms(r.p95Ms)}`,
       r.gitCommit ? `commit ${r.gitCommit.slice(0, 10)}` : '',
@@ -77,14 +85,14 @@ export function loadTestTree(scenarioNames: readonly string[], runs: readonly Ru
   return [...names.map((n) => ({ n, inConfig: true })), ...orphans.map((n) => ({ n, inConfig: false }))].map(({ n, inConfig }) => {
     const list = [...(byScenario.get(n) ?? [])].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
     const last = list[0];
-    const status: RunStatus = last ? (last.passed ? 'passed' : 'failed') : 'none';
+    const status: RunStatus = last ? runStatus(last) : 'none';
     return {
       kind: 'scenario' as const,
       name: n,
       inConfig,
       status,
-      description: last ? `${last.passed ? 'passed' : 'failed'} · p95 ${ms(last.p95Ms)} · ${formatAgo(last.startedAt, now)}` : inConfig ? 'not run yet' : '',
-      tooltip: last ? `${n}: last run ${last.passed ? 'passed' : 'failed'}, ${list.length} run${list.length === 1 ? '' : 's'} saved` : `${n}: not run yet`,
+      description: last ? `${status === 'stopped' ? 'stopped' : status} · p95 ${ms(last.p95Ms)} · ${formatAgo(last.startedAt, now)}` : inConfig ? 'not run yet' : '',
+      tooltip: last ? `${n}: last run ${STATUS_TEXT[runStatus(last)]}, ${list.length} run${list.length === 1 ? '' : 's'} saved` : `${n}: not run yet`,
       runs: list.map((r) => runNode(r, now)),
     };
   });
@@ -94,5 +102,6 @@ export function loadTestTree(scenarioNames: readonly string[], runs: readonly Ru
 export function lastResultText(runs: readonly RunSummary[], scenario: string, now = new Date()): string {
   const last = runs.filter((r) => r.scenario === scenario).sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
   if (!last) return 'not run yet';
-  return `${last.passed ? '$(pass) passed' : '$(error) failed'} · p95 ${ms(last.p95Ms)} · ${rate(last.perSecond)} · ${formatAgo(last.startedAt, now)}`;
+  const status = runStatus(last);
+  return `${status === 'passed' ? '$(pass) passed' : status === 'stopped' ? '$(debug-stop) stopped' : '$(error) failed'} · p95 ${ms(last.p95Ms)} · ${rate(last.perSecond)} · ${formatAgo(last.startedAt, now)}`;
 }

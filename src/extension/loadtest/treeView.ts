@@ -7,6 +7,7 @@ type Node = ScenarioNode | RunNode;
 const STATUS_ICONS = {
   passed: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  stopped: new vscode.ThemeIcon('debug-stop', new vscode.ThemeColor('testing.iconSkipped')),
   none: new vscode.ThemeIcon('circle-large-outline'),
 };
 

@@ -11,8 +11,8 @@ import type { RunSummary } from '../../../src/core/loadtest/types';
 
 const NOW = new Date('2026-12-01T03:00:00.000Z');
 
-function run(id: string, scenario: string, startedAt: string, passed: boolean, p95Ms: number, perSecond: number, baseline = false): RunSummary {
-  return { id, scenario, startedAt, target: 'http://127.0.0.1:3000', passed, requests: perSecond * 10, perSecond, p95Ms, baseline, gitCommit: 'abcdef0123456789' };
+function run(id: string, scenario: string, startedAt: string, passed: boolean, p95Ms: number, perSecond: number, baseline = false, ended: RunSummary['ended'] = 'completed'): RunSummary {
+  return { id, scenario, startedAt, target: 'http://127.0.0.1:3000', passed, ended, requests: perSecond * 10, perSecond, p95Ms, baseline, gitCommit: 'abcdef0123456789' };
 }
 
 describe('Load Tests view model (what the tree shows)', () => {
@@ -21,6 +21,16 @@ describe('Load Tests view model (what the tree shows)', () => {
     run('r2', 'smoke', '2026-12-01T02:55:00.000Z', false, 250, 900.4),
     run('r3', 'quick test', '2026-11-29T03:00:00.000Z', true, 3, 20000),
   ];
+
+  it('a run stopped before its end reads as stopped, never passed (even with its thresholds met)', () => {
+    const stopped = run('r4', 'smoke', '2026-12-01T02:58:00.000Z', true, 8, 1200, false, 'cancelled');
+    const tree = loadTestTree(['smoke'], [...runs, stopped], NOW);
+    assert.deepEqual([tree[0].status, tree[0].description], ['stopped', 'stopped · p95 8 ms · 2 min ago']);
+    assert.deepEqual([tree[0].runs[0].status, tree[0].runs[0].tooltip.split('\n')[0]], ['stopped', 'smoke — stopped before its end']);
+    assert.equal(lastResultText([...runs, stopped], 'smoke', NOW), '$(debug-stop) stopped · p95 8 ms · 1,200 req/s · 2 min ago');
+    const aborted = run('r5', 'smoke', '2026-12-01T02:59:00.000Z', true, 8, 1200, false, 'aborted');
+    assert.equal(loadTestTree(['smoke'], [aborted], NOW)[0].status, 'failed');
+  });
 
   it('scenarios in config order with their last result, then scenarios that only have runs', () => {
     const tree = loadTestTree(['smoke', 'load'], runs, NOW);
