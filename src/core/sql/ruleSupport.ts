@@ -2,13 +2,12 @@
  * What the SQL rules share in one analysis: the project's schema (rebuilt only when a migration
  * or schema.prisma changed) and the migration files (for the "Create index migration" fix).
  */
-import * as fs from 'node:fs';
 import type { ProjectModel } from '../project/project';
 import type { MigrationFile } from './migrations';
 import { isSqlParserLoaded } from './parser';
 import type { PrismaModelInfo } from './prismaSchema';
 import type { SchemaModel } from './schema';
-import { projectSchema, schemaSourceFiles } from './schemaSource';
+import { projectSchema, schemaSourceFiles, statSignature } from './schemaSource';
 
 export interface CachedSchema {
   signature: string;
@@ -26,21 +25,12 @@ const CACHE_KEY = 'sql-schema';
  */
 export function schemaFor(project: ProjectModel, cache: Map<string, unknown>): CachedSchema | undefined {
   if (!isSqlParserLoaded()) return undefined;
-  const { migrations, prismaFiles } = schemaSourceFiles(project);
-  const signature = [...migrations.map((m) => m.file), ...prismaFiles].map((f) => `${f}:${statSignature(f)}`).join('|');
+  const { migrations, prismaFiles, codeSchemaFiles } = schemaSourceFiles(project);
+  const signature = [...migrations.map((m) => m.file), ...prismaFiles, ...codeSchemaFiles].map((f) => `${f}:${statSignature(f)}`).join('|');
   const cached = cache.get(CACHE_KEY) as CachedSchema | undefined;
   if (cached && cached.signature === signature) return cached;
   const built = projectSchema(project);
   const fresh: CachedSchema = { signature, schema: built.schema, migrations: built.migrations, prismaModels: built.prismaModels };
   cache.set(CACHE_KEY, fresh);
   return fresh;
-}
-
-function statSignature(file: string): string {
-  try {
-    const s = fs.statSync(file);
-    return `${s.size}:${s.mtimeMs}`;
-  } catch {
-    return 'missing';
-  }
 }
