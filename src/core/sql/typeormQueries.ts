@@ -16,6 +16,7 @@
  */
 import ts from 'typescript';
 import type { DbCallSite } from '../db/callSite';
+import { propertyOf, skipExpression } from './ormSyntax';
 import type { ExtractedFilter, ExtractedQuery, QueryExtractionContext } from '../db/libraries/types';
 import { normalisePlaceholders } from './sqlFromCode';
 import { columnOfProperty, isEntityClass, readEntity, type TypeormEntity } from './typeormEntities';
@@ -44,18 +45,18 @@ export function typeormQuery(site: DbCallSite, ctx: QueryExtractionContext): Ext
   let where: ts.Expression | undefined;
   let options: ts.ObjectLiteralExpression | undefined;
   if (FIND_WITH_OPTIONS.has(method)) {
-    const a = args[0] && skip(args[0]);
+    const a = args[0] && skipExpression(args[0]);
     if (!a || !ts.isObjectLiteralExpression(a)) return [];
     options = a;
-    where = prop(a, 'where');
+    where = propertyOf(a, 'where');
   } else if (FIND_WITH_WHERE.has(method) || method === 'update') {
-    where = args[0] && skip(args[0]);
+    where = args[0] && skipExpression(args[0]);
   } else return [];
-  const orderBy = options ? orderOf(prop(options, 'order'), entity) : [];
+  const orderBy = options ? orderOf(propertyOf(options, 'order'), entity) : [];
   if (orderBy === undefined) return [];
   const filters = where ? whereFilters(where, entity, ctx.checker) : [];
   if (filters === undefined || (filters.length === 0 && orderBy.length === 0)) return [];
-  const limited = LIMITED.test(method) || (!!options && !!(prop(options, 'take') ?? prop(options, 'skip')));
+  const limited = LIMITED.test(method) || (!!options && !!(propertyOf(options, 'take') ?? propertyOf(options, 'skip')));
   return [{ node: call, tables: [tableOf(entity)], filters, orderBy, limited }];
 }
 
@@ -76,7 +77,7 @@ function whereFilters(where: ts.Expression, entity: TypeormEntity, checker: ts.T
     }
     if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return undefined;
     const name = p.name.text;
-    const v = skip(p.initializer);
+    const v = skipExpression(p.initializer);
     const relation = entity.relations.find((r) => r.property === name && r.owner);
     if (relation) {
       // `user: { id }`: TypeORM compares the join column, no join needed.
@@ -110,13 +111,13 @@ function operatorOf(v: ts.Expression, checker: ts.TypeChecker): string | undefin
 
 function orderOf(order: ts.Expression | undefined, entity: TypeormEntity): Array<{ column: string; descending: boolean }> | undefined {
   if (!order) return [];
-  const o = skip(order);
+  const o = skipExpression(order);
   if (!ts.isObjectLiteralExpression(o)) return undefined;
   const out: Array<{ column: string; descending: boolean }> = [];
   for (const p of o.properties) {
     if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return undefined;
     const column = entity.columns.find((c) => c.property === (p.name as ts.Identifier).text)?.column;
-    const dir = skip(p.initializer);
+    const dir = skipExpression(p.initializer);
     const text = ts.isStringLiteralLike(dir) ? dir.text.toLowerCase() : ts.isNumericLiteral(dir) ? dir.text : ts.isPrefixUnaryExpression(dir) ? '-1' : undefined;
     if (!column || !text) return undefined;
     out.push({ column, descending: text === 'desc' || text === '-1' });
@@ -139,7 +140,7 @@ function queryBuilderQuery(terminal: ts.CallExpression, checker: ts.TypeChecker)
   e = e.expression;
   let root: { receiver: ts.Expression; args: readonly ts.Expression[] } | undefined;
   for (let i = 0; i < 60; i++) {
-    e = skip(e);
+    e = skipExpression(e);
     if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression)) break;
     const method = e.expression.name.text;
     if (method === 'createQueryBuilder') {
@@ -205,7 +206,7 @@ function quote(name: string): string {
 /** The entity a repository expression is for, from its declaration (or its type). */
 export function entityOfRepository(expr: ts.Expression, checker: ts.TypeChecker, depth = 0): TypeormEntity | undefined {
   if (depth > 6) return undefined;
-  const e = skip(expr);
+  const e = skipExpression(expr);
   if (ts.isCallExpression(e)) {
     // `getRepository(User)`, `dataSource.getRepository(User)`, `manager.getTreeRepository(User)`.
     const callee = ts.isPropertyAccessExpression(e.expression) ? e.expression.name.text : ts.isIdentifier(e.expression) ? e.expression.text : '';
@@ -288,7 +289,7 @@ function entityOfType(type: ts.Type, checker: ts.TypeChecker): TypeormEntity | u
 
 /** `User` naming an entity class (through imports). */
 export function entityOfClassExpression(expr: ts.Expression, checker: ts.TypeChecker): TypeormEntity | undefined {
-  const e = skip(expr);
+  const e = skipExpression(expr);
   if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return undefined;
   const decl = symbolOf(e, checker)?.declarations?.find(ts.isClassDeclaration);
   return decl && isEntityClass(decl) ? entityOf(decl, checker) : undefined;
@@ -311,14 +312,4 @@ function symbolOf(e: ts.Expression, checker: ts.TypeChecker): ts.Symbol | undefi
   let sym = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(e) ? e.name : e);
   if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
   return sym;
-}
-
-function skip(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isAwaitExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
-  return e;
-}
-
-function prop(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
-  for (const p of obj.properties) if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === name) return p.initializer;
-  return undefined;
 }
