@@ -113,6 +113,11 @@ const invalid: InvalidCase[] = both([
     errors: [{ messageId: 'notServed', file: 'src/users.service.ts', line: 11, column: 37, messageIncludes: ['`users` (`tenant_id`, `status`)', 'users_email_key (email) starts with email', 'ON users (tenant_id, status, created_at DESC)'] }],
   },
   {
+    name: 'a value computed by a call (`Number(id)`, as in brocoders/nestjs-boilerplate) is a plain value, not a find operator',
+    files: { ...entities, 'src/users.service.ts': SERVICE("  q(t: string) { return this.users.findOne({ where: { tenantId: Number(t) } }); }") },
+    errors: [{ messageId: 'notServed', file: 'src/users.service.ts', line: 11, messageIncludes: ['`users` (`tenant_id`)'] }],
+  },
+  {
     name: 'BaseEntity-style static and getRepository(Entity) in a variable',
     files: {
       ...entities,

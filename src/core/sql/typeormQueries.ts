@@ -26,6 +26,8 @@ const FIND_WITH_WHERE = new Set(['findBy', 'findOneBy', 'findOneByOrFail', 'find
 const LIMITED = /^(findOne|exist)/;
 const OPERATORS: Record<string, string> = { In: 'in', LessThan: '<', LessThanOrEqual: '<=', MoreThan: '>', MoreThanOrEqual: '>=', Equal: '=', IsNull: 'is null', Between: '>=' };
 
+const FIND_OPERATORS = new Set([...Object.keys(OPERATORS), 'Not', 'Like', 'ILike', 'Any', 'ArrayContains', 'ArrayContainedBy', 'ArrayOverlap', 'Raw', 'JsonContains', 'And', 'Or']);
+
 export function typeormQuery(site: DbCallSite, ctx: QueryExtractionContext): ExtractedQuery[] {
   const call = site.node;
   if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression)) return [];
@@ -100,7 +102,8 @@ function whereFilters(where: ts.Expression, entity: TypeormEntity, checker: ts.T
 
 /** The SQL operator of a find-options value: a plain value is `=`, `In(x)` is `in`, … */
 function operatorOf(v: ts.Expression, checker: ts.TypeChecker): string | undefined {
-  if (ts.isCallExpression(v) && ts.isIdentifier(v.expression)) return OPERATORS[v.expression.text];
+  // TypeORM's find operators; any other call (`Number(id)`, a helper) computes a plain value.
+  if (ts.isCallExpression(v) && ts.isIdentifier(v.expression) && FIND_OPERATORS.has(v.expression.text)) return OPERATORS[v.expression.text];
   if (ts.isObjectLiteralExpression(v) || ts.isArrayLiteralExpression(v)) return undefined;
   if (v.kind === ts.SyntaxKind.NullKeyword) return undefined; // TypeORM rejects null in where
   // A variable holding a FindOperator (`const f = Like(x)`) is not a plain value.
