@@ -12,6 +12,8 @@ import { unindexedFilter } from '../../src/core/rules/unindexed-filter';
 const TYPEORM_MIGRATION = `import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
 
 export class CreatePetTable1512663990063 implements MigrationInterface {
+  private tableForeignKey = new TableForeignKey({ name: 'fk_user_pet', columnNames: ['user_id'], referencedColumnNames: ['id'], referencedTableName: 'user', onDelete: 'CASCADE' });
+
   public async up(queryRunner: QueryRunner): Promise<any> {
     const table = new Table({ name: 'user', columns: [{ name: 'id', type: 'varchar', length: '255', isPrimary: true }, { name: 'email', type: 'varchar', isUnique: true }] });
     await queryRunner.createTable(table);
@@ -24,13 +26,7 @@ export class CreatePetTable1512663990063 implements MigrationInterface {
         { name: 'owner_id', type: 'varchar', length: '255', isNullable: true },
       ],
     }));
-    await queryRunner.createForeignKey('pet', new TableForeignKey({
-      name: 'fk_user_pet',
-      columnNames: ['user_id'],
-      referencedColumnNames: ['id'],
-      referencedTableName: 'user',
-      onDelete: 'CASCADE',
-    }));
+    await queryRunner.createForeignKey('pet', this.tableForeignKey);
     await queryRunner.createForeignKey('pet', new TableForeignKey({ columnNames: ['owner_id'], referencedColumnNames: ['id'], referencedTableName: 'user' }));
     await queryRunner.createIndex('pet', new TableIndex({ name: 'pet_owner_idx', columnNames: ['owner_id'] }));
   }
@@ -67,7 +63,7 @@ runRuleTests(fkWithoutIndex, {
     {
       name: 'TypeORM queryRunner.createTable(new Table) + createForeignKey; createIndex serves the second key',
       files: { 'src/database/migrations/1512663990063-CreatePetTable.ts': TYPEORM_MIGRATION },
-      errors: [{ messageId: 'fkWithoutIndex', file: 'src/database/migrations/1512663990063-CreatePetTable.ts', line: 16, column: 11, messageIncludes: ['fk_user_pet (`user_id`) on `pet`', 'DELETE or key UPDATE on `user`', 'fk_user_pet (`user_id`) on `pet`', 'ON pet (user_id)'] }],
+      errors: [{ messageId: 'fkWithoutIndex', file: 'src/database/migrations/1512663990063-CreatePetTable.ts', line: 18, column: 11, messageIncludes: ['fk_user_pet (`user_id`) on `pet`', 'DELETE or key UPDATE on `user`', 'fk_user_pet (`user_id`) on `pet`', 'ON pet (user_id)'] }],
     },
     {
       name: 'node-pg-migrate addConstraint foreignKeys without an index',

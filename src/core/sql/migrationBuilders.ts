@@ -36,6 +36,12 @@ export function migrationBuilderSql(method: string, call: ts.CallExpression, con
 
 /** `const table = new Table({…}); await queryRunner.createTable(table)`: the `new` the identifier holds. */
 function localNew(arg: ts.Expression, call: ts.CallExpression): ts.NewExpression | undefined {
+  if (ts.isPropertyAccessExpression(arg) && arg.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    // `private tableForeignKey = new TableForeignKey({…})` … `createForeignKey('pet', this.tableForeignKey)`.
+    const cls = ts.findAncestor(call, ts.isClassLike);
+    const member = cls?.members.find((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === arg.name.text);
+    return member?.initializer && ts.isNewExpression(member.initializer) ? member.initializer : undefined;
+  }
   if (!ts.isIdentifier(arg)) return undefined;
   const fn = ts.findAncestor(call, (n) => ts.isFunctionLike(n));
   let found: ts.NewExpression | undefined;
