@@ -23,15 +23,17 @@ import { foldString } from './tsMigrations';
 type Consts = Map<string, string>;
 
 /** SQL for a builder call on the migration's parameter (`queryRunner`, `pgm`), or undefined when it is not one. */
-export function migrationBuilderSql(method: string, call: ts.CallExpression, consts: Consts): { style: 'typeorm' | 'node-pg-migrate'; sql: string } | undefined {
+export function migrationBuilderSql(method: string, call: ts.CallExpression, consts: Consts): { style: 'typeorm' | 'node-pg-migrate' | 'sequelize'; sql: string } | undefined {
   const args = call.arguments.map((a) => localNew(a, call) ?? a);
   const typeormArg = args.find((a) => ts.isNewExpression(a) || (ts.isArrayLiteralExpression(a) && a.elements.some(ts.isNewExpression)));
   if (typeormArg || method === 'createForeignKeys') {
     const sql = typeormBuilderSql(method, args, consts);
     return sql === undefined ? undefined : { style: 'typeorm', sql };
   }
-  const sql = pgmBuilderSql(method, args, consts);
-  return sql === undefined ? undefined : { style: 'node-pg-migrate', sql };
+  // Sequelize's queryInterface speaks a near-identical vocabulary (`allowNull`, `references: { model, key }`).
+  const sequelize = /\ballowNull\b|\bmodel\s*:|\bfields\s*:|\btransaction\b/.test(call.getText()) || (/^(addColumn|addIndex|removeIndex|renameColumn|removeColumn)$/.test(method) && (!!args[1] && ts.isStringLiteralLike(args[1]) || !!args[1] && ts.isArrayLiteralExpression(args[1]) && args.length === 2));
+  const sql = pgmBuilderSql(method, args, consts, sequelize);
+  return sql === undefined ? undefined : { style: sequelize ? 'sequelize' : 'node-pg-migrate', sql };
 }
 
 /** `const table = new Table({…}); await queryRunner.createTable(table)`: the `new` the identifier holds. */
@@ -129,7 +131,7 @@ function typeormForeignKey(table: string, o: ts.ObjectLiteralExpression | undefi
 
 // ---- node-pg-migrate ----------------------------------------------------------------------
 
-function pgmBuilderSql(method: string, args: readonly ts.Expression[], consts: Consts): string | undefined {
+function pgmBuilderSql(method: string, args: readonly ts.Expression[], consts: Consts, sequelize: boolean): string | undefined {
   const table = args[0] ? pgmTableName(args[0], consts) : undefined;
   switch (method) {
     case 'createTable': {
@@ -141,7 +143,17 @@ function pgmBuilderSql(method: string, args: readonly ts.Expression[], consts: C
       return [`CREATE TABLE ${qualified(table)} (${defs.join(', ')})`, ...after].join(';\n');
     }
     case 'addColumns':
-    case 'addColumn': {
+    case 'addColumn':
+    case 'changeColumn': {
+      // Sequelize: `addColumn(table, name, attributes)`; node-pg-migrate: `addColumns(table, { name: attributes })`.
+      if (args[1] && ts.isStringLiteralLike(args[1])) {
+        const attrs = args[2] && ts.isObjectLiteralExpression(args[2]) ? args[2] : undefined;
+        if (!table || !attrs) return '';
+        const { defs, after } = pgmColumns(table, ts.factory.createObjectLiteralExpression([ts.factory.createPropertyAssignment(ts.factory.createStringLiteral(args[1].text), attrs)]), consts);
+        // changeColumn keeps the column: only the constraints it adds matter here.
+        return [...(method === 'changeColumn' ? [] : [`ALTER TABLE ${qualified(table)} ${defs.map((d) => `ADD COLUMN ${d}`).join(', ')}`]), ...after].join(';\n');
+      }
+      if (method === 'changeColumn') return '';
       const cols = args[1] && ts.isObjectLiteralExpression(args[1]) ? args[1] : undefined;
       if (!table || !cols) return '';
       const { defs, after } = pgmColumns(table, cols, consts);
@@ -149,16 +161,48 @@ function pgmBuilderSql(method: string, args: readonly ts.Expression[], consts: C
     }
     case 'createIndex':
     case 'addIndex': {
-      const cols = args[1] ? (ts.isArrayLiteralExpression(args[1]) ? strings(args[1], consts) : foldOrUndefined(args[1], consts)?.split(/\s*,\s*/)) : undefined;
+      // Sequelize: `addIndex(t, ['a'], { name, unique })` or `addIndex(t, { fields, name, unique, where })`.
+      const sequelizeOptions = args[1] && ts.isObjectLiteralExpression(args[1]) ? args[1] : undefined;
+      const colsArg = sequelizeOptions ? prop(sequelizeOptions, 'fields') : args[1];
+      const cols = colsArg ? (ts.isArrayLiteralExpression(colsArg) ? indexFields(colsArg, consts) : foldOrUndefined(colsArg, consts)?.split(/\s*,\s*/)) : undefined;
       if (!table || !cols) return '';
-      const o = args[2] && ts.isObjectLiteralExpression(args[2]) ? args[2] : undefined;
-      const unique = isTrue(prop(o, 'unique'));
-      const method = foldOrUndefined(prop(o, 'method'), consts);
+      const o = sequelizeOptions ?? (args[2] && ts.isObjectLiteralExpression(args[2]) ? args[2] : undefined);
+      // A partial index (`where`) the syntax cannot state: its predicate is unknown, so it is not applied.
+      if (prop(o, 'where')) return '';
+      const unique = isTrue(prop(o, 'unique')) || foldOrUndefined(prop(o, 'indicesType'), consts) === 'UNIQUE' || foldOrUndefined(prop(o, 'type'), consts)?.toUpperCase() === 'UNIQUE';
+      const method = foldOrUndefined(prop(o, 'method') ?? prop(o, 'using'), consts);
       const bare = table.split('.').pop()!;
-      const name = foldOrUndefined(prop(o, 'name'), consts) ?? `${bare}_${cols.join('_')}${unique ? '_unique' : ''}_index`;
+      const name = foldOrUndefined(prop(o, 'name') ?? prop(o, 'indexName'), consts) ?? (sequelize || sequelizeOptions ? sequelizeIndexName(bare, cols) : `${bare}_${cols.join('_')}${unique ? '_unique' : ''}_index`);
       return `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(name)} ON ${qualified(table)}${method ? ` USING ${method}` : ''} (${cols.map((c) => (/^[\w]+$/.test(c) ? quoteIdent(c) : c)).join(', ')})`;
     }
+    case 'removeIndex':
+    case 'dropIndex': {
+      const byName = args[1] ? foldOrUndefined(args[1], consts) : undefined;
+      const fields = args[1] && ts.isArrayLiteralExpression(args[1]) ? indexFields(args[1], consts) : undefined;
+      const o = args[2] && ts.isObjectLiteralExpression(args[2]) ? args[2] : undefined;
+      const bare = table?.split('.').pop();
+      const name = foldOrUndefined(prop(o, 'name'), consts) ?? byName ?? (fields && bare ? sequelizeIndexName(bare, fields) : undefined);
+      return name ? `DROP INDEX IF EXISTS ${quoteIdent(name)}` : '';
+    }
+    case 'renameColumn': {
+      const from = args[1] ? foldOrUndefined(args[1], consts) : undefined;
+      const to = args[2] ? foldOrUndefined(args[2], consts) : undefined;
+      return table && from && to ? `ALTER TABLE ${qualified(table)} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}` : '';
+    }
+    case 'renameTable': {
+      const to = args[1] ? pgmTableName(args[1], consts) : undefined;
+      return table && to ? `ALTER TABLE ${qualified(table)} RENAME TO ${quoteIdent(to.split('.').pop()!)}` : '';
+    }
+    case 'removeColumn':
+    case 'dropColumn':
+    case 'dropColumns': {
+      const cols = args[1] ? (ts.isArrayLiteralExpression(args[1]) ? strings(args[1], consts) : foldOrUndefined(args[1], consts)?.split(/\s*,\s*/)) : undefined;
+      return table && cols ? `ALTER TABLE ${qualified(table)} ${cols.map((c) => `DROP COLUMN IF EXISTS ${quoteIdent(c)}`).join(', ')}` : '';
+    }
+    case 'dropTable':
+      return table ? `DROP TABLE IF EXISTS ${qualified(table)}` : '';
     case 'addConstraint': {
+      if (args[1] && ts.isObjectLiteralExpression(args[1])) return table ? sequelizeConstraint(table, args[1], consts) : '';
       const name = args[1] ? foldOrUndefined(args[1], consts) : undefined;
       const spec = args[2];
       if (!table || !spec) return '';
@@ -200,12 +244,14 @@ function pgmColumns(table: string, cols: ts.ObjectLiteralExpression, consts: Con
     if (!ts.isObjectLiteralExpression(p.initializer)) continue;
     const o = p.initializer;
     let def = `${quoteIdent(col)} ${safeType(foldOrUndefined(prop(o, 'type'), consts) ?? 'text')}`;
-    if (isTrue(prop(o, 'notNull'))) def += ' NOT NULL';
+    if (isTrue(prop(o, 'notNull')) || prop(o, 'allowNull')?.kind === ts.SyntaxKind.FalseKeyword) def += ' NOT NULL';
     if (isTrue(prop(o, 'primaryKey'))) def += ' PRIMARY KEY';
     if (isTrue(prop(o, 'unique'))) def += ' UNIQUE';
     defs.push(def);
     const ref = pgmReference(prop(o, 'references'), consts);
-    if (ref) after.push(`ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${quoteIdent(`${bare}_fk_${col}`)} FOREIGN KEY (${quoteIdent(col)}) REFERENCES ${ref}`);
+    // node-pg-migrate names it `<table>_fk_<column>`; Sequelize leaves it to PostgreSQL (`<table>_<column>_fkey`).
+    const fkName = ts.isObjectLiteralExpression(prop(o, 'references') ?? o) && prop(prop(o, 'references') as ts.ObjectLiteralExpression, 'model') ? `${bare}_${col}_fkey` : `${bare}_fk_${col}`;
+    if (ref) after.push(`ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${quoteIdent(fkName)} FOREIGN KEY (${quoteIdent(col)}) REFERENCES ${ref}`);
   }
   return { defs, after };
 }
@@ -213,6 +259,13 @@ function pgmColumns(table: string, cols: ts.ObjectLiteralExpression, consts: Con
 /** `'users'`, `'"users"'`, `'users(id)'`, `{ name: 'users' }` → `users` / `users (id)`. */
 function pgmReference(e: ts.Expression | undefined, consts: Consts): string | undefined {
   if (!e) return undefined;
+  if (ts.isObjectLiteralExpression(e) && prop(e, 'model')) {
+    // Sequelize: `references: { model: 'teams' | { tableName }, key: 'id' }`.
+    const model = prop(e, 'model')!;
+    const target = ts.isObjectLiteralExpression(model) ? foldOrUndefined(prop(model, 'tableName'), consts) : foldOrUndefined(model, consts);
+    const key = foldOrUndefined(prop(e, 'key'), consts) ?? 'id';
+    return target ? `${qualified(target)} (${quoteIdent(key)})` : undefined;
+  }
   const text = ts.isObjectLiteralExpression(e) ? pgmTableName(e, consts) : foldOrUndefined(e, consts);
   if (!text) return undefined;
   const m = /^\s*("?[\w.]+"?(?:\."?\w+"?)?)\s*(\(([^)]*)\))?\s*$/.exec(text);
@@ -239,6 +292,42 @@ function pgmConstraints(table: string, name: string | undefined, o: ts.ObjectLit
     if (c && ref) out.push(`ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${named(`${bare}_fk_${c.join('_')}`)} FOREIGN KEY (${c.map(quoteIdent).join(', ')}) REFERENCES ${ref}`);
   }
   return out;
+}
+
+/** Sequelize `addConstraint(t, { fields, type: 'foreign key' | 'unique' | 'primary key', name, references: { table, field } })`. */
+function sequelizeConstraint(table: string, o: ts.ObjectLiteralExpression, consts: Consts): string {
+  const fields = strings(prop(o, 'fields'), consts);
+  const type = foldOrUndefined(prop(o, 'type'), consts)?.toLowerCase();
+  if (!fields || !type) return '';
+  const bare = table.split('.').pop()!;
+  const cols = fields.map(quoteIdent).join(', ');
+  const name = (fallback: string) => quoteIdent(foldOrUndefined(prop(o, 'name'), consts) ?? fallback);
+  if (type === 'unique') return `ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${name(`${bare}_${fields.join('_')}_uk`)} UNIQUE (${cols})`;
+  if (type === 'primary key') return `ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${name(`${bare}_pkey`)} PRIMARY KEY (${cols})`;
+  if (type === 'foreign key') {
+    const refs = prop(o, 'references');
+    const target = refs && ts.isObjectLiteralExpression(refs) ? foldOrUndefined(prop(refs, 'table'), consts) : undefined;
+    const field = refs && ts.isObjectLiteralExpression(refs) ? foldOrUndefined(prop(refs, 'field'), consts) : undefined;
+    if (!target || !field) return '';
+    return `ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${name(`${bare}_${fields.join('_')}_${target}_fk`)} FOREIGN KEY (${cols}) REFERENCES ${qualified(target)} (${quoteIdent(field)})`;
+  }
+  return '';
+}
+
+/** Sequelize's default index name: `Utils.underscore(table + '_' + fields.join('_'))` (`documents_collection_id`). */
+function sequelizeIndexName(table: string, fields: string[]): string {
+  return `${table}_${fields.join('_')}`.replace(/([a-z\d])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** Index fields: names, or `{ name|attribute, order }` objects (Sequelize); an expression (`fn(…)`) makes the list unknown. */
+function indexFields(list: ts.ArrayLiteralExpression, consts: Consts): string[] | undefined {
+  const out: string[] = [];
+  for (const e of list.elements) {
+    const name = ts.isObjectLiteralExpression(e) ? foldOrUndefined(prop(e, 'name') ?? prop(e, 'attribute'), consts) : foldString(e, consts);
+    if (name === undefined) return undefined;
+    out.push(name);
+  }
+  return out.length ? out : undefined;
 }
 
 function safeType(t: string): string {
