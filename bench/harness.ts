@@ -5,10 +5,14 @@
  *   node bench/.work/harness.cjs scan <root> <rules: n-plus-one|all>
  *   node bench/.work/harness.cjs edit <root> <rules> <edits>
  *
+ * With SHIPSHAPE_BENCH_PROFILE=<file.cpuprofile>, `edit` writes a CPU profile of the edits alone
+ * (after the warm scan): what one re-analysis costs, without the scan's parse and bind in the way.
+ *
  * `edit` does what the language server does on a keystroke: a warm full scan first, then for
  * each edit `analyzer.host.setOverlay(file, text, version)` and `analyzer.analyze([file])`.
  */
 import * as fs from 'node:fs';
+import { Session } from 'node:inspector';
 import * as path from 'node:path';
 import { Analyzer } from '../src/core/analyze';
 import { loadProject } from '../src/core/project/project';
@@ -24,6 +28,20 @@ function stats(samples: number[]): { p50: number; p95: number; max: number; mean
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
   return { p50: round(at(0.5)), p95: round(at(0.95)), max: round(s[s.length - 1]), mean: round(s.reduce((a, b) => a + b, 0) / s.length) };
+}
+
+/** Starts the V8 profiler (in this thread, synchronously); the returned function writes the profile to `file`. */
+function startProfile(file: string | undefined): (() => void) | undefined {
+  if (!file) return undefined;
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.start');
+  return () =>
+    session.post('Profiler.stop', (err, result) => {
+      if (!err) fs.writeFileSync(file, JSON.stringify(result.profile));
+      session.disconnect();
+    });
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
@@ -73,8 +91,10 @@ if (mode === 'scan') {
     return { ...stats(samples), samples: samples.map(round), mismatches };
   };
   // route0002 has no N+1 of its own (its loop is batched); the edit adds one through a repository.
+  const profile = startProfile(process.env.SHIPSHAPE_BENCH_PROFILE);
   const route = measure(routeFile, [routeText, withLoop], [0, 1]);
   const repo = measure(repoFile, [repoText, repoEdited]);
+  profile?.();
   console.log(JSON.stringify({ mode, rules: rules.map((r) => r.meta.id), edits, warmScanMs: Math.round(warmScanMs), routeEdit: route, sharedRepositoryEdit: repo, peakRssMb: rssMb() }));
 } else {
   console.error(`unknown mode ${mode}`);

@@ -7,6 +7,7 @@ import type { ProjectModel } from './project/project';
 import { allRules } from './rules';
 import type { ReportDescriptor, Rule, RuleContext } from './rules/types';
 import { isSuppressed, parseSuppressions, suppressionFix, type SuppressionMap } from './suppression';
+import { absolutePath } from './project/absolutePath';
 import { ProgramHost } from './ts/program';
 import { programModuleResolver, ProvenanceResolver } from './ts/provenance';
 
@@ -14,6 +15,8 @@ import { programModuleResolver, ProvenanceResolver } from './ts/provenance';
 export interface SkippedFile {
   file: string;
   reason: string;
+  /** 0-based line, when only a part of the file was skipped (a migration statement PostgreSQL rejects). */
+  line?: number;
 }
 
 /**
@@ -38,6 +41,23 @@ export interface AnalysisResult {
   durationMs: number;
 }
 
+/** A version of a file, as the analysis sees it: its absolute path, and why it is left out, if it is. */
+interface FileStatus {
+  file: string;
+  /** Does not parse: skipped until fixed. */
+  skipped?: string;
+  /** Stands in empty for content that would take the analysis down (see ProgramHost.unanalysableReason). */
+  unanalysable?: string;
+}
+
+interface SortedFiles {
+  roots: ReadonlySet<string>;
+  projectFiles: ts.SourceFile[];
+  byFile: Map<string, ts.SourceFile>;
+  skipped: SkippedFile[];
+  errors: AnalysisError[];
+}
+
 export interface AnalyzerOptions {
   rules?: Array<Rule<string, any>>;
 }
@@ -48,6 +68,10 @@ export class Analyzer {
   private readonly rules: Array<Rule<string, any>>;
   private readonly ruleCaches = new Map<string, Map<string, unknown>>();
   private readonly suppressionCache = new WeakMap<ts.SourceFile, SuppressionMap>();
+  /** What a version of a file is to the analysis (see `fileStatus`): unchanged files keep their SourceFile, so this survives edits. */
+  private readonly fileStatuses = new WeakMap<ts.SourceFile, FileStatus>();
+  /** The sorting of the last program's files, reused while the program and its roots stay the same (the slices of one pass). */
+  private sorted: { program: ts.Program; rootNames: readonly string[]; files: SortedFiles } | undefined;
 
   constructor(public project: ProjectModel, opts: AnalyzerOptions = {}) {
     this.rules = opts.rules ?? allRules();
@@ -61,33 +85,24 @@ export class Analyzer {
     this.ruleCaches.clear();
   }
 
+  /** What a rule keeps between runs (its `ctx.cache`), for the language server to read (the SQL rules' schema and queries). */
+  ruleCache(ruleId: string): Map<string, unknown> | undefined {
+    return this.ruleCaches.get(ruleId);
+  }
+
   /** Analyses the project; findings are kept only for `targets` (absolute paths) when given. */
   analyze(targets?: readonly string[]): AnalysisResult {
     const started = performance.now();
     const program = this.host.getProgram();
+    // Before the checker: the sorting of the previous program's files lets go of that program
+    // (and its checker's types) here, not after the new checker is built beside it.
+    const sorted = this.sortFiles(program);
     const checker = program.getTypeChecker();
-    const roots = new Set(this.host.getRootNames().map((f) => path.resolve(f)));
-    const skipped: SkippedFile[] = [];
-    const projectFiles: ts.SourceFile[] = [];
-    const errors: AnalysisError[] = [];
-    for (const sf of program.getSourceFiles()) {
-      const abs = path.resolve(sf.fileName);
-      if (!roots.has(abs) || sf.isDeclarationFile) continue;
-      const unanalysable = this.host.unanalysableReason(abs);
-      if (unanalysable !== undefined) {
-        errors.push({ file: abs, message: unanalysable });
-        continue;
-      }
-      const syntax = program.getSyntacticDiagnostics(sf);
-      if (syntax.length > 0) {
-        skipped.push({ file: abs, reason: describeSyntaxError(sf, syntax[0]) });
-        continue;
-      }
-      projectFiles.push(sf);
-    }
+    const { projectFiles, byFile } = sorted;
+    const skipped = [...sorted.skipped];
+    const errors = [...sorted.errors];
     // A whole-workspace scan also reports on migrations (.sql, and .js modules outside the program).
-    const targetSet = new Set((targets ?? [...projectFiles.map((f) => f.fileName), ...this.project.files.sql, ...this.project.files.other]).map((f) => path.resolve(f)));
-    const byFile = new Map(projectFiles.map((sf) => [path.resolve(sf.fileName), sf]));
+    const targetSet = new Set((targets ?? [...projectFiles.map((f) => f.fileName), ...this.project.files.sql, ...this.project.files.other]).map((f) => absolutePath(f)));
     const targetSourceFiles = targets ? [...targetSet].flatMap((f) => byFile.get(f) ?? []) : projectFiles;
     // One resolver for every rule and the N+1 call graph (which takes it from the rule context),
     // so a value has one provenance whoever asks. Callback parameters are traced
@@ -145,6 +160,40 @@ export class Analyzer {
   }
 
   /**
+   * The program's files the rules run on (the project's sources that parse), and those left out
+   * and why. Asked on every run — once per keystroke in the language server — so it costs a
+   * lookup per unchanged file: each file's status is kept per SourceFile object.
+   */
+  private sortFiles(program: ts.Program): SortedFiles {
+    const rootNames = this.host.getRootNames();
+    if (this.sorted && this.sorted.program === program && this.sorted.rootNames === rootNames) return this.sorted.files;
+    const roots = this.sorted?.rootNames === rootNames ? this.sorted.files.roots : new Set(rootNames.map((f) => absolutePath(f)));
+    const files: SortedFiles = { roots, projectFiles: [], byFile: new Map(), skipped: [], errors: [] };
+    for (const sf of program.getSourceFiles()) {
+      if (sf.isDeclarationFile) continue;
+      let status = this.fileStatuses.get(sf);
+      if (!status) this.fileStatuses.set(sf, (status = this.fileStatus(program, sf)));
+      if (!roots.has(status.file)) continue;
+      if (status.skipped !== undefined) files.skipped.push({ file: status.file, reason: status.skipped });
+      else if (status.unanalysable !== undefined) files.errors.push({ file: status.file, message: status.unanalysable });
+      else {
+        files.projectFiles.push(sf);
+        files.byFile.set(status.file, sf);
+      }
+    }
+    this.sorted = { program, rootNames, files };
+    return files;
+  }
+
+  private fileStatus(program: ts.Program, sf: ts.SourceFile): FileStatus {
+    const file = absolutePath(sf.fileName);
+    const unanalysable = this.host.unanalysableReason(file);
+    if (unanalysable !== undefined) return { file, unanalysable };
+    const syntax = program.getSyntacticDiagnostics(sf);
+    return syntax.length > 0 ? { file, skipped: describeSyntaxError(sf, syntax[0]) } : { file };
+  }
+
+  /**
    * A finding in a file outside the TypeScript program (a .sql migration, a .js Knex migration):
    * its suppression comments are read from disk (`-- shipshape-disable-next-line` in SQL). False
    * when suppressed; otherwise the suppression fix is added.
@@ -172,7 +221,7 @@ export class Analyzer {
     let range: Range;
     if ('kind' in d.at && typeof (d.at as ts.Node).getSourceFile === 'function') {
       const node = d.at as ts.Node;
-      file = path.resolve(node.getSourceFile().fileName);
+      file = absolutePath(node.getSourceFile().fileName);
       range = nodeRange(node);
     } else {
       const at = d.at as { file: string; range: Range };

@@ -11,6 +11,9 @@ import {
   type CodeAction,
   type Connection,
   type FileEvent,
+  type Hover,
+  type Location,
+  type TextDocumentPositionParams,
   type InitializeParams,
   type InitializeResult,
   type WorkspaceFolder,
@@ -35,6 +38,7 @@ import {
   type StatusParams,
 } from './protocol';
 import { feedsChecklist, FolderChecklistState } from './checklist';
+import { schemaDefinition, schemaHover, schemaSymbolAt } from './schemaNavigation';
 import { AnalysisScheduler, DEFAULT_TIMING, type SchedulerTiming } from './scheduler';
 import { toConfigOverrides } from './settings';
 
@@ -145,14 +149,23 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
 
   const checklistParams = (): ChecklistParams => ({ folders: [...checklists.values()].flatMap((c) => c.current() ?? []) });
 
-  /** Recomputes the checklists a moment after the analysis settles; notifies the client of changes. */
+  /**
+   * Recomputes the checklists a moment after the analysis settles; notifies the client of changes.
+   * A refresh reads the whole project's routes and servers (about a second on 1,500 files) on
+   * the server's one thread, so after edits it waits until typing has paused for
+   * CHECKLIST_QUIET_MS, and it does not start while an edit waits for analysis: squiggles first,
+   * the score after.
+   */
   const scheduleChecklist = (delayMs = 250): void => {
     clearTimeout(checklistTimer);
+    const wait = Math.max(delayMs, CHECKLIST_QUIET_MS - scheduler.msSinceLastEdit());
     checklistTimer = setTimeout(() => {
+      // An edit came in meanwhile: its analysis ends in an idle that schedules this again.
+      if (!scheduler.isIdle()) return;
       let changed = false;
       for (const state of checklists.values()) changed = guard('Readiness checklist', () => state.refresh(rules.map((r) => r.meta.id)), false) || changed;
       if (changed) void connection.sendNotification(CHECKLIST_CHANGED_NOTIFICATION, checklistParams()).catch(() => undefined);
-    }, delayMs);
+    }, wait);
   };
 
   const folderOf = (file: string): FolderAnalysis | undefined => {
@@ -198,6 +211,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false },
+        hoverProvider: true,
+        definitionProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'shipshape', version: options.version },
@@ -254,8 +269,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       // Opening a file changes nothing the analysis has not seen already.
       const unchanged = !folder.isOpen(file) && sameAsDisk(file, text);
       folder.setOverlay(file, text, e.document.version, unchanged);
-      // Migrations are re-read when saved (the file watcher), not on every keystroke.
-      if (!unchanged && isTypeScript(file)) scheduler.fileEdited(folder, file);
+      // A migration re-derives the schema from the buffer; then only the queries on changed tables are re-checked.
+      if (!unchanged && (isTypeScript(file) || folder.isSchemaSource(file))) scheduler.fileEdited(folder, file);
     }, undefined),
   );
 
@@ -265,7 +280,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       const folder = file && folderOf(file);
       if (!file || !folder) return;
       folder.removeOverlay(file);
-      if (isTypeScript(file) && !sameAsDisk(file, e.document.getText())) scheduler.fileEdited(folder, file);
+      if ((isTypeScript(file) || folder.isSchemaSource(file)) && !sameAsDisk(file, e.document.getText())) scheduler.fileEdited(folder, file);
     }, undefined),
   );
 
@@ -295,9 +310,15 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       const ext = path.extname(file).toLowerCase();
       if (PROJECT_FILES.has(base)) {
         if (path.dirname(file) === folder.root || base === '.gitignore') reload.add(folder);
-      } else if (SCHEMA_EXTENSIONS.includes(ext)) {
-        // Migrations and Prisma schemas feed the schema model of every query: re-read, re-analyse all.
-        reload.add(folder);
+      } else if (SCHEMA_EXTENSIONS.includes(ext) || (folder.isSchemaSource(file) && event.type === FileChangeType.Changed)) {
+        // An edited migration (SQL or TS module) or Prisma schema: the schema is re-derived and the
+        // queries on changed tables re-checked (FolderAnalysis.affectedBy). A migration added or
+        // removed changes the file list: re-read the project.
+        if (event.type !== FileChangeType.Changed || !folder.isSchemaSource(file)) reload.add(folder);
+        else if (!folder.isOpen(file)) {
+          if (isTypeScript(file)) folder.invalidate(file);
+          changed.set(folder, (changed.get(folder) ?? new Set()).add(file));
+        }
       } else if (feedsChecklist(file)) {
         checklistInputChanged = true;
         if (event.type !== FileChangeType.Changed) checklists.get(folder)?.fileListChanged();
@@ -347,6 +368,30 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     ),
   );
 
+  /** The table or column named at a position of an open document (SQL in a query string, a .sql file). */
+  const schemaSymbolOf = (params: TextDocumentPositionParams) => {
+    const file = uriToFile(params.textDocument.uri);
+    const folder = file && folderOf(file);
+    const doc = documents.get(params.textDocument.uri);
+    if (!file || !folder || !doc) return undefined;
+    const symbol = schemaSymbolAt(folder, file, doc, doc.offsetAt(params.position));
+    return symbol && { folder, doc, symbol };
+  };
+
+  connection.onHover((params): Hover | null =>
+    guard('Hover', () => {
+      const found = schemaSymbolOf(params);
+      return found ? schemaHover(found.folder, found.symbol, found.doc) : null;
+    }, null),
+  );
+
+  connection.onDefinition((params): Location | null =>
+    guard('Go to definition', () => {
+      const found = schemaSymbolOf(params);
+      return found ? schemaDefinition(found.symbol) : null;
+    }, null),
+  );
+
   connection.onRequest(SCAN_WORKSPACE_REQUEST, async (): Promise<ScanWorkspaceResult> => {
     const started = performance.now();
     await guardAsync(
@@ -377,6 +422,9 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   documents.listen(connection);
   connection.listen();
 }
+
+/** Quiet time after the last edit before the readiness checklist is recomputed (see scheduleChecklist). */
+const CHECKLIST_QUIET_MS = 3000;
 
 function sameAsDisk(file: string, text: string): boolean {
   try {

@@ -85,6 +85,8 @@ export class AnalysisScheduler {
   /** Running estimates: fixed cost of one analysis run, and cost per target file (ms). */
   private runOverheadMs: number | undefined;
   private perFileMs: number | undefined;
+  /** When a file was last edited (performance.now()), for work that should wait until typing pauses. */
+  private lastEditAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly log: ServerLog,
@@ -95,6 +97,7 @@ export class AnalysisScheduler {
   /** A buffer changed (or was closed unsaved, or a file changed on disk): analyse it soon, then what it affects. */
   fileEdited(folder: FolderAnalysis, file: string): void {
     if (this.disposed) return;
+    this.lastEditAt = performance.now();
     addTo(this.edited, folder, file);
     addTo(this.relatedSeeds, folder, file);
     // Typing again makes a running related pass stale; a new one is scheduled below.
@@ -154,7 +157,13 @@ export class AnalysisScheduler {
     this.resolveIdle();
   }
 
-  private isIdle(): boolean {
+  /** Time since the last edit (Infinity before the first). */
+  msSinceLastEdit(): number {
+    return performance.now() - this.lastEditAt;
+  }
+
+  /** Nothing queued, running or waiting for its debounce. */
+  isIdle(): boolean {
     return !this.current && this.queued.size === 0 && this.ready.size === 0 && this.edited.size === 0 && this.relatedSeeds.size === 0;
   }
 

@@ -1,9 +1,12 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
 import { Analyzer } from '../../src/core/analyze';
 import { loadProject } from '../../src/core/project/project';
 import { defineRule } from '../../src/core/rules/types';
+import { unindexedFilter } from '../../src/core/rules/unindexed-filter';
+import { loadSqlParser } from '../../src/core/sql/parser';
 import { createWorkspace, removeWorkspace } from '../helpers/workspace';
 
 /** A small real rule for exercising the analyzer: reports every call to a function named `danger`. */
@@ -95,5 +98,95 @@ describe('Analyzer', () => {
     assert.deepEqual(analyzer.analyze([b]).findings.map((f) => f.range.start.line), [3]);
     analyzer.host.removeOverlay(b);
     assert.deepEqual(analyzer.analyze([b]).findings.map((f) => f.range.start.line), [2]);
+  });
+
+  // Each file's status (parses, left out) is kept per version of the file between runs.
+  it('an edit that breaks a file skips it, and the fix brings its findings back', () => {
+    const analyzer = new Analyzer(loadProject(root), { rules: [dangerRule] });
+    const b = path.join(root, 'src', 'b.ts');
+    assert.deepEqual(analyzer.analyze([b]).findings.map((f) => f.range.start.line), [2]);
+    analyzer.host.setOverlay(b, 'declare function danger(): void;\nexport function f() {\n  danger(;\n}\n', 2);
+    const broken = analyzer.analyze([b]);
+    assert.deepEqual(broken.findings, []);
+    assert.deepEqual(broken.skipped.map((s) => path.relative(root, s.file)), ['src/b.ts', 'src/broken.ts']);
+    analyzer.host.setOverlay(b, 'declare function danger(): void;\n\nexport function f() {\n  danger();\n}\n', 3);
+    const fixed = analyzer.analyze([b]);
+    assert.deepEqual(fixed.findings.map((f) => f.range.start.line), [3]);
+    assert.deepEqual(fixed.skipped.map((s) => path.relative(root, s.file)), ['src/broken.ts']);
+    // The broken file on disk, fixed in an editor: analysed from the next run on.
+    const brokenFile = path.join(root, 'src', 'broken.ts');
+    analyzer.host.setOverlay(brokenFile, 'declare function danger(): void;\ndanger();\n', 4);
+    const all = analyzer.analyze();
+    assert.deepEqual(all.skipped, []);
+    assert.deepEqual(all.findings.map((f) => path.relative(root, f.file)), ['src/a.ts', 'src/b.ts', 'src/broken.ts']);
+  });
+
+  // Runs on the same program (the slices of one language-server pass) share the sorting of its files.
+  it('runs on one program over different targets each report on their own targets', () => {
+    const analyzer = new Analyzer(loadProject(root), { rules: [dangerRule] });
+    const a = path.join(root, 'src', 'a.ts');
+    const b = path.join(root, 'src', 'b.ts');
+    assert.deepEqual(analyzer.analyze([a]).findings.map((f) => path.relative(root, f.file)), ['src/a.ts']);
+    assert.deepEqual(analyzer.analyze([b]).findings.map((f) => path.relative(root, f.file)), ['src/b.ts']);
+    assert.equal(analyzer.analyze([a, b]).findings.length, 2);
+  });
+});
+
+describe('ProgramHost', () => {
+  let root: string;
+  afterEach(() => removeWorkspace(root));
+
+  // package.json files are read once for many programs (ProgramHost.packageJsonCache).
+  it('a package.json changed on disk is read again: an import resolves to the declarations it now names', () => {
+    root = createWorkspace({
+      files: {
+        'src/app.ts': "import { connect } from 'dblib';\nexport const c = connect();\n",
+        'node_modules/dblib/package.json': JSON.stringify({ name: 'dblib', version: '1.0.0', types: 'old.d.ts' }),
+        'node_modules/dblib/old.d.ts': 'export declare function connect(): number;\n',
+        'node_modules/dblib/new.d.ts': 'export declare function connect(): string;\n',
+      },
+    });
+    const analyzer = new Analyzer(loadProject(root), { rules: [] });
+    const resolvedTo = () => {
+      const program = analyzer.host.getProgram();
+      return program.getSourceFiles().map((sf) => path.basename(sf.fileName)).filter((f) => f === 'old.d.ts' || f === 'new.d.ts');
+    };
+    assert.deepEqual(resolvedTo(), ['old.d.ts']);
+    const pkg = path.join(root, 'node_modules', 'dblib', 'package.json');
+    fs.writeFileSync(pkg, JSON.stringify({ name: 'dblib', version: '1.0.1', types: 'new.d.ts' }));
+    analyzer.host.invalidate(pkg);
+    // An edit elsewhere rebuilds the program; the import's file is re-resolved with it.
+    const app = path.join(root, 'src', 'app.ts');
+    analyzer.host.setOverlay(app, "import { connect } from 'dblib';\nexport const c = connect(); // edited\n", 2);
+    assert.deepEqual(resolvedTo(), ['new.d.ts']);
+  });
+});
+
+// The migrations are matched once per project model (sql/ruleSupport.ts); their content is checked on every run.
+describe('Analyzer: the schema across runs', () => {
+  let root: string;
+  before(loadSqlParser);
+  afterEach(() => removeWorkspace(root));
+
+  it('a migration edited on disk, and one added with a reload, change the unindexed-filter finding', () => {
+    root = createWorkspace({
+      files: {
+        'package.json': JSON.stringify({ name: 'api', dependencies: { pg: '8.0.0' } }),
+        'migrations/001_init.sql': 'CREATE TABLE orders (id bigserial PRIMARY KEY, status text NOT NULL, region text);\n',
+        'src/q.ts': "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const byRegion = (r: string) => pool.query('SELECT id FROM orders WHERE region = $1', [r]);\n",
+      },
+    });
+    const analyzer = new Analyzer(loadProject(root), { rules: [unindexedFilter] });
+    const ids = () => analyzer.analyze().findings.map((f) => `${f.ruleId} ${path.relative(root, f.file)}:${f.range.start.line}`);
+    assert.deepEqual(ids(), ['unindexed-filter src/q.ts:2']);
+    // Same file list, new content: the index serves the filter.
+    const init = path.join(root, 'migrations', '001_init.sql');
+    fs.writeFileSync(init, 'CREATE TABLE orders (id bigserial PRIMARY KEY, status text NOT NULL, region text);\nCREATE INDEX orders_region_idx ON orders (region);\n');
+    assert.deepEqual(ids(), []);
+    // A new migration drops it: seen once the project is reloaded (the language server does on a new file).
+    fs.writeFileSync(path.join(root, 'migrations', '002_drop.sql'), 'DROP INDEX orders_region_idx;\n');
+    assert.deepEqual(ids(), []);
+    analyzer.updateProject(loadProject(root));
+    assert.deepEqual(ids(), ['unindexed-filter src/q.ts:2']);
   });
 });

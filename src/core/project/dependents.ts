@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import ts from 'typescript';
+import { absolutePath } from './absolutePath';
 
 /**
  * Which project files import which, read backwards: the files an edit can change findings in.
@@ -30,7 +31,7 @@ export class DependentsGraph {
   update(program: ts.Program, isProjectFile: (file: string) => boolean): void {
     const current = new Set<string>();
     for (const sf of program.getSourceFiles()) {
-      const file = path.resolve(sf.fileName);
+      const file = absolutePath(sf.fileName);
       if (!isProjectFile(file)) continue;
       current.add(file);
       const before = this.indexed.get(file);
@@ -124,12 +125,13 @@ export function mayStartServer(sf: ts.SourceFile): boolean {
  * import them (directly or not), and files whose findings depend on every file.
  */
 export function filesAffectedByEdit(program: ts.Program, graph: DependentsGraph, projectFiles: readonly string[], edited: readonly string[]): Set<string> {
-  const members = new Set(projectFiles.map((f) => path.resolve(f)));
+  const members = new Set(projectFiles.map((f) => absolutePath(f)));
   graph.update(program, (f) => members.has(f));
   const seeds = new Set(edited.map((f) => path.resolve(f)));
   const out = graph.dependentsOf(seeds);
   for (const file of projectFiles) {
-    if (seeds.has(path.resolve(file)) || out.has(path.resolve(file)) || file.endsWith('.d.ts')) continue;
+    const abs = absolutePath(file);
+    if (seeds.has(abs) || out.has(abs) || file.endsWith('.d.ts')) continue;
     const sf = program.getSourceFile(file);
     if (sf && mayStartServer(sf)) out.add(file);
   }

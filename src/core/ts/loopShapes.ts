@@ -90,8 +90,6 @@ function elementOf(ic: IterationContext): ts.BindingName | undefined {
 function sendsChunkElement(call: ts.CallExpression, ic: IterationContext, checker: ts.TypeChecker): boolean {
   const element = elementOf(ic);
   if (!element || !ts.isIdentifier(element)) return false;
-  const type = checker.getTypeAtLocation(element);
-  if (!checker.isArrayType(type) && !checker.isTupleType(type)) return false;
   const symbol = checker.getSymbolAtLocation(element);
   // The whole batch goes into the statement (`.values(batch)`, `create({ input: batch })`), not one of its items.
   let sent = false;
@@ -111,7 +109,11 @@ function sendsChunkElement(call: ts.CallExpression, ic: IterationContext, checke
     if (ts.isCallExpression(inner)) for (const a of inner.arguments) visit(a);
     inner = inner.expression;
   }
-  return sent;
+  // The element's type last: it makes the checker type the loop's collection (a query's awaited
+  // result, generic inference), which the syntax above rules out for almost every loop.
+  if (!sent) return false;
+  const type = checker.getTypeAtLocation(element);
+  return checker.isArrayType(type) || checker.isTupleType(type);
 }
 
 function isOpenEndedLoop(ic: IterationContext): boolean {
