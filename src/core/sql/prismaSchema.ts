@@ -18,6 +18,7 @@ import type { Range } from '../finding';
 import { computeLineStarts } from '../suppression';
 import { positionAt, type MigrationStatement } from './migrations';
 import { splitStatements } from './parser';
+import type { SchemaSourceKind } from './schema';
 
 export interface PrismaModelInfo {
   model: string;
@@ -127,10 +128,19 @@ export function prismaSchemaSource(file: string, text: string): PrismaSchemaSour
 
 /** Statements of generated SQL, every one placed on `range` of the .prisma file. */
 function statementsAt(file: string, sql: string, range: Range): MigrationStatement[] {
+  return generatedStatements(file, sql, range, 'prisma-schema', 'prisma');
+}
+
+/**
+ * Statements of SQL generated from a schema written in code (schema.prisma, TypeORM entities,
+ * Drizzle tables), every one placed on `range` of the file that declares it, so findings about
+ * the statement (a foreign key without an index) land on that declaration.
+ */
+export function generatedStatements(file: string, sql: string, range: Range, source: SchemaSourceKind, style: MigrationStatement['style']): MigrationStatement[] {
   return splitStatements(sql).map((s) => ({
     file,
-    style: 'prisma' as const,
-    source: 'prisma-schema' as const,
+    style,
+    source,
     sql: s.text,
     range,
     ast: s.ast,

@@ -96,7 +96,7 @@ export function queriesInFiles(ctx: QueryScanContext, files: readonly ts.SourceF
       if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
         const site = recognizer.byProvenance(node) ?? (recognizer.isTypedCandidate(node) ? recognizer.byType(node) : undefined);
         if (site) {
-          for (const code of extractedSql(site, ctx, prismaModels)) {
+          for (const code of extractedSql(site, ctx, prismaModels, schema)) {
             if (seen.has(code.node)) continue;
             seen.add(code.node);
             out.push(queryOf(site.library, code, schema));
@@ -121,7 +121,7 @@ function queryOf(library: DbLibrary, code: { node: ts.Node; sql: string }, schem
 }
 
 /** The SQL a recognised call sends, as its library's descriptor reads it (`queries`). */
-function extractedSql(site: DbCallSite, ctx: QueryScanContext, prismaModels: readonly PrismaModelInfo[]): Array<{ node: ts.Node; sql: string }> {
+function extractedSql(site: DbCallSite, ctx: QueryScanContext, prismaModels: readonly PrismaModelInfo[], schema: SchemaModel): Array<{ node: ts.Node; sql: string }> {
   const descriptor: DbLibraryDescriptor = DB_LIBRARIES[site.library];
   const extracted = descriptor.queries?.extract(site, { checker: ctx.checker, provenance: ctx.provenance }) ?? [];
   return extracted.flatMap((q) => {
@@ -136,10 +136,30 @@ function extractedSql(site: DbCallSite, ctx: QueryScanContext, prismaModels: rea
       table = model.table;
       column = (f) => model.columns.get(f) ?? f;
     }
-    const filters = q.filters.map((f) => ({ column: column(f.column), operator: f.operator }));
-    const orderBy = (q.orderBy ?? []).map((o) => ({ column: column(o.column), descending: o.descending }));
-    return [{ node: q.node, sql: structuredSql(table, filters, orderBy, q.limited ?? false) }];
+    const known = knownColumns(schema, table);
+    const filters = q.filters.map((f) => ({ column: known(column(f.column)), operator: f.operator }));
+    const orderBy = (q.orderBy ?? []).map((o) => ({ column: known(column(o.column)), descending: o.descending }));
+    // A name the schema does not have (a custom naming strategy, a computed property): unknown, not guessed.
+    if ([...filters, ...orderBy].some((f) => f.column === undefined)) return [];
+    return [{ node: q.node, sql: structuredSql(table, filters as Array<{ column: string; operator: string }>, orderBy as Array<{ column: string; descending: boolean }>, q.limited ?? false) }];
   });
+}
+
+/**
+ * The schema's name for a column an ORM names: as written, or in snake_case when only that
+ * exists (Kysely's CamelCasePlugin, TypeORM's SnakeNamingStrategy, Sequelize `underscored`,
+ * Drizzle `casing: 'snake_case'` all map `createdAt` to `created_at`). A table the schema does
+ * not know keeps every name (coverage then says nothing about it).
+ */
+function knownColumns(schema: SchemaModel, table: string): (column: string) => string | undefined {
+  const parts = table.split('.');
+  const model = parts.length === 2 ? schema.lookup(parts[1], parts[0]) : schema.lookup(table);
+  if (!model) return (c) => c;
+  return (c) => {
+    if (model.columns.has(c)) return c;
+    const snake = c.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    return model.columns.has(snake) ? snake : undefined;
+  };
 }
 
 function importedLibraries(sf: ts.SourceFile): DbLibrary[] {

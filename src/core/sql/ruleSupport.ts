@@ -5,13 +5,12 @@
  * queries of each TypeScript file read, as of when that file was last checked (so that a
  * migration edit re-checks only the files whose tables changed).
  */
-import * as fs from 'node:fs';
 import type { ProjectModel } from '../project/project';
 import { readMigrationText, type MigrationFile } from './migrations';
 import { isSqlParserLoaded } from './parser';
 import type { PrismaModelInfo } from './prismaSchema';
 import { tableKey, type SchemaModel, type TableModel } from './schema';
-import { projectSchema, schemaSourceFiles } from './schemaSource';
+import { projectSchema, schemaSourceFiles, statSignature } from './schemaSource';
 
 export interface CachedSchema {
   signature: string;
@@ -27,7 +26,7 @@ interface ProjectSqlState {
   /** Editor buffers of schema files (unsaved text), with a sequence number for the signature. */
   overlays: Map<string, { text: string; seq: number }>;
   seq: number;
-  sources?: { migrations: MigrationFile[]; prismaFiles: string[]; all: Set<string> };
+  sources?: { migrations: MigrationFile[]; prismaFiles: string[]; codeSchemaFiles: string[]; all: Set<string> };
 }
 
 // Keyed by the project model: a reload (new file list, config) starts afresh, and both SQL rules
@@ -43,8 +42,10 @@ function stateOf(project: ProjectInput): ProjectSqlState {
 function sourcesOf(project: ProjectInput): NonNullable<ProjectSqlState['sources']> {
   const state = stateOf(project);
   if (!state.sources) {
-    const { migrations, prismaFiles } = schemaSourceFiles(project);
-    state.sources = { migrations, prismaFiles, all: new Set([...migrations.map((m) => m.file), ...prismaFiles]) };
+    const { migrations, prismaFiles, codeSchemaFiles } = schemaSourceFiles(project);
+    // TypeORM entity / Drizzle pgTable files are in the signature (an edit rebuilds the schema) but
+    // stay TypeScript files for everything else.
+    state.sources = { migrations, prismaFiles, codeSchemaFiles, all: new Set([...migrations.map((m) => m.file), ...prismaFiles]) };
   }
   return state.sources;
 }
@@ -70,21 +71,12 @@ export function setSchemaSourceText(project: ProjectInput, file: string, text: s
 export function schemaFor(project: ProjectInput, _cache?: Map<string, unknown>): CachedSchema | undefined {
   if (!isSqlParserLoaded()) return undefined;
   const state = stateOf(project);
-  const { migrations, prismaFiles } = sourcesOf(project);
-  const signature = [...migrations.map((m) => m.file), ...prismaFiles].map((f) => `${f}:${state.overlays.has(f) ? `o${state.overlays.get(f)!.seq}` : statSignature(f)}`).join('|');
+  const { migrations, prismaFiles, codeSchemaFiles } = sourcesOf(project);
+  const signature = [...migrations.map((m) => m.file), ...prismaFiles, ...codeSchemaFiles].map((f) => `${f}:${state.overlays.has(f) ? `o${state.overlays.get(f)!.seq}` : statSignature(f)}`).join('|');
   if (state.cached && state.cached.signature === signature) return state.cached;
   const built = projectSchema(project, (file) => state.overlays.get(file)?.text ?? readMigrationText(file));
   state.cached = { signature, schema: built.schema, migrations: built.migrations, prismaModels: built.prismaModels };
   return state.cached;
-}
-
-function statSignature(file: string): string {
-  try {
-    const s = fs.statSync(file);
-    return `${s.size}:${s.mtimeMs}`;
-  } catch {
-    return 'missing';
-  }
 }
 
 // ---- queries per file ---------------------------------------------------------------------------

@@ -1,14 +1,19 @@
 /**
  * The schema of a project: its migrations applied in order (migrations.ts → schemaBuilder.ts).
  * A project without SQL-defined tables (Prisma with `db push`) gets its schema from
- * schema.prisma instead (prismaSchema.ts: the SQL Prisma would run, placed on the model lines).
+ * schema.prisma instead (prismaSchema.ts: the SQL Prisma would run, placed on the model lines),
+ * or from the schema written in TypeScript: TypeORM entities (typeormEntities.ts, the SQL
+ * `synchronize: true` runs) and Drizzle `pgTable` definitions (drizzleSchema.ts).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectModel } from '../project/project';
 import { discoverMigrations, readMigrationStatements, readMigrationText, type MigrationFile, type MigrationStatement } from './migrations';
 import { prismaSchemaSource, type PrismaModelInfo } from './prismaSchema';
 import type { SchemaModel } from './schema';
 import { SchemaBuilder, type SchemaStatement } from './schemaBuilder';
+import { drizzleTableSchema } from './drizzleSchema';
+import { typeormEntitySchema } from './typeormEntities';
 
 /** Applies statements in order and returns the resulting model (problems included). */
 export function buildSchema(statements: Iterable<SchemaStatement>): SchemaModel {
@@ -30,10 +35,10 @@ export interface ProjectSchema {
 type ProjectInput = Pick<ProjectModel, 'root' | 'files' | 'config'>;
 
 /** The files the schema is built from. */
-export function schemaSourceFiles(project: ProjectInput): { migrations: MigrationFile[]; prismaFiles: string[] } {
+export function schemaSourceFiles(project: ProjectInput): { migrations: MigrationFile[]; prismaFiles: string[]; codeSchemaFiles: string[] } {
   const migrations = discoverMigrations({ root: project.root, files: project.files, globs: project.config.migrations });
   const prismaFiles = project.files.other.filter((f) => path.extname(f) === '.prisma');
-  return { migrations, prismaFiles };
+  return { migrations, prismaFiles, codeSchemaFiles: codeSchemaFiles(project.files.ts) };
 }
 
 /** The schema of a project. Needs `await loadSqlParser()` first. */
@@ -46,8 +51,50 @@ export function projectSchema(project: ProjectInput, read: (file: string) => str
   });
   const prismaModels = prisma.flatMap((p) => p.models);
   const migrationsDefineTables = statements.some((s) => s.ast && 'CreateStmt' in s.ast);
-  const applied = migrationsDefineTables ? statements : [...statements, ...prisma.flatMap((p) => p.statements)];
+  const applied = migrationsDefineTables ? statements : [...statements, ...prisma.flatMap((p) => p.statements), ...codeSchemaStatements(codeSchemaFiles(project.files.ts), read)];
   return { schema: buildSchema(applied), migrations, statements: applied, prismaModels };
+}
+
+/**
+ * The schema written in TypeScript, as the SQL its tool would run: TypeORM entities (what
+ * `synchronize: true` creates) and Drizzle tables (what `drizzle-kit push` creates). Only used
+ * when no migration creates a table: migrations are what the database really ran.
+ */
+function codeSchemaStatements(files: string[], read: (file: string) => string | undefined): MigrationStatement[] {
+  const texts = files.flatMap((file) => {
+    const text = read(file);
+    return text === undefined ? [] : [{ file, text }];
+  });
+  return [...typeormEntitySchema(texts.filter((t) => TYPEORM_MARK.test(t.text))), ...drizzleTableSchema(texts.filter((t) => DRIZZLE_MARK.test(t.text)))];
+}
+
+const TYPEORM_MARK = /@Entity\(/;
+const DRIZZLE_MARK = /\bpg(Table|Schema)\b/;
+const markCache = new Map<string, { signature: string; marked: boolean }>();
+
+/**
+ * TypeScript files that declare tables (entities, `pgTable`): read once and remembered by size
+ * and modification time, so the rule's schema check costs a `stat` per file, not a read.
+ */
+function codeSchemaFiles(files: readonly string[]): string[] {
+  return files.filter((file) => {
+    const signature = statSignature(file);
+    const cached = markCache.get(file);
+    if (cached && cached.signature === signature) return cached.marked;
+    const text = readMigrationText(file) ?? '';
+    const marked = TYPEORM_MARK.test(text) || DRIZZLE_MARK.test(text);
+    markCache.set(file, { signature, marked });
+    return marked;
+  });
+}
+
+export function statSignature(file: string): string {
+  try {
+    const s = fs.statSync(file);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
 }
 
 function readOrUndefined(file: string): string | undefined {

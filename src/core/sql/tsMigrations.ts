@@ -17,6 +17,7 @@
  */
 import ts from 'typescript';
 import type { MigrationStyle } from './migrations';
+import { migrationBuilderSql } from './migrationBuilders';
 
 export type ExtractedPiece =
   /** SQL written in the file: `start` is the file offset of its first character. */
@@ -93,6 +94,11 @@ function recogniseCall(call: ts.CallExpression, param: string | undefined, const
   const sqlPiece = () => (arg ? stringPiece(arg, consts, sf) : undefined);
   if (path.length === 1 && path[0] === 'this' && method === 'addSql') return wrap('mikro-orm', sqlPiece());
   if (!param || path[0] !== param) return undefined;
+  if (path.length === 1) {
+    // TypeORM `queryRunner.createTable(new Table(…))`, node-pg-migrate `pgm.createTable(…)`: migrationBuilders.ts.
+    const built = migrationBuilderSql(method, call, consts);
+    if (built) return { style: built.style, pieces: built.sql ? [{ kind: 'generated', sql: built.sql, start: call.getStart(sf), end: call.getEnd() }] : [] };
+  }
   if (path.length === 1 && method === 'query') return wrap('typeorm', sqlPiece());
   if (path.length === 1 && method === 'raw') return wrap('knex', sqlPiece());
   if (path.length === 1 && method === 'sql') return wrap('node-pg-migrate', sqlPiece());

@@ -1,6 +1,7 @@
 import type { DbLibraryDescriptor } from './types';
 import { afterCallback, PLAIN_VALUE_METHODS } from './callShapes';
 import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
+import { drizzleQuery } from '../../sql/drizzleQueries';
 
 const DRIZZLE_TERMINAL = new Set(['execute', 'all', 'get', 'run', 'values']);
 const DRIZZLE_NOT_QUERIES = new Set(['transaction', '$with', 'batch', 'prepare', 'toSQL', 'getSQL', 'as', '$dynamic', '_', 'session', 'dialect', 'schema']);
@@ -31,6 +32,9 @@ export const drizzle = {
   },
   // A drizzle instance usually wraps a pool found as its own client: closing the pool is enough.
   clients: [{ paths: [['drizzle', '()']], ping: '%.execute(sql`SELECT 1`)', imports: [{ name: 'sql', from: 'drizzle-orm' }] }],
-  // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
-  queries: sqlArgumentExtractor('dollar', new Set([])),
+  // The SQL its calls send (src/core/sql/sqlFromCode.ts) and its builder chains
+  // (src/core/sql/drizzleQueries.ts), for the unindexed-filter analysis.
+  queries: {
+    extract: (site, ctx) => [...sqlArgumentExtractor('dollar', new Set([])).extract(site, ctx), ...drizzleQuery(site, ctx)],
+  },
 } satisfies DbLibraryDescriptor;

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import type { DbLibraryDescriptor } from './types';
 import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
+import { kyselyQuery } from '../../sql/kyselyQueries';
 
 const KYSELY_EXECUTE = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'stream', 'executeQuery']);
 
@@ -23,6 +24,9 @@ export const kysely = {
     write: 'Write the rows in one statement: `insertInto(t).values([...rows])`, or `updateTable`/`deleteFrom` with `where(\'id\', \'in\', ids)`.',
   },
   clients: [{ paths: [['Kysely', '()']], ping: '%.selectNoFrom((eb) => eb.val(1).as(\'ok\')).execute()', close: '%.destroy()' }],
-  // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
-  queries: sqlArgumentExtractor('dollar', new Set([])),
+  // The SQL its calls send (src/core/sql/sqlFromCode.ts) and its builder chains
+  // (src/core/sql/kyselyQueries.ts), for the unindexed-filter analysis.
+  queries: {
+    extract: (site, ctx) => [...sqlArgumentExtractor('dollar', new Set([])).extract(site, ctx), ...kyselyQuery(site)],
+  },
 } satisfies DbLibraryDescriptor;

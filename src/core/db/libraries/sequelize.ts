@@ -1,5 +1,6 @@
 import type { DbLibraryDescriptor } from './types';
 import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
+import { sequelizeQuery } from '../../sql/sequelizeQueries';
 
 const SEQUELIZE_QUERIES = new Set([
   'findAll', 'findOne', 'findByPk', 'findOrCreate', 'findOrBuild', 'findCreateFind', 'findAndCountAll', 'count', 'max', 'min', 'sum', 'aggregate',
@@ -34,6 +35,9 @@ export const sequelize = {
     write: 'Write the rows in one statement with `bulkCreate(rows)`, or `update`/`destroy` with `where: { id: ids }`.',
   },
   clients: [{ paths: [['Sequelize', '()']], ping: '%.authenticate()', close: '%.close()' }],
-  // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
-  queries: sqlArgumentExtractor('named', new Set(['query'])),
+  // The SQL its calls send (src/core/sql/sqlFromCode.ts) and model finders' `where`/`order`
+  // (src/core/sql/sequelizeQueries.ts), for the unindexed-filter analysis.
+  queries: {
+    extract: (site, ctx) => [...sqlArgumentExtractor('named', new Set(['query'])).extract(site, ctx), ...sequelizeQuery(site, ctx)],
+  },
 } satisfies DbLibraryDescriptor;

@@ -1,5 +1,6 @@
 import type { CallShape, DbLibraryDescriptor } from './types';
 import { sqlArgumentExtractor } from '../../sql/sqlFromCode';
+import { typeormQuery } from '../../sql/typeormQueries';
 
 const TYPEORM_QUERY_BUILDER = new Set([
   'getOne', 'getOneOrFail', 'getMany', 'getRawOne', 'getRawMany', 'getRawAndEntities', 'getManyAndCount', 'getCount', 'getExists', 'execute', 'stream',
@@ -35,6 +36,9 @@ export const typeorm = {
     write: 'Write the rows in one statement: `save(entities)`/`insert([...])` with an array, or an `update`/`delete` with `In(ids)`.',
   },
   clients: [{ paths: [['DataSource', '()']], ping: "%.query('SELECT 1')", close: '%.destroy()' }],
-  // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
-  queries: sqlArgumentExtractor('dollar', new Set(['query'])),
+  // The SQL its calls send (src/core/sql/sqlFromCode.ts), and find options / QueryBuilder chains
+  // in the entity's terms (src/core/sql/typeormQueries.ts), for the unindexed-filter analysis.
+  queries: {
+    extract: (site, ctx) => [...sqlArgumentExtractor('dollar', new Set(['query'])).extract(site, ctx), ...typeormQuery(site, ctx)],
+  },
 } satisfies DbLibraryDescriptor;
