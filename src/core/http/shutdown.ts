@@ -11,6 +11,7 @@ import { isTestSource } from '../project/testFiles';
 import { rootName, skipOuterAndAwait } from '../ts/expressions';
 import { functionOf, isGlobalProcess, resolvedSymbol, stringValues } from '../ts/symbols';
 import { importsOf } from '../ts/syntax';
+import { lifecycleLibraryOf, REGISTRAR_MEMBERS, SHUTDOWN_CALL_PACKAGES, TERMINATOR_MEMBERS } from './lifecycle';
 
 /**
  * SIGTERM paths: what runs when the orchestrator asks the process to stop, and
@@ -30,8 +31,8 @@ import { importsOf } from '../ts/syntax';
  *   the project's implementations of it: classes that implement the interface, and
  *   functions given for that member in object literals typed by it.
  *
- * To recognise another library, add a line to HANDLER_REGISTRARS (it calls a
- * handler on SIGTERM) or SERVER_CLOSERS (it closes the server it is given).
+ * The libraries are described in `./lifecycle/` (a `shutdown` slot per library): to recognise
+ * another one, add its descriptor there.
  */
 export interface ShutdownPath {
   /** How the path was found, for messages: `process.on('SIGTERM')`, `close-with-grace`… */
@@ -60,27 +61,8 @@ export interface ShutdownScanContext {
 
 const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 /** Member names that stop a server: `server.close()`, `app.close()` (Fastify, NestJS), `server.stop()`, `terminator.terminate()`. */
-const CLOSE_MEMBERS = new Set(['close', 'stop', 'terminate']);
+const CLOSE_MEMBERS = new Set(['close', 'stop', ...TERMINATOR_MEMBERS]);
 const MAX_DEPTH = 8;
-
-/** Libraries that call a handler on SIGTERM: callee export path (leading `default` dropped) → which argument is the handler. */
-const HANDLER_REGISTRARS: Array<{ module: string; path: string[]; handler: 'last' | number }> = [
-  { module: 'close-with-grace', path: [], handler: 'last' },
-  { module: 'lightship', path: ['createLightship', '()', 'registerShutdownHandler'], handler: 0 },
-  { module: 'exit-hook', path: [], handler: 0 },
-  { module: 'exit-hook', path: ['asyncExitHook'], handler: 0 },
-  { module: 'async-exit-hook', path: [], handler: 0 },
-  { module: 'node-graceful-shutdown', path: ['onShutdown'], handler: 'last' },
-];
-
-/** Libraries that close the server passed as their first argument, on SIGTERM. */
-const SERVER_CLOSERS: Array<{ module: string; path: string[] }> = [
-  { module: '@godaddy/terminus', path: ['createTerminus'] },
-  { module: 'http-graceful-shutdown', path: [] },
-];
-
-/** Fastify plugins that close the instance they are registered on. */
-const FASTIFY_SHUTDOWN_PLUGINS = new Set(['fastify-graceful-shutdown']);
 
 export function findShutdownPaths(scan: ShutdownScanContext, files: readonly ts.SourceFile[], servers: readonly ServerStart[]): ShutdownPath[] {
   const ctx: ShutdownScanContext = { ...scan, files, implementations: new Map() };
@@ -132,7 +114,7 @@ function registrationOf(ctx: ShutdownScanContext, call: ts.CallExpression, serve
   // fastify.register(require('fastify-graceful-shutdown'))
   if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'register' && call.arguments.length > 0) {
     const plugin = provenance.of(skipOuterAndAwait(call.arguments[0]));
-    if (plugin && FASTIFY_SHUTDOWN_PLUGINS.has(plugin.module)) {
+    if (plugin && lifecycleLibraryOf(plugin.module)?.shutdown?.closesRegisteringInstance) {
       const value = classifyExpression(provenance, checker, callee.expression);
       if (value?.framework === 'fastify') {
         const target = new Reach(ctx, serverSymbols).targetOf(callee.expression, new Map(), 0) ?? 'any';
@@ -140,35 +122,35 @@ function registrationOf(ctx: ShutdownScanContext, call: ts.CallExpression, serve
       }
     }
   }
-  // Library calls: through a name the file imports from one, or lightship's handler registration.
+  // Library calls: through a name the file imports from one, or a member that registers a handler (lightship's `registerShutdownHandler`).
   const root = rootName(callee);
-  const isLightshipHandler = ts.isPropertyAccessExpression(callee) && callee.name.text === 'registerShutdownHandler';
-  if (!isLightshipHandler && (!root || !libraryNames.has(root))) return undefined;
+  const isMemberRegistrar = ts.isPropertyAccessExpression(callee) && REGISTRAR_MEMBERS.has(callee.name.text);
+  if (!isMemberRegistrar && (!root || !libraryNames.has(root))) return undefined;
   const p = provenance.of(callee);
   if (!p) return undefined;
   const path = p.path[0] === 'default' ? p.path.slice(1) : p.path;
-  for (const r of HANDLER_REGISTRARS) {
-    if (r.module !== p.module || !samePath(path, r.path)) continue;
+  const shutdown = lifecycleLibraryOf(p.module)?.shutdown;
+  if (!shutdown) return undefined;
+  const via = p.module;
+  for (const r of shutdown.handlerRegistrars ?? []) {
+    if (!samePath(path, r.path)) continue;
     const args = call.arguments;
     const handler = r.handler === 'last' ? args[args.length - 1] : args[r.handler];
     const reach = new Reach(ctx, serverSymbols);
     if (handler) reach.walkValue(handler, new Map(), 0);
-    return { via: r.module, node: call, signals: 'all', closes: reach.closes, exits: reach.exits };
+    return { via, node: call, signals: 'all', closes: reach.closes, exits: reach.exits };
   }
-  for (const c of SERVER_CLOSERS) {
-    if (c.module !== p.module || !samePath(path, c.path) || call.arguments.length === 0) continue;
+  for (const c of shutdown.serverClosers ?? []) {
+    if (!samePath(path, c.path) || call.arguments.length === 0) continue;
     const target = new Reach(ctx, serverSymbols).targetOf(call.arguments[0], new Map(), 0) ?? 'any';
-    return { via: c.module, node: call, signals: 'all', closes: [target], exits: true };
+    return { via, node: call, signals: 'all', closes: [target], exits: true };
   }
-  if (p.module === 'lightship' && samePath(path, ['createLightship'])) {
-    // Lightship exits after running the registered shutdown handlers; without one that closes the server, requests are cut.
-    return { via: 'lightship', node: call, signals: 'all', closes: [], exits: true };
+  if (shutdown.exitsAfterHandlers && samePath(path, shutdown.exitsAfterHandlers.path)) {
+    // It exits after running the registered shutdown handlers; without one that closes the server, requests are cut.
+    return { via, node: call, signals: 'all', closes: [], exits: true };
   }
   return undefined;
 }
-
-/** Every package this file recognises; a file importing none of them needs no provenance lookups for library calls. */
-const SHUTDOWN_MODULES = new Set([...HANDLER_REGISTRARS.map((r) => r.module), ...SERVER_CLOSERS.map((c) => c.module), 'lightship']);
 
 const libraryNamesCache = new WeakMap<ts.SourceFile, Set<string>>();
 
@@ -176,7 +158,7 @@ function libraryNamesOf(sf: ts.SourceFile): Set<string> {
   let names = libraryNamesCache.get(sf);
   if (!names) {
     names = new Set();
-    for (const [name, module] of importsOf(sf)) if (SHUTDOWN_MODULES.has(module)) names.add(name);
+    for (const [name, module] of importsOf(sf)) if (SHUTDOWN_CALL_PACKAGES.has(module)) names.add(name);
     libraryNamesCache.set(sf, names);
   }
   return names;
@@ -187,7 +169,7 @@ function isProcessName(e: ts.Expression): boolean {
   return (ts.isIdentifier(u) && u.text !== 'undefined') || (ts.isPropertyAccessExpression(u) && u.name.text === 'process');
 }
 
-function samePath(a: string[], b: string[]): boolean {
+function samePath(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
@@ -382,18 +364,19 @@ class Reach {
     const sym = ts.isIdentifier(e) || (ts.isPropertyAccessExpression(e) && (e.expression.kind === ts.SyntaxKind.ThisKeyword || ts.isIdentifier(e.expression))) ? resolvedSymbol(checker, e) : undefined;
     if (sym && this.serverSymbols.has(sym)) return { symbol: sym };
     const p = provenance.of(e);
-    if (p && p.module === 'http-terminator') {
+    const terminator = p && lifecycleLibraryOf(p.module)?.shutdown?.terminator;
+    if (terminator) {
       // createHttpTerminator({ server }).terminate(): the server it was given.
-      if (member !== 'terminate') return undefined;
+      if (member !== terminator.member) return undefined;
       const creation = creationCallOf(checker, e);
       const opts = creation && creation.arguments && creation.arguments[0];
-      const server = opts ? objectProperty(checker, opts, 'server') : undefined;
+      const server = opts ? objectProperty(checker, opts, terminator.serverOption) : undefined;
       return (server && this.targetOf(server, env, depth + 1)) ?? 'any';
     }
     const value = classifyExpression(provenance, checker, e);
     if (value) return value.role === 'app' || value.role === 'server' ? 'any' : undefined;
     if (p) return undefined; // a package's object that is not a server (a pool, a client)
-    if (member === 'terminate') return undefined;
+    if (TERMINATOR_MEMBERS.has(member)) return undefined;
     return isOpaque(checker, e, sym) ? 'any' : undefined;
   }
 }

@@ -16,5 +16,10 @@ export const nestjs = {
     { modules: ['@nestjs/platform-express'], names: ['NestExpressApplication'], role: 'app' },
     { modules: ['@nestjs/platform-fastify'], names: ['NestFastifyApplication'], role: 'app' },
   ],
+  routes: {
+    decorators: { modules: ['@nestjs/common', 'routing-controllers'], controllers: ['Controller', 'JsonController'], verbs: ['Get', 'Head', 'All'] },
+  },
+  // A HealthController file registered in the root module; `enableShutdownHooks()` makes SIGTERM run `app.close()`.
+  fixes: { health: { kind: 'controller' }, shutdown: 'shutdown-hooks' },
   member: (role, name, called) => (called && (role === 'app' || role === 'router') && name === 'getHttpServer' ? 'server' : undefined),
 } satisfies FrameworkDescriptor;
