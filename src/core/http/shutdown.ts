@@ -5,7 +5,7 @@ import ts from 'typescript';
 import type { ProvenanceResolver } from '../ts/provenance';
 import { candidatesOf } from './fileIndex';
 import { classifyExpression } from './frameworks';
-import { objectProperty } from './routes';
+import { objectProperty } from './objects';
 import { creationCallOf, type ServerStart } from './servers';
 import { isTestSource } from '../project/testFiles';
 import { rootName, skipOuterAndAwait } from '../ts/expressions';

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import type { Fix, TextEdit } from '../../finding';
 import { classifyExpression, FRAMEWORKS, type FrameworkDescriptor } from '../../http/frameworks';
-import { objectLiteralOf, returnedExpression } from '../../http/routes';
+import { objectLiteralOf, returnedExpression } from '../../http/objects';
 import type { ServerStart } from '../../http/servers';
 import { skipOuterAndAwait } from '../../ts/expressions';
 import { functionOf, identitySymbol, resolvedSymbol } from '../../ts/symbols';
