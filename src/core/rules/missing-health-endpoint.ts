@@ -1,4 +1,4 @@
-import { DEFAULT_HEALTH_PATHS } from '../config';
+import { DEFAULT_HEALTH_PATHS } from '../http/healthPaths';
 import { findHealthRoutes } from '../http/routes';
 import { findServerStarts, type ServerStart } from '../http/servers';
 import { ServerProcesses } from '../project/processes';

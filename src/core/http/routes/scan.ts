@@ -11,6 +11,7 @@ import { functionOf, identitySymbol, resolvedSymbol, stringValues } from '../../
 import { importsOf } from '../../ts/syntax';
 import { isTestSource } from '../../project/testFiles';
 import { isParameterised, matchesHealthPath, normalizePath } from './paths';
+import { fileRoutes } from './fileRoutes';
 import { isRequestPath } from './requestPath';
 import { functionName, routerParameterOf, type RouterParameter } from './routerParameters';
 
@@ -31,7 +32,8 @@ import { functionName, routerParameterOf, type RouterParameter } from './routerP
  * lightship's probe server, fastify-healthcheck, @fastify/under-pressure's status
  * route, express-actuator. A plain handler that compares the request path
  * (`req.url === '/healthz'`, `ctx.path === '/livez'`, `switch (url.pathname)`)
- * counts too: that is how node:http and Koa middleware route.
+ * counts too: that is how node:http and Koa middleware route. So do Next.js API routes
+ * (`pages/api/health.ts`, `app/api/health/route.ts`) in a Next.js app (`./fileRoutes.ts`).
  */
 export interface HealthRoute {
   /** The full path as far as it is known (mount prefixes included). */
@@ -89,7 +91,11 @@ export function findHealthRoutes(ctx: RouteScanContext, files: readonly ts.Sourc
   for (const sf of sources) scan.collect(sf);
   scan.bindRouterParameters(sources);
   scan.followWrappers(sources);
-  return scan.healthRoutes(healthPaths);
+  const routes = scan.healthRoutes(healthPaths);
+  for (const r of fileRoutes(ctx.root, sources)) {
+    if (matchesHealthPath(r.path, healthPaths)) routes.push(r);
+  }
+  return routes;
 }
 
 /** Where a route wrapper takes its path: parameter `param`, or its property `prop` (`route({ path })`). */
@@ -222,6 +228,8 @@ class RouteScan {
         const shapes = routesOf(value.framework);
         if ((shapes.methods?.has(m.name) || shapes.mount === m.name) && call.arguments.length > 0) this.noteWrapper(call, call.arguments[0]);
         this.onFrameworkCall(call, m.receiver, m.name, value);
+        // `(router: Router) => router.get('/status')`: the type says it is a router, its callers which one (and its mount prefix).
+        this.noteRouterParameter(undefined, m.receiver);
         return;
       }
       // `router.get('/status', …)` on a router this function is given: its callers say which one.
@@ -241,16 +249,19 @@ class RouteScan {
 
   /** Routing calls on a name a function receives, by that name's symbol, until its callers are known. */
   private readonly openParameters = new Map<ts.Symbol, { param: RouterParameter; calls: ts.CallExpression[] }>();
+  private readonly boundParameters = new Set<ts.Symbol>();
 
-  private noteRouterParameter(call: ts.CallExpression, receiver: ts.Expression): void {
+  /** `call` is undefined when the receiver is already known to be a router (by its declared type) and only its callers' mounts are missing. */
+  private noteRouterParameter(call: ts.CallExpression | undefined, receiver: ts.Expression): void {
     const e = skipOuterAndAwait(receiver);
     if (!ts.isIdentifier(e)) return;
     const sym = this.ctx.checker.getSymbolAtLocation(e);
     const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
     const param = decl ? routerParameterOf(decl) : undefined;
     if (!sym || !param) return;
+    if (this.boundParameters.has(sym)) return;
     const open = this.openParameters.get(sym) ?? { param, calls: [] };
-    open.calls.push(call);
+    if (call) open.calls.push(call);
     this.openParameters.set(sym, open);
   }
 
@@ -276,14 +287,14 @@ class RouteScan {
           const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
           const fn = functionOf(checker, call.expression);
           for (const [sym, param] of byName.get(name) ?? []) {
-            if (fn !== param.fn || this.pluginParams.has(sym)) continue;
+            if (fn !== param.fn) continue;
             let arg: ts.Expression | undefined = call.arguments[param.index];
             if (arg && param.prop) arg = objectProperty(checker, arg, param.prop);
             const value = arg ? this.classify(arg) : undefined;
             if (!arg || !value || (value.role !== 'app' && value.role !== 'router')) continue;
-            this.pluginParams.set(sym, value);
+            if (!this.pluginParams.has(sym)) this.pluginParams.set(sym, value);
             this.mounts.push({ parent: this.ownerOf(arg), child: sym, prefixes: [''] });
-            bound.push(sym);
+            if (!bound.includes(sym)) bound.push(sym);
           }
         }
       }
@@ -291,6 +302,7 @@ class RouteScan {
       for (const sym of bound) {
         const open = this.openParameters.get(sym);
         this.openParameters.delete(sym);
+        this.boundParameters.add(sym);
         for (const call of open?.calls ?? []) this.onCall(call);
       }
     }
