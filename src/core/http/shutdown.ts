@@ -4,7 +4,7 @@
 import ts from 'typescript';
 import type { ProvenanceResolver } from '../ts/provenance';
 import { candidatesOf } from './fileIndex';
-import { classifyExpression } from './frameworks';
+import { classifyExpression, FRAMEWORK_IDS, FRAMEWORKS, type FrameworkDescriptor } from './frameworks';
 import { objectProperty } from './objects';
 import { creationCallOf, type ServerStart } from './servers';
 import { isTestSource } from '../project/testFiles';
@@ -47,7 +47,8 @@ export interface ShutdownPath {
   exits: boolean;
 }
 
-export type CloseTarget = { symbol: ts.Symbol } | 'any';
+/** A server by symbol, any server, or the servers a framework's app starts (`enableShutdownHooks` closes Nest's own, not a provider's). */
+export type CloseTarget = { symbol: ts.Symbol } | { framework: string } | 'any';
 
 export interface ShutdownScanContext {
   checker: ts.TypeChecker;
@@ -63,6 +64,8 @@ const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 
 /** Member names that stop a server: `server.close()`, `app.close()` (Fastify, NestJS), `server.stop()`, `terminator.terminate()`. */
 const CLOSE_MEMBERS = new Set(['close', 'stop', ...TERMINATOR_MEMBERS]);
 const MAX_DEPTH = 8;
+/** Calls that enable a framework's shutdown hooks (`enableShutdownHooks`), from the descriptors. */
+const SHUTDOWN_HOOK_CALLS = new Set(FRAMEWORK_IDS.flatMap((id) => ((FRAMEWORKS[id] as FrameworkDescriptor).shutdownHooks ? [(FRAMEWORKS[id] as FrameworkDescriptor).shutdownHooks!.enable] : [])));
 
 export function findShutdownPaths(scan: ShutdownScanContext, files: readonly ts.SourceFile[], servers: readonly ServerStart[]): ShutdownPath[] {
   const ctx: ShutdownScanContext = { ...scan, files, implementations: new Map() };
@@ -85,7 +88,7 @@ export function findShutdownPaths(scan: ShutdownScanContext, files: readonly ts.
 
 /** True when the path closes this server (by name, or through a receiver that could be any server). */
 export function closesServer(path: ShutdownPath, server: ServerStart): boolean {
-  return path.closes.some((t) => t === 'any' || server.symbols.has(t.symbol));
+  return path.closes.some((t) => t === 'any' || ('symbol' in t ? server.symbols.has(t.symbol) : server.framework === t.framework));
 }
 
 export function handlesSignal(path: ShutdownPath, signal: string): boolean {
@@ -103,12 +106,17 @@ function registrationOf(ctx: ShutdownScanContext, call: ts.CallExpression, serve
     const label = signals === 'all' ? 'a signal' : [...signals].join('/');
     return { via: `process.${callee.name.text}('${label}')`, node: call, signals, closes: reach.closes, exits: reach.exits };
   }
-  // NestJS app.enableShutdownHooks()
-  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'enableShutdownHooks') {
+  // NestJS `app.enableShutdownHooks()`: SIGTERM closes the app and runs its providers' lifecycle methods.
+  if (ts.isPropertyAccessExpression(callee) && SHUTDOWN_HOOK_CALLS.has(callee.name.text)) {
     const value = classifyExpression(provenance, checker, callee.expression);
-    if (value?.framework === 'nestjs') {
-      const target = new Reach(ctx, serverSymbols).targetOf(callee.expression, new Map(), 0) ?? 'any';
-      return { via: 'app.enableShutdownHooks()', node: call, signals: 'all', closes: [target], exits: false };
+    const hooks = value ? (FRAMEWORKS[value.framework] as FrameworkDescriptor).shutdownHooks : undefined;
+    if (value && hooks?.enable === callee.name.text) {
+      const reach = new Reach(ctx, serverSymbols);
+      const found = reach.targetOf(callee.expression, new Map(), 0);
+      const target: CloseTarget = !found || found === 'any' ? { framework: value.framework } : found;
+      // A server a provider starts itself (a worker's health server) and closes in `onModuleDestroy()`.
+      for (const method of hooks.lifecycleMethods) reach.walkLifecycleMethods(method);
+      return { via: `app.${callee.name.text}()`, node: call, signals: 'all', closes: [target, ...reach.closes], exits: false };
     }
   }
   // fastify.register(require('fastify-graceful-shutdown'))
@@ -235,6 +243,18 @@ class Reach {
     }
     const fn = functionOf(this.ctx.checker, e);
     if (fn) this.walkFunction(fn, env, depth);
+  }
+
+  /** Methods named `name` of the project's classes that implement or extend something (lifecycle hooks). */
+  walkLifecycleMethods(name: string): void {
+    for (const sf of this.ctx.files ?? []) {
+      if (sf.isDeclarationFile) continue;
+      for (const holder of membersNamed(sf, name)) {
+        if (!ts.isClassLike(holder)) continue;
+        const member = holder.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && !!m.name && ts.isIdentifier(m.name) && m.name.text === name);
+        if (member) this.walkFunction(member, new Map(), 1);
+      }
+    }
   }
 
   private walkFunction(fn: ts.FunctionLikeDeclaration, env: Env, depth: number): void {

@@ -27,6 +27,12 @@ export interface FrameworkDescriptor {
   routes: RouteRegistration;
   /** What the health and shutdown quick fixes write. */
   fixes: FrameworkFixes;
+  /**
+   * A call on the app that makes SIGTERM close it (`app.enableShutdownHooks()`), and the
+   * lifecycle methods of the app's providers it then runs (`onModuleDestroy`…), which may close
+   * servers of their own.
+   */
+  shutdownHooks?: { enable: string; lifecycleMethods: readonly string[] };
 }
 
 export type HttpRole = 'app' | 'router' | 'server' | 'koa-callback' | 'koa-routes';
