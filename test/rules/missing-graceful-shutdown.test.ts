@@ -674,6 +674,20 @@ bootstrap();
 
 const invalid: InvalidCase[] = [
   {
+    name: 'signals from a parameter default (for (const sig of signals) with signals = [SIGINT, SIGTERM]) are named in the message',
+    files: {
+      'src/main.ts': `import express from 'express';
+export async function run(signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM']) {
+  const app = express();
+  app.listen(3000);
+  for (const sig of signals) process.on(sig, () => process.exit(0));
+}
+void run();
+`,
+    },
+    errors: [{ messageId: 'exitWithoutClose', line: 4, column: 3, messageIncludes: ["process.on('SIGINT/SIGTERM')"] }],
+  },
+  {
     name: 'nestjs: enableShutdownHooks, but the provider that starts a server only clears a cache in onModuleDestroy',
     files: {
       'src/health-server.ts': `import { Injectable, OnModuleDestroy } from '@nestjs/common';

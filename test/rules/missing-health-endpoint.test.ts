@@ -887,9 +887,43 @@ app.prepare().then(() => createServer((req, res) => handle(req, res)).listen(300
 `,
     },
   },
+  {
+    name: "an exported serve(handler) helper of a library package that nothing in the repository calls is not a server process",
+    files: {
+      'packages/http-kit/src/index.ts': `import { createServer, RequestListener } from 'node:http';
+import { once } from 'node:events';
+/** Example: const server = await serve(handler, 8080); process.on('SIGTERM', () => server.close()); */
+export async function serve(handler: RequestListener, port: number) {
+  const server = createServer(handler);
+  server.listen(port);
+  await once(server, 'listening');
+  return server;
+}
+`,
+    },
+  },
 ];
 
 const invalid: InvalidCase[] = [
+  {
+    name: 'the same serve(handler) helper, called by an app of the repository, is a server process',
+    files: {
+      'packages/http-kit/src/index.ts': `import { createServer, RequestListener } from 'node:http';
+import { once } from 'node:events';
+/** Example: const server = await serve(handler, 8080); process.on('SIGTERM', () => server.close()); */
+export async function serve(handler: RequestListener, port: number) {
+  const server = createServer(handler);
+  server.listen(port);
+  await once(server, 'listening');
+  return server;
+}
+`,
+      'apps/web/src/main.ts': `import { serve } from '../../../packages/http-kit/src/index';
+void serve((_req, res) => res.end('hello'), 8080);
+`,
+    },
+    errors: [{ messageId: 'noHealthRoute', file: 'packages/http-kit/src/index.ts', line: 6, column: 3 }],
+  },
   {
     name: "express: a resource's status (/orders/:id/status, /jobs/:jobId/status) is not a health endpoint",
     files: {

@@ -197,16 +197,25 @@ function signalValues(checker: ts.TypeChecker, expr: ts.Expression): Set<string>
       const fn = decl.parent;
       const call = fn.parent;
       if (ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'forEach' && fn.parameters[0] === decl) {
-        const vals = stringValues(checker, call.expression.expression);
+        const vals = listValues(checker, call.expression.expression);
         if (vals.length > 0) return new Set(vals);
       }
     }
     if (ts.isVariableDeclaration(decl) && ts.isVariableDeclarationList(decl.parent) && ts.isForOfStatement(decl.parent.parent)) {
-      const vals = stringValues(checker, decl.parent.parent.expression);
+      const vals = listValues(checker, decl.parent.parent.expression);
       if (vals.length > 0) return new Set(vals);
     }
   }
   return 'all';
+}
+
+/** A list's string values, also through a parameter's default: `run(signals = ['SIGINT', 'SIGTERM'])`. */
+function listValues(checker: ts.TypeChecker, expr: ts.Expression): string[] {
+  const direct = stringValues(checker, expr);
+  if (direct.length > 0) return direct;
+  const e = skipOuterAndAwait(expr);
+  const decl = ts.isIdentifier(e) ? checker.getSymbolAtLocation(e)?.valueDeclaration : undefined;
+  return decl && ts.isParameter(decl) && decl.initializer ? stringValues(checker, decl.initializer) : [];
 }
 
 type Env = Map<ts.Symbol, { expr: ts.Expression; env: Env }>;

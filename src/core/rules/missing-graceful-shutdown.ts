@@ -48,7 +48,7 @@ export const missingGracefulShutdown = defineRule<MessageId, Options>({
   },
   defaultOptions: { signals: ['SIGTERM'] },
   run(ctx) {
-    const scan = { checker: ctx.checker, provenance: ctx.provenance, root: ctx.project.root };
+    const scan = { checker: ctx.checker, provenance: ctx.provenance, root: ctx.project.root, projectFiles: ctx.projectFiles };
     // Most edits touch files that start no server: look there first, the whole project only when needed.
     if (findServerStarts(scan, ctx.targetSourceFiles).length === 0) return;
     const servers = findServerStarts(scan, ctx.projectFiles);

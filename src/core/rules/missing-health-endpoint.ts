@@ -27,7 +27,7 @@ export const missingHealthEndpoint = defineRule<MessageId, Record<string, never>
   },
   defaultOptions: {},
   run(ctx) {
-    const scan = { checker: ctx.checker, provenance: ctx.provenance, root: ctx.project.root };
+    const scan = { checker: ctx.checker, provenance: ctx.provenance, root: ctx.project.root, projectFiles: ctx.projectFiles };
     const servers = findServerStarts(scan, ctx.targetSourceFiles);
     if (servers.length === 0) return;
     const healthPaths = ctx.project.config.healthPaths;

@@ -3,7 +3,7 @@ import { terminus } from './terminus';
 import { lightship } from './lightship';
 import { closeWithGrace } from './closeWithGrace';
 import { asyncExitHook, exitHook, nodeGracefulShutdown } from './exitHooks';
-import { fastifyGracefulShutdown, httpGracefulShutdown, httpTerminator } from './serverClosers';
+import { fastifyGracefulShutdown, httpGracefulShutdown, httpTerminator, stoppable } from './serverClosers';
 import { expressActuator, expressHealthcheck, fastifyHealthcheck, underPressure } from './probePlugins';
 
 /**
@@ -19,6 +19,7 @@ export const LIFECYCLE_LIBRARIES = {
   'node-graceful-shutdown': nodeGracefulShutdown,
   'http-graceful-shutdown': httpGracefulShutdown,
   'http-terminator': httpTerminator,
+  stoppable,
   'fastify-graceful-shutdown': fastifyGracefulShutdown,
   'fastify-healthcheck': fastifyHealthcheck,
   'express-actuator': expressActuator,

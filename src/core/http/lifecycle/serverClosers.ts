@@ -23,3 +23,11 @@ export const fastifyGracefulShutdown = {
   packages: ['fastify-graceful-shutdown'],
   shutdown: { closesRegisteringInstance: true },
 } satisfies LifecycleLibraryDescriptor;
+
+/** stoppable: `stoppable(server)` returns that server with a `stop()` that closes it. */
+export const stoppable = {
+  id: 'stoppable',
+  displayName: 'stoppable',
+  packages: ['stoppable'],
+  shutdown: { returnsServer: [{ path: [] }] },
+} satisfies LifecycleLibraryDescriptor;

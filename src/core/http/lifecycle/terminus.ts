@@ -22,7 +22,7 @@ export const terminus = {
       },
     },
   },
-  shutdown: { serverClosers: [{ path: ['createTerminus'] }] },
+  shutdown: { serverClosers: [{ path: ['createTerminus'] }], returnsServer: [{ path: ['createTerminus'] }] },
 } satisfies LifecycleLibraryDescriptor;
 
 function objectLiteral(e: ts.Expression): ts.ObjectLiteralExpression | undefined {

@@ -48,6 +48,8 @@ export interface ShutdownRecognition {
   closesRegisteringInstance?: boolean;
   /** An export that exits on SIGTERM after its own handlers, closing nothing by itself (lightship). */
   exitsAfterHandlers?: { path: readonly string[] };
+  /** Exports that return the server they are given (`stoppable(server)`, `createTerminus(server, opts)`): `wrap(server).listen()` starts that server. */
+  returnsServer?: ReadonlyArray<{ path: readonly string[] }>;
   /** An object whose `member()` closes the server passed as option `serverOption` when it was created. */
   terminator?: { member: string; serverOption: string };
 }
