@@ -1,3 +1,6 @@
+// Over 400 lines on purpose: one walk keeps every registration, mount, router parameter and route
+// wrapper in one graph (the owners and their prefixes), which the path resolution at the end reads;
+// the per-framework and per-library parts are in ../frameworks/ and ../lifecycle/ descriptors.
 import ts from 'typescript';
 import { nodeIndex } from '../../ts/nodeIndex';
 import type { ProvenanceResolver } from '../../ts/provenance';
@@ -5,7 +8,7 @@ import { candidatesOf } from '../fileIndex';
 import { classifyExpression, FRAMEWORK_IDS, FRAMEWORKS, type FrameworkDescriptor, type HttpValue } from '../frameworks';
 import type { RouteRegistration as RouteShapes } from '../frameworks/types';
 import { lifecycleLibraryOf, PROBE_CALL_PACKAGES, type ProbeReader } from '../lifecycle';
-import { objectLiteralOf, objectProperty, returnedExpression } from '../objects';
+import { objectProperty, returnedExpression } from '../objects';
 import { methodCall, outerParent, rootName, skipOuterAndAwait } from '../../ts/expressions';
 import { functionOf, identitySymbol, resolvedSymbol, stringValues } from '../../ts/symbols';
 import { importsOf } from '../../ts/syntax';
@@ -207,7 +210,7 @@ class RouteScan {
   }
 
   private onCall(call: ts.CallExpression): void {
-    const { checker, provenance } = this.ctx;
+    const { checker } = this.ctx;
     const m = methodCall(call);
     if (m && CANDIDATE_METHODS.has(m.name)) {
       // `router.route('/health').get(handler)` (Express).
