@@ -7,7 +7,7 @@ import { RunHistory } from '../core/loadtest/history';
 import { LoadTestError, startLoadTest } from '../core/loadtest/run';
 import { maxDurationOf, resolveScenario } from '../core/loadtest/scenario';
 import type { ExportFormat, LoadTestConfig, LoadTestResult, RunComparison, RunRecord, Scenario, ScenarioConfig } from '../core/loadtest/types';
-import { progressLine, renderLoadTestJSON, renderLoadTestJUnit, renderLoadTestText } from '../core/report/loadtest';
+import { progressLine, renderLoadTestJSON, renderLoadTestJUnit, renderLoadTestText, renderRunListJSON, renderRunListText } from '../core/report/loadtest';
 import { UsageError } from './errors';
 
 export type LoadTestFormat = 'text' | 'json' | 'junit';
@@ -30,6 +30,12 @@ export interface LoadTestCliOptions {
   parallelism?: string;
   engine?: 'embedded' | 'k6';
   save: boolean;
+  /** Pin the run this invocation makes as its scenario's baseline. */
+  pin?: boolean;
+  /** Pin a saved run (id or "latest") as its scenario's baseline, without running anything. */
+  pinRun?: string;
+  /** List the saved runs (of the named scenario) instead of running. */
+  list?: boolean;
   color: boolean;
 }
 
@@ -139,8 +145,11 @@ function loadBaseline(ref: string, history: RunHistory, scenario: Scenario, cwd:
 /** `shipshape loadtest`: runs (or exports) a scenario; exit 1 when a threshold fails or the baseline comparison finds a regression. */
 export async function runLoadTestCommand(name: string | undefined, opts: LoadTestCliOptions, io: LoadTestIo): Promise<LoadTestOutcome> {
   const { config, root } = readLoadTestConfig(io, opts.config);
+  const history = new RunHistory(root);
+  if (opts.list || opts.pinRun !== undefined) return manageHistory(name, opts, history, io);
   const scenario = selectScenario(name, opts, config);
   const notices: string[] = [];
+  if (opts.pin && !opts.save) throw new UsageError('--pin pins the run this command saves: drop --no-save (or pin a saved run with --pin-run <id>).');
 
   if (opts.export) {
     const parallelism = opts.parallelism === undefined ? undefined : Number(opts.parallelism);
@@ -150,7 +159,6 @@ export async function runLoadTestCommand(name: string | undefined, opts: LoadTes
 
   const max = maxDurationOf(config);
   if (max.problem) throw new UsageError(max.problem.message);
-  const history = new RunHistory(root);
   // Read the baseline before this run is saved, so `latest` means the previous run.
   const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline, history, scenario, io.cwd) : undefined;
 
@@ -175,6 +183,10 @@ export async function runLoadTestCommand(name: string | undefined, opts: LoadTes
     try {
       const rec = history.save(scenario, result);
       notices.push(`saved run ${rec.id} to ${path.relative(io.cwd, path.join(history.dir, `${rec.id}.json`))}`);
+      if (opts.pin) {
+        history.pinBaseline(rec.id);
+        notices.push(`pinned run ${rec.id} as the baseline of scenario "${scenario.name}"${result.passed ? '' : ' (note: its thresholds failed)'}`);
+      }
     } catch (err) {
       notices.push(`could not save the run to ${path.relative(io.cwd, history.dir)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
@@ -186,4 +198,30 @@ export async function runLoadTestCommand(name: string | undefined, opts: LoadTes
   if (result.ended === 'cancelled') notices.push('cancelled: the numbers cover the part that ran.');
   const failed = !result.passed || comparison?.verdict === 'regression';
   return { exitCode: result.ended === 'cancelled' ? 2 : failed ? 1 : 0, output, notices };
+}
+
+/**
+ * `--list` and `--pin-run`: the run history without sending any load. The history lives next to
+ * the config (`.shipshape/runs/`), so the same `--config` finds it from anywhere.
+ */
+function manageHistory(name: string | undefined, opts: LoadTestCliOptions, history: RunHistory, io: LoadTestIo): LoadTestOutcome {
+  if (opts.list && opts.pinRun !== undefined) throw new UsageError('give either --list or --pin-run, not both.');
+  if (opts.format === 'junit') throw new UsageError(`--${opts.list ? 'list' : 'pin-run'} prints text or json, not junit.`);
+  const where = path.relative(io.cwd, history.dir) || history.dir;
+  if (opts.list) {
+    const runs = history.list(name);
+    const notices = runs.length === 0 ? [`no saved runs${name !== undefined ? ` of scenario "${name}"` : ''} in ${where}; run \`shipshape loadtest\` first.`] : [];
+    return { exitCode: 0, output: opts.format === 'json' ? renderRunListJSON(runs, [...history.problems]) : renderRunListText(runs, [...history.problems]), notices };
+  }
+  const ref = opts.pinRun as string;
+  const rec = history.load(ref, name);
+  if (!rec) {
+    const why = history.problems.length ? ` (${history.problems.join('; ')})` : '';
+    throw new UsageError(`no saved run "${ref}"${name !== undefined ? ` of scenario "${name}"` : ''} in ${where}${why}; list the runs with \`shipshape loadtest --list\`.`);
+  }
+  if (name !== undefined && rec.result.scenario !== name) throw new UsageError(`run ${rec.id} belongs to scenario "${rec.result.scenario}", not "${name}".`);
+  history.pinBaseline(rec.id);
+  const summary = history.list(rec.result.scenario).find((r) => r.id === rec.id);
+  const line = `pinned run ${rec.id} as the baseline of scenario "${rec.result.scenario}" (p95 ${rec.result.summary.latencyMs.p95} ms, ${rec.result.summary.requests.perSecond} req/s, ${rec.result.passed ? 'passed' : 'failed its thresholds'})`;
+  return { exitCode: 0, output: opts.format === 'json' ? `${JSON.stringify({ version: 1, pinned: summary }, null, 2)}\n` : `${line}\n`, notices: [] };
 }

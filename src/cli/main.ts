@@ -76,6 +76,9 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--parallelism <n>', 'k6-operator: number of pods (default 4)')
     .addOption(new Option('--engine <engine>', 'embedded (default) or k6 from PATH').choices(['embedded', 'k6']))
     .option('--no-save', 'do not save the run under .shipshape/runs/')
+    .option('--pin', "pin this run as the scenario's baseline (what --baseline baseline compares with)")
+    .option('--pin-run <run>', 'pin a saved run (its id or "latest") as its scenario\'s baseline; sends no load')
+    .option('--list', 'list the saved runs (of the named scenario) with req/s, p95 and the pinned baseline; sends no load')
     .option('--no-color', 'plain text output')
     .action(async (scenario: string | undefined, opts: LoadTestCliOptions) => {
       let cancel: (() => void) | undefined;

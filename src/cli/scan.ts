@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Analyzer, describeAnalysisError, type AnalysisResult } from '../core/analyze';
+import { Analyzer, describeAnalysisError, type AnalysisResult, type SkippedFile } from '../core/analyze';
 import { atOrAbove, compareFindings, type Severity } from '../core/finding';
-import { loadProject } from '../core/project/project';
+import { loadProject, type ProjectModel } from '../core/project/project';
+import { schemaFor } from '../core/sql/ruleSupport';
 import { displayPath, type ScanReport } from '../core/report/common';
 import { quotePath } from '../core/report/quotePath';
 import { renderJson } from '../core/report/json';
@@ -65,8 +66,10 @@ export function runScan(paths: string[], opts: ScanOptions, cwd = process.cwd())
     }
     for (const problem of [...project.tsconfig.problems, ...project.warnings]) notices.push(`warning: ${problem}`);
     const result = new Analyzer(project).analyze(targets === 'all' ? undefined : targets);
+    // Migration statements the schema could not use: the rest of the schema was still checked.
+    result.skipped.push(...migrationStatementsSkipped(project, targets));
     const show = (file: string) => quotePath(displayPath(displayRoot, file));
-    for (const s of result.skipped) notices.push(`skipped ${show(s.file)}: ${s.reason}`);
+    for (const s of result.skipped) notices.push(`skipped ${show(s.file)}${s.line !== undefined ? `:${s.line + 1}` : ''}: ${s.reason}`);
     for (const e of result.errors) notices.push(describeAnalysisError(e, show));
     results.push(result);
   }
@@ -88,6 +91,12 @@ export function runScan(paths: string[], opts: ScanOptions, cwd = process.cwd())
     notices.push(`the analysis is incomplete (${n} error${n === 1 ? '' : 's'} above), so findings may be missing: exiting 1. Pass --allow-incomplete to let an incomplete scan pass.`);
   }
   return { exitCode: failing || failingIncomplete ? 1 : 0, incomplete, output, notices };
+}
+
+function migrationStatementsSkipped(project: ProjectModel, targets: string[] | 'all'): SkippedFile[] {
+  const found = schemaFor(project);
+  const wanted = targets === 'all' ? undefined : new Set(targets);
+  return (found?.schema.problems ?? []).filter((p) => !wanted || wanted.has(p.file)).map((p) => ({ file: p.file, line: p.range.start.line, reason: p.message }));
 }
 
 function projectRootOf(file: string): string {

@@ -14,6 +14,8 @@ import { programModuleResolver, ProvenanceResolver } from './ts/provenance';
 export interface SkippedFile {
   file: string;
   reason: string;
+  /** 0-based line, when only a part of the file was skipped (a migration statement PostgreSQL rejects). */
+  line?: number;
 }
 
 /**
@@ -59,6 +61,11 @@ export class Analyzer {
     this.project = project;
     this.host.setRootNames(project.files.ts);
     this.ruleCaches.clear();
+  }
+
+  /** What a rule keeps between runs (its `ctx.cache`), for the language server to read (the SQL rules' schema and queries). */
+  ruleCache(ruleId: string): Map<string, unknown> | undefined {
+    return this.ruleCaches.get(ruleId);
   }
 
   /** Analyses the project; findings are kept only for `targets` (absolute paths) when given. */

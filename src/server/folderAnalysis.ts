@@ -7,7 +7,10 @@ import type { Finding } from '../core/finding';
 import { TS_EXTENSIONS } from '../core/project/files';
 import { loadProject, type ProjectModel } from '../core/project/project';
 import type { Rule } from '../core/rules/types';
+import { fileQueries, filesWithChangedTables, isSchemaSourceFile, schemaFor, setSchemaSourceText, type FileQueries } from '../core/sql/ruleSupport';
+import type { SchemaModel } from '../core/sql/schema';
 import { FixIndex } from './codeActions';
+import { SchemaProblemDiagnostics } from './schemaProblems';
 import { configProblemDiagnostic, toDiagnostic } from './diagnostics';
 import { DependentsGraph, filesAffectedByEdit } from '../core/project/dependents';
 import { ms, type ServerLog } from './log';
@@ -55,6 +58,7 @@ export class FolderAnalysis {
   /** Skip reasons already logged, so typing in a broken file does not flood the output. */
   private readonly loggedSkips = new Map<string, string>();
   readonly fixes = new FixIndex();
+  private readonly schemaProblems = new SchemaProblemDiagnostics();
 
   constructor(
     readonly root: string,
@@ -81,6 +85,8 @@ export class FolderAnalysis {
     } else {
       this.analyzer.updateProject(project);
     }
+    // A reloaded project reads its schema files afresh: the editors' unsaved migrations still win.
+    for (const [file, o] of this.overlays) if (isSchemaSourceFile(project, file)) setSchemaSourceText(project, file, o.text);
     this.project = project;
     this.dependents = new DependentsGraph(project.tsconfig.options, this.root);
     const targets = (this.targets = new Set(this.workspaceTargets()));
@@ -124,14 +130,29 @@ export class FolderAnalysis {
    * The files whose findings an edit to `edited` can change, besides `edited` itself: files
    * that import them (directly or not: an N+1 through a function that now queries), and
    * files that start a server (shutdown and health findings depend on every file). An edited
-   * migration or Prisma schema changes the schema every query is checked against: all files.
+   * migration or Prisma schema (SQL or a TypeORM/Knex module) changes the schema: the files
+   * whose queries read a table that changed, and the other schema files (their foreign keys may
+   * have gained or lost an index) — not the whole workspace.
    */
   affectedBy(edited: readonly string[]): string[] {
     if (!this.analyzer || !this.project) return [];
     const seeds = new Set(edited);
-    if (edited.some((f) => NON_TS_TARGETS.includes(path.extname(f).toLowerCase()))) return this.workspaceTargets().filter((f) => !seeds.has(f));
-    if (!this.dependents) return [];
-    return [...filesAffectedByEdit(this.analyzer.host.getProgram(), this.dependents, this.project.files.ts, edited)];
+    const out = new Set<string>();
+    const schemaEdits = edited.filter((f) => this.isSchemaSource(f) || NON_TS_TARGETS.includes(path.extname(f).toLowerCase()));
+    if (schemaEdits.length > 0) for (const f of this.affectedBySchemaEdit()) out.add(f);
+    const code = edited.filter((f) => !schemaEdits.includes(f) && isTypeScript(f));
+    if (code.length > 0 && this.dependents) for (const f of filesAffectedByEdit(this.analyzer.host.getProgram(), this.dependents, this.project.files.ts, code)) out.add(f);
+    return [...out].filter((f) => !seeds.has(f));
+  }
+
+  private affectedBySchemaEdit(): string[] {
+    const state = this.sqlState();
+    // No query recorded yet (the rule is off, or the schema had no table so far): everything.
+    if (!state || state.queries.size === 0) return this.workspaceTargets();
+    const files = filesWithChangedTables(state.queries, state.schema);
+    const schemaFiles = this.workspaceTargets().filter((f) => this.isSchemaSource(f));
+    this.env.log.info(`${this.name}: schema changed: re-checking ${files.length} of ${[...state.queries.values()].filter((q) => q.spans.length > 0).length} files with queries, and ${schemaFiles.length} schema files`);
+    return [...files.filter((f) => this.targets.has(f)), ...schemaFiles];
   }
 
   isWorkspaceTarget(file: string): boolean {
@@ -152,12 +173,15 @@ export class FolderAnalysis {
   setOverlay(file: string, text: string, version: number, sameAsAnalysed = false): void {
     this.overlays.set(file, { text, version });
     if (isTypeScript(file)) this.analyzer?.host.setOverlay(file, text, version);
+    // A migration being edited: the schema is re-derived from the editor's text, not the disk's.
+    if (!sameAsAnalysed && this.project && this.isSchemaSource(file)) setSchemaSourceText(this.project, file, text);
     if (sameAsAnalysed) this.fixes.adoptVersion(file, version);
   }
 
   removeOverlay(file: string): void {
     this.overlays.delete(file);
     this.analyzer?.host.removeOverlay(file);
+    if (this.project) setSchemaSourceText(this.project, file, undefined);
     this.fixes.adoptVersion(file, undefined);
   }
 
@@ -175,6 +199,8 @@ export class FolderAnalysis {
     if (!this.analyzer) throw new Error(`${this.name} is not loaded`);
     const versions = new Map([...this.overlays].map(([file, o]) => [file, o.version]));
     const result = this.analyzer.analyze(targets);
+    // Malformed migration statements: on their lines, next to the findings of those files.
+    const problemFiles = this.schemaProblems.update((this.sqlState()?.schema.problems ?? []).filter((p) => this.contains(p.file)));
     // A file left out (it does not parse, or nests too deeply to analyse) keeps its last findings.
     const skipped = new Set([...result.skipped.map((s) => s.file), ...result.errors.flatMap((e) => (e.file !== undefined && e.ruleId === undefined ? [e.file] : []))]);
     const byFile = new Map<string, Finding[]>();
@@ -191,6 +217,7 @@ export class FolderAnalysis {
       if (this.setFindings(file, byFile.get(file) ?? [], versions)) changedFiles++;
       this.loggedSkips.delete(file);
     }
+    for (const file of problemFiles) if (!targets.includes(file)) this.setFindings(file, this.findingsByFile.get(file) ?? [], versions);
     // Every run says so, whoever asked for it: the log is how to tell what triggered analysis
     // (and the language-server tests count these lines to prove a lightbulb never analyses).
     const named = targets.length <= 3 ? targets.map((f) => path.relative(this.root, f)).join(', ') : `${targets.length} files`;
@@ -207,6 +234,23 @@ export class FolderAnalysis {
     }
   }
 
+  /**
+   * The project's schema and the per-file queries of the last analysis (src/core/sql/ruleSupport),
+   * for hovers, go-to-definition and migration edits; the queries are what the unindexed-filter
+   * rule recorded (none when it is off).
+   */
+  sqlState(): { schema: SchemaModel; queries: ReadonlyMap<string, FileQueries> } | undefined {
+    if (!this.analyzer || !this.project) return undefined;
+    const found = schemaFor(this.project);
+    const cache = this.analyzer.ruleCache('unindexed-filter');
+    return found && { schema: found.schema, queries: cache ? fileQueries(cache) : new Map() };
+  }
+
+  /** A migration or schema.prisma: its text builds the schema every query is checked against. */
+  isSchemaSource(file: string): boolean {
+    return this.project !== undefined && isSchemaSourceFile(this.project, file);
+  }
+
   /** What the readiness checklist reads from this folder: the project, the program, every published finding. */
   checklistInputs(): { project: ProjectModel; program: import('typescript').Program; findings: Finding[] } | undefined {
     if (!this.analyzer || !this.project) return undefined;
@@ -221,6 +265,7 @@ export class FolderAnalysis {
 
   /** Clears everything this folder published (folder removed, server shutting down). */
   dispose(): void {
+    for (const file of this.schemaProblems.update([])) if (!this.findingsByFile.has(file)) this.setFindings(file, [], new Map());
     for (const file of [...this.findingsByFile.keys()]) this.setFindings(file, [], new Map());
     if (this.configDiagnosticsFile) this.env.publish(this.configDiagnosticsFile, []);
   }
@@ -229,10 +274,10 @@ export class FolderAnalysis {
     if (findings.length === 0) this.findingsByFile.delete(file);
     else this.findingsByFile.set(file, findings);
     this.fixes.set(file, findings, versions);
-    const diagnostics = findings.map((f) => toDiagnostic(f, this.env.docsDir));
+    const diagnostics = [...findings.map((f) => toDiagnostic(f, this.env.docsDir)), ...this.schemaProblems.diagnosticsFor(file)];
     const key = JSON.stringify(diagnostics);
     if ((this.publishedKeys.get(file) ?? '[]') === key) return false;
-    if (findings.length === 0) this.publishedKeys.delete(file);
+    if (diagnostics.length === 0) this.publishedKeys.delete(file);
     else this.publishedKeys.set(file, key);
     this.env.publish(file, diagnostics);
     return true;

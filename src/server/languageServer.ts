@@ -11,6 +11,9 @@ import {
   type CodeAction,
   type Connection,
   type FileEvent,
+  type Hover,
+  type Location,
+  type TextDocumentPositionParams,
   type InitializeParams,
   type InitializeResult,
   type WorkspaceFolder,
@@ -35,6 +38,7 @@ import {
   type StatusParams,
 } from './protocol';
 import { feedsChecklist, FolderChecklistState } from './checklist';
+import { schemaDefinition, schemaHover, schemaSymbolAt } from './schemaNavigation';
 import { AnalysisScheduler, DEFAULT_TIMING, type SchedulerTiming } from './scheduler';
 import { toConfigOverrides } from './settings';
 
@@ -198,6 +202,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false },
+        hoverProvider: true,
+        definitionProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'shipshape', version: options.version },
@@ -254,8 +260,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       // Opening a file changes nothing the analysis has not seen already.
       const unchanged = !folder.isOpen(file) && sameAsDisk(file, text);
       folder.setOverlay(file, text, e.document.version, unchanged);
-      // Migrations are re-read when saved (the file watcher), not on every keystroke.
-      if (!unchanged && isTypeScript(file)) scheduler.fileEdited(folder, file);
+      // A migration re-derives the schema from the buffer; then only the queries on changed tables are re-checked.
+      if (!unchanged && (isTypeScript(file) || folder.isSchemaSource(file))) scheduler.fileEdited(folder, file);
     }, undefined),
   );
 
@@ -265,7 +271,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       const folder = file && folderOf(file);
       if (!file || !folder) return;
       folder.removeOverlay(file);
-      if (isTypeScript(file) && !sameAsDisk(file, e.document.getText())) scheduler.fileEdited(folder, file);
+      if ((isTypeScript(file) || folder.isSchemaSource(file)) && !sameAsDisk(file, e.document.getText())) scheduler.fileEdited(folder, file);
     }, undefined),
   );
 
@@ -295,9 +301,15 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       const ext = path.extname(file).toLowerCase();
       if (PROJECT_FILES.has(base)) {
         if (path.dirname(file) === folder.root || base === '.gitignore') reload.add(folder);
-      } else if (SCHEMA_EXTENSIONS.includes(ext)) {
-        // Migrations and Prisma schemas feed the schema model of every query: re-read, re-analyse all.
-        reload.add(folder);
+      } else if (SCHEMA_EXTENSIONS.includes(ext) || (folder.isSchemaSource(file) && event.type === FileChangeType.Changed)) {
+        // An edited migration (SQL or TS module) or Prisma schema: the schema is re-derived and the
+        // queries on changed tables re-checked (FolderAnalysis.affectedBy). A migration added or
+        // removed changes the file list: re-read the project.
+        if (event.type !== FileChangeType.Changed || !folder.isSchemaSource(file)) reload.add(folder);
+        else if (!folder.isOpen(file)) {
+          if (isTypeScript(file)) folder.invalidate(file);
+          changed.set(folder, (changed.get(folder) ?? new Set()).add(file));
+        }
       } else if (feedsChecklist(file)) {
         checklistInputChanged = true;
         if (event.type !== FileChangeType.Changed) checklists.get(folder)?.fileListChanged();
@@ -345,6 +357,30 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       },
       [],
     ),
+  );
+
+  /** The table or column named at a position of an open document (SQL in a query string, a .sql file). */
+  const schemaSymbolOf = (params: TextDocumentPositionParams) => {
+    const file = uriToFile(params.textDocument.uri);
+    const folder = file && folderOf(file);
+    const doc = documents.get(params.textDocument.uri);
+    if (!file || !folder || !doc) return undefined;
+    const symbol = schemaSymbolAt(folder, file, doc, doc.offsetAt(params.position));
+    return symbol && { folder, doc, symbol };
+  };
+
+  connection.onHover((params): Hover | null =>
+    guard('Hover', () => {
+      const found = schemaSymbolOf(params);
+      return found ? schemaHover(found.folder, found.symbol, found.doc) : null;
+    }, null),
+  );
+
+  connection.onDefinition((params): Location | null =>
+    guard('Go to definition', () => {
+      const found = schemaSymbolOf(params);
+      return found ? schemaDefinition(found.symbol) : null;
+    }, null),
   );
 
   connection.onRequest(SCAN_WORKSPACE_REQUEST, async (): Promise<ScanWorkspaceResult> => {

@@ -29,7 +29,7 @@ import {
   type ProtocolConnection,
   type Range,
 } from 'vscode-languageserver-protocol/node';
-import { REPO_ROOT } from '../helpers/workspace';
+import { copyFixture, REPO_ROOT, removeWorkspace } from '../helpers/workspace';
 
 const SERVER = process.env.SHIPSHAPE_TEST_SERVER ?? path.join(REPO_ROOT, 'dist', 'server.js');
 
@@ -232,4 +232,34 @@ export class LspTestClient {
   private notify(): void {
     for (const w of [...this.waiters]) w();
   }
+}
+
+/**
+ * For a mocha `describe`: each test starts the built server on a fresh copy of `fixture`
+ * (`prepare` may change the copy first) and waits for the first idle; the server is stopped and
+ * the copy removed after each test.
+ */
+export function lspFixtureSession(fixture: string): { start(prepare?: (root: string) => void): Promise<LspTestClient>; readonly client: LspTestClient } {
+  let root: string | undefined;
+  let current: LspTestClient | undefined;
+  before(() => ensureServerBuilt());
+  afterEach(async () => {
+    await current?.stop();
+    if (root) removeWorkspace(root);
+    current = undefined;
+    root = undefined;
+  });
+  return {
+    async start(prepare) {
+      root = copyFixture(fixture);
+      prepare?.(root);
+      current = await LspTestClient.start(root);
+      await current.waitForIdle();
+      return current;
+    },
+    get client() {
+      if (!current) throw new Error('start() the session first');
+      return current;
+    },
+  };
 }

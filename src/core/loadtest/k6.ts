@@ -113,9 +113,16 @@ export function importK6Summary(summary: K6Summary, scenario: Scenario, meta: { 
   };
 }
 
+/** k6's exit codes that still mean "a summary was written" (errext/exitcodes in k6's sources). */
+const K6_THRESHOLDS_FAILED = 99;
+const K6_EXTERNAL_ABORT = 105;
+
 /**
  * Runs the scenario with k6 from PATH (the generated script, `--summary-export`), then imports its
- * summary. k6 exits 99 when a threshold fails: that is a result, not an error.
+ * summary. k6 exits 99 when a threshold fails: that is a result, not an error. Cancel sends SIGINT,
+ * on which k6 stops its VUs and still writes the summary of what ran (exit 105): the result then
+ * says `ended: 'cancelled'`, like the embedded engine's. A k6 that has not exited 900 ms after the
+ * SIGINT is killed, so cancel stays within a second.
  */
 export async function runK6(scenario: Scenario, runId: string, opts: { k6?: string; signal?: AbortSignal } = {}): Promise<LoadTestResult> {
   const k6 = opts.k6 ?? findK6();
@@ -126,16 +133,29 @@ export async function runK6(scenario: Scenario, runId: string, opts: { k6?: stri
     const out = path.join(dir, 'summary.json');
     fs.writeFileSync(script, k6Script(scenario));
     const startedAt = new Date().toISOString();
-    const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(k6, ['run', '--quiet', '--no-color', `--summary-trend-stats=${K6_TREND_STATS.join(',')}`, `--summary-export=${out}`, script], { stdio: ['ignore', 'ignore', 'pipe'], signal: opts.signal });
+    let cancelled = false;
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(k6, ['run', '--quiet', '--no-color', `--summary-trend-stats=${K6_TREND_STATS.join(',')}`, `--summary-export=${out}`, script], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
+      const onAbort = (): void => {
+        cancelled = true;
+        child.kill('SIGINT');
+        setTimeout(() => child.kill('SIGKILL'), 900).unref();
+      };
+      if (opts.signal?.aborted) onAbort();
+      else opts.signal?.addEventListener('abort', onAbort, { once: true });
       child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-      child.on('error', reject);
-      child.on('close', (c) => (c === 0 || c === 99 ? resolve(c) : reject(new LoadTestError('k6-failed', `k6 exited with code ${c}: ${stderr.trim().split('\n').pop() ?? ''}`))));
+      child.on('error', (err) => reject(new LoadTestError('k6-failed', `k6 could not be started (${err.message}); check that ${k6} is an executable k6 binary.`)));
+      child.on('close', (c) => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (c === 0 || c === K6_THRESHOLDS_FAILED || (c === K6_EXTERNAL_ABORT && fs.existsSync(out))) resolve();
+        else if (cancelled) reject(new LoadTestError('k6-failed', 'k6 was stopped before it wrote a summary: nothing to report.'));
+        else reject(new LoadTestError('k6-failed', `k6 exited with code ${c}: ${stderr.trim().split('\n').pop() ?? ''}`));
+      });
     });
-    void code;
     const summary = JSON.parse(fs.readFileSync(out, 'utf8')) as K6Summary;
-    return importK6Summary(summary, scenario, { runId, startedAt, finishedAt: new Date().toISOString() });
+    const result = importK6Summary(summary, scenario, { runId, startedAt, finishedAt: new Date().toISOString() });
+    return cancelled ? { ...result, ended: 'cancelled' } : result;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

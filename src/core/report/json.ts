@@ -13,7 +13,7 @@ export function toJsonReport({ root, result }: ScanReport) {
       range: oneBased(f.range),
       related: f.related.map((r) => ({ message: r.message, file: displayPath(root, r.file), range: oneBased(r.range) })),
     })),
-    skipped: result.skipped.map((s) => ({ file: displayPath(root, s.file), reason: s.reason })),
+    skipped: result.skipped.map((s) => ({ file: displayPath(root, s.file), ...(s.line !== undefined ? { line: s.line + 1 } : {}), reason: s.reason })),
     /** What could not be analysed (a file left out, a rule that failed): findings may be missing when this is not empty. */
     errors: result.errors.map((e) => ({
       ...(e.file !== undefined ? { file: displayPath(root, e.file) } : {}),

@@ -1,4 +1,4 @@
-import type { LoadTestResult, RunComparison, TickEvent } from '../loadtest/types';
+import type { LoadTestResult, RunComparison, RunSummary, TickEvent } from '../loadtest/types';
 import { renderJUnit } from './junit';
 
 /** `shipshape loadtest --format json`: SPEC's object (plus Shipshape's additions), and the comparison when a baseline was given. */
@@ -69,4 +69,24 @@ export function renderLoadTestJUnit(r: LoadTestResult, comparison?: RunCompariso
 export function progressLine(e: TickEvent): string {
   const w = e.window;
   return `${String(Math.round(e.elapsedSec)).padStart(4)} s  ${String(Math.round(w.perSecond)).padStart(6)} req/s  p95 ${fmtMs(w.latencyMs.p95).padStart(6)} ms  errors ${e.totals.errors}${e.totals.dropped ? `  dropped ${e.totals.dropped}` : ''}  ${Math.round(e.remainingSec)} s left`;
+}
+
+/** `shipshape loadtest --list`: saved runs, newest first, the pinned baseline starred. */
+export function renderRunListText(runs: RunSummary[], problems: string[]): string {
+  const out: string[] = [];
+  if (runs.length === 0) out.push('no saved runs');
+  else {
+    const rows: string[][] = [['run', 'scenario', 'started', 'result', 'req/s', 'p95 ms', 'requests', 'commit', 'baseline']];
+    for (const r of runs) rows.push([r.id, r.scenario, r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), r.passed ? 'passed' : 'failed', String(r.perSecond), fmtMs(r.p95Ms), String(r.requests), r.gitCommit?.slice(0, 7) ?? '', r.baseline ? '★' : '']);
+    const numeric = new Set([4, 5, 6]);
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((x) => x[i].length)));
+    for (const x of rows) out.push(x.map((v, i) => (numeric.has(i) ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd());
+  }
+  for (const p of problems) out.push(`note: ${p}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** `shipshape loadtest --list --format json`. */
+export function renderRunListJSON(runs: RunSummary[], problems: string[]): string {
+  return `${JSON.stringify({ version: 1, runs, problems }, null, 2)}\n`;
 }

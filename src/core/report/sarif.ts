@@ -59,7 +59,7 @@ export function toSarif({ root, result }: ScanReport, rules: Array<Rule<string, 
             toolExecutionNotifications: [
               ...result.skipped.map((s) => ({
                 level: 'warning' as const,
-                message: { text: `Skipped ${displayPath(root, s.file)}: ${s.reason}` },
+                message: { text: `Skipped ${displayPath(root, s.file)}${s.line !== undefined ? `:${s.line + 1}` : ''}: ${s.reason}` },
                 locations: [fileLocation(root, s.file)],
               })),
               ...result.errors.map((e) => ({

@@ -24,7 +24,7 @@ export function renderText({ root, result }: ScanReport, opts: { color?: boolean
   }
   if (result.skipped.length > 0) {
     if (lines.length) lines.push('');
-    for (const s of result.skipped) lines.push(c.yellow(`skipped ${quotePath(displayPath(root, s.file))}: ${s.reason}`));
+    for (const s of result.skipped) lines.push(c.yellow(`skipped ${quotePath(displayPath(root, s.file))}${s.line !== undefined ? `:${s.line + 1}` : ''}: ${s.reason}`));
   }
   if (result.errors.length > 0) {
     if (lines.length) lines.push('');

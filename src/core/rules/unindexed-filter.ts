@@ -1,10 +1,11 @@
+import * as path from 'node:path';
 import type { Fix } from '../finding';
 import type { IndexCoverage } from '../sql/coverage';
 import { prismaIndexFix } from '../sql/prismaFix';
 import { describeIndex } from '../sql/coverage';
 import { indexMigrationFix } from '../sql/indexMigration';
 import { queriesInFiles } from '../sql/projectQueries';
-import { schemaFor } from '../sql/ruleSupport';
+import { recordFileQueries, schemaFor } from '../sql/ruleSupport';
 import { displayTableName } from '../sql/schema';
 import { defineRule } from './types';
 
@@ -35,6 +36,7 @@ export const unindexedFilter = defineRule<MessageId, Record<string, never>>({
     const found = schemaFor(ctx.project, ctx.cache);
     if (!found || found.schema.tables.size === 0) return;
     const queries = queriesInFiles({ program: ctx.program, checker: ctx.checker, provenance: ctx.provenance, libraries: ctx.project.dbLibraries }, ctx.targetSourceFiles, found.schema, found.prismaModels);
+    recordFileQueries(ctx.cache, ctx.targetSourceFiles.map((sf) => path.resolve(sf.fileName)), queries, found.schema);
     for (const q of queries) {
       for (const c of q.coverages) {
         if (c.status === 'served') continue;

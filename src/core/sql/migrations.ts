@@ -37,7 +37,7 @@ import type { SchemaStatement } from './schemaBuilder';
 import { extractMigrationSql } from './tsMigrations';
 import { readBoundedText } from '../limits/boundedFile';
 
-export type MigrationStyle = 'flyway' | 'prisma' | 'up-sql' | 'sql' | 'typeorm' | 'knex' | 'node-pg-migrate' | 'sequelize' | 'mikro-orm';
+export type MigrationStyle = 'flyway' | 'prisma' | 'up-sql' | 'sql' | 'typeorm' | 'knex' | 'node-pg-migrate' | 'sequelize' | 'mikro-orm' | 'db-migrate';
 
 export interface MigrationFile {
   /** Absolute path. */

@@ -5,6 +5,12 @@
  * become problems; anything else that is not DDL (INSERT, CREATE FUNCTION, GRANT, …) is skipped.
  * Naming of unnamed constraints and indexes follows PostgreSQL (`orders_pkey`,
  * `orders_user_id_fkey`, `orders_email_key`, `orders_user_id_idx`).
+ *
+ * Why one file of ~580 lines: it is one state machine (the model, the current search_path and
+ * file) whose DDL handlers share the same lookups (findTable, findIndex, lookupSchema) and the
+ * same invariants (a rename or drop follows into indexes, predicates and every table's foreign
+ * keys). Split by statement kind, each part would need the whole state and those invariants
+ * would be spread over files; the helpers at the bottom are the only parts that stand alone.
  */
 import type { Range } from '../finding';
 import { columnRef, expressionKey, expressionText, fieldsOf, qualifiedName, relationName, stringList, typeNameText, unwrap, type PgNode, type RelationName } from './ast';

@@ -11,6 +11,7 @@
  *   pgm.sql(sql)                         node-pg-migrate
  *   queryInterface.sequelize.query(sql)  Sequelize
  *   this.addSql(sql)                     MikroORM
+ *   db.runSql(sql, callback)             db-migrate (its builder API, db.createTable…, is not read)
  * Strings are string literals, templates and `+` concatenations of them and of `const`s in the
  * same file; anything else is not SQL Shipshape can know, and is left out.
  */
@@ -95,6 +96,7 @@ function recogniseCall(call: ts.CallExpression, param: string | undefined, const
   if (path.length === 1 && method === 'query') return wrap('typeorm', sqlPiece());
   if (path.length === 1 && method === 'raw') return wrap('knex', sqlPiece());
   if (path.length === 1 && method === 'sql') return wrap('node-pg-migrate', sqlPiece());
+  if (path.length === 1 && method === 'runSql') return wrap('db-migrate', sqlPiece());
   if (path.length === 2 && path[1] === 'sequelize' && method === 'query') return wrap('sequelize', sqlPiece());
   if (path[1] === 'schema') {
     if (method === 'raw') return wrap('knex', sqlPiece());

@@ -67,6 +67,61 @@ describe('shipshape loadtest (CLI)', function () {
     assert.match(json.comparison.method, /Mann–Whitney/);
   });
 
+  it('--pin pins the run it makes; --list shows the runs newest first with the baseline starred; --pin-run re-pins', async () => {
+    const first = await run(['loadtest', 'orders', '--pin'], root);
+    assert.equal(first.code, 0, first.stderr);
+    const firstId = /^shipshape: saved run (\S+) to /m.exec(first.stderr)?.[1];
+    assert.ok(firstId, first.stderr);
+    assert.match(first.stderr, new RegExp(`^shipshape: pinned run ${firstId} as the baseline of scenario "orders"$`, 'm'));
+    const second = await run(['loadtest', 'orders'], root);
+    assert.equal(second.code, 0, second.stderr);
+    const secondId = /^shipshape: saved run (\S+) to /m.exec(second.stderr)?.[1];
+
+    const listed = await run(['loadtest', '--list', '--format', 'json'], root);
+    assert.equal(listed.code, 0, listed.stderr);
+    const json = JSON.parse(listed.stdout);
+    assert.deepEqual(json.runs.map((r: { id: string; baseline: boolean; scenario: string }) => [r.id, r.scenario, r.baseline]), [[secondId, 'orders', false], [firstId, 'orders', true]]);
+    assert.deepEqual(json.problems, []);
+    for (const r of json.runs) assert.ok(r.requests > 0 && r.perSecond > 0 && typeof r.p95Ms === 'number');
+
+    const text = await run(['loadtest', 'orders', '--list'], root);
+    const lines = text.stdout.trimEnd().split('\n');
+    assert.match(lines[0], /^run +scenario +started +result +req\/s +p95 ms +requests +commit +baseline$/);
+    assert.match(lines[2], new RegExp(`^${firstId} +orders +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ +passed +[\\d.]+ +[\\d.]+ +\\d+ .*★$`));
+    assert.ok(!lines[1].endsWith('★'));
+
+    // A corrupt run file is named, the rest listed.
+    fs.writeFileSync(path.join(root, '.shipshape', 'runs', 'broken.json'), '{');
+    const withBroken = await run(['loadtest', '--list'], root);
+    assert.equal(withBroken.code, 0);
+    assert.match(withBroken.stdout, /^note: skipped \.shipshape\/runs\/broken\.json: not valid JSON; delete it or restore it from version control\.$/m);
+
+    const repin = await run(['loadtest', 'orders', '--pin-run', 'latest'], root);
+    assert.equal(repin.code, 0, repin.stderr);
+    assert.match(repin.stdout, new RegExp(`^pinned run ${secondId} as the baseline of scenario "orders" \\(p95 [\\d.]+ ms, [\\d.]+ req/s, passed\\)\n$`));
+    assert.equal(JSON.parse(fs.readFileSync(path.join(root, '.shipshape', 'runs', 'baselines.json'), 'utf8')).orders, secondId);
+    // `--baseline baseline` now compares with the re-pinned run.
+    const compared = await run(['loadtest', 'orders', '--baseline', 'baseline', '--format', 'json', '--no-save'], root);
+    assert.equal(JSON.parse(compared.stdout).comparison.baselineId, secondId);
+  });
+
+  it('--list and --pin-run send no load and say what to do when there is nothing to show', async () => {
+    const before = server.total();
+    const empty = await run(['loadtest', '--list'], root);
+    assert.equal(empty.code, 0);
+    assert.equal(empty.stdout, 'no saved runs\n');
+    assert.equal(empty.stderr, 'shipshape: no saved runs in .shipshape/runs; run `shipshape loadtest` first.\n');
+    const missing = await run(['loadtest', '--pin-run', 'nope'], root);
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stderr, 'shipshape: no saved run "nope" in .shipshape/runs; list the runs with `shipshape loadtest --list`.\n');
+    const both = await run(['loadtest', 'orders', '--pin', '--no-save'], root);
+    assert.equal(both.code, 2);
+    assert.equal(both.stderr, 'shipshape: --pin pins the run this command saves: drop --no-save (or pin a saved run with --pin-run <id>).\n');
+    const junit = await run(['loadtest', '--list', '--format', 'junit'], root);
+    assert.equal(junit.stderr, 'shipshape: --list prints text or json, not junit.\n');
+    assert.equal(server.total(), before);
+  });
+
   it('--export prints the scenario without running it', async () => {
     const { code, stdout } = await run(['loadtest', 'orders', '--export', 'k6'], root);
     assert.equal(code, 0);

@@ -97,6 +97,29 @@ describe('sql: migration discovery and order', () => {
     assert.deepEqual(fk.origin.range.start, { line: 5, character: 52 });
   });
 
+  it('reads db-migrate modules: db.runSql in exports.up (callback style), not exports.down', () => {
+    const migration = [
+      "'use strict';",
+      'exports.up = function (db, callback) {',
+      '  db.runSql(',
+      '    `',
+      'CREATE TABLE features (name varchar(255) PRIMARY KEY NOT NULL, project text);',
+      'CREATE INDEX features_project_idx ON features (project);',
+      '    `,',
+      '    callback,',
+      '  );',
+      '};',
+      'exports.down = function (db, callback) {',
+      "  db.runSql('DROP TABLE features;', callback);",
+      '};',
+    ].join('\n');
+    const root = createWorkspace({ files: { 'src/migrations/20141020151056-initial-schema.js': migration } });
+    roots.push(root);
+    const { schema, statements } = projectSchema({ root, files: discoverFiles(root), config: defaultConfig() });
+    assert.deepEqual(statements.map((s) => `${s.style} ${s.range.start.line}:${s.range.start.character}`), ['db-migrate 4:0', 'db-migrate 5:0']);
+    assert.deepEqual(schema.lookup('features')!.indexes.map((i) => i.name), ['features_pkey', 'features_project_idx']);
+  });
+
   it('turns the Knex schema builder into the SQL Knex runs (names as Knex makes them), and reads knex.raw', async () => {
     const migration = [
       'exports.up = async function (knex) {',
