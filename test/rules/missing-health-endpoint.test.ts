@@ -408,6 +408,18 @@ export class HealthController {
 
 
 
+// A library package's exported helper that serves the handler it is given (atproto's lex-server shape).
+const SERVE_HELPER = `import { createServer, RequestListener } from 'node:http';
+import { once } from 'node:events';
+/** Example: const server = await serve(handler, 8080); process.on('SIGTERM', () => server.close()); */
+export async function serve(handler: RequestListener, port: number) {
+  const server = createServer(handler);
+  server.listen(port);
+  await once(server, 'listening');
+  return server;
+}
+`;
+
 const valid: ValidCase[] = [
   {
     name: 'monorepo: the app that serves /healthz is not reported; a route file its entry does not import still counts in its own package',
@@ -890,16 +902,7 @@ app.prepare().then(() => createServer((req, res) => handle(req, res)).listen(300
   {
     name: "an exported serve(handler) helper of a library package that nothing in the repository calls is not a server process",
     files: {
-      'packages/http-kit/src/index.ts': `import { createServer, RequestListener } from 'node:http';
-import { once } from 'node:events';
-/** Example: const server = await serve(handler, 8080); process.on('SIGTERM', () => server.close()); */
-export async function serve(handler: RequestListener, port: number) {
-  const server = createServer(handler);
-  server.listen(port);
-  await once(server, 'listening');
-  return server;
-}
-`,
+      'packages/http-kit/src/index.ts': SERVE_HELPER,
     },
   },
 ];
@@ -908,16 +911,7 @@ const invalid: InvalidCase[] = [
   {
     name: 'the same serve(handler) helper, called by an app of the repository, is a server process',
     files: {
-      'packages/http-kit/src/index.ts': `import { createServer, RequestListener } from 'node:http';
-import { once } from 'node:events';
-/** Example: const server = await serve(handler, 8080); process.on('SIGTERM', () => server.close()); */
-export async function serve(handler: RequestListener, port: number) {
-  const server = createServer(handler);
-  server.listen(port);
-  await once(server, 'listening');
-  return server;
-}
-`,
+      'packages/http-kit/src/index.ts': SERVE_HELPER,
       'apps/web/src/main.ts': `import { serve } from '../../../packages/http-kit/src/index';
 void serve((_req, res) => res.end('hello'), 8080);
 `,
