@@ -39,7 +39,8 @@ export interface ConfigProblem {
   message: string;
 }
 
-export const DEFAULT_HEALTH_PATHS = ['/health', '/healthz', '/livez', '/readyz', '/health/live', '/health/ready', '/ping', '/status'];
+import { DEFAULT_HEALTH_PATHS } from './http/healthPaths';
+export { DEFAULT_HEALTH_PATHS };
 
 export const DEFAULT_MIGRATION_GLOBS = [
   '**/migrations/**/*.sql',

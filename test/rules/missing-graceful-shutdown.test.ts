@@ -202,6 +202,40 @@ const ESM = {
 
 
 
+/** A NestJS worker whose provider starts its own server; `close` is the body of its onModuleDestroy (vendure's worker health server). */
+function workerWithOwnServer(close: string): Record<string, string> {
+  return {
+    'src/health-server.ts': `import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import express from 'express';
+import http from 'node:http';
+@Injectable()
+export class HealthServer implements OnModuleDestroy {
+  private server?: http.Server;
+  private cache = new Map<string, string>();
+  start(port: number) {
+    this.server = http.createServer(express().get('/health', (_q, r) => r.send('ok')));
+    this.server.listen(port);
+  }
+  onModuleDestroy() {
+${close}
+  }
+}
+`,
+    'src/main.ts': `import { NestFactory } from '@nestjs/core';
+import { Module } from '@nestjs/common';
+import { HealthServer } from './health-server';
+@Module({ providers: [HealthServer] })
+class WorkerModule {}
+async function bootstrap() {
+  const app = await NestFactory.createApplicationContext(WorkerModule);
+  app.enableShutdownHooks();
+  app.get(HealthServer).start(3020);
+}
+bootstrap();
+`,
+  };
+}
+
 const valid: ValidCase[] = [
   {
     name: 'monorepo: a server whose own app has a SIGTERM handler that closes it',
@@ -637,9 +671,32 @@ process.on('SIGINT', stop);
 `,
     },
   },
+  {
+    name: 'nestjs: a provider starts its own server and closes it in onModuleDestroy, with enableShutdownHooks in bootstrap (vendure worker)',
+    files: workerWithOwnServer('    return new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));'),
+  },
 ];
 
 const invalid: InvalidCase[] = [
+  {
+    name: 'signals from a parameter default (for (const sig of signals) with signals = [SIGINT, SIGTERM]) are named in the message',
+    files: {
+      'src/main.ts': `import express from 'express';
+export async function run(signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM']) {
+  const app = express();
+  app.listen(3000);
+  for (const sig of signals) process.on(sig, () => process.exit(0));
+}
+void run();
+`,
+    },
+    errors: [{ messageId: 'exitWithoutClose', line: 4, column: 3, messageIncludes: ["process.on('SIGINT/SIGTERM')"] }],
+  },
+  {
+    name: 'nestjs: enableShutdownHooks, but the provider that starts a server only clears a cache in onModuleDestroy',
+    files: workerWithOwnServer('    this.cache.clear();'),
+    errors: [{ messageId: 'handlerWithoutClose', file: 'src/health-server.ts', line: 10, column: 5, messageIncludes: ['app.enableShutdownHooks() at src/main.ts:8', 'node:http server'] }],
+  },
   {
     name: 'monorepo: another app\'s SIGTERM handler neither counts for this server nor is cited in its message',
     files: TWO_APPS,

@@ -408,6 +408,18 @@ export class HealthController {
 
 
 
+// A library package's exported helper that serves the handler it is given (atproto's lex-server shape).
+const SERVE_HELPER = `import { createServer, RequestListener } from 'node:http';
+import { once } from 'node:events';
+/** Example: const server = await serve(handler, 8080); process.on('SIGTERM', () => server.close()); */
+export async function serve(handler: RequestListener, port: number) {
+  const server = createServer(handler);
+  server.listen(port);
+  await once(server, 'listening');
+  return server;
+}
+`;
+
 const valid: ValidCase[] = [
   {
     name: 'monorepo: the app that serves /healthz is not reported; a route file its entry does not import still counts in its own package',
@@ -777,9 +789,188 @@ app.listen(3000); // shipshape-disable-line missing-health-endpoint -- probes ar
 `,
     },
   },
+  // Shapes from real repositories (issue 7/8 review): routers received as parameters, Next.js API routes.
+  {
+    name: 'koa: a route module receives its router as a destructured rest parameter (...[router, tenant]: RouterInitArgs<T>)',
+    files: {
+      'src/routes/types.ts': `import type Router from 'koa-router';
+export type AnonymousRouter = Router<unknown, { tenantId: string }>;
+export type RouterInit<T> = (router: T, tenant: { id: string }) => void;
+export type RouterInitArgs<T> = Parameters<RouterInit<T>>;
+`,
+      'src/routes/status.ts': `import type { AnonymousRouter, RouterInitArgs } from './types';
+export default function statusRoutes<T extends AnonymousRouter>(...[router, tenant]: RouterInitArgs<T>) {
+  router.get('/status', async (ctx, next) => {
+    ctx.status = 204;
+    ctx.set('tenant', tenant.id);
+    return next();
+  });
+}
+`,
+      'src/routes/init.ts': `import Koa from 'koa';
+import Router from 'koa-router';
+import type { AnonymousRouter } from './types';
+import statusRoutes from './status';
+export default function initApis(tenant: { id: string }): Koa {
+  const app = new Koa();
+  const anonymousRouter: AnonymousRouter = new Router();
+  statusRoutes(anonymousRouter, tenant);
+  app.use(anonymousRouter.routes());
+  return app;
+}
+`,
+      'src/main.ts': `import initApis from './routes/init';
+initApis({ id: 'default' }).listen(3001);
+`,
+    },
+  },
+  {
+    name: 'express: routes registered on a router received in a destructured dependencies object ({ router }: Deps)',
+    files: {
+      'src/health.ts': `import type { Router } from 'express';
+interface Deps { router: Router; version: string }
+export const healthRoutes = ({ router, version }: Deps) => {
+  router.get('/healthz', (_req, res) => res.json({ status: 'ok', version }));
+};
+`,
+      'src/server.ts': `import express from 'express';
+import { healthRoutes } from './health';
+const app = express();
+const api = express.Router();
+healthRoutes({ router: api, version: '1' });
+app.use('/api', api);
+app.listen(3000);
+`,
+    },
+  },
+  {
+    name: 'express: an untyped (router) => parameter, its caller passes a mounted router',
+    files: {
+      'src/health.js': `module.exports.registerHealth = function registerHealth(router) {
+  router.get('/health', (_req, res) => res.send('ok'));
+};
+`,
+      'src/server.js': `const express = require('express');
+const { registerHealth } = require('./health');
+const app = express();
+const internal = express.Router();
+registerHealth(internal);
+app.use('/internal', internal);
+app.listen(3000);
+`,
+    },
+  },
+  {
+    name: 'next.js custom server: pages/api/health.ts is served by the same process',
+    files: {
+      'package.json': '{ "name": "web", "dependencies": { "next": "15.0.0" } }',
+      'pages/api/health.ts': `import type { NextApiRequest, NextApiResponse } from 'next';
+export default async function handler(_req: NextApiRequest, res: NextApiResponse) {
+  return res.status(200).json({ ok: true });
+}
+`,
+      'server/server.ts': `import http from 'node:http';
+import next from 'next';
+const app = next({ dev: false });
+const handle = app.getRequestHandler();
+void app.prepare().then(() => {
+  const server = http.createServer((req, res) => {
+    handle(req, res);
+  });
+  server.listen(3000);
+});
+`,
+    },
+  },
+  {
+    name: 'next.js custom server: app/api/health/route.ts with an exported GET (route group in the path)',
+    files: {
+      'package.json': '{ "name": "web", "dependencies": { "next": "15.0.0" } }',
+      'src/app/(ops)/api/health/route.ts': `import { NextResponse } from 'next/server';
+export async function GET() {
+  return NextResponse.json({ status: 'ok' });
+}
+`,
+      'server.ts': `import { createServer } from 'node:http';
+import next from 'next';
+const app = next({});
+const handle = app.getRequestHandler();
+app.prepare().then(() => createServer((req, res) => handle(req, res)).listen(3000));
+`,
+    },
+  },
+  {
+    name: "an exported serve(handler) helper of a library package that nothing in the repository calls is not a server process",
+    files: {
+      'packages/http-kit/src/index.ts': SERVE_HELPER,
+    },
+  },
 ];
 
 const invalid: InvalidCase[] = [
+  {
+    name: 'the same serve(handler) helper, called by an app of the repository, is a server process',
+    files: {
+      'packages/http-kit/src/index.ts': SERVE_HELPER,
+      'apps/web/src/main.ts': `import { serve } from '../../../packages/http-kit/src/index';
+void serve((_req, res) => res.end('hello'), 8080);
+`,
+    },
+    errors: [{ messageId: 'noHealthRoute', file: 'packages/http-kit/src/index.ts', line: 6, column: 3 }],
+  },
+  {
+    name: "express: a resource's status (/orders/:id/status, /jobs/:jobId/status) is not a health endpoint",
+    files: {
+      'src/server.ts': `import express from 'express';
+const app = express();
+const order = express.Router({ mergeParams: true });
+order.get('/status', (_req, res) => res.json({ state: 'shipped' }));
+app.use('/orders/:id', order);
+app.get('/jobs/:jobId/status', (_req, res) => res.json({ state: 'done' }));
+app.listen(3000);
+`,
+    },
+    errors: [{ messageId: 'noHealthRoute', line: 7, column: 1 }],
+  },
+  {
+    name: 'koa: a route module given a router that is mounted under a resource parameter',
+    files: {
+      'src/status.ts': `import type Router from '@koa/router';
+export function statusRoutes(router: Router) {
+  router.get('/status', (ctx) => {
+    ctx.body = { state: 'running' };
+  });
+}
+`,
+      'src/server.ts': `import Koa from 'koa';
+import Router from '@koa/router';
+import { statusRoutes } from './status';
+const app = new Koa();
+const root = new Router();
+const job = new Router();
+statusRoutes(job);
+root.use('/jobs/:jobId', job.routes());
+app.use(root.routes());
+app.listen(3000);
+`,
+    },
+    errors: [{ messageId: 'noHealthRoute', file: 'src/server.ts', line: 10, column: 1 }],
+  },
+  {
+    name: 'pages/api/health.ts in a project that is not a Next.js app does not count',
+    files: {
+      'pages/api/health.ts': `export default function handler(_req: unknown, res: { end(s: string): void }) {
+  res.end('ok');
+}
+`,
+      'src/server.ts': `import express from 'express';
+const app = express();
+app.get('/orders', (_req, res) => res.json([]));
+app.listen(3000);
+`,
+    },
+    errors: [{ messageId: 'noHealthRoute', file: 'src/server.ts', line: 4, column: 1 }],
+  },
   {
     name: 'monorepo: another app\'s health route does not count for this server',
     files: TWO_APPS,

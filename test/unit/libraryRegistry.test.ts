@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DB_LIBRARIES, DB_LIBRARY_IDS, dbLibrariesDeclaredIn, dbLibraryImportedBy, dbLibraryOf, type DbLibraryDescriptor } from '../../src/core/db/libraries';
-import { FRAMEWORK_IDS, FRAMEWORKS, frameworksDeclaredIn } from '../../src/core/http/frameworks';
+import { FRAMEWORK_IDS, FRAMEWORKS, frameworksDeclaredIn, type FrameworkDescriptor } from '../../src/core/http/frameworks';
+import { LIFECYCLE_LIBRARIES, lifecycleLibraryOf } from '../../src/core/http/lifecycle';
 import { findDbClients } from '../../src/core/http/dbclients';
 import { loadProject } from '../../src/core/project/project';
 import { ProgramHost } from '../../src/core/ts/program';
@@ -79,7 +80,7 @@ describe('HTTP framework registry', () => {
 
   it('registers every descriptor file under its own id, and every framework is named in the README', () => {
     const dir = path.join(REPO_ROOT, 'src', 'core', 'http', 'frameworks');
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !['index.ts', 'types.ts', 'registry.ts', 'classify.ts'].includes(f)).map((f) => f.replace(/\.ts$/, ''));
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !['index.ts', 'types.ts', 'registry.ts', 'classify.ts', 'templates.ts'].includes(f)).map((f) => f.replace(/\.ts$/, ''));
     assert.deepEqual(files.sort(), [...FRAMEWORK_IDS].sort());
     for (const [key, d] of Object.entries(FRAMEWORKS)) {
       assert.equal(d.id, key);
@@ -87,7 +88,31 @@ describe('HTTP framework registry', () => {
     }
   });
 
+  it('every framework has a fixture workspace, route shapes and the quick-fix templates', () => {
+    for (const id of FRAMEWORK_IDS) {
+      const d: FrameworkDescriptor = FRAMEWORKS[id];
+      assert.ok(fs.existsSync(path.join(REPO_ROOT, 'test', 'fixtures', `http-${id}`, 'package.json')), `test/fixtures/http-${id}/ is missing`);
+      assert.ok(d.routes, `${id} has no route shapes`);
+      assert.ok(['routes', 'controller', 'handler-branch'].includes(d.fixes.health.kind), `${id} has no health-route fix`);
+      if (d.fixes.health.kind === 'routes') assert.ok(d.fixes.health.template('app', '/livez', '/readyz', { expr: 'pool.query(1)', notes: [] }).some((l) => l.includes('/livez')), `${id}'s template does not write the liveness path`);
+      assert.ok(['server-close', 'app-close', 'shutdown-hooks'].includes(d.fixes.shutdown), `${id} has no shutdown fix`);
+    }
+  });
+
   it('reads the frameworks of a package.json from the descriptors', () => {
     assert.deepEqual([...frameworksDeclaredIn(['@koa/router', 'hono', 'pg', '@nestjs/core'])].sort(), ['hono', 'koa', 'nestjs']);
+  });
+});
+
+describe('probe and shutdown library registry', () => {
+  const docs = ['missing-health-endpoint', 'missing-graceful-shutdown'].map((r) => fs.readFileSync(path.join(REPO_ROOT, 'docs', 'rules', `${r}.md`), 'utf8')).join('\n');
+
+  it('registers each library under its id; its packages resolve to it; it says what it does; the rule docs name it', () => {
+    for (const [key, d] of Object.entries(LIFECYCLE_LIBRARIES)) {
+      assert.equal(d.id, key);
+      assert.ok('probes' in d || 'shutdown' in d, `${key} neither serves probes nor handles shutdown`);
+      for (const p of d.packages) assert.equal(lifecycleLibraryOf(p), d, `${p} does not resolve to ${key}`);
+      assert.ok(d.packages.some((p) => docs.includes(p)) || docs.includes(d.displayName), `docs/rules/missing-*.md do not name ${d.displayName}`);
+    }
   });
 });

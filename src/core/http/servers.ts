@@ -1,6 +1,8 @@
 import ts from 'typescript';
 import type { Framework } from '../project/project';
 import type { ProvenanceResolver } from '../ts/provenance';
+import { isUncalledServeHelper } from './libraryHelpers';
+import { lifecycleLibraryOf } from './lifecycle';
 import { classifyExpression, type HttpValue } from './frameworks';
 import { candidatesOf } from './fileIndex';
 import { isTestSource } from '../project/testFiles';
@@ -33,6 +35,8 @@ export interface ServerScanContext {
   checker: ts.TypeChecker;
   provenance: ProvenanceResolver;
   root: string;
+  /** Every project file, to tell an exported serve helper nothing calls (see `./libraryHelpers.ts`); without it every start counts. */
+  projectFiles?: readonly ts.SourceFile[];
 }
 
 /** Finds server starts in the given files, skipping test files. */
@@ -48,7 +52,7 @@ export function findServerStarts(ctx: ServerScanContext, files: readonly ts.Sour
     ].sort((a, b) => a.pos - b.pos);
     for (const call of calls) {
       const start = serverStartOf(ctx, call, sf);
-      if (start) out.push(start);
+      if (start && !(ctx.projectFiles && isUncalledServeHelper(start, ctx.checker, ctx.projectFiles))) out.push(start);
     }
   }
   return out;
@@ -99,21 +103,17 @@ function build(ctx: ServerScanContext, call: ts.CallExpression, sf: ts.SourceFil
 }
 
 /**
- * Wrappers that return the server they are given: `createTerminus(server, opts)`,
- * `stoppable(server)`. `createTerminus(http.createServer(app), opts).listen(3000)` starts that server.
+ * Wrappers that return the server they are given (the lifecycle descriptors' `returnsServer`):
+ * `createTerminus(http.createServer(app), opts).listen(3000)` starts that server.
  */
-const PASS_THROUGH: Array<{ module: string; path: string }> = [
-  { module: '@godaddy/terminus', path: 'createTerminus' },
-  { module: 'stoppable', path: '' },
-];
-
 function passThrough(ctx: ServerScanContext, expr: ts.Expression): ts.Expression {
   const e = skipOuterAndAwait(expr);
   if (!ts.isCallExpression(e) || e.arguments.length === 0) return expr;
   const p = ctx.provenance.of(e.expression);
-  if (!p) return expr;
+  const wrappers = p ? lifecycleLibraryOf(p.module)?.shutdown?.returnsServer : undefined;
+  if (!p || !wrappers) return expr;
   const path = (p.path[0] === 'default' ? p.path.slice(1) : p.path).join('.');
-  return PASS_THROUGH.some((w) => w.module === p.module && w.path === path) ? e.arguments[0] : expr;
+  return wrappers.some((w) => w.path.join('.') === path) ? e.arguments[0] : expr;
 }
 
 /** `const server = stoppable(app.listen(3000))`: the name the wrapped server ends up with. */

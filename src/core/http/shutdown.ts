@@ -1,16 +1,14 @@
-// Over 400 lines on purpose: every way a process can stop (signal handlers, terminus/lightship/
-// close-with-grace, Nest hooks) is recognised here against one model of a shutdown path; splitting it
-// per library waits for probe/shutdown descriptors (src/core/http/frameworks/ holds the frameworks).
 import ts from 'typescript';
 import type { ProvenanceResolver } from '../ts/provenance';
 import { candidatesOf } from './fileIndex';
-import { classifyExpression } from './frameworks';
-import { objectProperty } from './routes';
-import { creationCallOf, type ServerStart } from './servers';
+import { classifyExpression, FRAMEWORK_IDS, FRAMEWORKS, type FrameworkDescriptor } from './frameworks';
+import type { ServerStart } from './servers';
 import { isTestSource } from '../project/testFiles';
 import { rootName, skipOuterAndAwait } from '../ts/expressions';
-import { functionOf, isGlobalProcess, resolvedSymbol, stringValues } from '../ts/symbols';
+import { isGlobalProcess, stringValues } from '../ts/symbols';
 import { importsOf } from '../ts/syntax';
+import { lifecycleLibraryOf, REGISTRAR_MEMBERS, SHUTDOWN_CALL_PACKAGES } from './lifecycle';
+import { Reach } from './reach';
 
 /**
  * SIGTERM paths: what runs when the orchestrator asks the process to stop, and
@@ -30,8 +28,8 @@ import { importsOf } from '../ts/syntax';
  *   the project's implementations of it: classes that implement the interface, and
  *   functions given for that member in object literals typed by it.
  *
- * To recognise another library, add a line to HANDLER_REGISTRARS (it calls a
- * handler on SIGTERM) or SERVER_CLOSERS (it closes the server it is given).
+ * The libraries are described in `./lifecycle/` (a `shutdown` slot per library): to recognise
+ * another one, add its descriptor there.
  */
 export interface ShutdownPath {
   /** How the path was found, for messages: `process.on('SIGTERM')`, `close-with-grace`… */
@@ -46,7 +44,8 @@ export interface ShutdownPath {
   exits: boolean;
 }
 
-export type CloseTarget = { symbol: ts.Symbol } | 'any';
+/** A server by symbol, any server, or the servers a framework's app starts (`enableShutdownHooks` closes Nest's own, not a provider's). */
+export type CloseTarget = { symbol: ts.Symbol } | { framework: string } | 'any';
 
 export interface ShutdownScanContext {
   checker: ts.TypeChecker;
@@ -59,28 +58,8 @@ export interface ShutdownScanContext {
 }
 
 const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
-/** Member names that stop a server: `server.close()`, `app.close()` (Fastify, NestJS), `server.stop()`, `terminator.terminate()`. */
-const CLOSE_MEMBERS = new Set(['close', 'stop', 'terminate']);
-const MAX_DEPTH = 8;
-
-/** Libraries that call a handler on SIGTERM: callee export path (leading `default` dropped) → which argument is the handler. */
-const HANDLER_REGISTRARS: Array<{ module: string; path: string[]; handler: 'last' | number }> = [
-  { module: 'close-with-grace', path: [], handler: 'last' },
-  { module: 'lightship', path: ['createLightship', '()', 'registerShutdownHandler'], handler: 0 },
-  { module: 'exit-hook', path: [], handler: 0 },
-  { module: 'exit-hook', path: ['asyncExitHook'], handler: 0 },
-  { module: 'async-exit-hook', path: [], handler: 0 },
-  { module: 'node-graceful-shutdown', path: ['onShutdown'], handler: 'last' },
-];
-
-/** Libraries that close the server passed as their first argument, on SIGTERM. */
-const SERVER_CLOSERS: Array<{ module: string; path: string[] }> = [
-  { module: '@godaddy/terminus', path: ['createTerminus'] },
-  { module: 'http-graceful-shutdown', path: [] },
-];
-
-/** Fastify plugins that close the instance they are registered on. */
-const FASTIFY_SHUTDOWN_PLUGINS = new Set(['fastify-graceful-shutdown']);
+/** Calls that enable a framework's shutdown hooks (`enableShutdownHooks`), from the descriptors. */
+const SHUTDOWN_HOOK_CALLS = new Set(FRAMEWORK_IDS.flatMap((id) => ((FRAMEWORKS[id] as FrameworkDescriptor).shutdownHooks ? [(FRAMEWORKS[id] as FrameworkDescriptor).shutdownHooks!.enable] : [])));
 
 export function findShutdownPaths(scan: ShutdownScanContext, files: readonly ts.SourceFile[], servers: readonly ServerStart[]): ShutdownPath[] {
   const ctx: ShutdownScanContext = { ...scan, files, implementations: new Map() };
@@ -103,7 +82,7 @@ export function findShutdownPaths(scan: ShutdownScanContext, files: readonly ts.
 
 /** True when the path closes this server (by name, or through a receiver that could be any server). */
 export function closesServer(path: ShutdownPath, server: ServerStart): boolean {
-  return path.closes.some((t) => t === 'any' || server.symbols.has(t.symbol));
+  return path.closes.some((t) => t === 'any' || ('symbol' in t ? server.symbols.has(t.symbol) : server.framework === t.framework));
 }
 
 export function handlesSignal(path: ShutdownPath, signal: string): boolean {
@@ -121,18 +100,23 @@ function registrationOf(ctx: ShutdownScanContext, call: ts.CallExpression, serve
     const label = signals === 'all' ? 'a signal' : [...signals].join('/');
     return { via: `process.${callee.name.text}('${label}')`, node: call, signals, closes: reach.closes, exits: reach.exits };
   }
-  // NestJS app.enableShutdownHooks()
-  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'enableShutdownHooks') {
+  // NestJS `app.enableShutdownHooks()`: SIGTERM closes the app and runs its providers' lifecycle methods.
+  if (ts.isPropertyAccessExpression(callee) && SHUTDOWN_HOOK_CALLS.has(callee.name.text)) {
     const value = classifyExpression(provenance, checker, callee.expression);
-    if (value?.framework === 'nestjs') {
-      const target = new Reach(ctx, serverSymbols).targetOf(callee.expression, new Map(), 0) ?? 'any';
-      return { via: 'app.enableShutdownHooks()', node: call, signals: 'all', closes: [target], exits: false };
+    const hooks = value ? (FRAMEWORKS[value.framework] as FrameworkDescriptor).shutdownHooks : undefined;
+    if (value && hooks?.enable === callee.name.text) {
+      const reach = new Reach(ctx, serverSymbols);
+      const found = reach.targetOf(callee.expression, new Map(), 0);
+      const target: CloseTarget = !found || found === 'any' ? { framework: value.framework } : found;
+      // A server a provider starts itself (a worker's health server) and closes in `onModuleDestroy()`.
+      for (const method of hooks.lifecycleMethods) reach.walkLifecycleMethods(method);
+      return { via: `app.${callee.name.text}()`, node: call, signals: 'all', closes: [target, ...reach.closes], exits: false };
     }
   }
   // fastify.register(require('fastify-graceful-shutdown'))
   if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'register' && call.arguments.length > 0) {
     const plugin = provenance.of(skipOuterAndAwait(call.arguments[0]));
-    if (plugin && FASTIFY_SHUTDOWN_PLUGINS.has(plugin.module)) {
+    if (plugin && lifecycleLibraryOf(plugin.module)?.shutdown?.closesRegisteringInstance) {
       const value = classifyExpression(provenance, checker, callee.expression);
       if (value?.framework === 'fastify') {
         const target = new Reach(ctx, serverSymbols).targetOf(callee.expression, new Map(), 0) ?? 'any';
@@ -140,35 +124,35 @@ function registrationOf(ctx: ShutdownScanContext, call: ts.CallExpression, serve
       }
     }
   }
-  // Library calls: through a name the file imports from one, or lightship's handler registration.
+  // Library calls: through a name the file imports from one, or a member that registers a handler (lightship's `registerShutdownHandler`).
   const root = rootName(callee);
-  const isLightshipHandler = ts.isPropertyAccessExpression(callee) && callee.name.text === 'registerShutdownHandler';
-  if (!isLightshipHandler && (!root || !libraryNames.has(root))) return undefined;
+  const isMemberRegistrar = ts.isPropertyAccessExpression(callee) && REGISTRAR_MEMBERS.has(callee.name.text);
+  if (!isMemberRegistrar && (!root || !libraryNames.has(root))) return undefined;
   const p = provenance.of(callee);
   if (!p) return undefined;
   const path = p.path[0] === 'default' ? p.path.slice(1) : p.path;
-  for (const r of HANDLER_REGISTRARS) {
-    if (r.module !== p.module || !samePath(path, r.path)) continue;
+  const shutdown = lifecycleLibraryOf(p.module)?.shutdown;
+  if (!shutdown) return undefined;
+  const via = p.module;
+  for (const r of shutdown.handlerRegistrars ?? []) {
+    if (!samePath(path, r.path)) continue;
     const args = call.arguments;
     const handler = r.handler === 'last' ? args[args.length - 1] : args[r.handler];
     const reach = new Reach(ctx, serverSymbols);
     if (handler) reach.walkValue(handler, new Map(), 0);
-    return { via: r.module, node: call, signals: 'all', closes: reach.closes, exits: reach.exits };
+    return { via, node: call, signals: 'all', closes: reach.closes, exits: reach.exits };
   }
-  for (const c of SERVER_CLOSERS) {
-    if (c.module !== p.module || !samePath(path, c.path) || call.arguments.length === 0) continue;
+  for (const c of shutdown.serverClosers ?? []) {
+    if (!samePath(path, c.path) || call.arguments.length === 0) continue;
     const target = new Reach(ctx, serverSymbols).targetOf(call.arguments[0], new Map(), 0) ?? 'any';
-    return { via: c.module, node: call, signals: 'all', closes: [target], exits: true };
+    return { via, node: call, signals: 'all', closes: [target], exits: true };
   }
-  if (p.module === 'lightship' && samePath(path, ['createLightship'])) {
-    // Lightship exits after running the registered shutdown handlers; without one that closes the server, requests are cut.
-    return { via: 'lightship', node: call, signals: 'all', closes: [], exits: true };
+  if (shutdown.exitsAfterHandlers && samePath(path, shutdown.exitsAfterHandlers.path)) {
+    // It exits after running the registered shutdown handlers; without one that closes the server, requests are cut.
+    return { via, node: call, signals: 'all', closes: [], exits: true };
   }
   return undefined;
 }
-
-/** Every package this file recognises; a file importing none of them needs no provenance lookups for library calls. */
-const SHUTDOWN_MODULES = new Set([...HANDLER_REGISTRARS.map((r) => r.module), ...SERVER_CLOSERS.map((c) => c.module), 'lightship']);
 
 const libraryNamesCache = new WeakMap<ts.SourceFile, Set<string>>();
 
@@ -176,7 +160,7 @@ function libraryNamesOf(sf: ts.SourceFile): Set<string> {
   let names = libraryNamesCache.get(sf);
   if (!names) {
     names = new Set();
-    for (const [name, module] of importsOf(sf)) if (SHUTDOWN_MODULES.has(module)) names.add(name);
+    for (const [name, module] of importsOf(sf)) if (SHUTDOWN_CALL_PACKAGES.has(module)) names.add(name);
     libraryNamesCache.set(sf, names);
   }
   return names;
@@ -187,7 +171,7 @@ function isProcessName(e: ts.Expression): boolean {
   return (ts.isIdentifier(u) && u.text !== 'undefined') || (ts.isPropertyAccessExpression(u) && u.name.text === 'process');
 }
 
-function samePath(a: string[], b: string[]): boolean {
+function samePath(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
@@ -207,251 +191,24 @@ function signalValues(checker: ts.TypeChecker, expr: ts.Expression): Set<string>
       const fn = decl.parent;
       const call = fn.parent;
       if (ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'forEach' && fn.parameters[0] === decl) {
-        const vals = stringValues(checker, call.expression.expression);
+        const vals = listValues(checker, call.expression.expression);
         if (vals.length > 0) return new Set(vals);
       }
     }
     if (ts.isVariableDeclaration(decl) && ts.isVariableDeclarationList(decl.parent) && ts.isForOfStatement(decl.parent.parent)) {
-      const vals = stringValues(checker, decl.parent.parent.expression);
+      const vals = listValues(checker, decl.parent.parent.expression);
       if (vals.length > 0) return new Set(vals);
     }
   }
   return 'all';
 }
 
-type Env = Map<ts.Symbol, { expr: ts.Expression; env: Env }>;
-
-/** Follows a handler through the code it reaches, collecting server closes and process exits. */
-class Reach {
-  readonly closes: CloseTarget[] = [];
-  exits = false;
-  private readonly walked = new Set<ts.Node>();
-
-  constructor(
-    private readonly ctx: ShutdownScanContext,
-    private readonly serverSymbols: Set<ts.Symbol>,
-  ) {}
-
-  /** A handler value: an inline function, a named function, or a call that returns one (`makeShutdown(server)`). */
-  walkValue(expr: ts.Expression, env: Env, depth: number): void {
-    const e = skipOuterAndAwait(expr);
-    if (ts.isCallExpression(e)) {
-      // `shutdown.bind(null, server)`: the bound function, with the bound arguments.
-      if (ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind') {
-        const fn = functionOf(this.ctx.checker, e.expression.expression);
-        if (fn) {
-          this.walkFunction(fn, this.bind(fn, e.arguments.slice(1), env), depth + 1);
-          return;
-        }
-      }
-      this.walkNode(e, env, depth);
-      return;
-    }
-    if (ts.isIdentifier(e)) {
-      const bound = this.bindingOf(e, env);
-      if (bound) return this.walkValue(bound.expr, bound.env, depth + 1);
-    }
-    const fn = functionOf(this.ctx.checker, e);
-    if (fn) this.walkFunction(fn, env, depth);
-  }
-
-  private walkFunction(fn: ts.FunctionLikeDeclaration, env: Env, depth: number): void {
-    if (depth > MAX_DEPTH || !fn.body || this.walked.has(fn)) return;
-    this.walked.add(fn);
-    this.walkNode(fn.body, env, depth);
-  }
-
-  private walkNode(root: ts.Node, env: Env, depth: number): void {
-    const visit = (n: ts.Node): void => {
-      if (ts.isPropertyAccessExpression(n) && CLOSE_MEMBERS.has(n.name.text)) {
-        const target = this.targetOf(n.expression, env, depth, n.name.text);
-        if (target) this.closes.push(target);
-      }
-      if (ts.isCallExpression(n)) this.onCall(n, env, depth);
-      ts.forEachChild(n, visit);
-    };
-    visit(root);
-  }
-
-  private onCall(call: ts.CallExpression, env: Env, depth: number): void {
-    const { checker } = this.ctx;
-    const callee = call.expression;
-    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'exit' && isGlobalProcess(checker, callee.expression)) {
-      this.exits = true;
-      return;
-    }
-    if (depth >= MAX_DEPTH) return;
-    // Into project functions the handler calls, with arguments bound to parameters.
-    const target = ts.isIdentifier(callee) ? this.bindingOf(callee, env)?.expr ?? callee : callee;
-    const fn = functionOf(checker, target);
-    if (fn && !fn.getSourceFile().isDeclarationFile) this.walkFunction(fn, this.bind(fn, call.arguments, env), depth + 1);
-    // `unleash.stop()` on an interface: whatever the project plugs in for it.
-    if (!fn && ts.isPropertyAccessExpression(target)) {
-      for (const impl of this.implementationsOf(target)) this.walkFunction(impl, this.bind(impl, call.arguments, env), depth + 1);
-    }
-    // Named functions passed as callbacks: `server.close(onClosed)`, `setTimeout(forceExit, 10_000)`.
-    for (const arg of call.arguments) {
-      const a = skipOuterAndAwait(arg);
-      if (ts.isIdentifier(a) || ts.isPropertyAccessExpression(a)) {
-        const cb = functionOf(checker, a);
-        if (cb) this.walkFunction(cb, new Map(), depth + 1);
-      }
-    }
-  }
-
-  /**
-   * Implementations in the project of an interface member (`stop(): Promise<void>` in `IUnleash`):
-   * methods of classes that implement the interface, and functions given for that member in object
-   * literals typed by it (`resolve({ ...app, stop: () => stopServer(server) })`).
-   */
-  private implementationsOf(access: ts.PropertyAccessExpression): ts.FunctionLikeDeclaration[] {
-    const { checker } = this.ctx;
-    const symbol = checker.getSymbolAtLocation(access.name);
-    if (!symbol) return [];
-    const cached = this.ctx.implementations?.get(symbol);
-    if (cached) return cached;
-    const signatures = (symbol.declarations ?? []).filter((d) => (ts.isPropertySignature(d) || ts.isMethodSignature(d) || (ts.isMethodDeclaration(d) && !d.body)) && !d.getSourceFile().isDeclarationFile);
-    const out: ts.FunctionLikeDeclaration[] = [];
-    this.ctx.implementations?.set(symbol, out);
-    if (signatures.length === 0) return out;
-    const name = access.name.text;
-    const owners = new Set<ts.Node>(signatures.map((d) => d.parent));
-    for (const sf of this.ctx.files ?? []) {
-      if (sf.isDeclarationFile) continue;
-      for (const holder of membersNamed(sf, name)) {
-        if (out.length >= 8) break;
-        if (ts.isObjectLiteralExpression(holder)) {
-          if (!this.typedBy(holder, name, signatures)) continue;
-          const member = holder.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === name);
-          const fn = member && (ts.isMethodDeclaration(member) ? member : ts.isPropertyAssignment(member) ? functionOf(checker, member.initializer) : undefined);
-          if (fn) out.push(fn);
-        } else if (holder.heritageClauses?.some((h) => h.types.some((t) => (resolvedSymbol(checker, t.expression)?.declarations ?? []).some((d) => owners.has(d))))) {
-          const member = holder.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && !!m.name && ts.isIdentifier(m.name) && m.name.text === name);
-          if (member) out.push(member);
-        }
-      }
-    }
-    return out;
-  }
-
-  /** The object literal is contextually typed by a type that declares one of these members. */
-  private typedBy(literal: ts.ObjectLiteralExpression, name: string, signatures: ts.Declaration[]): boolean {
-    let type: ts.Type | undefined;
-    try {
-      type = this.ctx.checker.getContextualType(literal);
-    } catch {
-      return false;
-    }
-    if (!type) return false;
-    const parts = type.isUnion() || type.isIntersection() ? type.types : [type];
-    return parts.some((t) => {
-      const decls = t.getProperty(name)?.declarations ?? [];
-      return decls.some((d) => signatures.includes(d));
-    });
-  }
-
-  /** Parameters of `fn` bound to the arguments of a call (evaluated in the caller's environment). */
-  private bind(fn: ts.FunctionLikeDeclaration, args: readonly ts.Expression[], env: Env): Env {
-    const inner: Env = new Map();
-    fn.parameters.forEach((param, i) => {
-      const arg = args[i];
-      if (!arg || !ts.isIdentifier(param.name)) return;
-      const sym = this.ctx.checker.getSymbolAtLocation(param.name);
-      if (sym) inner.set(sym, { expr: arg, env });
-    });
-    return inner;
-  }
-
-  private bindingOf(id: ts.Identifier, env: Env): { expr: ts.Expression; env: Env } | undefined {
-    const sym = this.ctx.checker.getSymbolAtLocation(id);
-    return sym ? env.get(sym) : undefined;
-  }
-
-  /**
-   * What a receiver of `close()`/`stop()`/`terminate()` is: one of the servers (by symbol), a
-   * server we cannot tie to one start (`any`), or not a server (undefined: a pool, a cache…).
-   */
-  targetOf(receiver: ts.Expression, env: Env, depth: number, member = 'close'): CloseTarget | undefined {
-    const { checker, provenance } = this.ctx;
-    if (depth > MAX_DEPTH + 4) return undefined;
-    const e = skipOuterAndAwait(receiver);
-    if (ts.isIdentifier(e)) {
-      const bound = this.bindingOf(e, env);
-      if (bound) return this.targetOf(bound.expr, bound.env, depth + 1, member);
-    }
-    const sym = ts.isIdentifier(e) || (ts.isPropertyAccessExpression(e) && (e.expression.kind === ts.SyntaxKind.ThisKeyword || ts.isIdentifier(e.expression))) ? resolvedSymbol(checker, e) : undefined;
-    if (sym && this.serverSymbols.has(sym)) return { symbol: sym };
-    const p = provenance.of(e);
-    if (p && p.module === 'http-terminator') {
-      // createHttpTerminator({ server }).terminate(): the server it was given.
-      if (member !== 'terminate') return undefined;
-      const creation = creationCallOf(checker, e);
-      const opts = creation && creation.arguments && creation.arguments[0];
-      const server = opts ? objectProperty(checker, opts, 'server') : undefined;
-      return (server && this.targetOf(server, env, depth + 1)) ?? 'any';
-    }
-    const value = classifyExpression(provenance, checker, e);
-    if (value) return value.role === 'app' || value.role === 'server' ? 'any' : undefined;
-    if (p) return undefined; // a package's object that is not a server (a pool, a client)
-    if (member === 'terminate') return undefined;
-    return isOpaque(checker, e, sym) ? 'any' : undefined;
-  }
+/** A list's string values, also through a parameter's default: `run(signals = ['SIGINT', 'SIGTERM'])`. */
+function listValues(checker: ts.TypeChecker, expr: ts.Expression): string[] {
+  const direct = stringValues(checker, expr);
+  if (direct.length > 0) return direct;
+  const e = skipOuterAndAwait(expr);
+  const decl = ts.isIdentifier(e) ? checker.getSymbolAtLocation(e)?.valueDeclaration : undefined;
+  return decl && ts.isParameter(decl) && decl.initializer ? stringValues(checker, decl.initializer) : [];
 }
 
-/**
- * A receiver we know nothing about (an untyped parameter, an `any`): it could be the server, so a
- * `close()` on it counts. A receiver that is something else we can see (`new Cache()`) does not.
- */
-function isOpaque(checker: ts.TypeChecker, e: ts.Expression, sym: ts.Symbol | undefined): boolean {
-  if (!sym) return !ts.isCallExpression(e) && !ts.isNewExpression(e);
-  const decls = sym.declarations ?? [];
-  if (decls.length === 0) return true;
-  return decls.every((d) => {
-    if (ts.isParameter(d) || ts.isPropertyDeclaration(d) || ts.isPropertySignature(d) || ts.isVariableDeclaration(d)) {
-      const initializer = 'initializer' in d ? (d as { initializer?: ts.Expression }).initializer : undefined;
-      if (initializer && !isNullish(initializer)) return false;
-      if (!d.type) return true;
-      return d.type.kind === ts.SyntaxKind.AnyKeyword || d.type.kind === ts.SyntaxKind.UnknownKeyword;
-    }
-    return false;
-  }) || isAnyTyped(checker, e);
-}
-
-function isNullish(e: ts.Expression): boolean {
-  const u = skipOuterAndAwait(e);
-  return u.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(u) && u.text === 'undefined');
-}
-
-function isAnyTyped(checker: ts.TypeChecker, e: ts.Expression): boolean {
-  try {
-    return (checker.getTypeAtLocation(e).flags & ts.TypeFlags.Any) !== 0 && !!resolvedSymbol(checker, e)?.declarations?.some((d) => ts.isParameter(d));
-  } catch {
-    return false;
-  }
-}
-
-const membersCache = new WeakMap<ts.SourceFile, Map<string, Array<ts.ObjectLiteralExpression | ts.ClassLikeDeclaration>>>();
-
-/** Object literals and classes of a file that declare a member `name`, indexed once per file version. */
-function membersNamed(sf: ts.SourceFile, name: string): Array<ts.ObjectLiteralExpression | ts.ClassLikeDeclaration> {
-  let index = membersCache.get(sf);
-  if (!index) {
-    const map = new Map<string, Array<ts.ObjectLiteralExpression | ts.ClassLikeDeclaration>>();
-    const add = (key: string, holder: ts.ObjectLiteralExpression | ts.ClassLikeDeclaration) => {
-      const list = map.get(key);
-      if (!list) map.set(key, [holder]);
-      else if (list[list.length - 1] !== holder) list.push(holder);
-    };
-    const visit = (n: ts.Node): void => {
-      if (ts.isObjectLiteralExpression(n)) {
-        for (const p of n.properties) if (p.name && ts.isIdentifier(p.name)) add(p.name.text, n);
-      } else if (ts.isClassLike(n) && n.heritageClauses?.length) {
-        for (const m of n.members) if (ts.isMethodDeclaration(m) && m.name && ts.isIdentifier(m.name)) add(m.name.text, n);
-      }
-      ts.forEachChild(n, visit);
-    };
-    visit(sf);
-    membersCache.set(sf, (index = map));
-  }
-  return index.get(name) ?? [];
-}

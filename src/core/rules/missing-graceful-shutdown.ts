@@ -4,7 +4,8 @@ import { closesServer, findShutdownPaths, handlesSignal, type ShutdownPath } fro
 import { toPosix } from '../project/files';
 import { ServerProcesses } from '../project/processes';
 import { closeBeforeExitFix, gracefulShutdownFix } from './fixes/gracefulShutdown';
-import { FRAMEWORK_LABELS, fixContext, stableReference, type FixContext } from './fixes/context';
+import { FRAMEWORKS, type FrameworkDescriptor } from '../http/frameworks';
+import { frameworkLabel, fixContext, stableReference, type FixContext } from './fixes/context';
 import { defineRule, type RuleContext } from './types';
 
 type MessageId = 'noShutdown' | 'exitWithoutClose' | 'handlerWithoutClose';
@@ -47,7 +48,7 @@ export const missingGracefulShutdown = defineRule<MessageId, Options>({
   },
   defaultOptions: { signals: ['SIGTERM'] },
   run(ctx) {
-    const scan = { checker: ctx.checker, provenance: ctx.provenance, root: ctx.project.root };
+    const scan = { checker: ctx.checker, provenance: ctx.provenance, root: ctx.project.root, projectFiles: ctx.projectFiles };
     // Most edits touch files that start no server: look there first, the whole project only when needed.
     if (findServerStarts(scan, ctx.targetSourceFiles).length === 0) return;
     const servers = findServerStarts(scan, ctx.projectFiles);
@@ -64,7 +65,7 @@ export const missingGracefulShutdown = defineRule<MessageId, Options>({
       fx ??= fixContext(ctx);
       const signal = unhandled[0];
       const handler = paths.find((p) => handlesSignal(p, signal) && p.exits) ?? paths.find((p) => handlesSignal(p, signal));
-      const data = { framework: FRAMEWORK_LABELS[server.framework] ?? server.framework, close: closeHint(server), signal };
+      const data = { framework: frameworkLabel(server.framework), close: closeHint(server), signal };
       const at = server.call.expression;
       if (!handler) {
         const fix = gracefulShutdownFix(fx, server);
@@ -86,8 +87,9 @@ export const missingGracefulShutdown = defineRule<MessageId, Options>({
 
 function closeHint(server: ServerStart): string {
   const app = stableReference(server.sourceFile, server.receiver) ?? 'app';
-  if (server.framework === 'nestjs') return `${app}.enableShutdownHooks() (SIGTERM then runs ${app}.close())`;
-  if (server.framework === 'fastify' && server.kind === 'listen') return `await ${app}.close()`;
+  const shutdown = (FRAMEWORKS[server.framework] as FrameworkDescriptor).fixes.shutdown;
+  if (shutdown === 'shutdown-hooks') return `${app}.enableShutdownHooks() (SIGTERM then runs ${app}.close())`;
+  if (shutdown === 'app-close' && server.kind === 'listen') return `await ${app}.close()`;
   return 'server.close()';
 }
 

@@ -1,8 +1,8 @@
-import { DEFAULT_HEALTH_PATHS } from '../config';
+import { DEFAULT_HEALTH_PATHS } from '../http/healthPaths';
 import { findHealthRoutes } from '../http/routes';
 import { findServerStarts, type ServerStart } from '../http/servers';
 import { ServerProcesses } from '../project/processes';
-import { FRAMEWORK_LABELS, fixContext, type FixContext } from './fixes/context';
+import { frameworkLabel, fixContext, type FixContext } from './fixes/context';
 import { healthEndpointFix } from './fixes/healthEndpoints';
 import { defineRule } from './types';
 
@@ -27,7 +27,7 @@ export const missingHealthEndpoint = defineRule<MessageId, Record<string, never>
   },
   defaultOptions: {},
   run(ctx) {
-    const scan = { checker: ctx.checker, provenance: ctx.provenance, root: ctx.project.root };
+    const scan = { checker: ctx.checker, provenance: ctx.provenance, root: ctx.project.root, projectFiles: ctx.projectFiles };
     const servers = findServerStarts(scan, ctx.targetSourceFiles);
     if (servers.length === 0) return;
     const healthPaths = ctx.project.config.healthPaths;
@@ -49,7 +49,7 @@ export const missingHealthEndpoint = defineRule<MessageId, Record<string, never>
       ctx.report({
         at: server.call.expression,
         messageId: 'noHealthRoute',
-        data: { framework: FRAMEWORK_LABELS[server.framework] ?? server.framework, paths: healthPaths.join(', '), live, ready },
+        data: { framework: frameworkLabel(server.framework), paths: healthPaths.join(', '), live, ready },
         fixes: fix ? [fix] : [],
       });
     }

@@ -30,7 +30,7 @@ export interface HttpScan {
 
 /** Server starts, routes serving `paths`, and SIGTERM paths, through the rules' own scanners. */
 export function scanHttp(checker: ts.TypeChecker, provenance: ProvenanceResolver, root: string, files: readonly ts.SourceFile[], paths: readonly string[]): HttpScan {
-  const ctx = { checker, provenance, root };
+  const ctx = { checker, provenance, root, projectFiles: files };
   const starts = findServerStarts(ctx, files);
   const routes = findHealthRoutes(ctx, files, paths).map((r) => ({ node: r.node, path: r.path, matched: matchesHealthPath(r.path, paths) ?? r.path }));
   const shutdown = starts.length > 0 ? findShutdownPaths({ ...ctx, files }, files, starts) : [];

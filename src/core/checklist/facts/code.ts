@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: every code fact the checklist reads comes from one pass over a file's
+// calls and imports (cached per SourceFile version); splitting it would walk each file again per fact.
 import ts from 'typescript';
 import { emptyCodeFacts, type CodeFacts, type Located, type PackageUse } from '../facts';
 import { CAPABILITY_PACKAGES, REQUEST_ID_HEADERS, SECURITY_HEADERS, SQL_RAW_MEMBERS } from '../libraries';

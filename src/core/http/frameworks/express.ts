@@ -1,4 +1,5 @@
 import type { FrameworkDescriptor } from './types';
+import { LIVE_COMMENT, READY_COMMENT, readinessBody } from './templates';
 
 /** Express: `express()`, `express.Router()`, and the types `Express`, `Application`, `Router`. */
 export const express = {
@@ -20,4 +21,24 @@ export const express = {
     { modules: ['express-serve-static-core', 'express'], names: ['Router'], role: 'router' },
   ],
   chainable: new Set(['use', 'get', 'post', 'put', 'patch', 'delete', 'all', 'head', 'options', 'set', 'enable', 'disable', 'engine', 'param']),
+  routes: {
+    methods: new Set(['get', 'head', 'all', 'options']),
+    mount: 'use',
+    routeChain: { method: 'route', verbs: new Set(['get', 'all', 'head']) },
+  },
+  fixes: {
+    health: {
+      kind: 'routes',
+      template: (app, live, ready, check) => [
+        LIVE_COMMENT,
+        `${app}.get('${live}', (_req, res) => {`,
+        "  res.status(200).json({ status: 'ok' });",
+        '});',
+        ...(ready
+          ? [READY_COMMENT, `${app}.get('${ready}', ${check.expr ? 'async ' : ''}(_req, res) => {`, ...readinessBody(check, ["  res.status(200).json({ status: 'ok' });"], ["  res.status(503).json({ status: 'unavailable' });"]), '});']
+          : []),
+      ],
+    },
+    shutdown: 'server-close',
+  },
 } satisfies FrameworkDescriptor;

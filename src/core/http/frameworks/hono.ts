@@ -1,4 +1,5 @@
 import type { FrameworkDescriptor } from './types';
+import { LIVE_COMMENT, READY_COMMENT, readinessBody } from './templates';
 
 /** Hono: `new Hono()`; on Node it is served by @hono/node-server. */
 export const hono = {
@@ -13,4 +14,24 @@ export const hono = {
   ],
   types: [{ modules: ['hono'], names: ['Hono'], role: 'app' }],
   chainable: new Set(['use', 'get', 'post', 'put', 'patch', 'delete', 'all', 'on', 'options', 'route', 'basePath', 'onError', 'notFound', 'mount', 'openapi', 'doc']),
+  routes: {
+    methods: new Set(['get', 'head', 'all', 'options']),
+    mount: 'use',
+    methodList: 'on',
+    childMount: 'route',
+    ownPrefix: { method: 'basePath' },
+  },
+  fixes: {
+    health: {
+      kind: 'routes',
+      template: (app, live, ready, check) => [
+        LIVE_COMMENT,
+        `${app}.get('${live}', (c) => c.json({ status: 'ok' }));`,
+        ...(ready
+          ? [READY_COMMENT, `${app}.get('${ready}', ${check.expr ? 'async ' : ''}(c) => {`, ...readinessBody(check, ["  return c.json({ status: 'ok' });"], ["  return c.json({ status: 'unavailable' }, 503);"]), '});']
+          : []),
+      ],
+    },
+    shutdown: 'server-close',
+  },
 } satisfies FrameworkDescriptor;

@@ -13,6 +13,9 @@ export const nodeHttp = {
     { modules: ['http2'], path: ['Http2Server', '()'], role: 'server' },
     { modules: ['http2'], path: ['Http2SecureServer', '()'], role: 'server' },
   ],
+  // node:http routes by comparing the request path (found by the generic walk).
+  routes: {},
+  fixes: { health: { kind: 'handler-branch' }, shutdown: 'server-close' },
   // @types/node declares several `Server`s (net, tls, http, https): the classifier keeps the HTTP ones.
   types: [{ modules: ['node', 'http', 'https'], names: ['Server'], role: 'server' }],
 } satisfies FrameworkDescriptor;

@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import { findDbClients, type DbClient } from '../../http/dbclients';
+import { FRAMEWORKS, type Framework } from '../../http/frameworks';
 import { skipOuterAndAwait } from '../../ts/expressions';
 import type { ProvenanceResolver } from '../../ts/provenance';
 import type { RuleContext } from '../types';
@@ -28,15 +29,10 @@ export function stableReference(sf: ts.SourceFile, expr: ts.Expression | undefin
   return undefined;
 }
 
-/** Display names for messages. */
-export const FRAMEWORK_LABELS: Record<string, string> = {
-  express: 'Express',
-  fastify: 'Fastify',
-  koa: 'Koa',
-  nestjs: 'NestJS',
-  hono: 'Hono',
-  'node-http': 'node:http',
-};
+/** A framework's name in messages: its descriptor's display name, without Markdown. */
+export function frameworkLabel(framework: Framework): string {
+  return FRAMEWORKS[framework].displayName.replace(/`/g, '');
+}
 
 /** The fix context of a rule run; database clients are looked up once, when a finding needs a fix. */
 export function fixContext(ctx: RuleContext<string, any>): FixContext {

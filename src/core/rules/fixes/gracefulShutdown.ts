@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import ts from 'typescript';
 import type { Fix, TextEdit } from '../../finding';
-import { classifyExpression } from '../../http/frameworks';
+import { classifyExpression, FRAMEWORKS, type FrameworkDescriptor } from '../../http/frameworks';
 import type { ServerStart } from '../../http/servers';
 import type { ShutdownPath } from '../../http/shutdown';
 import { skipOuterAndAwait } from '../../ts/expressions';
@@ -14,12 +14,13 @@ import { reachClients } from './dbAccess';
 /**
  * Quick fixes for `missing-graceful-shutdown`, computed at analysis time.
  *
- * - Express, Koa, node:http, Hono: a SIGTERM/SIGINT handler after the listen
+ * Which one is the framework descriptor's `fixes.shutdown`:
+ * - `server-close` (Express, Koa, node:http, Hono): a SIGTERM/SIGINT handler after the listen
  *   statement that closes the server (capturing `app.listen()`'s result as
  *   `const server = …` when it was dropped), waits for in-flight requests,
  *   closes the project's database clients and exits, with a 10 s deadline.
- * - Fastify: the same around `await app.close()` (which drains and runs onClose hooks).
- * - NestJS: `app.enableShutdownHooks()` before `listen`, so SIGTERM runs `app.close()`
+ * - `app-close` (Fastify): the same around `await app.close()` (which drains and runs onClose hooks).
+ * - `shutdown-hooks` (NestJS): `app.enableShutdownHooks()` before `listen`, so SIGTERM runs `app.close()`
  *   and the modules' shutdown hooks (TypeORM/Prisma modules close their pools there).
  */
 export function gracefulShutdownFix(fx: FixContext, server: ServerStart): Fix | undefined {
@@ -29,7 +30,8 @@ export function gracefulShutdownFix(fx: FixContext, server: ServerStart): Fix | 
   const style = detectStyle(sf);
   const indent = indentOf(sf, st);
 
-  if (server.framework === 'nestjs' && server.kind === 'listen') {
+  const shutdown = (FRAMEWORKS[server.framework] as FrameworkDescriptor).fixes.shutdown;
+  if (shutdown === 'shutdown-hooks' && server.kind === 'listen') {
     const app = stableReference(sf, server.receiver);
     if (!app) return undefined;
     const line = sf.getLineAndCharacterOfPosition(st.getStart(sf)).line;
@@ -42,7 +44,7 @@ export function gracefulShutdownFix(fx: FixContext, server: ServerStart): Fix | 
 
   const edits: TextEdit[] = [];
   let closeLines: string[];
-  if (server.framework === 'fastify' && server.kind === 'listen' && isFastifyApp(fx, server.receiver)) {
+  if (shutdown === 'app-close' && server.kind === 'listen' && isApp(fx, server)) {
     const app = stableReference(sf, server.receiver);
     if (!app) return undefined;
     closeLines = ['// Stop accepting connections, finish in-flight requests, run the onClose hooks.', `await ${app}.close();`];
@@ -101,7 +103,8 @@ export function closeBeforeExitFix(fx: FixContext, server: ServerStart, handler:
   const style = detectStyle(sf);
   const edits: TextEdit[] = [];
   let closeExpr: string;
-  if (server.framework === 'nestjs' || (server.framework === 'fastify' && isFastifyApp(fx, server.receiver))) {
+  const shutdown = (FRAMEWORKS[server.framework] as FrameworkDescriptor).fixes.shutdown;
+  if (shutdown === 'shutdown-hooks' || (shutdown === 'app-close' && isApp(fx, server))) {
     const app = stableReference(sf, server.receiver);
     if (!app) return undefined;
     closeExpr = `${app}.close().then(() => process.exit(0), () => process.exit(1))`;
@@ -134,10 +137,11 @@ function isWithin(node: ts.Node, ancestor: ts.Node): boolean {
   return false;
 }
 
-function isFastifyApp(fx: FixContext, receiver: ts.Expression | undefined): boolean {
-  if (!receiver) return false;
-  const v = classifyExpression(fx.provenance, fx.checker, receiver);
-  return v?.framework === 'fastify' && v.role === 'app';
+/** The listen receiver is the framework's app (whose `close()` drains), not its Node server. */
+function isApp(fx: FixContext, server: ServerStart): boolean {
+  if (!server.receiver) return false;
+  const v = classifyExpression(fx.provenance, fx.checker, server.receiver);
+  return v?.framework === server.framework && v.role === 'app';
 }
 
 /**

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import ts from 'typescript';
 import type { Fix, TextEdit } from '../../finding';
-import { classifyExpression } from '../../http/frameworks';
-import { objectLiteralOf, returnedExpression } from '../../http/routes';
+import { classifyExpression, FRAMEWORKS, type FrameworkDescriptor } from '../../http/frameworks';
+import { objectLiteralOf, returnedExpression } from '../../http/objects';
 import type { ServerStart } from '../../http/servers';
 import { skipOuterAndAwait } from '../../ts/expressions';
 import { functionOf, identitySymbol, resolvedSymbol } from '../../ts/symbols';
@@ -20,13 +20,16 @@ import { reachClients } from './dbAccess';
  * Routes go right after the app is created (`const app = express()`), so that
  * they run before authentication, catch-all 404 handlers and other middleware;
  * when the creation cannot be found they go just before the listen call.
- * NestJS gets a new `health.controller.ts`, registered in the root module;
- * node:http gets a branch at the top of the request handler.
+ * What is written depends on the framework descriptor's `fixes.health`: route templates
+ * (Express, Fastify, Koa, Hono), a new `health.controller.ts` registered in the root module
+ * (NestJS), or a branch at the top of the request handler (node:http).
  */
 export function healthEndpointFix(fx: FixContext, server: ServerStart): Fix | undefined {
   const { live, ready } = probePaths(fx.healthPaths);
-  if (server.framework === 'nestjs') return nestFix(fx, server, live, ready);
-  if (server.framework === 'node-http') return nodeHttpFix(fx, server, live, ready);
+  // What to write comes from the framework's descriptor (`http/frameworks/<id>.ts`).
+  const health = (FRAMEWORKS[server.framework] as FrameworkDescriptor).fixes.health;
+  if (health.kind === 'controller') return nestFix(fx, server, live, ready);
+  if (health.kind === 'handler-branch') return nodeHttpFix(fx, server, live, ready);
   const site = insertionSite(fx, server);
   if (!site) return undefined;
   const { sf, statement, app, after } = site;
@@ -34,8 +37,7 @@ export function healthEndpointFix(fx: FixContext, server: ServerStart): Fix | un
   const indent = indentOf(sf, statement);
   const edits: TextEdit[] = [];
   const check = readinessCheck(fx, sf, statement, edits, style);
-  const lines = routeLines(server.framework, app, live, ready, check);
-  if (!lines) return undefined;
+  const lines = health.template(app, live, ready, check);
   const block = render(lines, indent, style);
   edits.push(after ? insertAfter(sf, statement, block, style) : insertBefore(sf, statement, block, style));
   return { title: ready ? `Add ${live} and ${ready} health routes` : `Add ${live} health route`, isPreferred: true, edits: sortEdits(edits) };
@@ -139,54 +141,6 @@ function readinessCheck(fx: FixContext, sf: ts.SourceFile, at: ts.Node, edits: T
 /** Drizzle wraps a driver client: ping the driver when both are there. */
 function preferOrder<T extends { library: string }>(clients: T[]): T[] {
   return [...clients.filter((c) => c.library !== 'drizzle'), ...clients.filter((c) => c.library === 'drizzle')];
-}
-
-function routeLines(framework: Framework, app: string, live: string, ready: string | undefined, check: ReadinessCheck): string[] | undefined {
-  const liveComment = '// Liveness probe: the process is up and serving requests.';
-  const readyComment = '// Readiness probe: the database answers; 503 takes this instance out of the load balancer.';
-  const tryBlock = (ok: string[], fail: string[]): string[] =>
-    check.expr ? ['  try {', `    await ${check.expr};`, ...ok.map((l) => '  ' + l), '  } catch {', ...fail.map((l) => '  ' + l), '  }'] : [...check.notes.map((l) => '  ' + l), ...ok];
-  switch (framework) {
-    case 'express': {
-      const lines = [liveComment, `${app}.get('${live}', (_req, res) => {`, "  res.status(200).json({ status: 'ok' });", '});'];
-      if (ready) {
-        lines.push(readyComment, `${app}.get('${ready}', ${check.expr ? 'async ' : ''}(_req, res) => {`);
-        lines.push(...tryBlock(["  res.status(200).json({ status: 'ok' });"], ["  res.status(503).json({ status: 'unavailable' });"]), '});');
-      }
-      return lines;
-    }
-    case 'fastify': {
-      const lines = [liveComment, `${app}.get('${live}', async () => ({ status: 'ok' }));`];
-      if (ready) {
-        lines.push(readyComment, `${app}.get('${ready}', async (_request, reply) => {`);
-        lines.push(...tryBlock(["  return { status: 'ok' };"], ["  return reply.code(503).send({ status: 'unavailable' });"]), '});');
-      }
-      return lines;
-    }
-    case 'hono': {
-      const lines = [liveComment, `${app}.get('${live}', (c) => c.json({ status: 'ok' }));`];
-      if (ready) {
-        lines.push(readyComment, `${app}.get('${ready}', ${check.expr ? 'async ' : ''}(c) => {`);
-        lines.push(...tryBlock(["  return c.json({ status: 'ok' });"], ["  return c.json({ status: 'unavailable' }, 503);"]), '});');
-      }
-      return lines;
-    }
-    case 'koa': {
-      // A middleware ahead of the others answers the probes; no router needed.
-      const lines = ['// Liveness and readiness probes, answered before the rest of the middleware.', `${app}.use(async (ctx, next) => {`, `  if (ctx.path === '${live}') {`, "    ctx.body = { status: 'ok' };", '    return;', '  }'];
-      if (ready) {
-        lines.push(`  if (ctx.path === '${ready}') {`);
-        const body = check.expr
-          ? ['    try {', `      await ${check.expr};`, "      ctx.body = { status: 'ok' };", '    } catch {', '      ctx.status = 503;', "      ctx.body = { status: 'unavailable' };", '    }']
-          : [...check.notes.map((l) => '    ' + l), "    ctx.body = { status: 'ok' };"];
-        lines.push(...body, '    return;', '  }');
-      }
-      lines.push('  await next();', '});');
-      return lines;
-    }
-    default:
-      return undefined;
-  }
 }
 
 /** node:http: a branch at the top of the request handler; a commented snippet when the handler cannot be edited. */

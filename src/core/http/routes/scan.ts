@@ -1,20 +1,31 @@
-// Over 400 lines on purpose: route discovery for every framework shares one walk over the project's
-// routers and mounts; the per-framework parts are candidates for src/core/http/frameworks/ descriptors.
+// Over 400 lines on purpose: one walk keeps every registration, mount, router parameter and route
+// wrapper in one graph (the owners and their prefixes), which the path resolution at the end reads;
+// the per-framework and per-library parts are in ../frameworks/ and ../lifecycle/ descriptors.
 import ts from 'typescript';
-import { nodeIndex } from '../ts/nodeIndex';
-import type { ProvenanceResolver } from '../ts/provenance';
-import { candidatesOf } from './fileIndex';
-import { classifyExpression, type HttpValue } from './frameworks';
-import { isTestSource } from '../project/testFiles';
-import { methodCall, outerParent, rootName, skipOuterAndAwait } from '../ts/expressions';
-import { functionOf, identitySymbol, resolvedSymbol, stringValues } from '../ts/symbols';
-import { importsOf } from '../ts/syntax';
+import { nodeIndex } from '../../ts/nodeIndex';
+import type { ProvenanceResolver } from '../../ts/provenance';
+import { candidatesOf } from '../fileIndex';
+import { classifyExpression, FRAMEWORK_IDS, FRAMEWORKS, type FrameworkDescriptor, type HttpValue } from '../frameworks';
+import type { RouteRegistration as RouteShapes } from '../frameworks/types';
+import { lifecycleLibraryOf, PROBE_CALL_PACKAGES, type ProbeReader } from '../lifecycle';
+import { objectProperty, returnedExpression } from '../objects';
+import { methodCall, outerParent, rootName, skipOuterAndAwait } from '../../ts/expressions';
+import { functionOf, identitySymbol, resolvedSymbol, stringValues } from '../../ts/symbols';
+import { importsOf } from '../../ts/syntax';
+import { isTestSource } from '../../project/testFiles';
+import { isParameterised, matchesHealthPath, normalizePath } from './paths';
+import { fileRoutes } from './fileRoutes';
+import { isRequestPath } from './requestPath';
+import { functionName, routerParameterOf, type RouterParameter } from './routerParameters';
 
 /**
- * Health-route discovery across every project file.
+ * Health-route discovery across every project file: one walk over the project's routers and
+ * mounts, asking the framework descriptors (`../frameworks/<id>.ts`, slot `routes`) how each
+ * framework registers routes, and the lifecycle descriptors (`../lifecycle/`) which libraries
+ * serve probes by themselves.
  *
  * A route is a registration on a framework object (recognised by import
- * provenance): Express app/Router `.get('/healthz')`, `.route('/health').get()`,
+ * provenance, or as a parameter a router is passed to): Express app/Router `.get('/healthz')`, `.route('/health').get()`,
  * `.use('/health', handler)`; Fastify `.get()`/`.route({ url })` (plugins
  * registered with a `prefix` included); @koa/router (its `prefix` option and
  * `router.use(prefix, child.routes())`); Hono (`app.route(prefix, child)`);
@@ -24,7 +35,8 @@ import { importsOf } from '../ts/syntax';
  * lightship's probe server, fastify-healthcheck, @fastify/under-pressure's status
  * route, express-actuator. A plain handler that compares the request path
  * (`req.url === '/healthz'`, `ctx.path === '/livez'`, `switch (url.pathname)`)
- * counts too: that is how node:http and Koa middleware route.
+ * counts too: that is how node:http and Koa middleware route. So do Next.js API routes
+ * (`pages/api/health.ts`, `app/api/health/route.ts`) in a Next.js app (`./fileRoutes.ts`).
  */
 export interface HealthRoute {
   /** The full path as far as it is known (mount prefixes included). */
@@ -39,30 +51,6 @@ export interface RouteScanContext {
   checker: ts.TypeChecker;
   provenance: ProvenanceResolver;
   root: string;
-}
-
-/** Normalises a route path: leading slash, no duplicate or trailing slashes. */
-export function normalizePath(p: string): string {
-  let s = ('/' + p).replace(/\/{2,}/g, '/');
-  if (s.length > 1) s = s.replace(/\/+$/, '');
-  return s;
-}
-
-/**
- * True when `full` serves one of `healthPaths`: the same path, or the same path
- * behind a static prefix (a mount point or a global prefix such as `/api/v1`).
- */
-export function matchesHealthPath(full: string, healthPaths: readonly string[]): string | undefined {
-  const path = normalizePath(full.split('?')[0]);
-  for (const raw of healthPaths) {
-    const h = normalizePath(raw);
-    if (path === h) return raw;
-    if (path.endsWith(h)) {
-      const before = path.slice(0, path.length - h.length);
-      if (before.length > 0 && !/[:*{(]/.test(before)) return raw;
-    }
-  }
-  return undefined;
 }
 
 type Owner = ts.Symbol | ts.Node;
@@ -82,40 +70,35 @@ interface Mount {
   prefixes: string[];
 }
 
-const ROUTE_METHODS: Record<string, Set<string>> = {
-  express: new Set(['get', 'head', 'all', 'use', 'options']),
-  koa: new Set(['get', 'head', 'all', 'use', 'options']),
-  fastify: new Set(['get', 'head', 'all', 'options']),
-  hono: new Set(['get', 'head', 'all', 'use', 'options']),
-};
+const DESCRIPTORS: ReadonlyArray<readonly [HttpValue['framework'], FrameworkDescriptor]> = FRAMEWORK_IDS.map((id) => [id, FRAMEWORKS[id]]);
 
-/** Method names worth a provenance lookup: routing, mounting, and `startsWith` on a request path. */
-const CANDIDATE_METHODS = new Set([...new Set(Object.values(ROUTE_METHODS).flatMap((s) => [...s])), 'route', 'on', 'register', 'startsWith']);
+function routesOf(framework: HttpValue['framework']): RouteShapes {
+  return (FRAMEWORKS[framework] as FrameworkDescriptor).routes;
+}
 
-/** Packages whose `@Controller(path)` + `@Get(path)` decorators declare routes. */
-const DECORATOR_MODULES = new Set(['@nestjs/common', 'routing-controllers']);
+/** Method names worth a provenance lookup: every framework's routing and mounting methods, and `startsWith` on a request path. */
+const CANDIDATE_METHODS = new Set<string>(['startsWith']);
+for (const [, d] of DESCRIPTORS) {
+  const r = d.routes;
+  for (const m of [...(r.methods ?? []), r.mount, r.routeChain?.method, r.routeObject?.method, r.methodList, r.childMount, r.plugins?.method]) if (m) CANDIDATE_METHODS.add(m);
+}
 
-/** Names a request's path goes by in a handler that routes by hand. */
-const REQUEST_PATH_NAMES = new Set(['url', 'path', 'pathname', 'originalUrl', 'routerPath', 'routeOptions']);
-
-/** Packages whose registration serves a health route by itself, and the path it serves. */
-const PROBE_PLUGINS: Array<{ module: string; path: string; option?: string }> = [
-  { module: 'fastify-healthcheck', path: '/health', option: 'healthcheckUrl' },
-  { module: 'express-actuator', path: '/health' },
-  { module: 'express-healthcheck', path: '/health' },
-];
+const PREFIX_OPTIONS = [...new Set(DESCRIPTORS.flatMap(([, d]) => (d.routes.ownPrefix?.constructorOption ? [d.routes.ownPrefix.constructorOption] : [])))];
+const PREFIX_METHODS = new Set(DESCRIPTORS.flatMap(([, d]) => (d.routes.ownPrefix?.method ? [d.routes.ownPrefix.method] : [])));
 
 /** Every health route in the project (test files excluded) that matches `healthPaths`. */
 export function findHealthRoutes(ctx: RouteScanContext, files: readonly ts.SourceFile[], healthPaths: readonly string[]): HealthRoute[] {
   const scan = new RouteScan(ctx);
-  for (const sf of files) {
-    if (sf.isDeclarationFile || isTestSource(ctx.root, sf)) continue;
-    scan.collectPlugins(sf);
-  }
   const sources = files.filter((sf) => !sf.isDeclarationFile && !isTestSource(ctx.root, sf));
+  for (const sf of sources) scan.collectPlugins(sf);
   for (const sf of sources) scan.collect(sf);
+  scan.bindRouterParameters(sources);
   scan.followWrappers(sources);
-  return scan.healthRoutes(healthPaths);
+  const routes = scan.healthRoutes(healthPaths);
+  for (const r of fileRoutes(ctx.root, sources)) {
+    if (matchesHealthPath(r.path, healthPaths)) routes.push(r);
+  }
+  return routes;
 }
 
 /** Where a route wrapper takes its path: parameter `param`, or its property `prop` (`route({ path })`). */
@@ -134,28 +117,22 @@ class RouteScan {
 
   constructor(private readonly ctx: RouteScanContext) {}
 
-  /** First pass: `app.register(plugin, { prefix })` makes `plugin`'s first parameter a Fastify instance. */
+  /** First pass: `app.register(plugin, { prefix })` (Fastify) makes `plugin`'s first parameter an instance under `prefix`. */
   collectPlugins(sf: ts.SourceFile): void {
     for (const n of candidatesOf(sf).methodCalls) {
-      {
-        const m = methodCall(n);
-        if (m && m.name === 'register' && n.arguments.length > 0) {
-          const parent = this.classify(m.receiver);
-          if (parent?.framework === 'fastify' && parent.role === 'app') {
-            const fn = functionOf(this.ctx.checker, unwrapPluginWrapper(this.ctx, n.arguments[0]));
-            const param = fn?.parameters[0];
-            if (param && ts.isIdentifier(param.name)) {
-              const sym = this.ctx.checker.getSymbolAtLocation(param.name);
-              if (sym) {
-                this.pluginParams.set(sym, { framework: 'fastify', role: 'app' });
-                const opts = n.arguments[1];
-                const prefixes = opts ? objectProperty(this.ctx.checker, opts, 'prefix') : undefined;
-                this.mounts.push({ parent: this.ownerOf(m.receiver), child: sym, prefixes: prefixes ? stringValues(this.ctx.checker, prefixes) : [''] });
-              }
-            }
-          }
-        }
-      }
+      const m = methodCall(n);
+      if (!m || n.arguments.length === 0) continue;
+      const parent = this.classify(m.receiver);
+      const plugins = parent?.role === 'app' ? routesOf(parent.framework).plugins : undefined;
+      if (!parent || !plugins || plugins.method !== m.name) continue;
+      const fn = functionOf(this.ctx.checker, unwrapPluginWrapper(this.ctx, n.arguments[0], plugins.wrapperModules));
+      const param = fn?.parameters[0];
+      const sym = param && ts.isIdentifier(param.name) ? this.ctx.checker.getSymbolAtLocation(param.name) : undefined;
+      if (!sym) continue;
+      this.pluginParams.set(sym, { framework: parent.framework, role: 'app' });
+      const opts = n.arguments[1];
+      const prefixes = opts ? objectProperty(this.ctx.checker, opts, plugins.prefixOption) : undefined;
+      this.mounts.push({ parent: this.ownerOf(m.receiver), child: sym, prefixes: prefixes ? stringValues(this.ctx.checker, prefixes) : [''] });
     }
   }
 
@@ -163,6 +140,7 @@ class RouteScan {
     const c = candidatesOf(sf);
     for (const call of c.methodCalls) this.onCall(call);
     if (importsProbeLibrary(sf)) for (const call of c.importedCalls) this.onLibraryCall(call);
+
     for (const cls of c.decoratedClasses) this.onClass(cls);
     for (const bin of c.pathComparisons) this.onComparison(bin);
     for (const st of c.pathSwitches) this.onSwitch(st);
@@ -232,27 +210,33 @@ class RouteScan {
   }
 
   private onCall(call: ts.CallExpression): void {
-    const { checker, provenance } = this.ctx;
+    const { checker } = this.ctx;
     const m = methodCall(call);
     if (m && CANDIDATE_METHODS.has(m.name)) {
       // `router.route('/health').get(handler)` (Express).
       const inner = skipOuterAndAwait(m.receiver);
       if (ts.isCallExpression(inner)) {
         const im = methodCall(inner);
-        if (im && im.name === 'route' && inner.arguments.length === 1) {
+        if (im && inner.arguments.length === 1) {
           const base = this.classify(im.receiver);
-          if (base && base.framework === 'express' && (m.name === 'get' || m.name === 'all' || m.name === 'head')) {
-            this.registrations.push({ owner: this.ownerOf(im.receiver), paths: stringValues(checker, inner.arguments[0]), node: call, via: 'express' });
+          const chain = base ? routesOf(base.framework).routeChain : undefined;
+          if (base && chain && chain.method === im.name && chain.verbs.has(m.name)) {
+            this.registrations.push({ owner: this.ownerOf(im.receiver), paths: stringValues(checker, inner.arguments[0]), node: call, via: base.framework });
             return;
           }
         }
       }
       const value = this.classify(m.receiver);
       if (value && (value.role === 'app' || value.role === 'router')) {
-        if (ROUTE_METHODS[value.framework]?.has(m.name) && call.arguments.length > 0) this.noteWrapper(call, call.arguments[0]);
+        const shapes = routesOf(value.framework);
+        if ((shapes.methods?.has(m.name) || shapes.mount === m.name) && call.arguments.length > 0) this.noteWrapper(call, call.arguments[0]);
         this.onFrameworkCall(call, m.receiver, m.name, value);
+        // `(router: Router) => router.get('/status')`: the type says it is a router, its callers which one (and its mount prefix).
+        this.noteRouterParameter(undefined, m.receiver);
         return;
       }
+      // `router.get('/status', …)` on a router this function is given: its callers say which one.
+      if (!value && m.name !== 'startsWith') this.noteRouterParameter(call, m.receiver);
       if (m.name === 'startsWith' && isRequestPath(m.receiver) && call.arguments.length > 0) {
         for (const p of stringValues(checker, call.arguments[0])) this.direct.push({ path: p, node: call, via: 'path comparison' });
       }
@@ -263,6 +247,67 @@ class RouteScan {
     if (ts.isElementAccessExpression(callee) && !ts.isStringLiteralLike(callee.argumentExpression) && call.arguments.length > 0) {
       const value = this.classify(callee.expression);
       if (value && (value.role === 'app' || value.role === 'router')) this.noteWrapper(call, call.arguments[0]);
+    }
+  }
+
+  /** Routing calls on a name a function receives, by that name's symbol, until its callers are known. */
+  private readonly openParameters = new Map<ts.Symbol, { param: RouterParameter; calls: ts.CallExpression[] }>();
+  private readonly boundParameters = new Set<ts.Symbol>();
+
+  /** `call` is undefined when the receiver is already known to be a router (by its declared type) and only its callers' mounts are missing. */
+  private noteRouterParameter(call: ts.CallExpression | undefined, receiver: ts.Expression): void {
+    const e = skipOuterAndAwait(receiver);
+    if (!ts.isIdentifier(e)) return;
+    const sym = this.ctx.checker.getSymbolAtLocation(e);
+    const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
+    const param = decl ? routerParameterOf(decl) : undefined;
+    if (!sym || !param) return;
+    if (this.boundParameters.has(sym)) return;
+    const open = this.openParameters.get(sym) ?? { param, calls: [] };
+    if (call) open.calls.push(call);
+    this.openParameters.set(sym, open);
+  }
+
+  /**
+   * A function that registers routes on a router it is given (`export default function
+   * statusRoutes(...[router]: RouterInitArgs<T>) { router.get('/status', …) }`): its callers'
+   * arguments say which router, and the router's mount prefix applies to the routes. Callers are
+   * found by the function's name, as for route wrappers; a router passed on through another such
+   * function is followed for a few rounds.
+   */
+  bindRouterParameters(files: readonly ts.SourceFile[]): void {
+    const { checker } = this.ctx;
+    for (let round = 0; round < 3 && this.openParameters.size > 0; round++) {
+      const byName = new Map<string, Array<[ts.Symbol, RouterParameter]>>();
+      for (const [sym, { param }] of this.openParameters) {
+        const name = functionName(param.fn);
+        if (name) byName.set(name, [...(byName.get(name) ?? []), [sym, param]]);
+      }
+      const bound: ts.Symbol[] = [];
+      for (const sf of files) {
+        for (const call of callsNamed(sf, new Set(byName.keys()))) {
+          const callee = skipOuterAndAwait(call.expression);
+          const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+          const fn = functionOf(checker, call.expression);
+          for (const [sym, param] of byName.get(name) ?? []) {
+            if (fn !== param.fn) continue;
+            let arg: ts.Expression | undefined = call.arguments[param.index];
+            if (arg && param.prop) arg = objectProperty(checker, arg, param.prop);
+            const value = arg ? this.classify(arg) : undefined;
+            if (!arg || !value || (value.role !== 'app' && value.role !== 'router')) continue;
+            if (!this.pluginParams.has(sym)) this.pluginParams.set(sym, value);
+            this.mounts.push({ parent: this.ownerOf(arg), child: sym, prefixes: [''] });
+            if (!bound.includes(sym)) bound.push(sym);
+          }
+        }
+      }
+      if (bound.length === 0) break;
+      for (const sym of bound) {
+        const open = this.openParameters.get(sym);
+        this.openParameters.delete(sym);
+        this.boundParameters.add(sym);
+        for (const call of open?.calls ?? []) this.onCall(call);
+      }
     }
   }
 
@@ -324,61 +369,57 @@ class RouteScan {
     }
   }
 
-  /** Libraries that serve probes, called through a name the file imports from them. */
+  /** Libraries that serve probes, called through a name the file imports from them (`createTerminus`, `createLightship`). */
   private onLibraryCall(call: ts.CallExpression): void {
-    const { checker, provenance } = this.ctx;
     const root = rootName(call.expression);
     const module = root ? importsOf(call.getSourceFile()).get(root) : undefined;
-    if (module !== '@godaddy/terminus' && module !== 'lightship') return;
-    const p = provenance.of(call.expression);
-    if (!p) return;
+    if (!module || !PROBE_CALL_PACKAGES.has(module)) return;
+    const p = this.ctx.provenance.of(call.expression);
+    const probe = p ? lifecycleLibraryOf(p.module)?.probes?.call : undefined;
+    if (!p || !probe) return;
     const path = p.path[0] === 'default' ? p.path.slice(1) : p.path;
-    if (p.module === '@godaddy/terminus' && path.join('.') === 'createTerminus') {
-      const options = call.arguments[1];
-      const checks = options ? objectProperty(checker, options, 'healthChecks') : undefined;
-      const literal = checks ? objectLiteralOf(checker, checks) : undefined;
-      for (const prop of literal?.properties ?? []) {
-        const name = prop.name && (ts.isStringLiteral(prop.name) || ts.isIdentifier(prop.name) || ts.isNoSubstitutionTemplateLiteral(prop.name)) ? prop.name.text : undefined;
-        if (name && name.startsWith('/')) this.direct.push({ path: name, node: prop, via: 'terminus' });
-      }
-      return;
-    }
-    if (p.module === 'lightship' && path.join('.') === 'createLightship') {
-      // Lightship runs its own probe server (/health, /live, /ready on port 9000).
-      for (const probe of ['/health', '/live', '/ready', '/livez', '/readyz', '/healthz']) this.direct.push({ path: probe, node: call, via: 'lightship' });
-    }
+    if (path.join('.') !== probe.path.join('.')) return;
+    const via = lifecycleLibraryOf(p.module)!.id;
+    for (const r of probe.routes(call, this.reader)) this.direct.push({ ...r, via });
   }
+
+  private readonly reader: ProbeReader = {
+    property: (expr, name) => objectProperty(this.ctx.checker, expr, name),
+    strings: (expr) => stringValues(this.ctx.checker, expr),
+  };
 
   private onFrameworkCall(call: ts.CallExpression, receiver: ts.Expression, method: string, value: HttpValue): void {
     const { checker, provenance } = this.ctx;
+    const shapes = routesOf(value.framework);
     const owner = this.ownerOf(receiver);
     const args = call.arguments;
-    if (value.framework === 'fastify' && method === 'register' && args.length > 0) {
+    if (shapes.plugins?.method === method && args.length > 0) {
       // Probe plugins: fastify-healthcheck, @fastify/under-pressure with exposeStatusRoute.
       const plugin = provenance.of(skipOuterAndAwait(args[0]));
       if (plugin) this.onProbePlugin(call, plugin.module, args[1]);
       return;
     }
-    if (value.framework === 'fastify' && method === 'route' && args.length > 0) {
-      const url = objectProperty(checker, args[0], 'url') ?? objectProperty(checker, args[0], 'path');
-      const methodProp = objectProperty(checker, args[0], 'method');
-      const methods = methodProp ? stringValues(checker, methodProp).map((s) => s.toUpperCase()) : [];
+    if (shapes.routeObject?.method === method && args.length > 0) {
+      const { pathProps, methodProp } = shapes.routeObject;
+      const url = pathProps.map((prop) => objectProperty(checker, args[0], prop)).find((x) => x !== undefined);
+      const verbProp = objectProperty(checker, args[0], methodProp);
+      const methods = verbProp ? stringValues(checker, verbProp).map((x) => x.toUpperCase()) : [];
       if (url && (methods.length === 0 || methods.some((x) => x === 'GET' || x === 'HEAD'))) {
-        this.registrations.push({ owner, paths: stringValues(checker, url), node: call, via: 'fastify' });
+        this.registrations.push({ owner, paths: stringValues(checker, url), node: call, via: value.framework });
       }
       return;
     }
-    if (value.framework === 'hono' && method === 'route' && args.length >= 2) {
+    if (shapes.childMount === method && args.length >= 2) {
       const child = this.childOwner(args[1]);
       if (child) this.mounts.push({ parent: owner, child, prefixes: stringValues(checker, args[0]) });
       return;
     }
-    if (value.framework === 'hono' && method === 'on' && args.length >= 2) {
-      const methods = stringValues(checker, args[0]).map((s) => s.toUpperCase());
-      if (methods.includes('GET') || methods.includes('HEAD')) this.registrations.push({ owner, paths: stringValues(checker, args[1]), node: call, via: 'hono' });
+    if (shapes.methodList === method && args.length >= 2) {
+      const methods = stringValues(checker, args[0]).map((x) => x.toUpperCase());
+      if (methods.includes('GET') || methods.includes('HEAD')) this.registrations.push({ owner, paths: stringValues(checker, args[1]), node: call, via: value.framework });
       return;
     }
-    if (!ROUTE_METHODS[value.framework]?.has(method)) return;
+    if (!shapes.methods?.has(method) && shapes.mount !== method) return;
     // Leading string arguments are paths (Koa router also takes a route name first).
     const paths: string[] = [];
     let i = 0;
@@ -388,7 +429,7 @@ class RouteScan {
       paths.push(...vals);
     }
     const rest = args.slice(i);
-    if (method === 'use') {
+    if (method === shapes.mount) {
       // `use(prefix?, ...children)`: a mounted router or app adds its prefix to its routes; a
       // middleware function (or a package's handler) mounted at a path is a route at that path.
       const prefixes = i > 0 ? paths : [''];
@@ -412,51 +453,37 @@ class RouteScan {
   }
 
   private onProbePlugin(call: ts.CallExpression, module: string, options: ts.Expression | undefined): void {
-    const { checker } = this.ctx;
-    if (module === '@fastify/under-pressure' || module === 'under-pressure') {
-      const expose = options ? objectProperty(checker, options, 'exposeStatusRoute') : undefined;
-      if (!expose) return;
-      const e = skipOuterAndAwait(expose);
-      if (e.kind === ts.SyntaxKind.FalseKeyword) return;
-      const custom = stringValues(checker, e);
-      const url = ts.isObjectLiteralExpression(e) ? objectProperty(checker, e, 'url') : undefined;
-      this.direct.push({ path: custom[0] ?? (url ? stringValues(checker, url)[0] : undefined) ?? '/status', node: call, via: module });
-      return;
-    }
-    for (const probe of PROBE_PLUGINS) {
-      if (probe.module !== module) continue;
-      const custom = probe.option && options ? objectProperty(checker, options, probe.option) : undefined;
-      this.direct.push({ path: (custom && stringValues(checker, custom)[0]) ?? probe.path, node: call, via: module });
-    }
+    const library = lifecycleLibraryOf(module);
+    for (const path of library?.probes?.asPlugin?.(options, this.reader) ?? []) this.direct.push({ path, node: call, via: module });
   }
 
-  /** NestJS: `@Controller('health')` class with `@Get()` / `@Get('live')` handlers. */
+  /** NestJS, routing-controllers: `@Controller('health')` class with `@Get()` / `@Get('live')` handlers. */
   private onClass(cls: ts.ClassDeclaration): void {
-    const ctrl = this.nestDecorator(cls, 'Controller');
-    if (!ctrl) return;
     const { checker } = this.ctx;
-    const base = controllerPaths(checker, ctrl.arguments[0]);
-    for (const member of cls.members) {
-      if (!ts.isMethodDeclaration(member)) continue;
-      for (const verb of ['Get', 'Head', 'All']) {
-        const d = this.nestDecorator(member, verb);
+    for (const [framework, d] of DESCRIPTORS) {
+      const shapes = d.routes.decorators;
+      if (!shapes) continue;
+      const ctrl = this.decorator(cls, shapes.modules, shapes.controllers);
+      if (!ctrl) continue;
+      const base = controllerPaths(checker, ctrl.arguments[0]);
+      for (const member of cls.members) {
+        if (!ts.isMethodDeclaration(member)) continue;
+        const d = this.decorator(member, shapes.modules, shapes.verbs);
         if (!d) continue;
         const sub = d.arguments.length > 0 ? stringValues(checker, d.arguments[0]) : [''];
-        const paths = base.flatMap((b) => sub.map((s) => `${b}/${s}`));
-        this.registrations.push({ owner: member, paths, node: d, via: 'nestjs' });
+        this.registrations.push({ owner: member, paths: base.flatMap((b) => sub.map((x) => `${b}/${x}`)), node: d, via: framework });
       }
+      return;
     }
   }
 
-  /** A routing decorator of NestJS, or of routing-controllers (its `JsonController` is a `Controller`). */
-  private nestDecorator(node: ts.HasDecorators, name: string): ts.CallExpression | undefined {
+  /** A decorator call named one of `names`, imported from one of `modules`. */
+  private decorator(node: ts.HasDecorators, modules: readonly string[], names: readonly string[]): ts.CallExpression | undefined {
     for (const dec of ts.getDecorators(node) ?? []) {
       const e = dec.expression;
       if (!ts.isCallExpression(e)) continue;
       const p = this.ctx.provenance.of(e.expression);
-      if (!p || !DECORATOR_MODULES.has(p.module)) continue;
-      const last = p.path[p.path.length - 1];
-      if (last === name || (name === 'Controller' && p.module === 'routing-controllers' && last === 'JsonController')) return e;
+      if (p && modules.includes(p.module) && names.includes(p.path[p.path.length - 1])) return e;
     }
     return undefined;
   }
@@ -498,29 +525,25 @@ class RouteScan {
     return [...new Set(out)].slice(0, 32);
   }
 
-  /** `new Router({ prefix: '/health' })` (Koa), `router.prefix('/health')`. */
+  /** `new Router({ prefix: '/health' })` (Koa), `new Hono().basePath('/api')`: the descriptors' `ownPrefix`. */
   private ownPrefixOf(owner: Owner): string[] {
     const cached = this.ownPrefix.get(owner);
     if (cached) return cached;
     let result = [''];
     if (!isNode(owner)) {
       for (const decl of owner.declarations ?? []) {
-        if ((ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl)) && decl.initializer) {
-          const init = skipOuterAndAwait(decl.initializer);
-          if (ts.isNewExpression(init) && init.arguments && init.arguments.length > 0) {
-            const prefix = objectProperty(this.ctx.checker, init.arguments[0], 'prefix');
-            const vals = prefix ? stringValues(this.ctx.checker, prefix) : [];
-            if (vals.length > 0) result = vals;
-          }
-          // Hono `new Hono().basePath('/api')`.
-          if (ts.isCallExpression(init)) {
-            const m = methodCall(init);
-            if (m && m.name === 'basePath') {
-              const vals = stringValues(this.ctx.checker, init.arguments[0]);
-              if (vals.length > 0) result = vals;
-            }
-          }
+        if (!(ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl)) || !decl.initializer) continue;
+        const init = skipOuterAndAwait(decl.initializer);
+        let prefix: ts.Expression | undefined;
+        if (ts.isNewExpression(init) && init.arguments && init.arguments.length > 0) {
+          const option = PREFIX_OPTIONS.find((o) => objectProperty(this.ctx.checker, init.arguments![0], o));
+          prefix = option ? objectProperty(this.ctx.checker, init.arguments[0], option) : undefined;
+        } else if (ts.isCallExpression(init)) {
+          const m = methodCall(init);
+          if (m && PREFIX_METHODS.has(m.name)) prefix = init.arguments[0];
         }
+        const vals = prefix ? stringValues(this.ctx.checker, prefix) : [];
+        if (vals.length > 0) result = vals;
       }
     }
     this.ownPrefix.set(owner, result);
@@ -536,7 +559,10 @@ class RouteScan {
       const prefixes = this.prefixesOf(r.owner, 0, new Set());
       for (const own of r.paths) {
         const full = prefixes.map((p) => normalizePath(`${p}/${own}`));
-        const hit = full.find((f) => matchesHealthPath(f, healthPaths)) ?? (matchesHealthPath(own, healthPaths) ? normalizePath(own) : undefined);
+        // The route's own path alone stands in when its prefixes cannot be told, never under a
+        // resource's parameter (`/orders/:id` + `/status` is that order's status).
+        const alone = !prefixes.some(isParameterised) && matchesHealthPath(own, healthPaths) ? normalizePath(own) : undefined;
+        const hit = full.find((f) => matchesHealthPath(f, healthPaths)) ?? alone;
         if (hit) {
           out.push({ path: hit, node: r.node, via: r.via });
           break;
@@ -551,21 +577,6 @@ function isNode(o: Owner): o is ts.Node {
   return typeof (o as ts.Node).kind === 'number' && typeof (o as ts.Node).pos === 'number';
 }
 
-/** `req.url`, `ctx.path`, `request.raw.url`, `url.pathname`, or a variable named `pathname`/`url`/`path`. */
-function isRequestPath(expr: ts.Expression): boolean {
-  let e = skipOuterAndAwait(expr);
-  // `req.url?.split('?')[0]`, `new URL(req.url).pathname`: look at the outermost name.
-  if (ts.isElementAccessExpression(e)) e = skipOuterAndAwait(e.expression);
-  if (ts.isCallExpression(e)) {
-    const m = methodCall(e);
-    if (m && (m.name === 'split' || m.name === 'toLowerCase' || m.name === 'replace')) return isRequestPath(m.receiver);
-    return false;
-  }
-  if (ts.isPropertyAccessExpression(e)) return REQUEST_PATH_NAMES.has(e.name.text);
-  if (ts.isIdentifier(e)) return e.text === 'pathname' || e.text === 'url' || e.text === 'path';
-  return false;
-}
-
 /** Paths of `@Controller('health')`, `@Controller(['a', 'b'])`, `@Controller({ path: 'health' })`, `@Controller()`. */
 function controllerPaths(checker: ts.TypeChecker, arg: ts.Expression | undefined): string[] {
   if (!arg) return [''];
@@ -578,52 +589,12 @@ function controllerPaths(checker: ts.TypeChecker, arg: ts.Expression | undefined
   return vals.length > 0 ? vals : [''];
 }
 
-/** A property's value in an object literal (or a const variable initialised to one). */
-export function objectProperty(checker: ts.TypeChecker, expr: ts.Expression, name: string): ts.Expression | undefined {
-  const literal = objectLiteralOf(checker, expr);
-  for (const prop of literal?.properties ?? []) {
-    if (ts.isPropertyAssignment(prop) && prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) && prop.name.text === name) return prop.initializer;
-    if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === name) return prop.name;
-  }
-  return undefined;
-}
-
-export function objectLiteralOf(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): ts.ObjectLiteralExpression | undefined {
-  const e = skipOuterAndAwait(expr);
-  if (ts.isObjectLiteralExpression(e)) return e;
-  if (depth > 3) return undefined;
-  if (ts.isIdentifier(e)) {
-    const sym = resolvedSymbol(checker, e);
-    for (const decl of sym?.declarations ?? []) {
-      if (ts.isVariableDeclaration(decl) && decl.initializer) return objectLiteralOf(checker, decl.initializer, depth + 1);
-    }
-  }
-  return undefined;
-}
-
-/** The expression a function returns (the first `return x`, or an expression body). */
-export function returnedExpression(fn: ts.FunctionLikeDeclaration): ts.Expression | undefined {
-  if (!fn.body) return undefined;
-  if (!ts.isBlock(fn.body)) return fn.body;
-  let found: ts.Expression | undefined;
-  const visit = (n: ts.Node): void => {
-    if (found || (ts.isFunctionLike(n) && n !== fn)) return;
-    if (ts.isReturnStatement(n) && n.expression) {
-      found = n.expression;
-      return;
-    }
-    ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(fn.body, visit);
-  return found;
-}
-
 /** `fp(plugin)` / `fastifyPlugin(plugin, opts)`: the wrapped plugin. */
-function unwrapPluginWrapper(ctx: RouteScanContext, expr: ts.Expression): ts.Expression {
+function unwrapPluginWrapper(ctx: RouteScanContext, expr: ts.Expression, wrapperModules: readonly string[]): ts.Expression {
   const e = skipOuterAndAwait(expr);
   if (ts.isCallExpression(e) && e.arguments.length > 0) {
     const p = ctx.provenance.of(e.expression);
-    if (p && p.module === 'fastify-plugin') return e.arguments[0];
+    if (p && wrapperModules.includes(p.module)) return e.arguments[0];
   }
   return e;
 }
@@ -648,11 +619,11 @@ function callsNamed(sf: ts.SourceFile, names: ReadonlySet<string>): ts.CallExpre
 
 const probeLibraryCache = new WeakMap<ts.SourceFile, boolean>();
 
-/** The file imports @godaddy/terminus or lightship (whose calls declare probes). */
+/** The file imports a library whose calls declare probes (@godaddy/terminus, lightship). */
 function importsProbeLibrary(sf: ts.SourceFile): boolean {
   let v = probeLibraryCache.get(sf);
   if (v === undefined) {
-    v = [...importsOf(sf).values()].some((m) => m === '@godaddy/terminus' || m === 'lightship');
+    v = [...importsOf(sf).values()].some((m) => PROBE_CALL_PACKAGES.has(m));
     probeLibraryCache.set(sf, v);
   }
   return v;
