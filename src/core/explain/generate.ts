@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one value generator per column type and constraint kind, composed into one
+// INSERT … SELECT per table; they share the expression context (row number, parent keys) that keeps keys unique and FKs valid.
 /**
  * Synthetic rows at production volume, generated inside PostgreSQL (`INSERT … SELECT … FROM
  * generate_series`), from the catalog the migrations built:

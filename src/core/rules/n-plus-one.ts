@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the rule's whole policy (when a query in a loop counts, what batching looks like, how the
+// loop and the chain are named in the message, the advice per library) is one rule = one file, as every rule.
 import * as path from 'node:path';
 import ts from 'typescript';
 import { CallGraph, type ReachedQuery } from '../ts/callgraph';

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one apply step per DDL statement kind, all changing one SchemaModel in PostgreSQL's
+// order and sharing its name resolution (search_path, quoting, case folding, default index names).
 /**
  * Builds a `SchemaModel` by applying DDL statements in order, as PostgreSQL would: CREATE/ALTER/
  * DROP TABLE, ADD/DROP/RENAME COLUMN, RENAME TABLE, CREATE/DROP INDEX, PRIMARY KEY/UNIQUE/FOREIGN

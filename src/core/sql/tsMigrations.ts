@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one reader per migration API (TypeORM, Knex, node-pg-migrate, Sequelize, MikroORM,
+// db-migrate) sharing the `up` discovery and the constant folding of the SQL they pass.
 /**
  * SQL out of TypeScript/JavaScript migration modules: the statements their `up` runs.
  *

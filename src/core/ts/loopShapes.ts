@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one small predicate per loop shape the rule exempts (retries, polling, paging, chunks,
+// bounded lists), asked in one order by isRepeatOrBatch and sharing the iteration helpers; a split into loop/list shapes is next.
 import ts from 'typescript';
 import { skipOuter } from './expressions';
 import { isMutated, type IterationContext } from './iteration';
