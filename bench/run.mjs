@@ -66,7 +66,7 @@ async function main() {
   const harnessIn = (dir, ...a) => {
     const r = timed([path.join(dir, 'harness.cjs'), ...a]);
     if (r.status !== 0) throw new Error(`harness ${a.join(' ')} failed: ${r.stderr}`);
-    return { ...JSON.parse(r.stdout.trim().split('\n').pop()), wallMs: r.wallMs };
+    return { ...JSON.parse(r.stdout.trim().split('\n').pop()), wallMs: r.wallMs, cpuMs: r.cpuMs };
   };
   const harness = (...a) => harnessIn(WORK, ...a);
 
