@@ -192,6 +192,22 @@ function sendsChunkElement(call: ts.CallExpression, ic: IterationContext, checke
   let sent = false;
   const body = ic.kind === 'callback' ? ic.fn?.body : (ic.node as ts.IterationStatement).statement;
   const followed = new Set<ts.Node>();
+  // Names of the variables declared in the loop body, found syntactically: only those can hold a
+  // value built from the batch, so only those are worth a symbol lookup (which, for a property
+  // name, makes the checker type the object it is read from).
+  let localNames: Set<string> | undefined;
+  const declaredInBody = (name: string): boolean => {
+    if (!localNames) {
+      const names = new Set<string>();
+      const collect = (n: ts.Node): void => {
+        if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) names.add(n.name.text);
+        ts.forEachChild(n, collect);
+      };
+      if (body) collect(body);
+      localNames = names;
+    }
+    return localNames.has(name);
+  };
   const visit = (n: ts.Node): void => {
     if (sent) return;
     const symbolOf = (id: ts.Identifier) => (ts.isShorthandPropertyAssignment(id.parent) ? checker.getShorthandAssignmentValueSymbol(id.parent) : checker.getSymbolAtLocation(id));
@@ -202,6 +218,7 @@ function sendsChunkElement(call: ts.CallExpression, ic: IterationContext, checke
     }
     // `const attrs = { input: batch, … }; create(attrs)`: a value built in the loop from the batch.
     if (ts.isIdentifier(n) && body) {
+      if (!declaredInBody(n.text)) return;
       const decl = checker.getSymbolAtLocation(n)?.valueDeclaration;
       if (decl && ts.isVariableDeclaration(decl) && decl.initializer && !followed.has(decl) && decl.pos >= body.pos && decl.end <= body.end && decl.getSourceFile() === body.getSourceFile()) {
         followed.add(decl);
