@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { rootName, skipOuterAndAwait } from '../ts/expressions';
 import { importsOf } from '../ts/syntax';
+import { FRAMEWORK_IDS, FRAMEWORKS, type FrameworkDescriptor } from './frameworks/registry';
 
 /**
  * The nodes of one file the HTTP analyses may care about, found by syntax alone and
@@ -21,14 +22,20 @@ export interface FileCandidates {
   pathSwitches: ts.SwitchStatement[];
 }
 
-const METHOD_NAMES = new Set([
-  // routing and mounting
-  'get', 'head', 'all', 'use', 'options', 'route', 'on', 'register', 'startsWith',
+const METHOD_NAMES = new Set<string>([
+  // routing and mounting: every framework descriptor's route methods (below), and path tests
+  'startsWith',
   // starting and stopping
   'listen', 'enableShutdownHooks', 'registerShutdownHandler',
   // signal handlers
   'once', 'addListener', 'prependListener', 'prependOnceListener',
 ]);
+// A framework's routing and mounting methods come from its descriptor, so adding a framework
+// never means editing this pre-filter.
+for (const id of FRAMEWORK_IDS) {
+  const r = (FRAMEWORKS[id] as FrameworkDescriptor).routes;
+  for (const m of [...(r.methods ?? []), r.mount, r.routeChain?.method, r.routeObject?.method, r.methodList, r.childMount, r.plugins?.method, r.ownPrefix?.method]) if (m) METHOD_NAMES.add(m);
+}
 
 const cache = new WeakMap<ts.SourceFile, FileCandidates>();
 
