@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { copyFixture, removeWorkspace } from '../helpers/workspace';
-import { ensureServerBuilt, LspTestClient, uriOf } from './lspClient';
+import * as fs from 'node:fs';
+import { lspFixtureSession, uriOf } from './lspClient';
 import { QUERIES_REQUEST, type QueriesResult } from '../../src/server/queriesProtocol';
 
 /**
@@ -10,20 +10,10 @@ import { QUERIES_REQUEST, type QueriesResult } from '../../src/server/queriesPro
  */
 describe('language server: shipshape/queries (the explain CodeLens source)', function () {
   this.timeout(60_000);
-  let root: string;
-  let client: LspTestClient;
-
-  before(() => ensureServerBuilt());
-
-  afterEach(async () => {
-    await client?.stop();
-    if (root) removeWorkspace(root);
-  });
+  const session = lspFixtureSession('explain-queries');
 
   it('lists each extracted query of the document with its range, SQL, verdict and suggested index', async () => {
-    root = copyFixture('explain-queries');
-    client = await LspTestClient.start(root);
-    await client.waitForIdle();
+    const client = await session.start();
     const result = (await client.connection.sendRequest(QUERIES_REQUEST, { uri: uriOf(client.file('src/queries.ts')) })) as QueriesResult;
     const summary = result.queries.map((q) => ({ line: q.range.start.line, character: q.range.start.character, endLine: q.range.end.line, sql: q.sql, verdict: q.verdict, library: q.library }));
     assert.deepEqual(summary, [
@@ -39,10 +29,8 @@ describe('language server: shipshape/queries (the explain CodeLens source)', fun
   });
 
   it('follows the unsaved buffer, and answers no queries for a file outside the workspace', async () => {
-    root = copyFixture('explain-queries');
-    client = await LspTestClient.start(root);
-    await client.waitForIdle();
-    const text = `\n\n${require('node:fs').readFileSync(client.file('src/queries.ts'), 'utf8')}`;
+    const client = await session.start();
+    const text = `\n\n${fs.readFileSync(client.file('src/queries.ts'), 'utf8')}`;
     await client.open('src/queries.ts', text);
     const result = (await client.connection.sendRequest(QUERIES_REQUEST, { uri: uriOf(client.file('src/queries.ts')) })) as QueriesResult;
     assert.deepEqual(result.queries.map((q) => q.range.start.line), [12, 17, 20]);

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { DB_LIBRARIES, DB_LIBRARY_IDS, dbLibrariesDeclaredIn, dbLibraryImportedBy, dbLibraryOf, type DbLibraryDescriptor } from '../../src/core/db/libraries';
 import { FRAMEWORK_IDS, FRAMEWORKS, frameworksDeclaredIn, type FrameworkDescriptor } from '../../src/core/http/frameworks';
 import { LIFECYCLE_LIBRARIES, lifecycleLibraryOf } from '../../src/core/http/lifecycle';
+import { candidatesOf } from '../../src/core/http/fileIndex';
+import ts from 'typescript';
 import { findDbClients } from '../../src/core/http/dbclients';
 import { loadProject } from '../../src/core/project/project';
 import { ProgramHost } from '../../src/core/ts/program';
@@ -76,6 +78,16 @@ describe('database clients from the descriptors', () => {
 });
 
 describe('HTTP framework registry', () => {
+  it("the syntactic pre-filter keeps every call named by a descriptor's route or mount methods (no list to edit besides the descriptor)", () => {
+    for (const id of FRAMEWORK_IDS) {
+      const r = (FRAMEWORKS[id] as FrameworkDescriptor).routes;
+      const names = [...(r.methods ?? []), r.mount, r.routeChain?.method, r.routeObject?.method, r.methodList, r.childMount, r.plugins?.method, r.ownPrefix?.method].filter((m): m is string => !!m);
+      const sf = ts.createSourceFile(`${id}.ts`, names.map((m) => `app.${m}('/p', h);`).join('\n'), ts.ScriptTarget.ES2022, true);
+      const kept = candidatesOf(sf).methodCalls.map((c) => (c.expression as ts.PropertyAccessExpression).name.text);
+      assert.deepEqual(kept, names, id);
+    }
+  });
+
   const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 
   it('registers every descriptor file under its own id, and every framework is named in the README', () => {
