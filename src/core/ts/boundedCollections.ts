@@ -1,0 +1,201 @@
+import ts from 'typescript';
+import { skipOuter } from './expressions';
+import { isMutated, type IterationContext } from './iteration';
+
+/**
+ * Loops whose number of iterations is not the number of rows: they walk chunks of a list, the
+ * keys of an object the code writes (an enum, a catalog constant, a package's enum), or the
+ * service objects the application is configured with. See docs/rules/n-plus-one.md.
+ */
+
+/**
+ * `for (let i = 0; i < rows.length; i += size) { const chunk = rows.slice(i, i + size); … }`, or
+ * `for (let i = 0; i < batches; i++) { … ids.slice(i * SIZE, …) … }`: each iteration handles a
+ * chunk of the list, so whatever the body runs — the chunk's statement, or a lookup it needs —
+ * runs once per chunk, which is the batching itself.
+ */
+export function walksChunks(ic: IterationContext, checker: ts.TypeChecker): boolean {
+  if (ic.kind !== 'for' || !ts.isForStatement(ic.node)) return false;
+  const loop = ic.node;
+  const init = loop.initializer;
+  const counterName = init && ts.isVariableDeclarationList(init) ? init.declarations[0]?.name : undefined;
+  if (!counterName || !ts.isIdentifier(counterName)) return false;
+  const counter = checker.getSymbolAtLocation(counterName);
+  if (!counter) return false;
+  const steps = stepsByMoreThanOne(loop.incrementor, counter, checker);
+  // Values the body derives from the counter (`const begin = i * BATCH_SIZE`), with whether they multiply it.
+  const derived = new Map<ts.Symbol, boolean>();
+  const counterIn = (e: ts.Node): { found: boolean; scaled: boolean } => {
+    let found = false;
+    let scaled = false;
+    const visit = (n: ts.Node, underProduct: boolean): void => {
+      if (ts.isIdentifier(n)) {
+        const s = checker.getSymbolAtLocation(n);
+        if (s === counter) {
+          found = true;
+          scaled ||= underProduct;
+        } else if (s && derived.has(s)) {
+          found = true;
+          scaled ||= underProduct || derived.get(s)!;
+        }
+        return;
+      }
+      const product = ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.AsteriskToken || n.operatorToken.kind === ts.SyntaxKind.SlashToken);
+      ts.forEachChild(n, (c) => visit(c, underProduct || product));
+    };
+    visit(e, false);
+    return { found, scaled };
+  };
+  let chunked = false;
+  const visit = (n: ts.Node): void => {
+    if (chunked || ts.isFunctionLike(n)) return;
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) {
+      const use = counterIn(n.initializer);
+      const s = checker.getSymbolAtLocation(n.name);
+      if (use.found && s) derived.set(s, use.scaled);
+    }
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'slice' && n.arguments.length === 2) {
+      const use = counterIn(n.arguments[0]);
+      if (use.found && (steps || use.scaled)) chunked = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(loop.statement);
+  return chunked;
+}
+
+/** `i += size` (not `i += 1`), `i = i + size`: the counter jumps a chunk at a time. */
+function stepsByMoreThanOne(incrementor: ts.Expression | undefined, counter: ts.Symbol, checker: ts.TypeChecker): boolean {
+  if (!incrementor) return false;
+  const e = skipOuter(incrementor);
+  if (!ts.isBinaryExpression(e) || !ts.isIdentifier(e.left) || checker.getSymbolAtLocation(e.left) !== counter) return false;
+  const one = (x: ts.Expression) => ts.isNumericLiteral(skipOuter(x)) && Number((skipOuter(x) as ts.NumericLiteral).text) <= 1;
+  if (e.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken) return !one(e.right);
+  if (e.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isBinaryExpression(skipOuter(e.right))) {
+    const sum = skipOuter(e.right) as ts.BinaryExpression;
+    return sum.operatorToken.kind === ts.SyntaxKind.PlusToken && !one(sum.left) && !one(sum.right);
+  }
+  return false;
+}
+
+/**
+ * `Object.values(DataSource)`, `Object.keys(Level)`, `for (const k in CATALOG)`: the keys of an
+ * object the code writes — a TypeScript enum, a `const` object literal nobody adds to, or an
+ * object exported by a package (a generated ORM enum, a library's constants). The code, not
+ * the data, decides how many there are. Directly, or through a `const` holding the list.
+ */
+export function iteratesConstantObject(ic: IterationContext, checker: ts.TypeChecker): boolean {
+  if (ic.kind === 'for-in') return isConstantObject((ic.node as ts.ForInStatement).expression, checker, 0);
+  const collection = ic.kind === 'callback' ? ic.receiver : ts.isForOfStatement(ic.node) ? ic.node.expression : undefined;
+  if (!collection) return false;
+  let e = skipOuter(collection);
+  for (let depth = 0; ts.isIdentifier(e) && depth < 3; depth++) {
+    const symbol = checker.getSymbolAtLocation(e);
+    const decl = symbol?.valueDeclaration;
+    if (!symbol || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
+    if (isMutated(symbol, decl, checker)) return false;
+    e = skipOuter(decl.initializer);
+  }
+  // `Object.values(X).filter(…)`, `.map(…)`: still at most as many as the object's keys.
+  while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ['filter', 'map', 'slice', 'sort'].includes(e.expression.name.text)) e = skipOuter(e.expression.expression);
+  if (!ts.isCallExpression(e) || e.arguments.length !== 1) return false;
+  const callee = skipOuter(e.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Object' || !['values', 'keys', 'entries'].includes(callee.name.text)) return false;
+  return isConstantObject(e.arguments[0], checker, 0);
+}
+
+function isConstantObject(expression: ts.Expression, checker: ts.TypeChecker, depth: number): boolean {
+  if (depth > 3) return false;
+  const e = skipOuter(expression);
+  if (ts.isObjectLiteralExpression(e)) return e.properties.every((p) => !ts.isSpreadAssignment(p));
+  if (ts.isCallExpression(e)) {
+    // Object.freeze({ … })
+    const callee = skipOuter(e.expression);
+    return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && callee.name.text === 'freeze' && !!e.arguments[0] && isConstantObject(e.arguments[0], checker, depth + 1);
+  }
+  if (!ts.isIdentifier(e)) return false;
+  let symbol = checker.getSymbolAtLocation(e);
+  if (!symbol) return false;
+  if (symbol.flags & ts.SymbolFlags.Alias) {
+    if (importedFromPackage(symbol)) return true;
+    symbol = checker.getAliasedSymbol(symbol);
+  }
+  const decl = symbol.valueDeclaration ?? symbol.declarations?.[0];
+  if (!decl) return false;
+  if (ts.isEnumDeclaration(decl)) return true;
+  // A package's declarations (types installed): its exported objects are its code's.
+  if (decl.getSourceFile().isDeclarationFile) return true;
+  if (!ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
+  return !isWrittenTo(symbol, decl, checker) && isConstantObject(decl.initializer, checker, depth + 1);
+}
+
+/** `import { DataSource } from '@prisma/client'`: a name a package exports (not a relative import). */
+function importedFromPackage(alias: ts.Symbol): boolean {
+  for (const d of alias.declarations ?? []) {
+    for (let n: ts.Node | undefined = d; n; n = n.parent) {
+      if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier)) return !n.moduleSpecifier.text.startsWith('.') && !n.moduleSpecifier.text.startsWith('/');
+    }
+  }
+  return false;
+}
+
+/** `X[k] = …`, `X.k = …`, `delete X[k]` in the declaring file: an object filled at run time. */
+function isWrittenTo(symbol: ts.Symbol, decl: ts.VariableDeclaration, checker: ts.TypeChecker): boolean {
+  let written = false;
+  const isOurs = (n: ts.Expression) => ts.isIdentifier(n) && checker.getSymbolAtLocation(n) === symbol;
+  const visit = (n: ts.Node): void => {
+    if (written) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      const target = skipOuter(n.left);
+      if ((ts.isElementAccessExpression(target) || ts.isPropertyAccessExpression(target)) && isOurs(skipOuter(target.expression))) written = true;
+    } else if (ts.isDeleteExpression(n)) {
+      const target = skipOuter(n.expression);
+      if ((ts.isElementAccessExpression(target) || ts.isPropertyAccessExpression(target)) && isOurs(skipOuter(target.expression))) written = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(decl.getSourceFile());
+  return written;
+}
+
+/**
+ * A loop over service objects — the element's type is an interface or class whose public
+ * members are all methods (`DataProvider`, `Enhancer`), as opposed to rows, which carry data.
+ * Such a list holds the implementations the application is built or configured with (injected
+ * `Enhancer[]`, `providers.filter(enabled)`): its length is fixed by the code and the settings,
+ * not by the data. Asks the checker for the element's type: ask only once a query was found.
+ */
+export function iteratesServices(ic: IterationContext, checker: ts.TypeChecker): boolean {
+  let element: ts.Node | undefined;
+  if (ic.kind === 'callback') element = ic.fn?.parameters[0]?.name;
+  else if (ts.isForOfStatement(ic.node) && ts.isVariableDeclarationList(ic.node.initializer)) element = ic.node.initializer.declarations[0]?.name;
+  if (!element || !ts.isIdentifier(element)) return false;
+  return isServiceType(checker.getNonNullableType(checker.getTypeAtLocation(element)), checker);
+}
+
+function isServiceType(t: ts.Type, checker: ts.TypeChecker): boolean {
+  if (t.isUnion()) return t.types.every((x) => isServiceType(x, checker));
+  const symbol = t.getSymbol();
+  if (!symbol || !(symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class))) return false;
+  // The project's own contracts; a package's (`Array`, an ORM's model) say nothing of this kind.
+  if ((symbol.declarations ?? []).some((d) => d.getSourceFile().isDeclarationFile)) return false;
+  const members = checker.getPropertiesOfType(t).filter((p) => !isHidden(p));
+  return members.length > 0 && members.every(isMethod);
+}
+
+function isHidden(p: ts.Symbol): boolean {
+  const d = p.valueDeclaration;
+  if (!d) return false;
+  const flags = ts.getCombinedModifierFlags(d as ts.Declaration);
+  const name = (d as ts.NamedDeclaration).name;
+  return (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0 || (!!name && ts.isPrivateIdentifier(name));
+}
+
+function isMethod(p: ts.Symbol): boolean {
+  const d = p.valueDeclaration ?? p.declarations?.[0];
+  if (!d) return false;
+  if (ts.isMethodSignature(d) || ts.isMethodDeclaration(d)) return true;
+  if ((ts.isPropertySignature(d) || ts.isPropertyDeclaration(d)) && d.type) return ts.isFunctionTypeNode(d.type);
+  if (ts.isPropertyDeclaration(d) && d.initializer) return ts.isArrowFunction(skipOuter(d.initializer)) || ts.isFunctionExpression(skipOuter(d.initializer));
+  return false;
+}

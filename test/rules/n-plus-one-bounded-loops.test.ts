@@ -1,0 +1,309 @@
+import { nPlusOne } from '../../src/core/rules/n-plus-one';
+import { runRuleTests } from '../helpers/ruleTester';
+
+/**
+ * Issue 8, third pass (NestJS + Prisma, NestJS + GraphQL + TypeORM, Express + Knex APIs): loops
+ * whose number of iterations the code or the configuration fixes, or that walk chunks, and
+ * queries that run once per cache lifetime or only when the caller asks. Each case is written
+ * from the shape met, not copied. No node_modules: packages are known from their imports only.
+ */
+
+const KNEX = `import knex from 'knex';\nexport const db = knex({ client: 'pg' });\n`;
+const PRISMA = `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`;
+
+runRuleTests(nPlusOne, {
+  valid: [
+    {
+      name: 'a for loop over chunks (`i += size`, `rows.slice(i, i + size)`): one statement per chunk, whatever it runs',
+      files: {
+        'src/knex.ts': KNEX,
+        'src/example.ts': `import { db } from './knex';
+const MAX_BATCH = 500;
+export async function saveSeen(rows: Array<{ name: string; env: string }>) {
+  for (let i = 0; i < rows.length; i += MAX_BATCH) {
+    const chunk = rows.slice(i, i + MAX_BATCH);
+    await db('seen').insert(chunk).onConflict(['name', 'env']).merge();
+  }
+}
+async function settings() {
+  return db('settings').select('*');
+}
+export async function quotes(symbols: string[], perRequest: number) {
+  for (let i = 0; i < symbols.length; i += perRequest) {
+    const part = symbols.slice(i, i + perRequest);
+    const headers = await settings();
+    console.log(headers, part);
+  }
+}
+const BATCH_SIZE = 100;
+export async function reindex(ids: string[]) {
+  const batches = Math.ceil(ids.length / BATCH_SIZE);
+  for (let i = 0; i < batches; i++) {
+    const begin = i * BATCH_SIZE;
+    const batchIds = ids.slice(begin, begin + BATCH_SIZE);
+    const channels = await settings();
+    await db('index').insert(batchIds.map((id) => ({ id, channels })));
+  }
+}
+`,
+      },
+    },
+    {
+      name: 'Object.values of an enum imported from the ORM package, of a TypeScript enum, and of a constant catalog object',
+      files: {
+        'src/prisma.ts': PRISMA,
+        'src/catalog.ts': `export const PROVIDERS_CATALOG = {
+  google: { configId: 'auth.google' },
+  oidc: { configId: 'auth.oidc' },
+} as const;
+`,
+        'src/example.ts': `import { DataSource } from '@prisma/client';
+import { prisma } from './prisma';
+import { PROVIDERS_CATALOG } from './catalog';
+enum Level { Low = 'low', High = 'high' }
+export async function perSource() {
+  const sources = Object.values(DataSource);
+  return Promise.all(sources.map((dataSource) => prisma.symbolProfile.count({ where: { dataSource } })));
+}
+export async function perLevel() {
+  for (const level of Object.values(Level)) await prisma.alert.count({ where: { level } });
+}
+export async function providers() {
+  return Promise.all(Object.values(PROVIDERS_CATALOG).map((p) => prisma.setting.findFirst({ where: { name: p.configId } })));
+}
+`,
+      },
+    },
+    {
+      name: 'a loop over injected or configured service objects (an interface of methods): one call per implementation, not per row',
+      files: {
+        'src/prisma.ts': PRISMA,
+        'src/providers.ts': `import { prisma } from './prisma';
+export interface DataProvider {
+  getName(): string;
+  search(query: string): Promise<string[]>;
+}
+export class SheetsProvider implements DataProvider {
+  getName() { return 'sheets'; }
+  async search(query: string) {
+    const rows = await prisma.symbolProfile.findMany({ where: { name: query } });
+    return rows.map((r: { name: string }) => r.name);
+  }
+}
+export interface Enhancer {
+  enhance(profile: { symbol: string }): Promise<{ symbol: string }>;
+}
+export class FigiEnhancer implements Enhancer {
+  async enhance(profile: { symbol: string }) {
+    await prisma.property.findFirst({ where: { key: 'figi' } });
+    return profile;
+  }
+}
+`,
+        'src/example.ts': `import { DataProvider, Enhancer } from './providers';
+export class SearchService {
+  constructor(private readonly providers: DataProvider[], private readonly enhancers: Enhancer[], private readonly names: string[]) {}
+  private configured(): DataProvider[] {
+    return this.names.map((n) => this.providers.find((p) => p.getName() === n)!);
+  }
+  async search(query: string) {
+    const out: string[] = [];
+    for (const provider of this.configured()) out.push(...(await provider.search(query)));
+    return out;
+  }
+  async enhance(profile: { symbol: string }) {
+    for (const enhancer of this.enhancers) profile = await enhancer.enhance(profile);
+    return profile;
+  }
+}
+`,
+      },
+    },
+    {
+      name: 'a query behind an instance cache, and one under an option no caller passes (`{ skipCache = false } = {}`), reached from loops',
+      files: {
+        'src/prisma.ts': PRISMA,
+        'src/properties.ts': `import { prisma } from './prisma';
+export class PropertyService {
+  private cached: Promise<Array<{ key: string; value: string }>> | undefined;
+  private expiresAt = 0;
+  async getByKey(key: string, { skipCache = false } = {}) {
+    const all = await this.get({ skipCache });
+    return all.find((p) => p.key === key)?.value;
+  }
+  async get({ skipCache = false } = {}) {
+    return this.load({ skipCache });
+  }
+  private async load({ skipCache = false } = {}) {
+    if (skipCache) {
+      return prisma.property.findMany();
+    }
+    if (this.cached && Date.now() < this.expiresAt) {
+      return this.cached;
+    }
+    const rows = prisma.property.findMany();
+    this.cached = rows;
+    this.expiresAt = Date.now() + 60_000;
+    return this.cached;
+  }
+}
+`,
+        'src/example.ts': `import { PropertyService } from './properties';
+export class QuoteService {
+  constructor(private readonly properties: PropertyService) {}
+  private async headers() {
+    return { key: await this.properties.getByKey('api-key') };
+  }
+  async quotes(symbols: string[]) {
+    const out = [];
+    for (const symbol of symbols) out.push({ symbol, headers: await this.headers() });
+    return out;
+  }
+}
+`,
+      },
+    },
+    {
+      name: 'GraphQL field resolvers that query only when the parent was loaded without the relation, directly or through a hydrating helper',
+      files: {
+        'src/orders.service.ts': `import { Repository } from 'typeorm';
+export class Order { id!: number; lines?: Array<{ id: number }>; translations?: Array<{ name: string }>; name?: string }
+export class OrdersService {
+  constructor(private readonly orders: Repository<Order>) {}
+  findOne(id: number) {
+    return this.orders.findOne({ where: { id }, relations: ['lines'] });
+  }
+  async hydrateField(entity: Order, field: 'name') {
+    if (entity[field]) {
+      return entity[field];
+    }
+    await this.hydrate(entity);
+    return entity[field];
+  }
+  private async hydrate(entity: Order) {
+    if (!entity.translations?.length) {
+      const loaded = await this.orders.findOne({ where: { id: entity.id }, relations: ['translations'] });
+      entity.translations = loaded!.translations;
+    }
+    entity.name = entity.translations?.[0]?.name;
+  }
+}
+`,
+        'src/order.resolver.ts': `import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Order, OrdersService } from './orders.service';
+@Resolver('Order')
+export class OrderEntityResolver {
+  constructor(private readonly orders: OrdersService) {}
+  @ResolveField()
+  async lines(@Parent() order: Order) {
+    if (order.lines) {
+      return order.lines;
+    }
+    const found = await this.orders.findOne(order.id);
+    return found?.lines ?? [];
+  }
+  @ResolveField()
+  name(@Parent() order: Order) {
+    return this.orders.hydrateField(order, 'name');
+  }
+  @ResolveField()
+  async firstLine(@Parent() order: Order) {
+    if (order.lines !== undefined) {
+      return order.lines[0];
+    }
+    return (await this.orders.findOne(order.id))?.lines?.[0];
+  }
+  @ResolveField()
+  async openLines(@Parent() order: Order) {
+    let lines: Array<{ id: number }>;
+    if (order.lines?.[0]?.id) {
+      lines = order.lines;
+    } else {
+      lines = (await this.orders.findOne(order.id))?.lines ?? [];
+    }
+    return lines.filter((l) => l.id > 0);
+  }
+}
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'controls: a cache keyed by the argument, a caller that passes the option, a resolver whose early return is not the relation',
+      files: {
+        'src/example.ts': `import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { prisma } from './prisma';
+export class RateService {
+  private readonly cache = new Map<string, number>();
+  async rate(pair: string) {
+    if (this.cache.has(pair)) return this.cache.get(pair)!;
+    const row = await prisma.rate.findFirst({ where: { pair } });
+    this.cache.set(pair, row!.value);
+    return row!.value;
+  }
+  async load(id: string, { fresh = false } = {}) {
+    if (fresh) return prisma.profile.findUnique({ where: { id } });
+    return undefined;
+  }
+  async all(pairs: string[], ids: string[]) {
+    for (const pair of pairs) await this.rate(pair);
+    for (const id of ids) await this.load(id, { fresh: true });
+  }
+}
+@Resolver('Team')
+export class TeamResolver {
+  @ResolveField()
+  async owner(@Parent() team: { ownerId: string; archived?: boolean }) {
+    if (team.archived) return null;
+    return prisma.user.findFirst({ where: { id: team.ownerId } });
+  }
+  @ResolveField()
+  async members(@Parent() team: { id: string; members?: string[] }) {
+    let members: string[] = [];
+    if (team.members) {
+      members = team.members;
+    }
+    members = (await prisma.member.findMany({ where: { teamId: team.id } })).map((m: { id: string }) => m.id);
+    return members;
+  }
+}
+`,
+        'src/prisma.ts': PRISMA,
+      },
+      errors: [
+        { messageId: 'indirectQueryInLoop', line: 16, messageIncludes: ['`RateService.rate` → `prisma.rate.findFirst`'] },
+        { messageId: 'indirectQueryInLoop', line: 17, messageIncludes: ['`RateService.load` → `prisma.profile.findUnique`'] },
+        { messageId: 'queryInLoop', line: 25 },
+        { messageId: 'queryInLoop', line: 33 },
+      ],
+    },
+    {
+      name: 'controls: a for loop over elements one by one, Object.values of a map built from rows, a loop over rows',
+      files: {
+        'src/knex.ts': KNEX,
+        'src/example.ts': `import { db } from './knex';
+export async function one(rows: Array<{ id: number }>) {
+  for (let i = 0; i < rows.length; i++) {
+    await db('audit').insert({ row_id: rows[i].id });
+  }
+}
+export async function byOwner(rows: Array<{ id: number; owner: string }>) {
+  const owners: Record<string, { id: number; owner: string }> = {};
+  for (const r of rows) owners[r.owner] = r;
+  for (const r of Object.values(owners)) await db('owners').where({ name: r.owner }).first();
+}
+interface Account { id: number; name: string; balance(): number }
+export async function accounts(list: Account[]) {
+  for (const a of list) await db('balances').where({ account_id: a.id });
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', file: 'src/example.ts', line: 4 },
+        { messageId: 'queryInLoop', file: 'src/example.ts', line: 10 },
+        { messageId: 'queryInLoop', file: 'src/example.ts', line: 14 },
+      ],
+    },
+  ],
+});
