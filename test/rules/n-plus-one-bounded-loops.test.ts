@@ -91,9 +91,13 @@ export class SheetsProvider implements DataProvider {
   }
 }
 export interface Enhancer {
+  readonly id: string;
   enhance(profile: { symbol: string }): Promise<{ symbol: string }>;
+  priority(): number;
 }
 export class FigiEnhancer implements Enhancer {
+  readonly id = 'figi';
+  priority() { return 1; }
   async enhance(profile: { symbol: string }) {
     await prisma.property.findFirst({ where: { key: 'figi' } });
     return profile;
@@ -115,6 +119,30 @@ export class SearchService {
     for (const enhancer of this.enhancers) profile = await enhancer.enhance(profile);
     return profile;
   }
+}
+`,
+      },
+    },
+    {
+      name: 'a registry of handlers walked at start-up, and a query whose table comes from the element (one per table, not per row)',
+      files: {
+        'src/knex.ts': KNEX,
+        'src/queues.ts': `import { db } from './knex';
+type Process = (job: { id: string }) => Promise<void>;
+export class Queues {
+  private readonly started = new Map<string, Process>();
+  async start(name: string, process: Process) {
+    const next = await db('jobs').where({ queue: name }).first();
+    if (next) await process(next);
+  }
+  async init() {
+    for (const [name, process] of this.started) await this.start(name, process);
+  }
+}
+export async function relations(fields: Array<{ name: string; table: string }>, input: Record<string, string>) {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) out[field.name] = await db(field.table).where({ id: input[field.name] }).first();
+  return out;
 }
 `,
       },
@@ -293,16 +321,30 @@ export async function byOwner(rows: Array<{ id: number; owner: string }>) {
   for (const r of rows) owners[r.owner] = r;
   for (const r of Object.values(owners)) await db('owners').where({ name: r.owner }).first();
 }
+import { Model } from 'sequelize';
+class Member extends Model {
+  declare id: number;
+  greet() { return 'hi'; }
+  audit() { return 1; }
+}
+export async function members(list: Member[]) {
+  for (const m of list) await db('visits').where({ member_id: m.id });
+}
 interface Account { id: number; name: string; balance(): number }
 export async function accounts(list: Account[]) {
   for (const a of list) await db('balances').where({ account_id: a.id });
+}
+export async function audit(list: Account[]) {
+  for (const a of list) await db('audit').insert({ account: a.name });
 }
 `,
       },
       errors: [
         { messageId: 'queryInLoop', file: 'src/example.ts', line: 4 },
         { messageId: 'queryInLoop', file: 'src/example.ts', line: 10 },
-        { messageId: 'queryInLoop', file: 'src/example.ts', line: 14 },
+        { messageId: 'queryInLoop', file: 'src/example.ts', line: 19 },
+        { messageId: 'queryInLoop', file: 'src/example.ts', line: 23 },
+        { messageId: 'queryInLoop', file: 'src/example.ts', line: 26 },
       ],
     },
   ],

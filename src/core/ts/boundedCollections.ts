@@ -160,17 +160,31 @@ function isWrittenTo(symbol: ts.Symbol, decl: ts.VariableDeclaration, checker: t
 
 /**
  * A loop over service objects — the element's type is an interface or class whose public
- * members are all methods (`DataProvider`, `Enhancer`), as opposed to rows, which carry data.
+ * members are mostly methods (`DataProvider`, `Enhancer`), as opposed to rows, which carry data.
  * Such a list holds the implementations the application is built or configured with (injected
  * `Enhancer[]`, `providers.filter(enabled)`): its length is fixed by the code and the settings,
  * not by the data. Asks the checker for the element's type: ask only once a query was found.
  */
 export function iteratesServices(ic: IterationContext, checker: ts.TypeChecker): boolean {
   let element: ts.Node | undefined;
-  if (ic.kind === 'callback') element = ic.fn?.parameters[0]?.name;
-  else if (ts.isForOfStatement(ic.node) && ts.isVariableDeclarationList(ic.node.initializer)) element = ic.node.initializer.declarations[0]?.name;
-  if (!element || !ts.isIdentifier(element)) return false;
-  return isServiceType(checker.getNonNullableType(checker.getTypeAtLocation(element)), checker);
+  if (ic.kind === 'callback') element = ic.fn?.parameters[0];
+  else if (ts.isForOfStatement(ic.node) && ts.isVariableDeclarationList(ic.node.initializer)) element = ic.node.initializer.declarations[0];
+  const name = element && (element as ts.VariableDeclaration | ts.ParameterDeclaration).name;
+  if (!name) return false;
+  // `for (const [name, handler] of this.handlers)`: a registry of code keyed by name.
+  if (ts.isArrayBindingPattern(name)) {
+    return name.elements.some((b) => ts.isBindingElement(b) && ts.isIdentifier(b.name) && isCode(checker.getNonNullableType(checker.getTypeAtLocation(b.name)), checker));
+  }
+  return ts.isIdentifier(name) && isServiceType(checker.getNonNullableType(checker.getTypeAtLocation(name)), checker);
+}
+
+function isCode(t: ts.Type, checker: ts.TypeChecker): boolean {
+  return isFunctionType(t) || isServiceType(t, checker);
+}
+
+/** A function value (a handler, a process function): code, not data. */
+function isFunctionType(t: ts.Type): boolean {
+  return t.getCallSignatures().length > 0 && t.getProperties().length === 0;
 }
 
 function isServiceType(t: ts.Type, checker: ts.TypeChecker): boolean {
@@ -179,8 +193,29 @@ function isServiceType(t: ts.Type, checker: ts.TypeChecker): boolean {
   if (!symbol || !(symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class))) return false;
   // The project's own contracts; a package's (`Array`, an ORM's model) say nothing of this kind.
   if ((symbol.declarations ?? []).some((d) => d.getSourceFile().isDeclarationFile)) return false;
+  // A class built on a package's class (an ORM model: `User extends Model`) is the package's kind of object: rows.
+  if (extendsPackageType(t, checker, 0)) return false;
   const members = checker.getPropertiesOfType(t).filter((p) => !isHidden(p));
-  return members.length > 0 && members.every(isMethod);
+  // Behaviour, not data: methods outnumber fields (`{ readonly id; collect(); reduce() }` is a
+  // registered buffer; a row has more fields than methods).
+  const methods = members.filter(isMethod).length;
+  return methods > 0 && methods > members.length - methods;
+}
+
+function extendsPackageType(t: ts.Type, checker: ts.TypeChecker, depth: number): boolean {
+  if (depth > 5 || !t.isClassOrInterface()) return false;
+  // Without the package's types installed, the base is an unresolved import: read the heritage clause.
+  for (const d of t.getSymbol()?.declarations ?? []) {
+    if (!ts.isClassDeclaration(d) && !ts.isInterfaceDeclaration(d)) continue;
+    for (const h of d.heritageClauses ?? []) {
+      for (const base of h.types) {
+        const root = ts.isPropertyAccessExpression(base.expression) ? base.expression.expression : base.expression;
+        const alias = ts.isIdentifier(root) ? checker.getSymbolAtLocation(root) : undefined;
+        if (alias && alias.flags & ts.SymbolFlags.Alias && importedFromPackage(alias)) return true;
+      }
+    }
+  }
+  return checker.getBaseTypes(t).some((b) => (b.getSymbol()?.declarations ?? []).some((d) => d.getSourceFile().isDeclarationFile) || extendsPackageType(b, checker, depth + 1));
 }
 
 function isHidden(p: ts.Symbol): boolean {
@@ -198,4 +233,51 @@ function isMethod(p: ts.Symbol): boolean {
   if ((ts.isPropertySignature(d) || ts.isPropertyDeclaration(d)) && d.type) return ts.isFunctionTypeNode(d.type);
   if (ts.isPropertyDeclaration(d) && d.initializer) return ts.isArrowFunction(skipOuter(d.initializer)) || ts.isFunctionExpression(skipOuter(d.initializer));
   return false;
+}
+
+/**
+ * A query whose table comes from the loop's element (`getRepository(field.entity)`,
+ * `db(table.name)`): each iteration reads a different table, so the loop walks tables — as many
+ * as the schema has — and the queries cannot be merged into one anyway.
+ */
+export function queriesTableOfElement(call: ts.Node, ic: IterationContext, checker: ts.TypeChecker, isProjectFunction: (callee: ts.Expression) => boolean): boolean {
+  if (!ts.isCallExpression(call)) return false;
+  let element: ts.Node | undefined;
+  if (ic.kind === 'callback') element = ic.fn?.parameters[0]?.name;
+  else if ((ts.isForOfStatement(ic.node) || ts.isForInStatement(ic.node)) && ts.isVariableDeclarationList(ic.node.initializer)) element = ic.node.initializer.declarations[0]?.name;
+  if (!element) return false;
+  const names = new Set<ts.Symbol>();
+  const collect = (n: ts.Node): void => {
+    if (ts.isIdentifier(n)) {
+      const s = checker.getSymbolAtLocation(n);
+      if (s) names.add(s);
+    }
+    ts.forEachChild(n, collect);
+  };
+  collect(element);
+  const fromElement = (e: ts.Node): boolean => {
+    if (ts.isIdentifier(e)) {
+      const s = checker.getSymbolAtLocation(e);
+      return !!s && names.has(s);
+    }
+    return !!ts.forEachChild(e, (c) => fromElement(c) || undefined);
+  };
+  // The receiver chain's first call takes the table: `this.connection.getRepository(ctx, field.entity).findBy(…)`,
+  // `db(table).where(…).first()` — later calls in the chain take filters and values.
+  let first: ts.CallExpression | undefined;
+  for (let e: ts.Expression = skipOuter(call.expression); ; ) {
+    if (ts.isPropertyAccessExpression(e)) e = skipOuter(e.expression);
+    else if (ts.isCallExpression(e)) {
+      first = e;
+      e = skipOuter(e.expression);
+    } else break;
+  }
+  // `byId(id).first()`: a project helper takes the element's key, not a table.
+  return !!first && !isProjectFunction(first.expression) && first.arguments.some((a) => fromElement(a) && isTableReference(a));
+}
+
+/** `field.entity`, `table`, `t.name`: a value naming a table or entity — not an object literal or a row's filter values. */
+function isTableReference(a: ts.Expression): boolean {
+  const x = skipOuter(a);
+  return ts.isIdentifier(x) || ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x);
 }
