@@ -242,6 +242,16 @@ export class OrderEntityResolver {
     return (await this.orders.findOne(order.id))?.lines?.[0];
   }
   @ResolveField()
+  async lineIds(@Parent() order: Order) {
+    let lines = order.lines;
+    if (!lines) {
+      lines = (await this.orders.findOne(order.id))?.lines ?? [];
+    } else if (lines.length > 0) {
+      lines = lines.filter((l) => l.id > 0);
+    }
+    return lines.map((l) => l.id);
+  }
+  @ResolveField()
   async openLines(@Parent() order: Order) {
     let lines: Array<{ id: number }>;
     if (order.lines?.[0]?.id) {
@@ -257,6 +267,46 @@ export class OrderEntityResolver {
     },
   ],
   invalid: [
+    {
+      name: 'a long TypeORM query-builder chain on a project helper\'s builder, reached from a field resolver, is still a query (the chain is followed whatever its length)',
+      files: {
+        'src/resolver.ts': `import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { VariantService } from './variants';
+@Resolver('Collection')
+export class CollectionResolver {
+  constructor(private readonly variants: VariantService) {}
+  @ResolveField()
+  async variantsOf(@Parent() collection: { id: number }) {
+    return this.variants.byCollection(collection.id);
+  }
+}
+`,
+        'src/variants.ts': `import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+export class Variant { id!: number }
+export class ListQueryBuilder {
+  constructor(private readonly ds: DataSource) {}
+  build<T extends ObjectLiteral>(entity: new () => T, take = 10): SelectQueryBuilder<T> {
+    return this.ds.getRepository(entity).createQueryBuilder('v').take(take);
+  }
+}
+export class VariantService {
+  constructor(private readonly lists: ListQueryBuilder) {}
+  byCollection(collectionId: number) {
+    const qb = this.lists
+      .build(Variant)
+      .leftJoin('v.collections', 'collection')
+      .leftJoin('v.product', 'product')
+      .andWhere('product.deletedAt IS NULL')
+      .andWhere('v.deletedAt IS NULL')
+      .andWhere('v.enabled = true')
+      .andWhere('collection.id = :collectionId', { collectionId });
+    return qb.getManyAndCount().then(([items, totalItems]) => ({ items, totalItems }));
+  }
+}
+`,
+      },
+      errors: [{ messageId: 'indirectQueryInLoop', file: 'src/resolver.ts', line: 8, messageIncludes: ['`VariantService.byCollection` → `qb.getManyAndCount`'] }],
+    },
     {
       name: 'controls: a cache keyed by the argument, a caller that passes the option, a resolver whose early return is not the relation',
       files: {

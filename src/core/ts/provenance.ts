@@ -109,7 +109,9 @@ export class ProvenanceResolver {
       const req = requireSpecifier(node);
       // A project module object has no package provenance of its own: its exports do (see `projectExport`).
       if (req !== undefined) return isRelative(req) ? undefined : external(req, []);
-      const callee = next(node.expression);
+      // A link of a builder chain costs no depth: `qb.leftJoin(…).andWhere(…)…` may run to a dozen
+      // links, each a new node (no cycle possible), and every one of them carries the builder.
+      const callee = this.resolve(node.expression, depth, seen);
       if (callee) return append(callee, '()');
       // A local function: what it returns.
       return this.returnedBy(node.expression, depth, seen);
@@ -126,7 +128,7 @@ export class ProvenanceResolver {
       // `require('./db').pool`, `const db = require('./db'); db.pool`.
       const module = this.requiredProjectModule(node.expression);
       if (module && name !== undefined) return this.projectExport(module, name, depth, seen);
-      const base = next(node.expression);
+      const base = ts.isCallExpression(node.expression) ? this.resolve(node.expression, depth, seen) : next(node.expression);
       return base && name !== undefined ? append(base, name) : undefined;
     }
     if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) {

@@ -106,7 +106,7 @@ function mentions(branch: ts.Node, access: ts.Expression): boolean {
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if ((ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && sameText(n, access)) found = true;
+    if ((ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isIdentifier(n)) && sameText(n, access)) found = true;
     else ts.forEachChild(n, visit);
   };
   visit(branch);
@@ -143,12 +143,35 @@ function optionDeclaration(decl: ts.Declaration, fn: FunctionBody): { index: num
 function relationOfParameter(e: ts.Expression, fn: FunctionBody, checker: ts.TypeChecker): { index: number; access: ts.Expression } | undefined {
   let x = skipOuter(e);
   while ((ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) && !ts.isIdentifier(skipOuter(x.expression))) x = skipOuter(x.expression);
+  if (ts.isIdentifier(x)) return aliasOfRelation(x, fn, checker);
   if (!ts.isPropertyAccessExpression(x) && !ts.isElementAccessExpression(x)) return undefined;
   const base = skipOuter(x.expression);
   if (!ts.isIdentifier(base)) return undefined;
   const decl = checker.getSymbolAtLocation(base)?.valueDeclaration;
-  const index = decl && ts.isParameter(decl) ? fn.parameters.indexOf(decl) : -1;
+  if (!decl || !ts.isParameter(decl)) return aliasOfRelation(base, fn, checker, x);
+  const index = fn.parameters.indexOf(decl);
   return index >= 0 ? { index, access: x } : undefined;
+}
+
+/**
+ * `let assets = entity.assets; if (!assets) { … }`: a local copy of a parameter's relation (the
+ * copy is what the code reads on the other path). `read` is the expression the condition tests.
+ */
+function aliasOfRelation(id: ts.Identifier, fn: FunctionBody, checker: ts.TypeChecker, read: ts.Expression = id): { index: number; access: ts.Expression } | undefined {
+  const decl = checker.getSymbolAtLocation(id)?.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || decl.pos < fn.pos || decl.end > fn.end) return undefined;
+  const init = skipOuter(decl.initializer);
+  if (!ts.isPropertyAccessExpression(init) || !ts.isIdentifier(skipOuter(init.expression))) return undefined;
+  const base = checker.getSymbolAtLocation(skipOuter(init.expression))?.valueDeclaration;
+  const index = base && ts.isParameter(base) ? fn.parameters.indexOf(base) : -1;
+  return index >= 0 ? { index, access: read === id ? id : firstLevel(read) } : undefined;
+}
+
+/** `assets[0].asset?.channels` → `assets`… the read just above the alias: what the other path mentions. */
+function firstLevel(e: ts.Expression): ts.Expression {
+  let x = skipOuter(e);
+  while ((ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) && !ts.isIdentifier(skipOuter(x.expression))) x = skipOuter(x.expression);
+  return (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) ? skipOuter(x.expression) : x;
 }
 
 function alwaysExits(s: ts.Statement): boolean {
