@@ -312,6 +312,7 @@ export class VariantService {
       files: {
         'src/example.ts': `import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { prisma } from './prisma';
+import { db } from './knex';
 export class RateService {
   private readonly cache = new Map<string, number>();
   async rate(pair: string) {
@@ -324,9 +325,18 @@ export class RateService {
     if (fresh) return prisma.profile.findUnique({ where: { id } });
     return undefined;
   }
-  async all(pairs: string[], ids: string[]) {
+  async connect(env: string, project: string, idempotent?: boolean) {
+    const query = db('links').insert({ env, project });
+    if (idempotent) {
+      await query.onConflict(['env', 'project']).ignore();
+    } else {
+      await query;
+    }
+  }
+  async all(pairs: string[], ids: string[], envs: string[]) {
     for (const pair of pairs) await this.rate(pair);
     for (const id of ids) await this.load(id, { fresh: true });
+    await Promise.all(envs.map((env) => this.connect(env, 'p')));
   }
 }
 @Resolver('Team')
@@ -348,12 +358,14 @@ export class TeamResolver {
 }
 `,
         'src/prisma.ts': PRISMA,
+        'src/knex.ts': KNEX,
       },
       errors: [
-        { messageId: 'indirectQueryInLoop', line: 16, messageIncludes: ['`RateService.rate` → `prisma.rate.findFirst`'] },
-        { messageId: 'indirectQueryInLoop', line: 17, messageIncludes: ['`RateService.load` → `prisma.profile.findUnique`'] },
-        { messageId: 'queryInLoop', line: 25 },
-        { messageId: 'queryInLoop', line: 33 },
+        { messageId: 'indirectQueryInLoop', line: 25, messageIncludes: ['`RateService.rate` → `prisma.rate.findFirst`'] },
+        { messageId: 'indirectQueryInLoop', line: 26, messageIncludes: ['`RateService.load` → `prisma.profile.findUnique`'] },
+        { messageId: 'indirectQueryInLoop', line: 27, messageIncludes: ['`RateService.connect`'] },
+        { messageId: 'queryInLoop', line: 35 },
+        { messageId: 'queryInLoop', line: 43 },
       ],
     },
     {

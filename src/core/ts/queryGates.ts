@@ -65,8 +65,9 @@ function conditionGate(statement: ts.IfStatement, inThen: boolean, fn: FunctionB
       e = skipOuter(e.left);
     } else break;
   }
-  // The query runs when the option is true: `if (skipCache) …`.
-  const option = positive ? optionParameter(e, fn, checker) : undefined;
+  // The query runs when the option is true: `if (skipCache) …` with no `else` (an `else` is the
+  // other variant of the same work — `if (idempotent) await q.onConflict().ignore(); else await q;`).
+  const option = positive && !statement.elseStatement ? optionParameter(e, fn, checker) : undefined;
   if (option) return { kind: 'option', ...option };
   if (positive) return undefined;
   const relation = relationOfParameter(e, fn, checker);
