@@ -268,6 +268,34 @@ export class OrderEntityResolver {
   ],
   invalid: [
     {
+      name: 'Sequelize without its types installed: save()/update() on each row of a findAll() walked by for…of (as in a map callback)',
+      files: {
+        'src/db.ts': `import { Sequelize } from 'sequelize';\nexport const sequelize = new Sequelize(process.env.DATABASE_URL!);\n`,
+        'src/user.ts': `import { DataTypes, Model } from 'sequelize';
+import { sequelize } from './db';
+export class User extends Model {
+  declare id: number;
+  declare name: string;
+}
+User.init({ id: { type: DataTypes.INTEGER, primaryKey: true }, name: DataTypes.STRING }, { sequelize, tableName: 'users' });
+`,
+        'src/jobs.ts': `import { User } from './user';
+export async function renameAll(suffix: string) {
+  const users = await User.findAll({ where: { active: true } });
+  for (const user of users) {
+    user.name = user.name + suffix;
+    await user.save();
+  }
+  for (const user of await User.findAll()) await user.update({ name: 'x' });
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', file: 'src/jobs.ts', line: 6, messageIncludes: ['`user.save()`', 'element of `users` (for…of loop)'] },
+        { messageId: 'queryInLoop', file: 'src/jobs.ts', line: 8, messageIncludes: ['`user.update(…)`'] },
+      ],
+    },
+    {
       name: 'a long TypeORM query-builder chain on a project helper\'s builder, reached from a field resolver, is still a query (the chain is followed whatever its length)',
       files: {
         'src/resolver.ts': `import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
