@@ -49,6 +49,25 @@ export async function reindex(ids: string[]) {
       },
     },
     {
+      name: 'a loop over the keys of a partition whose query filters on that key\'s whole group (one statement per group)',
+      files: {
+        'src/knex.ts': KNEX,
+        'src/example.ts': `import { db } from './knex';
+export async function markSeen(data: Array<{ name: string; env: string }>) {
+  const byEnv: Record<string, string[]> = {};
+  for (const d of data) (byEnv[d.env] ??= []).push(d.name);
+  for (const env of Object.keys(byEnv)) {
+    const names = byEnv[env].sort();
+    await db('feature_environments')
+      .update({ seen: true })
+      .where('environment', env)
+      .whereIn('feature_name', db('feature_environments').select('feature_name').whereIn('feature_name', names).forUpdate().skipLocked());
+  }
+}
+`,
+      },
+    },
+    {
       name: 'Object.values of an enum imported from the ORM package, of a TypeScript enum, and of a constant catalog object',
       files: {
         'src/prisma.ts': PRISMA,
@@ -424,6 +443,9 @@ interface Account { id: number; name: string; balance(): number }
 export async function accounts(list: Account[]) {
   for (const a of list) await db('balances').where({ account_id: a.id });
 }
+export async function perOwner(rows: Array<{ id: number; owner: string }>, byOwner: Record<string, number[]>) {
+  for (const r of rows) await db('posts').whereIn('id', byOwner[r.owner]);
+}
 export async function audit(list: Account[]) {
   for (const a of list) await db('audit').insert({ account: a.name });
 }
@@ -435,6 +457,7 @@ export async function audit(list: Account[]) {
         { messageId: 'queryInLoop', file: 'src/example.ts', line: 19 },
         { messageId: 'queryInLoop', file: 'src/example.ts', line: 23 },
         { messageId: 'queryInLoop', file: 'src/example.ts', line: 26 },
+        { messageId: 'queryInLoop', file: 'src/example.ts', line: 29 },
       ],
     },
   ],

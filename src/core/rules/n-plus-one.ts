@@ -9,7 +9,7 @@ import { isListDerivedFrom } from '../db/queryShape';
 import { displayCall, skipOuter } from '../ts/expressions';
 import { inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import type { RelatedLocation } from '../finding';
-import { iteratesConstantObject, iteratesServices, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
+import { filtersOnGroupOfKey, iteratesConstantObject, iteratesServices, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
 import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
 import { gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
@@ -277,6 +277,7 @@ function checker(
     }
     const site = target.site;
     if (batchedInLoop(site, ic, ctx.checker)) return;
+    if (site.setFilter && filtersOnGroupOfKey(site.setFilter.operands, ic, ctx.checker)) return;
     if (site.deferred && !runsPerElement(resultUse(site.node, ctx.checker, enclosingFunction(ic.node)), ic)) return;
     if (runsOncePerLoop(site.node, ic, ctx.checker)) return;
     if (queriesTableOfElement(site.node, ic, ctx.checker, (callee) => graph.calleesOf(callee).length > 0)) return;

@@ -281,3 +281,41 @@ function isTableReference(a: ts.Expression): boolean {
   const x = skipOuter(a);
   return ts.isIdentifier(x) || ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x);
 }
+
+/**
+ * `for (const env of Object.keys(byEnv)) { const names = byEnv[env]; … whereIn('name', names) }`:
+ * the loop walks the groups of a partition, and each query filters on its group's whole list —
+ * every row is sent once, in one statement per group (the batching, split by a key the statement
+ * needs as a constant). `operands` are the query's list filters.
+ */
+export function filtersOnGroupOfKey(operands: readonly ts.Expression[], ic: IterationContext, checker: ts.TypeChecker): boolean {
+  if (!ts.isForOfStatement(ic.node) || !ts.isVariableDeclarationList(ic.node.initializer)) return false;
+  const keyName = ic.node.initializer.declarations[0]?.name;
+  const keys = skipOuter(ic.node.expression);
+  if (!keyName || !ts.isIdentifier(keyName) || !ts.isCallExpression(keys) || keys.arguments.length !== 1) return false;
+  const callee = skipOuter(keys.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Object' || callee.name.text !== 'keys') return false;
+  const groupsArg = skipOuter(keys.arguments[0]);
+  const groups = ts.isIdentifier(groupsArg) ? checker.getSymbolAtLocation(groupsArg) : undefined;
+  const key = checker.getSymbolAtLocation(keyName);
+  if (!groups || !key) return false;
+  const body = ic.node.statement;
+  const followed = new Set<ts.Node>();
+  // `byEnv[env]` itself, or a local of the loop body initialised from it (`byEnv[env].sort()`).
+  const readsGroup = (e: ts.Node): boolean => {
+    if (ts.isElementAccessExpression(e) && ts.isIdentifier(skipOuter(e.expression)) && checker.getSymbolAtLocation(skipOuter(e.expression)) === groups) {
+      const index = skipOuter(e.argumentExpression);
+      return ts.isIdentifier(index) && checker.getSymbolAtLocation(index) === key;
+    }
+    if (ts.isIdentifier(e)) {
+      const decl = checker.getSymbolAtLocation(e)?.valueDeclaration;
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && decl.pos >= body.pos && decl.end <= body.end && !followed.has(decl)) {
+        followed.add(decl);
+        return readsGroup(decl.initializer);
+      }
+      return false;
+    }
+    return !!ts.forEachChild(e, (c) => readsGroup(c) || undefined);
+  };
+  return operands.some(readsGroup);
+}
