@@ -443,6 +443,15 @@ interface Account { id: number; name: string; balance(): number }
 export async function accounts(list: Account[]) {
   for (const a of list) await db('balances').where({ account_id: a.id });
 }
+class Order {
+  private readonly lines: number[] = [];
+  constructor(private readonly id: number) {}
+  getId() { return this.id; }
+  total() { return this.lines.length; }
+}
+export async function orders(list: Order[]) {
+  for (const o of list) await db('order_lines').where({ order_id: o.getId() });
+}
 export async function perOwner(rows: Array<{ id: number; owner: string }>, byOwner: Record<string, number[]>) {
   for (const r of rows) await db('posts').whereIn('id', byOwner[r.owner]);
 }
@@ -456,8 +465,9 @@ export async function audit(list: Account[]) {
         { messageId: 'queryInLoop', file: 'src/example.ts', line: 10 },
         { messageId: 'queryInLoop', file: 'src/example.ts', line: 19 },
         { messageId: 'queryInLoop', file: 'src/example.ts', line: 23 },
-        { messageId: 'queryInLoop', file: 'src/example.ts', line: 26 },
-        { messageId: 'queryInLoop', file: 'src/example.ts', line: 29 },
+        { messageId: 'queryInLoop', file: 'src/example.ts', line: 32 },
+        { messageId: 'queryInLoop', file: 'src/example.ts', line: 35 },
+        { messageId: 'queryInLoop', file: 'src/example.ts', line: 38 },
       ],
     },
   ],

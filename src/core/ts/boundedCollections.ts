@@ -159,7 +159,7 @@ function isWrittenTo(symbol: ts.Symbol, decl: ts.VariableDeclaration, checker: t
 }
 
 /**
- * A loop over service objects — the element's type is an interface or class whose public
+ * A loop over service objects — the element's type is an interface or abstract class whose public
  * members are mostly methods (`DataProvider`, `Enhancer`), as opposed to rows, which carry data.
  * Such a list holds the implementations the application is built or configured with (injected
  * `Enhancer[]`, `providers.filter(enabled)`): its length is fixed by the code and the settings,
@@ -191,6 +191,9 @@ function isServiceType(t: ts.Type, checker: ts.TypeChecker): boolean {
   if (t.isUnion()) return t.types.every((x) => isServiceType(x, checker));
   const symbol = t.getSymbol();
   if (!symbol || !(symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class))) return false;
+  // A contract the application plugs implementations into: an interface or an abstract class. A
+  // concrete class may be a domain entity with behaviour (`order.total()`, `getId()`), loaded as rows.
+  if (!(symbol.declarations ?? []).every((d) => ts.isInterfaceDeclaration(d) || (ts.isClassDeclaration(d) && (ts.getCombinedModifierFlags(d) & ts.ModifierFlags.Abstract) !== 0))) return false;
   // The project's own contracts; a package's (`Array`, an ORM's model) say nothing of this kind.
   if ((symbol.declarations ?? []).some((d) => d.getSourceFile().isDeclarationFile)) return false;
   // A class built on a package's class (an ORM model: `User extends Model`) is the package's kind of object: rows.
