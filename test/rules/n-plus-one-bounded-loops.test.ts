@@ -355,7 +355,7 @@ export class VariantService {
       errors: [{ messageId: 'indirectQueryInLoop', file: 'src/resolver.ts', line: 8, messageIncludes: ['`VariantService.byCollection` → `qb.getManyAndCount`'] }],
     },
     {
-      name: 'controls: a cache keyed by the argument, a caller that passes the option, a resolver whose early return is not the relation',
+      name: 'controls: a cache keyed by the argument, a field written then read (not a cache), a caller that passes the option, an if/else on the option, a resolver whose early return is not the relation',
       files: {
         'src/example.ts': `import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { prisma } from './prisma';
@@ -367,6 +367,12 @@ export class RateService {
     const row = await prisma.rate.findFirst({ where: { pair } });
     this.cache.set(pair, row!.value);
     return row!.value;
+  }
+  private rows: unknown[] = [];
+  async refresh(id: string) {
+    this.rows = await prisma.row.findMany({ where: { id } });
+    if (this.rows.length === 0) console.log('empty');
+    return this.rows;
   }
   async load(id: string, { fresh = false } = {}) {
     if (fresh) return prisma.profile.findUnique({ where: { id } });
@@ -384,6 +390,7 @@ export class RateService {
     for (const pair of pairs) await this.rate(pair);
     for (const id of ids) await this.load(id, { fresh: true });
     await Promise.all(envs.map((env) => this.connect(env, 'p')));
+    for (const id of ids) await this.refresh(id);
   }
 }
 @Resolver('Team')
@@ -408,11 +415,12 @@ export class TeamResolver {
         'src/knex.ts': KNEX,
       },
       errors: [
-        { messageId: 'indirectQueryInLoop', line: 25, messageIncludes: ['`RateService.rate` → `prisma.rate.findFirst`'] },
-        { messageId: 'indirectQueryInLoop', line: 26, messageIncludes: ['`RateService.load` → `prisma.profile.findUnique`'] },
-        { messageId: 'indirectQueryInLoop', line: 27, messageIncludes: ['`RateService.connect`'] },
-        { messageId: 'queryInLoop', line: 35 },
-        { messageId: 'queryInLoop', line: 43 },
+        { messageId: 'indirectQueryInLoop', line: 31, messageIncludes: ['`RateService.rate` → `prisma.rate.findFirst`'] },
+        { messageId: 'indirectQueryInLoop', line: 32, messageIncludes: ['`RateService.load` → `prisma.profile.findUnique`'] },
+        { messageId: 'indirectQueryInLoop', line: 33, messageIncludes: ['`RateService.connect`'] },
+        { messageId: 'indirectQueryInLoop', line: 34, messageIncludes: ['`RateService.refresh` → `prisma.row.findMany`'] },
+        { messageId: 'queryInLoop', line: 42 },
+        { messageId: 'queryInLoop', line: 50 },
       ],
     },
     {

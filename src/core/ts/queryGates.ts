@@ -257,11 +257,16 @@ export function memoizedInField(site: ts.Node, fn: FunctionBody, checker: ts.Typ
     visit(fn.body);
   }
   if (!field) return false;
-  // The function returns the field when it is set: the query is the fill of a cache.
+  // The function returns the field when it is set, before the query (`if (this.cached) return
+  // this.cached`), or fills it only when unset (`if (!this.cached) this.cached = …`): the fill of a
+  // cache. A field merely written then read (`this.rows = await q(); if (this.rows.length) …`) is not.
+  for (let n: ts.Node = site; n !== fn && n.parent; n = n.parent) {
+    if (ts.isIfStatement(n.parent) && n.parent.thenStatement === n && mentionsField(n.parent.expression, field)) return true;
+  }
   let guarded = false;
   const visit = (x: ts.Node): void => {
-    if (guarded) return;
-    if (ts.isIfStatement(x) && mentionsField(x.expression, field!)) guarded = true;
+    if (guarded || x.pos >= site.pos) return;
+    if (ts.isIfStatement(x) && x.end <= site.pos && mentionsField(x.expression, field!) && alwaysExits(x.thenStatement)) guarded = true;
     else ts.forEachChild(x, visit);
   };
   visit(fn.body);
