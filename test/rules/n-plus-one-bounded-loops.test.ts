@@ -68,6 +68,41 @@ export async function markSeen(data: Array<{ name: string; env: string }>) {
       },
     },
     {
+      name: 'do…while loops probing for a free value: the next try is rebuilt from a counter, the found row only decides whether to go on',
+      files: {
+        'src/knex.ts': KNEX,
+        'src/example.ts': `import { db } from './knex';
+export async function uniqueCode(code: string) {
+  let candidate = code;
+  let suffix = 1;
+  let conflict = false;
+  do {
+    const match = await db('facets').where({ code: candidate }).first();
+    conflict = !!match;
+    if (conflict) {
+      suffix++;
+      candidate = candidate.replace(/-\\d+$/, '') + '-' + suffix;
+    }
+  } while (conflict);
+  return candidate;
+}
+export async function uniqueSlug(t: { slug: string }) {
+  const seen: number[] = [];
+  let match: { id: number; deleted: boolean } | undefined;
+  let suffix = 1;
+  do {
+    const qb = db('translations').where('slug', t.slug).whereNotIn('id', seen);
+    match = await qb.first();
+    if (match) {
+      if (!match.deleted) t.slug = t.slug + '-' + ++suffix;
+      else seen.push(match.id);
+    }
+  } while (match);
+}
+`,
+      },
+    },
+    {
       name: 'Object.values of an enum imported from the ORM package, of a TypeScript enum, and of a constant catalog object',
       files: {
         'src/prisma.ts': PRISMA,
@@ -463,6 +498,12 @@ export async function orders(list: Order[]) {
 export async function perOwner(rows: Array<{ id: number; owner: string }>, byOwner: Record<string, number[]>) {
   for (const r of rows) await db('posts').whereIn('id', byOwner[r.owner]);
 }
+export async function ancestors(start: { id: number; parentId: number | null }) {
+  let node: { id: number; parentId: number | null } | undefined = start;
+  do {
+    node = await db('folders').where({ id: node!.parentId }).first();
+  } while (node);
+}
 export async function audit(list: Account[]) {
   for (const a of list) await db('audit').insert({ account: a.name });
 }
@@ -475,7 +516,8 @@ export async function audit(list: Account[]) {
         { messageId: 'queryInLoop', file: 'src/example.ts', line: 23 },
         { messageId: 'queryInLoop', file: 'src/example.ts', line: 32 },
         { messageId: 'queryInLoop', file: 'src/example.ts', line: 35 },
-        { messageId: 'queryInLoop', file: 'src/example.ts', line: 38 },
+        { messageId: 'queryInLoop', file: 'src/example.ts', line: 40 },
+        { messageId: 'queryInLoop', file: 'src/example.ts', line: 44 },
       ],
     },
   ],

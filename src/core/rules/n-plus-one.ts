@@ -9,7 +9,7 @@ import { isListDerivedFrom } from '../db/queryShape';
 import { displayCall, skipOuter } from '../ts/expressions';
 import { inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import type { RelatedLocation } from '../finding';
-import { filtersOnGroupOfKey, iteratesConstantObject, iteratesServices, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
+import { filtersOnGroupOfKey, iteratesConstantObject, iteratesServices, probesForFreeValue, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
 import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
 import { gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
@@ -231,7 +231,7 @@ function checker(
         if (!best || q.via.length < best.q.via.length) best = { callee, q };
       }
     }
-    if (!best || !iterates(ic) || isRepeatOrBatch(node, ic, ctx.checker) || runsOncePerLoop(node, ic, ctx.checker)) return;
+    if (!best || !iterates(ic) || isRepeatOrBatch(node, ic, ctx.checker) || runsOncePerLoop(node, ic, ctx.checker) || probesForFreeValue(node, ic, ctx.checker)) return;
     const { callee, q } = best;
     const names = [CallGraph.functionName(callee), ...q.via.map((s) => CallGraph.functionName(s.fn)), bare(q.site.display)];
     const chain = names.map((n) => `\`${n}\``).join(' → ');
@@ -282,7 +282,7 @@ function checker(
     if (runsOncePerLoop(site.node, ic, ctx.checker)) return;
     if (queriesTableOfElement(site.node, ic, ctx.checker, (callee) => graph.calleesOf(callee).length > 0)) return;
     if (exempt({ tickBatched: site.sameTickBatchable, paginated: site.paginated, write: site.operation === 'write' }, ic, sameTick)) return;
-    if (!iterates(ic) || isRepeatOrBatch(site.node, ic, ctx.checker)) return;
+    if (!iterates(ic) || isRepeatOrBatch(site.node, ic, ctx.checker) || probesForFreeValue(site.node, ic, ctx.checker)) return;
     found(ic, { at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describe(ic), fix: fixFor(site, ic) }, related: [] });
   };
 }

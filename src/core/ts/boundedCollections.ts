@@ -322,3 +322,79 @@ export function filtersOnGroupOfKey(operands: readonly ts.Expression[], ic: Iter
   };
   return operands.some(readsGroup);
 }
+
+/**
+ * A `do…while`/`while` that probes for a free value: it stops when the query finds nothing
+ * (`while (match)`, `while (conflict)` with `conflict = !!match && …`), and what it asks next is
+ * rebuilt from a counter or from itself (`candidate = base + '-' + ++suffix`), never from the row
+ * it found — a handful of tries for one value, not one query per element. A walk that feeds the
+ * found row into the next query (`node = parent`, `id = row.parentId`) stays per element.
+ */
+export function probesForFreeValue(call: ts.Node, ic: IterationContext, checker: ts.TypeChecker): boolean {
+  if ((ic.kind !== 'do' && ic.kind !== 'while') || !ts.isCallExpression(call)) return false;
+  const loop = ic.node as ts.DoStatement | ts.WhileStatement;
+  let n: ts.Node = call;
+  while (ts.isAwaitExpression(n.parent) || ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent)) n = n.parent;
+  const holder = n.parent;
+  let result: ts.Symbol | undefined;
+  if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) result = checker.getSymbolAtLocation(holder.name);
+  else if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(holder.left)) result = checker.getSymbolAtLocation(holder.left);
+  if (!result) return false;
+  const symbolsIn = (e: ts.Node): Set<ts.Symbol> => {
+    const out = new Set<ts.Symbol>();
+    const visit = (x: ts.Node): void => {
+      if (ts.isIdentifier(x) && !(ts.isPropertyAccessExpression(x.parent) && x.parent.name === x)) {
+        const s = checker.getSymbolAtLocation(x);
+        if (s) out.add(s);
+      }
+      ts.forEachChild(x, visit);
+    };
+    visit(e);
+    return out;
+  };
+  // Assignments in the loop: target symbol (`x = …`, `x.y = …`) → what the value reads.
+  const assignments: Array<{ target: ts.Symbol; reads: Set<ts.Symbol> }> = [];
+  const collect = (x: ts.Node): void => {
+    if (ts.isFunctionLike(x)) return;
+    if (ts.isBinaryExpression(x) && x.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && x.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      let target: ts.Expression = skipOuter(x.left);
+      while (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) target = skipOuter(target.expression);
+      const s = ts.isIdentifier(target) ? checker.getSymbolAtLocation(target) : undefined;
+      if (s) assignments.push({ target: s, reads: symbolsIn(x.right) });
+    } else if (ts.isVariableDeclaration(x) && ts.isIdentifier(x.name) && x.initializer) {
+      const s = checker.getSymbolAtLocation(x.name);
+      if (s) assignments.push({ target: s, reads: symbolsIn(x.initializer) });
+    }
+    ts.forEachChild(x, collect);
+  };
+  collect(loop.statement);
+  // What the found row flows into (`conflict = !!match && …`), to a fixpoint.
+  const fromResult = new Set<ts.Symbol>([result]);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const a of assignments) {
+      if (!fromResult.has(a.target) && [...a.reads].some((s) => fromResult.has(s))) {
+        fromResult.add(a.target);
+        changed = true;
+      }
+    }
+  }
+  if (![...symbolsIn(loop.expression)].some((s) => fromResult.has(s))) return false;
+  // What the query is asked with: its arguments, its chain's arguments, and a builder declared in the loop.
+  const inputs = new Set<ts.Symbol>();
+  const addInputs = (e: ts.Node) => symbolsIn(e).forEach((s) => inputs.add(s));
+  for (let e: ts.Expression = call; ; ) {
+    if (ts.isCallExpression(e)) {
+      e.arguments.forEach(addInputs);
+      e = skipOuter(e.expression);
+    } else if (ts.isPropertyAccessExpression(e)) e = skipOuter(e.expression);
+    else {
+      if (ts.isIdentifier(e)) {
+        const decl = checker.getSymbolAtLocation(e)?.valueDeclaration;
+        if (decl && ts.isVariableDeclaration(decl) && decl.initializer && decl.pos >= loop.pos && decl.end <= loop.end) addInputs(decl.initializer);
+      }
+      break;
+    }
+  }
+  return ![...inputs].some((s) => fromResult.has(s));
+}
