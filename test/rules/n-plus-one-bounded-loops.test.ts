@@ -181,6 +181,17 @@ export class SearchService {
       name: 'a registry of handlers walked at start-up, and a query whose table comes from the element (one per table, not per row)',
       files: {
         'src/knex.ts': KNEX,
+        'src/connection.ts': `import { DataSource, ObjectLiteral, Repository } from 'typeorm';
+export class Connection {
+  constructor(private readonly ds: DataSource) {}
+  getRepository<T extends ObjectLiteral>(entity: new () => T): Repository<T> {
+    return this.ds.getRepository(entity);
+  }
+}
+export async function related(conn: Connection, fields: Array<{ name: string; entity: new () => { id: string } }>, input: Record<string, string>) {
+  for (const field of fields) await conn.getRepository(field.entity).findOneBy({ id: input[field.name] });
+}
+`,
         'src/queues.ts': `import { db } from './knex';
 type Process = (job: { id: string }) => Promise<void>;
 export class Queues {

@@ -275,8 +275,17 @@ export function queriesTableOfElement(call: ts.Node, ic: IterationContext, check
       e = skipOuter(e.expression);
     } else break;
   }
-  // `byId(id).first()`: a project helper takes the element's key, not a table.
-  return !!first && !isProjectFunction(first.expression) && first.arguments.some((a) => fromElement(a) && isTableReference(a));
+  if (!first) return false;
+  // Through a project helper, only an entity class names a table (`getRepository(ctx, field.entity)`);
+  // `byId(id).first()` takes the element's key.
+  const helper = isProjectFunction(first.expression);
+  return first.arguments.some((a) => fromElement(a) && isTableReference(a) && (!helper || isClassValue(a, checker)));
+}
+
+/** A class (something `new` can be called on): an entity, as handed to `getRepository(Entity)`. */
+function isClassValue(e: ts.Expression, checker: ts.TypeChecker): boolean {
+  const t = checker.getNonNullableType(checker.getTypeAtLocation(e));
+  return (t.isUnion() ? t.types : [t]).every((x) => x.getConstructSignatures().length > 0);
 }
 
 /** `field.entity`, `table`, `t.name`: a value naming a table or entity — not an object literal or a row's filter values. */
