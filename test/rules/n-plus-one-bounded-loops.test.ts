@@ -213,6 +213,32 @@ export async function relations(fields: Array<{ name: string; table: string }>, 
       },
     },
     {
+      name: 'a NestJS provider walking a list held by an injected singleton (its configuration), not rows',
+      files: {
+        'src/prisma.ts': PRISMA,
+        'src/config.service.ts': `import { Injectable } from '@nestjs/common';
+@Injectable()
+export class ConfigService {
+  customFields: Record<string, Array<{ name: string; type: string; entity: string }>> = {};
+}
+`,
+        'src/relations.service.ts': `import { Injectable } from '@nestjs/common';
+import { ConfigService } from './config.service';
+import { prisma } from './prisma';
+@Injectable()
+export class RelationsService {
+  constructor(private readonly configService: ConfigService) {}
+  async reload(entityName: string, id: string, input: Record<string, string>) {
+    const fields = this.configService.customFields[entityName].filter((f) => f.type === 'relation');
+    for (const field of fields) {
+      if (input[field.name] !== undefined) await prisma.entity.findUnique({ where: { id } });
+    }
+  }
+}
+`,
+      },
+    },
+    {
       name: 'a query behind an instance cache, and one under an option no caller passes (`{ skipCache = false } = {}`), reached from loops',
       files: {
         'src/prisma.ts': PRISMA,
@@ -332,6 +358,33 @@ export class OrderEntityResolver {
     },
   ],
   invalid: [
+    {
+      name: 'control: a list a provider loads through an injected service (a method call) is data',
+      files: {
+        'src/prisma.ts': PRISMA,
+        'src/users.service.ts': `import { Injectable } from '@nestjs/common';
+import { prisma } from './prisma';
+@Injectable()
+export class UsersService {
+  list() {
+    return prisma.user.findMany();
+  }
+}
+`,
+        'src/audit.service.ts': `import { Injectable } from '@nestjs/common';
+import { UsersService } from './users.service';
+import { prisma } from './prisma';
+@Injectable()
+export class AuditService {
+  constructor(private readonly users: UsersService) {}
+  async run() {
+    for (const user of await this.users.list()) await prisma.audit.create({ data: { userId: user.id } });
+  }
+}
+`,
+      },
+      errors: [{ messageId: 'queryInLoop', file: 'src/audit.service.ts', line: 8 }],
+    },
     {
       name: 'Sequelize without its types installed: save()/update() on each row of a findAll() walked by for…of (as in a map callback)',
       files: {

@@ -9,7 +9,7 @@ import { isListDerivedFrom } from '../db/queryShape';
 import { displayCall, skipOuter } from '../ts/expressions';
 import { inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import type { RelatedLocation } from '../finding';
-import { filtersOnGroupOfKey, iteratesConstantObject, iteratesServices, probesForFreeValue, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
+import { filtersOnGroupOfKey, iteratesConstantObject, iteratesInjectedConfiguration, iteratesServices, probesForFreeValue, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
 import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
 import { gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
@@ -187,7 +187,8 @@ function checker(
         iteratesFixedList(ic, ctx.checker) ||
         isBoundedRepeat(ic, ctx.checker) ||
         iteratesStatementList(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression)) ||
-        iteratesConstantObject(ic, ctx.checker);
+        iteratesConstantObject(ic, ctx.checker) ||
+        iteratesInjectedConfiguration(ic, ctx.checker);
       fixed.set(ic.node, known);
     }
     return known;

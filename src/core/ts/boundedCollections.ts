@@ -407,3 +407,56 @@ export function probesForFreeValue(call: ts.Node, ic: IterationContext, checker:
   }
   return ![...inputs].some((s) => fromResult.has(s));
 }
+
+/**
+ * A list read from the state of an injected singleton: `this.configService.customFields[name]
+ * .filter(…)` in a NestJS `@Injectable()` whose constructor receives an `@Injectable()` service.
+ * A provider is created once at bootstrap; a property it holds (not a method's result) is
+ * configuration — the custom fields, strategies, plugins the application was set up with.
+ */
+export function iteratesInjectedConfiguration(ic: IterationContext, checker: ts.TypeChecker): boolean {
+  const collection = ic.kind === 'callback' ? ic.receiver : ts.isForOfStatement(ic.node) ? ic.node.expression : undefined;
+  if (!collection) return false;
+  let e = skipOuter(collection);
+  for (let depth = 0; ts.isIdentifier(e) && depth < 3; depth++) {
+    const symbol = checker.getSymbolAtLocation(e);
+    const decl = symbol?.valueDeclaration;
+    if (!symbol || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
+    if (isMutated(symbol, decl, checker)) return false;
+    e = skipOuter(decl.initializer);
+  }
+  // `….filter(fn)`, `Object.values(…)`: the same configuration, reshaped.
+  for (;;) {
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ['filter', 'map', 'slice', 'sort'].includes(e.expression.name.text)) e = skipOuter(e.expression.expression);
+    else if (ts.isCallExpression(e) && e.arguments.length === 1 && ts.isPropertyAccessExpression(e.expression) && ts.isIdentifier(e.expression.expression) && e.expression.expression.text === 'Object') e = skipOuter(e.arguments[0]);
+    else break;
+  }
+  // Down the property chain to `this.service`: at least one property read below it.
+  let reads = 0;
+  while ((ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && !(ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword)) {
+    reads++;
+    e = skipOuter(e.expression);
+  }
+  if (reads === 0 || !ts.isPropertyAccessExpression(e) || e.expression.kind !== ts.SyntaxKind.ThisKeyword) return false;
+  const field = checker.getSymbolAtLocation(e.name)?.valueDeclaration;
+  if (!field || !ts.isParameter(field) || !ts.isConstructorDeclaration(field.parent) || !field.type || !ts.isTypeReferenceNode(field.type)) return false;
+  const holder = field.parent.parent;
+  if (!ts.isClassDeclaration(holder) || !isInjectable(holder, checker)) return false;
+  let typeSymbol = checker.getSymbolAtLocation(field.type.typeName);
+  if (typeSymbol && typeSymbol.flags & ts.SymbolFlags.Alias) typeSymbol = checker.getAliasedSymbol(typeSymbol);
+  const service = typeSymbol?.declarations?.find(ts.isClassDeclaration);
+  return !!service && isInjectable(service, checker);
+}
+
+/** `@Injectable()` from `@nestjs/common`: a provider the container creates once. */
+function isInjectable(cls: ts.ClassDeclaration, checker: ts.TypeChecker): boolean {
+  return (ts.getDecorators(cls) ?? []).some((d) => {
+    const callee = ts.isCallExpression(d.expression) ? d.expression.expression : d.expression;
+    if (!ts.isIdentifier(callee) || callee.text !== 'Injectable') return false;
+    const alias = checker.getSymbolAtLocation(callee);
+    for (let n: ts.Node | undefined = alias?.declarations?.[0]; n; n = n.parent) {
+      if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier)) return n.moduleSpecifier.text === '@nestjs/common';
+    }
+    return false;
+  });
+}
