@@ -9,8 +9,10 @@ import { isListDerivedFrom } from '../db/queryShape';
 import { displayCall, skipOuter } from '../ts/expressions';
 import { inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import type { RelatedLocation } from '../finding';
+import { filtersOnGroupOfKey, iteratesConstantObject, iteratesInjectedConfiguration, iteratesServices, probesForFreeValue, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
 import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
+import { gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
 import { GraphqlSchemaFacts, resolverParentType, servesCallerOnly } from '../graphql/fieldResolvers';
 import { defineRule, type RuleContext } from './types';
 
@@ -181,7 +183,12 @@ function checker(
   const boundedByCode = (ic: IterationContext): boolean => {
     let known = fixed.get(ic.node);
     if (known === undefined) {
-      known = iteratesFixedList(ic, ctx.checker) || isBoundedRepeat(ic, ctx.checker) || iteratesStatementList(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression));
+      known =
+        iteratesFixedList(ic, ctx.checker) ||
+        isBoundedRepeat(ic, ctx.checker) ||
+        iteratesStatementList(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression)) ||
+        iteratesConstantObject(ic, ctx.checker) ||
+        iteratesInjectedConfiguration(ic, ctx.checker);
       fixed.set(ic.node, known);
     }
     return known;
@@ -190,7 +197,15 @@ function checker(
   const iterates = (ic: IterationContext): boolean => {
     let known = collections.get(ic.node);
     if (known === undefined) {
-      known = !boundedByCode(ic) && !iteratesEventStream(ic, ctx.checker) && (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver));
+      known =
+        !boundedByCode(ic) &&
+        !iteratesEventStream(ic, ctx.checker) &&
+        // A loop over chunks is the batching: what it runs, it runs per chunk — and a loop around
+        // it (over groups, say) is not made per-row by it either.
+        !walksChunks(ic, ctx.checker) &&
+        (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver)) &&
+        // Last: it types the loop's element.
+        !iteratesServices(ic, ctx.checker);
       collections.set(ic.node, known);
     }
     return known;
@@ -211,12 +226,13 @@ function checker(
     for (const callee of callees) {
       for (const q of graph.summary(callee).queries) {
         if (exempt({ ...q, write: q.site.operation === 'write' }, ic, sameTick)) continue;
+        if (q.gate && !gateOpensAt(node, q.gate, ic, ctx.checker)) continue;
         // A builder the callee returns runs only if this loop's code awaits it.
         if (q.deferred && !runsPerElement((use ??= resultUse(used as ts.Expression, ctx.checker, enclosingFunction(ic.node))), ic)) continue;
         if (!best || q.via.length < best.q.via.length) best = { callee, q };
       }
     }
-    if (!best || !iterates(ic) || isRepeatOrBatch(node, ic, ctx.checker) || runsOncePerLoop(node, ic, ctx.checker)) return;
+    if (!best || !iterates(ic) || isRepeatOrBatch(node, ic, ctx.checker) || runsOncePerLoop(node, ic, ctx.checker) || probesForFreeValue(node, ic, ctx.checker)) return;
     const { callee, q } = best;
     const names = [CallGraph.functionName(callee), ...q.via.map((s) => CallGraph.functionName(s.fn)), bare(q.site.display)];
     const chain = names.map((n) => `\`${n}\``).join(' → ');
@@ -248,6 +264,7 @@ function checker(
 
   return ({ node, ic: innermost, sameTick, reference }) => {
     const ic = perElementLoop(innermost);
+    if (loadsOnlyMissingRelation(node, ic, ctx.checker)) return;
     if (reference) {
       const target = graph.analyseReference(node as ts.Expression);
       if (target?.kind === 'functions') reportIndirect(node, displayCall(node), target.callees, ic, sameTick, innermost.node);
@@ -261,12 +278,36 @@ function checker(
     }
     const site = target.site;
     if (batchedInLoop(site, ic, ctx.checker)) return;
+    if (site.setFilter && filtersOnGroupOfKey(site.setFilter.operands, ic, ctx.checker)) return;
     if (site.deferred && !runsPerElement(resultUse(site.node, ctx.checker, enclosingFunction(ic.node)), ic)) return;
     if (runsOncePerLoop(site.node, ic, ctx.checker)) return;
+    if (queriesTableOfElement(site.node, ic, ctx.checker, (callee) => graph.calleesOf(callee).length > 0)) return;
     if (exempt({ tickBatched: site.sameTickBatchable, paginated: site.paginated, write: site.operation === 'write' }, ic, sameTick)) return;
-    if (!iterates(ic) || isRepeatOrBatch(site.node, ic, ctx.checker)) return;
+    if (!iterates(ic) || isRepeatOrBatch(site.node, ic, ctx.checker) || probesForFreeValue(site.node, ic, ctx.checker)) return;
     found(ic, { at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describe(ic), fix: fixFor(site, ic) }, related: [] });
   };
+}
+
+/**
+ * Whether a gated query (see queryGates) runs when called from the loop's call `node`: not when
+ * the call never passes the option (or only hands on its own function's option), nor, in a
+ * GraphQL field resolver, when it runs only if the parent object lacks a relation — the list
+ * query that produced the parents loads what the schema's fields need.
+ */
+function gateOpensAt(node: ts.Node, gate: QueryGate, ic: IterationContext, checker: ts.TypeChecker): boolean {
+  const caller = (ic.kind === 'field-resolver' ? ic.fn : enclosingFunction(node)) as FunctionBody | undefined;
+  const through = gateThroughCall(node, gate, caller, checker);
+  if (through === 'never') return false;
+  if (through === 'open') return true;
+  if (through.kind === 'option') return false;
+  return !(ic.kind === 'field-resolver' && ic.fn && through.index === parentParameterIndex(ic.fn));
+}
+
+/** In a field resolver: `if (parent.rel) return parent.rel;` before the call — it queries only for a parent loaded without it. */
+function loadsOnlyMissingRelation(node: ts.Node, ic: IterationContext, checker: ts.TypeChecker): boolean {
+  if (ic.kind !== 'field-resolver' || !ic.fn) return false;
+  const gate = gateOf(node, ic.fn, checker);
+  return gate?.kind === 'missing' && gate.index === parentParameterIndex(ic.fn);
 }
 
 /**

@@ -12,6 +12,7 @@ import { functionOfDeclaration } from './symbols';
 import { inFirstTick, isFunctionBody, walkRegion, type FunctionBody } from './iteration';
 import type { ProvenanceResolver } from './provenance';
 import { resultUse, type ResultUse } from './resultUse';
+import { gateOf, gateThroughCall, memoizedInField, type QueryGate } from './queryGates';
 
 /**
  * Which project functions perform database calls, directly or through other functions (any
@@ -31,6 +32,8 @@ export interface LocalHit {
   firstTick: boolean;
   /** A lazy builder the function returns: a round trip only where a caller awaits the call. */
   deferred: boolean;
+  /** Runs only when an option is passed or a parameter's relation is missing (see queryGates). */
+  gate?: QueryGate;
 }
 
 export interface CallEdge {
@@ -41,6 +44,8 @@ export interface CallEdge {
   firstTick: boolean;
   /** What the caller does with the call's value: a returned builder runs only when it is executed. */
   use: ResultUse;
+  /** The call is made only when an option is passed or a parameter's relation is missing. */
+  gate?: QueryGate;
 }
 
 export interface LocalFacts {
@@ -62,6 +67,8 @@ export interface ReachedQuery {
   paginated: boolean;
   /** A lazy builder handed back up to here, not yet run: a query only where a caller awaits it. */
   deferred: boolean;
+  /** Runs only when the summarised function's caller passes an option or lacks a relation (see queryGates). */
+  gate?: QueryGate;
 }
 
 export interface FunctionSummary {
@@ -312,11 +319,13 @@ export class CallGraph {
           if (!target) return;
           if (target.kind === 'query') {
             if (this.batchedForCallers(target.site, fn)) return;
+            // The fill of an instance cache: once per instance (or expiry), not once per call.
+            if (memoizedInField(target.site.node, fn, this.checker)) return;
             // A builder returned from an array callback inside `fn` runs as the array is used.
             const use = target.site.deferred ? resultUse(target.site.node, this.checker, fn) : 'executed';
-            if (use !== 'composed') facts.hits.push({ site: target.site, firstTick: inFirstTick(at, undefined), deferred: use === 'returned' });
+            if (use !== 'composed') facts.hits.push({ site: target.site, firstTick: inFirstTick(at, undefined), deferred: use === 'returned', gate: gateOf(target.site.node, fn, this.checker) });
           } else {
-            facts.edges.push({ call: node, callees: target.callees, firstTick: inFirstTick(at, undefined), use: resultUse(node, this.checker, fn) });
+            facts.edges.push({ call: node, callees: target.callees, firstTick: inFirstTick(at, undefined), use: resultUse(node, this.checker, fn), gate: gateOf(node, fn, this.checker) });
           }
         },
         reference: (node, ctx, at) => {
@@ -442,18 +451,20 @@ export class CallGraph {
     const facts = this.localFacts(fn);
     const slots = new Map<string, ReachedQuery>();
     const add = (q: ReachedQuery) => {
-      const key = `${q.tickBatched}|${q.paginated}|${q.deferred}`;
+      const key = `${q.tickBatched}|${q.paginated}|${q.deferred}|${q.gate?.kind ?? ''}`;
       const prev = slots.get(key);
       if (!prev || q.via.length < prev.via.length) slots.set(key, q);
     };
-    for (const h of facts.hits) add({ site: h.site, via: [], tickBatched: h.site.sameTickBatchable && h.firstTick, paginated: h.site.paginated, deferred: h.deferred });
+    for (const h of facts.hits) add({ site: h.site, via: [], tickBatched: h.site.sameTickBatchable && h.firstTick, paginated: h.site.paginated, deferred: h.deferred, gate: h.gate });
     for (const e of facts.edges) {
       for (const callee of e.callees) {
         if (!this.isLive(callee)) continue;
         for (const q of lookup(callee)?.queries ?? []) {
           // A returned builder the caller composes (or drops) never runs as its own query.
           if (q.deferred && e.use === 'composed') continue;
-          add({ site: q.site, via: [{ fn: callee, call: e.call }, ...q.via], tickBatched: q.tickBatched && e.firstTick, paginated: q.paginated, deferred: q.deferred && e.use === 'returned' });
+          const gate = gateAlongEdge(q.gate, e, fn, this.checker);
+          if (gate === 'never') continue;
+          add({ site: q.site, via: [{ fn: callee, call: e.call }, ...q.via], tickBatched: q.tickBatched && e.firstTick, paginated: q.paginated, deferred: q.deferred && e.use === 'returned', gate });
         }
       }
     }
@@ -613,7 +624,17 @@ function isStatic(m: ts.ClassElement): boolean {
 }
 
 function signature(s: FunctionSummary): string {
-  return s.queries.map((q) => `${q.site.node.getSourceFile().fileName}:${q.site.node.pos}:${q.tickBatched}:${q.paginated}:${q.deferred}:${q.via.length}`).join(',');
+  return s.queries.map((q) => `${q.site.node.getSourceFile().fileName}:${q.site.node.pos}:${q.tickBatched}:${q.paginated}:${q.deferred}:${q.via.length}:${q.gate ? `${q.gate.kind}${q.gate.index}${q.gate.property ?? ''}` : ''}`).join(',');
+}
+
+/**
+ * A callee's gate seen from the caller: an option the call never passes means the query never
+ * runs from here; one it hands on, or the caller's own condition on the call, keeps it gated.
+ */
+function gateAlongEdge(gate: QueryGate | undefined, edge: CallEdge, caller: FunctionBody, checker: ts.TypeChecker): QueryGate | undefined | 'never' {
+  const through = gate ? gateThroughCall(edge.call, gate, caller, checker) : 'open';
+  if (through === 'never') return 'never';
+  return through === 'open' ? edge.gate : through;
 }
 
 /** Names of the functions and methods a file declares, and its classes' heritage (one syntactic pass, cached per SourceFile). */

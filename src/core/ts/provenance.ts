@@ -109,7 +109,9 @@ export class ProvenanceResolver {
       const req = requireSpecifier(node);
       // A project module object has no package provenance of its own: its exports do (see `projectExport`).
       if (req !== undefined) return isRelative(req) ? undefined : external(req, []);
-      const callee = next(node.expression);
+      // A link of a builder chain costs no depth: `qb.leftJoin(…).andWhere(…)…` may run to a dozen
+      // links, each a new node (no cycle possible), and every one of them carries the builder.
+      const callee = this.resolve(node.expression, depth, seen);
       if (callee) return append(callee, '()');
       // A local function: what it returns.
       return this.returnedBy(node.expression, depth, seen);
@@ -126,7 +128,7 @@ export class ProvenanceResolver {
       // `require('./db').pool`, `const db = require('./db'); db.pool`.
       const module = this.requiredProjectModule(node.expression);
       if (module && name !== undefined) return this.projectExport(module, name, depth, seen);
-      const base = next(node.expression);
+      const base = ts.isCallExpression(node.expression) ? this.resolve(node.expression, depth, seen) : next(node.expression);
       return base && name !== undefined ? append(base, name) : undefined;
     }
     if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) {
@@ -214,7 +216,9 @@ export class ProvenanceResolver {
       }
       // `for (const user of users)` with `users: User[]`: an element of the collection.
       const loop = decl.parent.parent;
-      if (ts.isForOfStatement(loop) && ts.isVariableDeclarationList(decl.parent) && decl.parent.declarations[0] === decl) return this.elementOf(loop.expression, depth, seen);
+      if (ts.isForOfStatement(loop) && ts.isVariableDeclarationList(decl.parent) && decl.parent.declarations[0] === decl) {
+        return this.elementOf(loop.expression, depth, seen) ?? (this.options.callbackParameters ? this.loopElement(loop.expression, depth, seen) : undefined);
+      }
       // `let server; … server = app.listen(3000)`: what is assigned to it.
       return this.fromAssignments(decl, depth, seen);
     }
@@ -340,6 +344,17 @@ export class ProvenanceResolver {
     }
     const p = this.resolve(call.expression, depth + 1, seen);
     return p ? append(p, `cb(${argIndex}).${paramIndex}`) : undefined;
+  }
+
+  /**
+   * `for (const user of await User.findAll())` with no declared element type (the package's
+   * types not installed): the element of what the collection is, named as the first parameter of
+   * a `users.map((user) => …)` callback would be — the classifiers read both the same way
+   * (`user.save()` on a Sequelize row is a query in either).
+   */
+  private loopElement(collection: ts.Expression, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    const p = this.resolve(collection, depth + 1, seen);
+    return p ? append(append(p, 'map'), 'cb(0).0') : undefined;
   }
 
   /** The element of a collection whose declared type is `T[]`, `Array<T>`, `ReadonlyArray<T>` or `Set<T>`: what `T` is. */
