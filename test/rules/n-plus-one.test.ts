@@ -877,3 +877,27 @@ describe('n-plus-one across workspace packages (a fresh monorepo clone: no node_
     }
   });
 });
+
+describe('n-plus-one through subpath imports (`#src/*` in package.json `imports`, scanned from the monorepo root)', () => {
+  // The package maps `#src/*` to its unbuilt `./build/*`; the root has no tsconfig with that alias.
+  const files = {
+    'package.json': JSON.stringify({ name: 'corp', private: true, workspaces: ['packages/*'] }),
+    'packages/core/package.json': JSON.stringify({ name: '@corp/core', type: 'module', imports: { '#src/*': './build/*' }, dependencies: { pg: '^8.16.0' } }),
+    'packages/core/src/db.ts': DB,
+    'packages/core/src/queries/users.ts': `import { pool } from '#src/db.js';\nexport async function findUser(id: number) {\n  return (await pool.query('SELECT * FROM users WHERE id = $1', [id])).rows[0];\n}\n`,
+    'packages/core/src/routes/users.ts': `import { findUser } from '#src/queries/users.js';\nexport async function load(ids: number[]) {\n  return Promise.all(ids.map((id) => findUser(id)));\n}\n`,
+  };
+
+  it('resolves `#src/…` through the owning package: the query behind it is found from the loop', () => {
+    const root = createWorkspace({ files });
+    try {
+      const findings = new Analyzer(loadProject(root), { rules: [nPlusOne] }).analyze().findings;
+      assert.deepEqual(
+        findings.map((f) => `${path.relative(root, f.file).split(path.sep).join('/')}:${f.range.start.line + 1} → ${f.related.map((r) => `${path.relative(root, r.file).split(path.sep).join('/')}:${r.range.start.line + 1}`).join(', ')}`),
+        ['packages/core/src/routes/users.ts:3 → packages/core/src/queries/users.ts:3'],
+      );
+    } finally {
+      removeWorkspace(root);
+    }
+  });
+});
