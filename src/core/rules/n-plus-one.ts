@@ -9,6 +9,7 @@ import { isListDerivedFrom } from '../db/queryShape';
 import { displayCall, skipOuter } from '../ts/expressions';
 import { inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import type { RelatedLocation } from '../finding';
+import { PackageOwners } from '../project/packageOwners';
 import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
 import { GraphqlSchemaFacts, resolverParentType, servesCallerOnly } from '../graphql/fieldResolvers';
@@ -177,6 +178,7 @@ function checker(
   };
   const collections = new Map<ts.Node, boolean>();
   const fixed = new Map<ts.Node, boolean>();
+  const owners = new PackageOwners();
   /** A loop whose number of iterations the code fixes: a list written in the code, a retry budget, the statements of one operation. */
   const boundedByCode = (ic: IterationContext): boolean => {
     let known = fixed.get(ic.node);
@@ -211,6 +213,7 @@ function checker(
     for (const callee of callees) {
       for (const q of graph.summary(callee).queries) {
         if (exempt({ ...q, write: q.site.operation === 'write' }, ic, sameTick)) continue;
+        if (reachesUnseenDependent(node, callee, q, owners)) continue;
         // A builder the callee returns runs only if this loop's code awaits it.
         if (q.deferred && !runsPerElement((use ??= resultUse(used as ts.Expression, ctx.checker, enclosingFunction(ic.node))), ic)) continue;
         if (!best || q.via.length < best.q.via.length) best = { callee, q };
@@ -267,6 +270,25 @@ function checker(
     if (!iterates(ic) || isRepeatOrBatch(site.node, ic, ctx.checker)) return;
     found(ic, { at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describe(ic), fix: fixFor(site, ic) }, related: [] });
   };
+}
+
+/**
+ * Whether the chain from the loop to the query crosses from a library package into a package
+ * that depends on it (an implementation of the library's interface: `MST` reading nodes through
+ * its abstract blockstore, implemented over SQL by the server that uses the library) while the
+ * loop's own package neither is nor depends on that package. The library's loop runs with
+ * whatever implementation it is given — an in-memory one as well — and its authors cannot batch
+ * a dependent's queries; the loops in the dependent package that drive it are reported there.
+ */
+function reachesUnseenDependent(call: ts.Node, callee: FunctionBody, q: ReachedQuery, owners: PackageOwners): boolean {
+  const files = [call, callee, ...q.via.map((s) => s.fn), q.site.node].map((n) => n.getSourceFile().fileName);
+  const loopFile = files[0];
+  for (let i = 1; i < files.length; i++) {
+    if (files[i] === files[i - 1] || !owners.isDependentOf(files[i], files[i - 1])) continue;
+    const dependent = owners.ownerOf(files[i]);
+    if (dependent && !owners.sees(loopFile, dependent)) return true;
+  }
+  return false;
 }
 
 /**
