@@ -17,6 +17,9 @@ type Env = Map<ts.Symbol, { expr: ts.Expression; env: Env }>;
 export class Reach {
   readonly closes: CloseTarget[] = [];
   exits = false;
+  /** Module-level `let`/`var` state the walked code assigns, and the state it reads (a drain flag). */
+  readonly writes = new Set<ts.Symbol>();
+  readonly reads = new Set<ts.Symbol>();
   private readonly walked = new Set<ts.Node>();
 
   constructor(
@@ -72,9 +75,24 @@ export class Reach {
         if (target) this.closes.push(target);
       }
       if (ts.isCallExpression(n)) this.onCall(n, env, depth);
+      if (ts.isIdentifier(n)) this.noteModuleState(n);
       ts.forEachChild(n, visit);
     };
     visit(root);
+  }
+
+  /**
+   * `shuttingDown = true` in a signal handler, `if (shuttingDown) res.status(503)` in a readiness
+   * route: a module-level variable (not a constant) the walked code writes or reads.
+   */
+  private noteModuleState(id: ts.Identifier): void {
+    const decl = this.ctx.checker.getSymbolAtLocation(id)?.valueDeclaration;
+    if (!decl || !ts.isVariableDeclaration(decl) || !ts.isVariableDeclarationList(decl.parent) || (decl.parent.flags & ts.NodeFlags.Const) !== 0) return;
+    if (!ts.isVariableStatement(decl.parent.parent) || !ts.isSourceFile(decl.parent.parent.parent)) return;
+    const symbol = this.ctx.checker.getSymbolAtLocation(id)!;
+    const p = id.parent;
+    if (ts.isBinaryExpression(p) && p.left === id && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) this.writes.add(symbol);
+    else this.reads.add(symbol);
   }
 
   private onCall(call: ts.CallExpression, env: Env, depth: number): void {
