@@ -14,6 +14,64 @@ const withDb = (code: string, extra: Record<string, string> = {}) => ({ 'src/exa
 runRuleTests(nPlusOne, {
   valid: [
     {
+      name: "a loop over an enum's values, filtered, through a const: the enum fixes how many queries run",
+      files: withDb(`import { pool } from './db';
+export enum ConfigKey { Cookies = 'cookies', Keys = 'keys', Session = 'session' }
+const seeded = Object.values(ConfigKey).filter((k) => k !== ConfigKey.Session);
+export async function seed(existing: Set<string>) {
+  const missing = seeded.filter((k) => !existing.has(k));
+  for (const key of missing) await pool.query('INSERT INTO config(key) VALUES ($1)', [key]);
+}
+`),
+    },
+    {
+      name: 'a class field only ever assigned an array literal (taggers built in the constructor)',
+      files: withDb(`import { pool } from './db';
+interface Tagger { tags(): Promise<string[]> }
+class LanguageTagger implements Tagger {
+  async tags() { return (await pool.query('SELECT lang FROM posts WHERE id = $1', [1])).rows; }
+}
+class EmbedTagger implements Tagger {
+  async tags() { return (await pool.query('SELECT embed FROM posts WHERE id = $1', [1])).rows; }
+}
+export class TagService {
+  private taggers: Tagger[];
+  constructor() {
+    this.taggers = [new LanguageTagger(), new EmbedTagger()];
+  }
+  evaluate() {
+    return Promise.all(this.taggers.map((t) => t.tags()));
+  }
+}
+`),
+    },
+    {
+      name: 'a query under `case` of a switch on the element itself runs once for that name, not per element',
+      files: withDb(`import { pool } from './db';
+type Claim = 'email' | 'roles' | 'organizations';
+export async function claimsData(userId: string, claims: Claim[]) {
+  return Promise.all(
+    claims.map(async (claim) => {
+      switch (claim) {
+        case 'roles':
+          return [claim, (await pool.query('SELECT name FROM roles WHERE user_id = $1', [userId])).rows];
+        case 'organizations': {
+          return [claim, (await pool.query('SELECT id FROM orgs WHERE user_id = $1', [userId])).rows];
+        }
+        default:
+          return [claim, null];
+      }
+    }),
+  );
+}
+export async function flags(names: string[]) {
+  for (const name of names) {
+    if (name === 'beta') await pool.query('SELECT 1 FROM beta_users');
+  }
+}
+`),
+    },
+    {
       name: 'keyset paging whose first page has no cursor: the page comes from either branch of a conditional',
       files: {
         'src/db.ts': KYSELY,
@@ -33,6 +91,38 @@ export async function eachActor(visit: (did: string) => Promise<void>) {
     },
   ],
   invalid: [
+    {
+      name: 'a switch on a property of the element is data: one query per matching row',
+      files: withDb(`import { pool } from './db';
+export async function targets(rows: Array<{ type: string; id: string }>) {
+  for (const row of rows) {
+    switch (row.type) {
+      case 'user':
+        await pool.query('SELECT * FROM users WHERE id = $1', [row.id]);
+        break;
+      default:
+        break;
+    }
+  }
+}
+`),
+      errors: [{ messageId: 'queryInLoop', line: 6 }],
+    },
+    {
+      name: 'a class field that grows with push holds data',
+      files: withDb(`import { pool } from './db';
+export class Batch {
+  private ids: string[] = ['a'];
+  add(id: string) {
+    this.ids.push(id);
+  }
+  load() {
+    return Promise.all(this.ids.map((id) => pool.query('SELECT * FROM items WHERE id = $1', [id])));
+  }
+}
+`),
+      errors: [{ messageId: 'queryInLoop', line: 8 }],
+    },
     {
       name: 'a tree walked up one row at a time through a conditional is still one query per node',
       files: withDb(`import { pool } from './db';
