@@ -928,3 +928,27 @@ describe('n-plus-one across a library and the package that implements its interf
     }
   });
 });
+
+describe('n-plus-one through extensionless relative imports in an ESM package (a bundler resolves them)', () => {
+  // `"type": "module"` and the tsconfig's `extends` points at a workspace package that is not installed: Node16 defaults apply.
+  const files = {
+    'package.json': JSON.stringify({ name: 'worker', type: 'module', dependencies: { pg: '^8.16.0' } }),
+    'tsconfig.json': JSON.stringify({ extends: '@corp/tsconfig/base.json', include: ['src'] }),
+    'src/db.ts': DB,
+    'src/users.ts': `import { pool } from './db';\nexport async function findUser(id: number) {\n  return (await pool.query('SELECT * FROM users WHERE id = $1', [id])).rows[0];\n}\n`,
+    'src/routes.ts': `import { findUser } from './users';\nexport async function load(ids: number[]) {\n  for (const id of ids) await findUser(id);\n}\n`,
+  };
+
+  it('follows `./users` to users.ts: the query behind it is found from the loop', () => {
+    const root = createWorkspace({ files });
+    try {
+      const findings = new Analyzer(loadProject(root), { rules: [nPlusOne] }).analyze().findings;
+      assert.deepEqual(
+        findings.map((f) => `${path.relative(root, f.file).split(path.sep).join('/')}:${f.range.start.line + 1} → ${f.related.map((r) => `${path.relative(root, r.file).split(path.sep).join('/')}:${r.range.start.line + 1}`).join(', ')}`),
+        ['src/routes.ts:3 → src/users.ts:3'],
+      );
+    } finally {
+      removeWorkspace(root);
+    }
+  });
+});

@@ -88,7 +88,7 @@ export class Reach {
   private noteModuleState(id: ts.Identifier): void {
     const decl = this.ctx.checker.getSymbolAtLocation(id)?.valueDeclaration;
     if (!decl || !ts.isVariableDeclaration(decl) || !ts.isVariableDeclarationList(decl.parent) || (decl.parent.flags & ts.NodeFlags.Const) !== 0) return;
-    if (!ts.isVariableStatement(decl.parent.parent) || !ts.isSourceFile(decl.parent.parent.parent)) return;
+    if (!ts.isVariableStatement(decl.parent.parent) || !ts.isSourceFile(decl.parent.parent.parent) || decl.getSourceFile().isDeclarationFile) return;
     const symbol = this.ctx.checker.getSymbolAtLocation(id)!;
     const p = id.parent;
     if (ts.isBinaryExpression(p) && p.left === id && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) this.writes.add(symbol);

@@ -172,6 +172,7 @@ export class ProgramHost {
   ): ts.ResolvedModuleWithFailedLookupLocations {
     const mode = ts.getModeForUsageLocation(containingSourceFile, literal, options);
     const resolved = ts.resolveModuleName(literal.text, containingFile, options, this.host, this.moduleResolutionCache(), redirected, mode);
+    if (!resolved.resolvedModule && (literal.text.startsWith('.') || path.isAbsolute(literal.text))) return this.resolveExtensionless(literal.text, containingFile, options, resolved);
     if (resolved.resolvedModule || literal.text.startsWith('.') || path.isAbsolute(literal.text)) return resolved;
     let source: string | undefined;
     if (literal.text.startsWith('#')) {
@@ -185,6 +186,20 @@ export class ProgramHost {
     if (!source) return resolved;
     const extension = source.endsWith('.tsx') ? ts.Extension.Tsx : source.endsWith('.mts') ? ts.Extension.Mts : source.endsWith('.cts') ? ts.Extension.Cts : ts.Extension.Ts;
     return { resolvedModule: { resolvedFileName: source, extension, isExternalLibraryImport: false } };
+  }
+
+  /**
+   * `import { x } from './utils/state'` in a `"type": "module"` package: Node16 resolution wants
+   * `./utils/state.js`, but a bundler (tsup, tsdown, vite, esbuild) takes it as written — and in a
+   * fresh clone the tsconfig that says `"moduleResolution": "bundler"` often extends a workspace
+   * package that is not installed, so the defaults apply. Resolved as a bundler would, rather than
+   * losing every function behind the import.
+   */
+  private resolveExtensionless(specifier: string, containingFile: string, options: ts.CompilerOptions, failed: ts.ResolvedModuleWithFailedLookupLocations): ts.ResolvedModuleWithFailedLookupLocations {
+    if (options.moduleResolution === ts.ModuleResolutionKind.Bundler) return failed;
+    const bundler = { ...options, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler };
+    const retried = ts.resolveModuleName(specifier, containingFile, bundler, this.host);
+    return retried.resolvedModule ? retried : failed;
   }
 
   getRootNames(): readonly string[] {
