@@ -14,6 +14,45 @@ const withDb = (code: string, extra: Record<string, string> = {}) => ({ 'src/exa
 runRuleTests(nPlusOne, {
   valid: [
     {
+      name: 'a flush (and its progress update) under `if (buffer.length >= BATCH_SIZE)` runs once per batch, not per element',
+      files: withDb(`import { pool } from './db';
+const BATCH_SIZE = 500;
+async function flush(rows: string[]) {
+  await pool.query('INSERT INTO profiles SELECT * FROM unnest($1::text[])', [rows]);
+  await pool.query('UPDATE imports SET done = done + $1', [rows.length]);
+}
+export async function load(source: AsyncIterable<string>) {
+  let buffer: string[] = [];
+  for await (const row of source) {
+    buffer.push(row);
+    if (buffer.length >= BATCH_SIZE) {
+      await flush(buffer);
+      buffer = [];
+    }
+  }
+}
+`),
+    },
+    {
+      name: 'a seed runner over the SQL files of a folder (read, filtered, sorted, spread into a list), here and through a helper that returns the listing',
+      files: withDb(`import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pool } from './db';
+async function migrationFiles(dir: string) {
+  const names = await readdir(dir);
+  return names.filter((n) => n.endsWith('.sql')).sort();
+}
+export async function createTables(dir: string) {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.sql'));
+  const queries = await Promise.all(files.map(async (f) => [f, await readFile(path.join(dir, f), 'utf8')] as const));
+  const all = [['tenants.sql', 'CREATE TABLE tenants (id text)'] as const, ...queries.filter(([f]) => f !== 'tenants.sql')];
+  const sorted = all.slice().sort();
+  for (const [, sql] of sorted) await pool.query(sql);
+  for (const file of await migrationFiles(dir)) await pool.query(await readFile(path.join(dir, file), 'utf8'));
+}
+`),
+    },
+    {
       name: "a loop over an enum's values, filtered, through a const: the enum fixes how many queries run",
       files: withDb(`import { pool } from './db';
 export enum ConfigKey { Cookies = 'cookies', Keys = 'keys', Session = 'session' }
@@ -91,6 +130,20 @@ export async function eachActor(visit: (did: string) => Promise<void>) {
     },
   ],
   invalid: [
+    {
+      name: 'a loop over rows a project function returns from the database is data, not a listing',
+      files: withDb(`import { readdir } from 'node:fs/promises';
+import { pool } from './db';
+async function pending() {
+  return (await pool.query('SELECT id FROM jobs')).rows as Array<{ id: string }>;
+}
+export async function run(dir: string) {
+  const files = await readdir(dir);
+  for (const job of await pending()) await pool.query('UPDATE jobs SET files = $2 WHERE id = $1', [job.id, files.length]);
+}
+`),
+      errors: [{ messageId: 'queryInLoop', line: 8 }],
+    },
     {
       name: 'a switch on a property of the element is data: one query per matching row',
       files: withDb(`import { pool } from './db';

@@ -12,8 +12,8 @@ import type { RelatedLocation } from '../finding';
 import { PackageOwners } from '../project/packageOwners';
 import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
-import { iteratesCodeDefinedList } from '../ts/codeDefinedLists';
-import { runsForOneElementValue } from '../ts/elementGuards';
+import { iteratesCodeDefinedList, iteratesFileListing } from '../ts/codeDefinedLists';
+import { runsForOneElementValue, runsPerFullBuffer } from '../ts/elementGuards';
 import { GraphqlSchemaFacts, resolverParentType, servesCallerOnly } from '../graphql/fieldResolvers';
 import { defineRule, type RuleContext } from './types';
 
@@ -185,7 +185,7 @@ function checker(
   const boundedByCode = (ic: IterationContext): boolean => {
     let known = fixed.get(ic.node);
     if (known === undefined) {
-      known = iteratesFixedList(ic, ctx.checker) || iteratesCodeDefinedList(ic, ctx.checker) || isBoundedRepeat(ic, ctx.checker) || iteratesStatementList(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression));
+      known = iteratesFixedList(ic, ctx.checker) || iteratesCodeDefinedList(ic, ctx.checker) || isBoundedRepeat(ic, ctx.checker) || iteratesStatementList(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression)) || iteratesFileListing(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression));
       fixed.set(ic.node, known);
     }
     return known;
@@ -221,7 +221,7 @@ function checker(
         if (!best || q.via.length < best.q.via.length) best = { callee, q };
       }
     }
-    if (!best || !iterates(ic) || isRepeatOrBatch(node, ic, ctx.checker) || runsOncePerLoop(node, ic, ctx.checker) || runsForOneElementValue(node, ic, ctx.checker)) return;
+    if (!best || !iterates(ic) || isRepeatOrBatch(node, ic, ctx.checker) || runsOncePerLoop(node, ic, ctx.checker) || runsForOneElementValue(node, ic, ctx.checker) || runsPerFullBuffer(node, ic)) return;
     const { callee, q } = best;
     const names = [CallGraph.functionName(callee), ...q.via.map((s) => CallGraph.functionName(s.fn)), bare(q.site.display)];
     const chain = names.map((n) => `\`${n}\``).join(' → ');
@@ -267,7 +267,7 @@ function checker(
     const site = target.site;
     if (batchedInLoop(site, ic, ctx.checker)) return;
     if (site.deferred && !runsPerElement(resultUse(site.node, ctx.checker, enclosingFunction(ic.node)), ic)) return;
-    if (runsOncePerLoop(site.node, ic, ctx.checker) || runsForOneElementValue(site.node, ic, ctx.checker)) return;
+    if (runsOncePerLoop(site.node, ic, ctx.checker) || runsForOneElementValue(site.node, ic, ctx.checker) || runsPerFullBuffer(site.node, innermost)) return;
     if (exempt({ tickBatched: site.sameTickBatchable, paginated: site.paginated, write: site.operation === 'write' }, ic, sameTick)) return;
     if (!iterates(ic) || isRepeatOrBatch(site.node, ic, ctx.checker)) return;
     found(ic, { at: site.node, messageId: 'queryInLoop', data: { call: site.display, iteration: describe(ic), fix: fixFor(site, ic) }, related: [] });

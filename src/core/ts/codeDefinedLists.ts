@@ -74,3 +74,77 @@ function isFixedField(access: ts.PropertyAccessExpression, checker: ts.TypeCheck
   visit(decl.parent);
   return ok && assigned;
 }
+
+/** Modules whose directory listings name files shipped with the code. */
+const LISTING_MODULES = new Set(['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'glob', 'fast-glob', 'tinyglobby', 'globby']);
+const LISTING_FUNCTIONS = new Set(['readdir', 'readdirSync', 'glob', 'globSync', 'sync', 'globby', 'globbySync']);
+
+/**
+ * A loop over the files of a folder — `for (const [file, sql] of sorted)` where the list comes
+ * from `readdir(tablesDir)` (filtered, sorted, read, spread into a literal), here or in a project
+ * function that returns it: a seed or migration runner, one statement per file the code ships.
+ * The folder, not the data, decides how many statements run.
+ */
+export function iteratesFileListing(ic: IterationContext, checker: ts.TypeChecker, calleesOf: (callee: ts.Expression) => readonly ts.FunctionLikeDeclaration[]): boolean {
+  const collection = ic.kind === 'callback' ? ic.receiver : ts.isForOfStatement(ic.node) ? ic.node.expression : undefined;
+  return !!collection && isFileListing(collection, checker, calleesOf, 0);
+}
+
+function isFileListing(expression: ts.Expression, checker: ts.TypeChecker, calleesOf: (callee: ts.Expression) => readonly ts.FunctionLikeDeclaration[], depth: number): boolean {
+  // Each step of a list's making is one level: variables, filters, sorts, Promise.all, spreads.
+  if (depth > 16) return false;
+  let e = skipOuter(expression);
+  while (ts.isAwaitExpression(e)) e = skipOuter(e.expression);
+  const next = (x: ts.Expression) => isFileListing(x, checker, calleesOf, depth + 1);
+  if (ts.isIdentifier(e)) {
+    const symbol = checker.getSymbolAtLocation(e);
+    const decl = symbol?.valueDeclaration;
+    if (!symbol || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
+    return !isMutated(symbol, decl, checker) && next(decl.initializer);
+  }
+  // `[[base.name, base.sql], ...files.filter(…)]`: entries written in the code around a listing.
+  if (ts.isArrayLiteralExpression(e)) {
+    const spreads = e.elements.filter(ts.isSpreadElement);
+    return spreads.length > 0 && spreads.every((s) => next(s.expression));
+  }
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuter(e.expression);
+  if (ts.isPropertyAccessExpression(callee)) {
+    if (SUBLIST_METHODS.has(callee.name.text) || callee.name.text === 'flatMap') return next(callee.expression);
+    // Promise.all(files.map(async (f) => [f, await readFile(f)]))
+    if (ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise' && ['all', 'allSettled'].includes(callee.name.text) && e.arguments[0]) return next(e.arguments[0]);
+  }
+  if (isListingCall(callee, checker)) return true;
+  // A project function every return of which is such a list.
+  const returns = calleesOf(callee).map((fn) => returnedExpressions(fn));
+  return returns.length > 0 && returns.every((r) => r.length > 0 && r.every(next));
+}
+
+/** `readdir(dir)`, `fs.readdirSync(dir)`, `glob('*.sql')`, `fg.sync(…)`: from a file-system or glob package. */
+function isListingCall(callee: ts.Expression, checker: ts.TypeChecker): boolean {
+  const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
+  if (!name || !LISTING_FUNCTIONS.has(name.text)) return false;
+  let root: ts.Expression = callee;
+  while (ts.isPropertyAccessExpression(root)) root = root.expression;
+  if (!ts.isIdentifier(root)) return false;
+  for (const decl of checker.getSymbolAtLocation(root)?.declarations ?? []) {
+    for (let n: ts.Node | undefined = decl; n; n = n.parent) {
+      if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier)) return LISTING_MODULES.has(n.moduleSpecifier.text);
+    }
+  }
+  return false;
+}
+
+function returnedExpressions(fn: ts.FunctionLikeDeclaration): ts.Expression[] {
+  const body = fn.body;
+  if (!body) return [];
+  if (!ts.isBlock(body)) return [body];
+  const out: ts.Expression[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n) && n.expression) out.push(n.expression);
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(body, visit);
+  return out;
+}

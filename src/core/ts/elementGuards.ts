@@ -54,3 +54,39 @@ function isLiteral(e: ts.Expression): boolean {
   const x = skipOuter(e);
   return ts.isStringLiteralLike(x) || ts.isNumericLiteral(x);
 }
+
+/**
+ * Whether a call in a loop runs once per batch of elements, not per element: under
+ * `if (batch.length >= BATCH_SIZE)` / `if (buffered.size >= CAP)` — the loop fills a buffer and
+ * flushes it (and reports progress) when it is full. That flush is the batching fix itself.
+ */
+export function runsPerFullBuffer(call: ts.Node, ic: IterationContext): boolean {
+  const body = ic.kind === 'callback' ? ic.fn?.body : ts.isIterationStatement(ic.node, false) ? (ic.node as ts.IterationStatement).statement : undefined;
+  for (let n: ts.Node = call; n.parent && n !== body; n = n.parent) {
+    const p = n.parent;
+    if (ts.isFunctionLike(p) && p !== ic.fn) return false;
+    if (ts.isIfStatement(p) && p.thenStatement === n && checksFullBuffer(p.expression)) return true;
+  }
+  return false;
+}
+
+function checksFullBuffer(condition: ts.Expression): boolean {
+  const x = skipOuter(condition);
+  if (!ts.isBinaryExpression(x)) return false;
+  const K = ts.SyntaxKind;
+  const op = x.operatorToken.kind;
+  if (op === K.AmpersandAmpersandToken) return checksFullBuffer(x.left) || checksFullBuffer(x.right);
+  const isSize = (e: ts.Expression) => {
+    const y = skipOuter(e);
+    return ts.isPropertyAccessExpression(y) && (y.name.text === 'length' || y.name.text === 'size');
+  };
+  // `buffer.length >= SIZE`, `SIZE <= buffer.length`, `buffer.length === SIZE`, with a bound other than 0/1.
+  const bound = (e: ts.Expression) => {
+    const y = skipOuter(e);
+    if (ts.isNumericLiteral(y)) return Number(y.text) > 1;
+    return ts.isIdentifier(y) || (ts.isPropertyAccessExpression(y) && !isSize(y));
+  };
+  if (op === K.GreaterThanEqualsToken || op === K.GreaterThanToken || op === K.EqualsEqualsEqualsToken) return isSize(x.left) && bound(x.right);
+  if (op === K.LessThanEqualsToken || op === K.LessThanToken) return isSize(x.right) && bound(x.left);
+  return false;
+}
