@@ -965,6 +965,40 @@ invalid.push({
   errors: [{ file: 'src/worker.ts', messageId: 'exitWithoutClose', line: 8, column: 1 }],
 });
 
+// SIGTERM aborts the signal the runner awaits; leaving its scope disposes the `await using` service,
+// whose [Symbol.asyncDispose]() terminates the server (http-terminator).
+const disposingRunner = (dispose: string) => `import express from 'express';
+import http from 'node:http';
+import { once } from 'node:events';
+import { createHttpTerminator, type HttpTerminator } from 'http-terminator';
+export class Service {
+  server?: http.Server;
+  terminator?: HttpTerminator;
+  start() {
+    const server = express().listen(3000);
+    this.server = server;
+    this.terminator = createHttpTerminator({ server });
+  }
+  async [Symbol.asyncDispose]() {
+    ${dispose}
+  }
+}
+export async function run() {
+  const ac = new AbortController();
+  const abort = () => ac.abort();
+  process.on('SIGTERM', abort);
+  await using service = new Service();
+  service.start();
+  await once(ac.signal, 'abort');
+}
+`;
+valid.push({ name: 'a SIGTERM handler that ends a scope whose `await using` service terminates the server on dispose', files: { 'src/service.ts': disposingRunner('await this.terminator?.terminate();') } });
+invalid.push({
+  name: 'an `await using` value whose dispose does not close the server does not count',
+  files: { 'src/service.ts': disposingRunner("console.log('bye');") },
+  errors: [{ messageId: 'handlerWithoutClose', line: 9, column: 20 }],
+});
+
 runRuleTests(missingGracefulShutdown, { valid, invalid });
 
 runTypedFixtureChecks('missing-graceful-shutdown fixtures with types installed compile against the real declarations', [...valid, ...invalid]);

@@ -50,6 +50,36 @@ export class Reach {
     if (fn) this.walkFunction(fn, env, depth);
   }
 
+  /**
+   * `await using pds = await PDS.fromEnv(env)` in the function that registers the signal handler:
+   * when the handler ends the function (it aborts the signal the function awaits), leaving the
+   * scope runs the value's `[Symbol.asyncDispose]()` / `[Symbol.dispose]()` — followed here like
+   * a call (it usually reaches an http-terminator's `terminate()` or `server.close()`).
+   */
+  walkScopeDisposals(registration: ts.Node): void {
+    let fn: ts.Node | undefined = registration.parent;
+    while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
+    const body = fn && (fn as ts.FunctionLikeDeclaration).body;
+    if (!body) return;
+    const visit = (n: ts.Node): void => {
+      if (ts.isFunctionLike(n)) return;
+      if (ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.Using) !== 0) {
+        for (const d of n.declarations) {
+          // Read from the class's syntax: without the esnext.disposable lib the checker does not know the well-known symbols.
+          const type = this.ctx.checker.getTypeAtLocation(d.name);
+          for (const cls of type.getSymbol()?.declarations ?? []) {
+            if (!ts.isClassLike(cls) || cls.getSourceFile().isDeclarationFile) continue;
+            for (const m of cls.members) {
+              if (ts.isMethodDeclaration(m) && m.body && ts.isComputedPropertyName(m.name) && /^Symbol\.(asyncDispose|dispose)$/.test(m.name.expression.getText())) this.walkFunction(m, new Map(), 1);
+            }
+          }
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(body);
+  }
+
   /** Methods named `name` of the project's classes that implement or extend something (lifecycle hooks). */
   walkLifecycleMethods(name: string): void {
     for (const sf of this.ctx.files ?? []) {

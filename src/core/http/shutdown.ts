@@ -99,6 +99,7 @@ function registrationOf(ctx: ShutdownScanContext, call: ts.CallExpression, serve
     const signals = signalValues(checker, call.arguments[0]);
     const reach = new Reach(ctx, serverSymbols);
     reach.walkValue(call.arguments[1], new Map(), 0);
+    if (reach.closes.length === 0) reach.walkScopeDisposals(call);
     const label = signals === 'all' ? 'a signal' : [...signals].join('/');
     return { via: `process.${callee.name.text}('${label}')`, node: call, signals, closes: reach.closes, exits: reach.exits, writes: reach.writes };
   }
