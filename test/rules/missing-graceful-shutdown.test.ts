@@ -934,6 +934,71 @@ http.createServer(app).listen(3000);
   },
 ];
 
+// A worker whose HTTP server answers probes: SIGTERM sets a drain flag (through a setter in
+// another file) that the readiness route reads to answer 503, drains the jobs, then exits.
+const DRAIN_STATE = `let draining = false;\nexport function setDraining(value: boolean) {\n  draining = value;\n}\nexport function isDraining() {\n  return draining;\n}\n`;
+const drainWorker = (readiness: string) => `import express from 'express';
+import { isDraining, setDraining } from './state';
+const app = express();
+${readiness}
+app.listen(3000);
+const jobs: Array<Promise<void>> = [];
+process.on('SIGTERM', async () => {
+  setDraining(true);
+  await Promise.all(jobs);
+  process.exit(0);
+});
+`;
+valid.push({
+  name: 'a SIGTERM handler that sets a drain flag the readiness route reads (503 while draining), then drains and exits',
+  files: {
+    'src/state.ts': DRAIN_STATE,
+    'src/worker.ts': drainWorker(`app.get('/healthz/ready', (_req, res) => {\n  if (isDraining()) return void res.status(503).json({ ready: false });\n  res.json({ ready: true });\n});`),
+  },
+});
+invalid.push({
+  name: 'a drain flag no readiness route reads does not take the server out of rotation',
+  files: {
+    'src/state.ts': DRAIN_STATE,
+    'src/worker.ts': drainWorker(`app.get('/healthz/ready', (_req, res) => {\n  res.json({ ready: true, draining: false });\n});\napp.get('/jobs', (_req, res) => res.json({ draining: isDraining() }));`),
+  },
+  errors: [{ file: 'src/worker.ts', messageId: 'exitWithoutClose', line: 8, column: 1 }],
+});
+
+// SIGTERM aborts the signal the runner awaits; leaving its scope disposes the `await using` service,
+// whose [Symbol.asyncDispose]() terminates the server (http-terminator).
+const disposingRunner = (dispose: string) => `import express from 'express';
+import http from 'node:http';
+import { once } from 'node:events';
+import { createHttpTerminator, type HttpTerminator } from 'http-terminator';
+export class Service {
+  server?: http.Server;
+  terminator?: HttpTerminator;
+  start() {
+    const server = express().listen(3000);
+    this.server = server;
+    this.terminator = createHttpTerminator({ server });
+  }
+  async [Symbol.asyncDispose]() {
+    ${dispose}
+  }
+}
+export async function run() {
+  const ac = new AbortController();
+  const abort = () => ac.abort();
+  process.on('SIGTERM', abort);
+  await using service = new Service();
+  service.start();
+  await once(ac.signal, 'abort');
+}
+`;
+valid.push({ name: 'a SIGTERM handler that ends a scope whose `await using` service terminates the server on dispose', files: { 'src/service.ts': disposingRunner('await this.terminator?.terminate();') } });
+invalid.push({
+  name: 'an `await using` value whose dispose does not close the server does not count',
+  files: { 'src/service.ts': disposingRunner("console.log('bye');") },
+  errors: [{ messageId: 'handlerWithoutClose', line: 9, column: 20 }],
+});
+
 runRuleTests(missingGracefulShutdown, { valid, invalid });
 
 runTypedFixtureChecks('missing-graceful-shutdown fixtures with types installed compile against the real declarations', [...valid, ...invalid]);

@@ -877,3 +877,78 @@ describe('n-plus-one across workspace packages (a fresh monorepo clone: no node_
     }
   });
 });
+
+describe('n-plus-one through subpath imports (`#src/*` in package.json `imports`, scanned from the monorepo root)', () => {
+  // The package maps `#src/*` to its unbuilt `./build/*`; the root has no tsconfig with that alias.
+  const files = {
+    'package.json': JSON.stringify({ name: 'corp', private: true, workspaces: ['packages/*'] }),
+    'packages/core/package.json': JSON.stringify({ name: '@corp/core', type: 'module', imports: { '#src/*': './build/*' }, dependencies: { pg: '^8.16.0' } }),
+    'packages/core/src/db.ts': DB,
+    'packages/core/src/queries/users.ts': `import { pool } from '#src/db.js';\nexport async function findUser(id: number) {\n  return (await pool.query('SELECT * FROM users WHERE id = $1', [id])).rows[0];\n}\n`,
+    'packages/core/src/routes/users.ts': `import { findUser } from '#src/queries/users.js';\nexport async function load(ids: number[]) {\n  return Promise.all(ids.map((id) => findUser(id)));\n}\n`,
+  };
+
+  it('resolves `#src/…` through the owning package: the query behind it is found from the loop', () => {
+    const root = createWorkspace({ files });
+    try {
+      const findings = new Analyzer(loadProject(root), { rules: [nPlusOne] }).analyze().findings;
+      assert.deepEqual(
+        findings.map((f) => `${path.relative(root, f.file).split(path.sep).join('/')}:${f.range.start.line + 1} → ${f.related.map((r) => `${path.relative(root, r.file).split(path.sep).join('/')}:${r.range.start.line + 1}`).join(', ')}`),
+        ['packages/core/src/routes/users.ts:3 → packages/core/src/queries/users.ts:3'],
+      );
+    } finally {
+      removeWorkspace(root);
+    }
+  });
+});
+
+describe('n-plus-one across a library and the package that implements its interface', () => {
+  // packages/tree is a library: its loops read through an abstract store. packages/server depends
+  // on it and implements the store over SQL.
+  const files = {
+    'package.json': JSON.stringify({ name: 'corp', private: true, workspaces: ['packages/*'] }),
+    'packages/tree/package.json': JSON.stringify({ name: '@corp/tree', main: 'dist/index.js' }),
+    'packages/tree/src/index.ts': `export abstract class NodeStore {\n  abstract read(key: string): Promise<string[]>;\n}\nexport class Tree {\n  constructor(private readonly store: NodeStore) {}\n  async get(key: string) {\n    return this.store.read(key);\n  }\n  async walk(keys: string[]) {\n    for (const key of keys) await this.store.read(key);\n  }\n}\nexport class MemoryStore extends NodeStore {\n  async read(key: string) {\n    return [key];\n  }\n}\n`,
+    'packages/server/package.json': JSON.stringify({ name: '@corp/server', dependencies: { '@corp/tree': 'workspace:*', pg: '^8.16.0' } }),
+    'packages/server/src/db.ts': DB,
+    'packages/server/src/sqlStore.ts': `import { NodeStore } from '@corp/tree';\nimport { pool } from './db';\nexport class SqlStore extends NodeStore {\n  async read(key: string) {\n    return (await pool.query('SELECT child FROM nodes WHERE key = $1', [key])).rows;\n  }\n}\n`,
+    'packages/server/src/routes.ts': `import { Tree } from '@corp/tree';\nimport { SqlStore } from './sqlStore';\nconst tree = new Tree(new SqlStore());\nexport async function load(keys: string[]) {\n  return Promise.all(keys.map((k) => tree.get(k)));\n}\n`,
+  };
+
+  it("reports the dependent's loop that drives the library, not the library's own loop", () => {
+    const root = createWorkspace({ files });
+    try {
+      const findings = new Analyzer(loadProject(root), { rules: [nPlusOne] }).analyze().findings;
+      assert.deepEqual(
+        findings.map((f) => `${path.relative(root, f.file).split(path.sep).join('/')}:${f.range.start.line + 1} → ${f.related.map((r) => `${path.relative(root, r.file).split(path.sep).join('/')}:${r.range.start.line + 1}`).join(', ')}`),
+        ['packages/server/src/routes.ts:5 → packages/server/src/sqlStore.ts:5'],
+      );
+    } finally {
+      removeWorkspace(root);
+    }
+  });
+});
+
+describe('n-plus-one through extensionless relative imports in an ESM package (a bundler resolves them)', () => {
+  // `"type": "module"` and the tsconfig's `extends` points at a workspace package that is not installed: Node16 defaults apply.
+  const files = {
+    'package.json': JSON.stringify({ name: 'worker', type: 'module', dependencies: { pg: '^8.16.0' } }),
+    'tsconfig.json': JSON.stringify({ extends: '@corp/tsconfig/base.json', include: ['src'] }),
+    'src/db.ts': DB,
+    'src/users.ts': `import { pool } from './db';\nexport async function findUser(id: number) {\n  return (await pool.query('SELECT * FROM users WHERE id = $1', [id])).rows[0];\n}\n`,
+    'src/routes.ts': `import { findUser } from './users';\nexport async function load(ids: number[]) {\n  for (const id of ids) await findUser(id);\n}\n`,
+  };
+
+  it('follows `./users` to users.ts: the query behind it is found from the loop', () => {
+    const root = createWorkspace({ files });
+    try {
+      const findings = new Analyzer(loadProject(root), { rules: [nPlusOne] }).analyze().findings;
+      assert.deepEqual(
+        findings.map((f) => `${path.relative(root, f.file).split(path.sep).join('/')}:${f.range.start.line + 1} → ${f.related.map((r) => `${path.relative(root, r.file).split(path.sep).join('/')}:${r.range.start.line + 1}`).join(', ')}`),
+        ['src/routes.ts:3 → src/users.ts:3'],
+      );
+    } finally {
+      removeWorkspace(root);
+    }
+  });
+});

@@ -17,6 +17,9 @@ type Env = Map<ts.Symbol, { expr: ts.Expression; env: Env }>;
 export class Reach {
   readonly closes: CloseTarget[] = [];
   exits = false;
+  /** Module-level `let`/`var` state the walked code assigns, and the state it reads (a drain flag). */
+  readonly writes = new Set<ts.Symbol>();
+  readonly reads = new Set<ts.Symbol>();
   private readonly walked = new Set<ts.Node>();
 
   constructor(
@@ -47,6 +50,36 @@ export class Reach {
     if (fn) this.walkFunction(fn, env, depth);
   }
 
+  /**
+   * `await using pds = await PDS.fromEnv(env)` in the function that registers the signal handler:
+   * when the handler ends the function (it aborts the signal the function awaits), leaving the
+   * scope runs the value's `[Symbol.asyncDispose]()` / `[Symbol.dispose]()` — followed here like
+   * a call (it usually reaches an http-terminator's `terminate()` or `server.close()`).
+   */
+  walkScopeDisposals(registration: ts.Node): void {
+    let fn: ts.Node | undefined = registration.parent;
+    while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
+    const body = fn && (fn as ts.FunctionLikeDeclaration).body;
+    if (!body) return;
+    const visit = (n: ts.Node): void => {
+      if (ts.isFunctionLike(n)) return;
+      if (ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.Using) !== 0) {
+        for (const d of n.declarations) {
+          // Read from the class's syntax: without the esnext.disposable lib the checker does not know the well-known symbols.
+          const type = this.ctx.checker.getTypeAtLocation(d.name);
+          for (const cls of type.getSymbol()?.declarations ?? []) {
+            if (!ts.isClassLike(cls) || cls.getSourceFile().isDeclarationFile) continue;
+            for (const m of cls.members) {
+              if (ts.isMethodDeclaration(m) && m.body && ts.isComputedPropertyName(m.name) && /^Symbol\.(asyncDispose|dispose)$/.test(m.name.expression.getText())) this.walkFunction(m, new Map(), 1);
+            }
+          }
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(body);
+  }
+
   /** Methods named `name` of the project's classes that implement or extend something (lifecycle hooks). */
   walkLifecycleMethods(name: string): void {
     for (const sf of this.ctx.files ?? []) {
@@ -72,9 +105,24 @@ export class Reach {
         if (target) this.closes.push(target);
       }
       if (ts.isCallExpression(n)) this.onCall(n, env, depth);
+      if (ts.isIdentifier(n)) this.noteModuleState(n);
       ts.forEachChild(n, visit);
     };
     visit(root);
+  }
+
+  /**
+   * `shuttingDown = true` in a signal handler, `if (shuttingDown) res.status(503)` in a readiness
+   * route: a module-level variable (not a constant) the walked code writes or reads.
+   */
+  private noteModuleState(id: ts.Identifier): void {
+    const decl = this.ctx.checker.getSymbolAtLocation(id)?.valueDeclaration;
+    if (!decl || !ts.isVariableDeclaration(decl) || !ts.isVariableDeclarationList(decl.parent) || (decl.parent.flags & ts.NodeFlags.Const) !== 0) return;
+    if (!ts.isVariableStatement(decl.parent.parent) || !ts.isSourceFile(decl.parent.parent.parent) || decl.getSourceFile().isDeclarationFile) return;
+    const symbol = this.ctx.checker.getSymbolAtLocation(id)!;
+    const p = id.parent;
+    if (ts.isBinaryExpression(p) && p.left === id && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) this.writes.add(symbol);
+    else this.reads.add(symbol);
   }
 
   private onCall(call: ts.CallExpression, env: Env, depth: number): void {

@@ -42,6 +42,8 @@ export interface ShutdownPath {
   closes: CloseTarget[];
   /** It calls `process.exit()`. */
   exits: boolean;
+  /** Module-level variables it assigns (a drain flag a readiness route may read). */
+  writes?: ReadonlySet<ts.Symbol>;
 }
 
 /** A server by symbol, any server, or the servers a framework's app starts (`enableShutdownHooks` closes Nest's own, not a provider's). */
@@ -97,8 +99,9 @@ function registrationOf(ctx: ShutdownScanContext, call: ts.CallExpression, serve
     const signals = signalValues(checker, call.arguments[0]);
     const reach = new Reach(ctx, serverSymbols);
     reach.walkValue(call.arguments[1], new Map(), 0);
+    if (reach.closes.length === 0) reach.walkScopeDisposals(call);
     const label = signals === 'all' ? 'a signal' : [...signals].join('/');
-    return { via: `process.${callee.name.text}('${label}')`, node: call, signals, closes: reach.closes, exits: reach.exits };
+    return { via: `process.${callee.name.text}('${label}')`, node: call, signals, closes: reach.closes, exits: reach.exits, writes: reach.writes };
   }
   // NestJS `app.enableShutdownHooks()`: SIGTERM closes the app and runs its providers' lifecycle methods.
   if (ts.isPropertyAccessExpression(callee) && SHUTDOWN_HOOK_CALLS.has(callee.name.text)) {

@@ -109,6 +109,71 @@ export function resolveToSource(pkg: WorkspacePackage, subpath: string): string 
   return undefined;
 }
 
+/**
+ * A subpath import (`import { pool } from '#src/db.js'`) that the compiler cannot resolve: Node's
+ * `imports` field of the package.json that owns the importing file maps it, usually into the
+ * unbuilt `build/`/`dist/` of a fresh clone (`"#src/*": "./build/*"`), whose sources sit in
+ * `src/`. Scanned from a monorepo root, the package's own tsconfig is not the one in use, so
+ * this is the only map left; without it every query behind such an import is invisible.
+ * See https://nodejs.org/api/packages.html#subpath-imports.
+ */
+export function resolveSubpathImport(specifier: string, containingFile: string, cache: SubpathImportsCache): string | undefined {
+  if (!specifier.startsWith('#')) return undefined;
+  const owner = owningPackageImports(path.dirname(path.resolve(containingFile)), cache);
+  if (!owner) return undefined;
+  const candidates: string[] = [];
+  for (const [key, value] of Object.entries(owner.imports)) {
+    let star: string | undefined;
+    if (key === specifier) star = '';
+    else if (key.includes('*')) {
+      const [prefix, suffix] = key.split('*');
+      if (specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length) star = specifier.slice(prefix.length, specifier.length - suffix.length);
+    }
+    if (star === undefined) continue;
+    for (const t of targets(value)) {
+      if (!t.startsWith('./')) continue; // a package target (`#dep` → `some-pkg`) is the compiler's business
+      const target = t.replace('*', star);
+      candidates.push(target, target.replace(BUILD_DIRS, 'src/'));
+    }
+  }
+  for (const c of candidates) {
+    const found = sourceFileFor(path.resolve(owner.dir, c));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The owning package's `imports` per folder (null: the owner has none), kept by the caller as long as its package.json files are. */
+export type SubpathImportsCache = Map<string, { dir: string; imports: Record<string, unknown> } | null>;
+
+/** The nearest package.json at or above `dir` (the package that owns the file), if it has an `imports` field. */
+function owningPackageImports(dir: string, importsCache: SubpathImportsCache): { dir: string; imports: Record<string, unknown> } | undefined {
+  const passed: string[] = [];
+  let owner: { dir: string; imports: Record<string, unknown> } | null = null;
+  for (let d = dir; ; d = path.dirname(d)) {
+    const cached = importsCache.get(d);
+    if (cached !== undefined) {
+      owner = cached;
+      break;
+    }
+    passed.push(d);
+    let json: { imports?: unknown } | undefined;
+    try {
+      json = JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8'));
+    } catch {
+      json = undefined;
+    }
+    // The package that owns the file decides, with or without an `imports` map.
+    if (json) {
+      owner = json.imports && typeof json.imports === 'object' && !Array.isArray(json.imports) ? { dir: d, imports: json.imports as Record<string, unknown> } : null;
+      break;
+    }
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of passed) importsCache.set(d, owner);
+  return owner ?? undefined;
+}
+
 /** `x.js`/`x.d.ts`/`x` → the TypeScript source beside it (`x.ts`, `x.tsx`, `x/index.ts`). */
 function sourceFileFor(target: string): string | undefined {
   const base = target.replace(/\.d\.[cm]?ts$/, '').replace(/\.[cm]?jsx?$/, '').replace(/\.[cm]?tsx?$/, '');

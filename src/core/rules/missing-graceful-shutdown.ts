@@ -1,6 +1,10 @@
 import * as path from 'node:path';
+import ts from 'typescript';
 import { findServerStarts, type ServerStart } from '../http/servers';
 import { closesServer, findShutdownPaths, handlesSignal, type ShutdownPath } from '../http/shutdown';
+import { Reach } from '../http/reach';
+import { findHealthRoutes } from '../http/routes/scan';
+import { acceptedPaths } from '../http/healthPaths';
 import { toPosix } from '../project/files';
 import { ServerProcesses } from '../project/processes';
 import { closeBeforeExitFix, gracefulShutdownFix } from './fixes/gracefulShutdown';
@@ -60,7 +64,9 @@ export const missingGracefulShutdown = defineRule<MessageId, Options>({
     let fx: FixContext | undefined;
     for (const server of reported) {
       const paths = allPaths.filter((p) => processes.sameProcess(server.sourceFile, p.node.getSourceFile()));
-      const unhandled = signals.filter((sig) => !paths.some((p) => handlesSignal(p, sig) && closesServer(p, server)));
+      let drains: ((p: ShutdownPath) => boolean) | undefined;
+      const drained = (p: ShutdownPath) => (drains ??= readinessDrain(scan, ctx.project.config.healthPaths, (f) => processes.sameProcess(server.sourceFile, f)))(p);
+      const unhandled = signals.filter((sig) => !paths.some((p) => handlesSignal(p, sig) && (closesServer(p, server) || drained(p))));
       if (unhandled.length === 0) continue;
       fx ??= fixContext(ctx);
       const signal = unhandled[0];
@@ -84,6 +90,29 @@ export const missingGracefulShutdown = defineRule<MessageId, Options>({
     }
   },
 });
+
+/**
+ * Whether a signal path takes the server out of rotation before it exits: it sets a drain flag
+ * (a module-level variable: `shuttingDown = true`, directly or through a setter) that a
+ * readiness route of the same process reads (`if (isShuttingDown()) res.status(503)`). The load
+ * balancer stops sending requests while the handler drains the process's work — the server
+ * then has nothing in flight to cut (a worker whose server answers probes). Asked only for
+ * servers no path closes.
+ */
+function readinessDrain(
+  scan: Parameters<typeof findHealthRoutes>[0] & { projectFiles: readonly ts.SourceFile[] },
+  healthPaths: readonly string[],
+  sameProcess: (file: ts.SourceFile) => boolean,
+): (p: ShutdownPath) => boolean {
+  const routes = findHealthRoutes(scan, scan.projectFiles, acceptedPaths(healthPaths)).filter((r) => sameProcess(r.node.getSourceFile()));
+  if (routes.length === 0) return () => false;
+  const reach = new Reach({ ...scan, files: scan.projectFiles }, new Set());
+  for (const r of routes) {
+    if (!ts.isCallExpression(r.node)) continue;
+    for (const a of r.node.arguments) if (!ts.isStringLiteralLike(a)) reach.walkValue(a, new Map(), 0);
+  }
+  return (p) => p.exits && !!p.writes && [...p.writes].some((w) => reach.reads.has(w));
+}
 
 function closeHint(server: ServerStart): string {
   const app = stableReference(server.sourceFile, server.receiver) ?? 'app';

@@ -1,4 +1,4 @@
-import { DEFAULT_HEALTH_PATHS } from '../http/healthPaths';
+import { acceptedPaths } from '../http/healthPaths';
 import { findHealthRoutes } from '../http/routes';
 import { findServerStarts, type ServerStart } from '../http/servers';
 import { ServerProcesses } from '../project/processes';
@@ -55,15 +55,3 @@ export const missingHealthEndpoint = defineRule<MessageId, Record<string, never>
     }
   },
 });
-
-/**
- * Spellings of the default paths that teams use as often (`/health-check` in a popular Express
- * boilerplate, lightship's `/live` and `/ready`). They count while `healthPaths` is the default;
- * a configured list is taken exactly as written.
- */
-const COMMON_SPELLINGS = ['/health-check', '/healthcheck', '/health_check', '/_health', '/live', '/ready', '/liveness', '/readiness', '/alive', '/heartbeat'];
-
-function acceptedPaths(healthPaths: readonly string[]): readonly string[] {
-  const isDefault = healthPaths.length === DEFAULT_HEALTH_PATHS.length && healthPaths.every((p, i) => p === DEFAULT_HEALTH_PATHS[i]);
-  return isDefault ? [...healthPaths, ...COMMON_SPELLINGS] : healthPaths;
-}

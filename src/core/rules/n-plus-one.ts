@@ -10,9 +10,12 @@ import { displayCall, skipOuter } from '../ts/expressions';
 import { inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import type { RelatedLocation } from '../finding';
 import { filtersOnGroupOfKey, iteratesConstantObject, iteratesInjectedConfiguration, iteratesServices, probesForFreeValue, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
+import { PackageOwners } from '../project/packageOwners';
 import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
 import { gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
+import { iteratesCodeDefinedList, iteratesFileListing } from '../ts/codeDefinedLists';
+import { runsForOneElementValue, runsPerFullBuffer } from '../ts/elementGuards';
 import { GraphqlSchemaFacts, resolverParentType, servesCallerOnly } from '../graphql/fieldResolvers';
 import { defineRule, type RuleContext } from './types';
 
@@ -179,14 +182,17 @@ function checker(
   };
   const collections = new Map<ts.Node, boolean>();
   const fixed = new Map<ts.Node, boolean>();
+  const owners = new PackageOwners();
   /** A loop whose number of iterations the code fixes: a list written in the code, a retry budget, the statements of one operation. */
   const boundedByCode = (ic: IterationContext): boolean => {
     let known = fixed.get(ic.node);
     if (known === undefined) {
       known =
         iteratesFixedList(ic, ctx.checker) ||
+        iteratesCodeDefinedList(ic, ctx.checker) ||
         isBoundedRepeat(ic, ctx.checker) ||
         iteratesStatementList(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression)) ||
+        iteratesFileListing(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression)) ||
         iteratesConstantObject(ic, ctx.checker) ||
         iteratesInjectedConfiguration(ic, ctx.checker);
       fixed.set(ic.node, known);
@@ -227,12 +233,13 @@ function checker(
       for (const q of graph.summary(callee).queries) {
         if (exempt({ ...q, write: q.site.operation === 'write' }, ic, sameTick)) continue;
         if (q.gate && !gateOpensAt(node, q.gate, ic, ctx.checker)) continue;
+        if (reachesUnseenDependent(node, callee, q, owners)) continue;
         // A builder the callee returns runs only if this loop's code awaits it.
         if (q.deferred && !runsPerElement((use ??= resultUse(used as ts.Expression, ctx.checker, enclosingFunction(ic.node))), ic)) continue;
         if (!best || q.via.length < best.q.via.length) best = { callee, q };
       }
     }
-    if (!best || !iterates(ic) || isRepeatOrBatch(node, ic, ctx.checker) || runsOncePerLoop(node, ic, ctx.checker) || probesForFreeValue(node, ic, ctx.checker)) return;
+    if (!best || !iterates(ic) || isRepeatOrBatch(node, ic, ctx.checker) || runsOncePerLoop(node, ic, ctx.checker) || probesForFreeValue(node, ic, ctx.checker) || runsForOneElementValue(node, ic, ctx.checker) || runsPerFullBuffer(node, ic)) return;
     const { callee, q } = best;
     const names = [CallGraph.functionName(callee), ...q.via.map((s) => CallGraph.functionName(s.fn)), bare(q.site.display)];
     const chain = names.map((n) => `\`${n}\``).join(' → ');
@@ -280,7 +287,7 @@ function checker(
     if (batchedInLoop(site, ic, ctx.checker)) return;
     if (site.setFilter && filtersOnGroupOfKey(site.setFilter.operands, ic, ctx.checker)) return;
     if (site.deferred && !runsPerElement(resultUse(site.node, ctx.checker, enclosingFunction(ic.node)), ic)) return;
-    if (runsOncePerLoop(site.node, ic, ctx.checker)) return;
+    if (runsOncePerLoop(site.node, ic, ctx.checker) || runsForOneElementValue(site.node, ic, ctx.checker) || runsPerFullBuffer(site.node, innermost)) return;
     if (queriesTableOfElement(site.node, ic, ctx.checker, (callee) => graph.calleesOf(callee).length > 0)) return;
     if (exempt({ tickBatched: site.sameTickBatchable, paginated: site.paginated, write: site.operation === 'write' }, ic, sameTick)) return;
     if (!iterates(ic) || isRepeatOrBatch(site.node, ic, ctx.checker) || probesForFreeValue(site.node, ic, ctx.checker)) return;
@@ -308,6 +315,25 @@ function loadsOnlyMissingRelation(node: ts.Node, ic: IterationContext, checker: 
   if (ic.kind !== 'field-resolver' || !ic.fn) return false;
   const gate = gateOf(node, ic.fn, checker);
   return gate?.kind === 'missing' && gate.index === parentParameterIndex(ic.fn);
+}
+
+/**
+ * Whether the chain from the loop to the query crosses from a library package into a package
+ * that depends on it (an implementation of the library's interface: `MST` reading nodes through
+ * its abstract blockstore, implemented over SQL by the server that uses the library) while the
+ * loop's own package neither is nor depends on that package. The library's loop runs with
+ * whatever implementation it is given — an in-memory one as well — and its authors cannot batch
+ * a dependent's queries; the loops in the dependent package that drive it are reported there.
+ */
+function reachesUnseenDependent(call: ts.Node, callee: FunctionBody, q: ReachedQuery, owners: PackageOwners): boolean {
+  const files = [call, callee, ...q.via.map((s) => s.fn), q.site.node].map((n) => n.getSourceFile().fileName);
+  const loopFile = files[0];
+  for (let i = 1; i < files.length; i++) {
+    if (files[i] === files[i - 1] || !owners.isDependentOf(files[i], files[i - 1])) continue;
+    const dependent = owners.ownerOf(files[i]);
+    if (dependent && !owners.sees(loopFile, dependent)) return true;
+  }
+  return false;
 }
 
 /**

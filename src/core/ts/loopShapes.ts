@@ -118,9 +118,7 @@ function isListOfLists(t: ts.Type, checker: ts.TypeChecker): boolean {
  * the loop reassigns from this call's result.
  */
 function pagesByResult(call: ts.CallExpression, loop: ts.WhileStatement | ts.DoStatement, checker: ts.TypeChecker): boolean {
-  let n: ts.Node = call;
-  while (ts.isAwaitExpression(n.parent) || ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent)) n = n.parent;
-  const holder = n.parent;
+  const holder = resultHolder(call);
   let result: ts.Symbol | undefined;
   if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) result = checker.getSymbolAtLocation(holder.name);
   else if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(holder.left)) result = checker.getSymbolAtLocation(holder.left);
@@ -149,6 +147,21 @@ function pagesByResult(call: ts.CallExpression, loop: ts.WhileStatement | ts.DoS
   };
   visit(loop.statement);
   return found;
+}
+
+/**
+ * Where the call's result is stored: through `await`, parentheses, casts, and a branch of a
+ * conditional — `const page = cursor ? await q.where(after(cursor)).execute() : await
+ * q.execute()` pages the same way whichever branch runs (the first page has no cursor yet).
+ */
+function resultHolder(call: ts.Node): ts.Node {
+  let n: ts.Node = call;
+  for (;;) {
+    const p = n.parent;
+    if (ts.isAwaitExpression(p) || ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p)) n = p;
+    else if (ts.isConditionalExpression(p) && (p.whenTrue === n || p.whenFalse === n)) n = p;
+    else return p;
+  }
 }
 
 /** `page.at(-1)`, `page[page.length - 1]`, `rows.length`, `page.pop()`: `symbol` used as a list in `e`. */

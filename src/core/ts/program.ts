@@ -4,7 +4,7 @@ import ts from 'typescript';
 import { readBoundedJson } from '../limits/jsonLimits';
 import { parseWithinLimits } from '../limits/parseWithinLimits';
 import { absolutePath } from '../project/absolutePath';
-import { findWorkspacePackages, resolveToSource, splitSpecifier, type WorkspacePackage } from '../project/workspaces';
+import { findWorkspacePackages, resolveSubpathImport, resolveToSource, splitSpecifier, type SubpathImportsCache, type WorkspacePackage } from '../project/workspaces';
 import { missingStandardLibraryProblem, standardLibrary } from './standardLibrary';
 
 export interface TsConfigInfo {
@@ -115,6 +115,9 @@ export class ProgramHost {
    */
   private packageJsonCache: ts.PackageJsonInfoCache | undefined;
   private workspacePackages: Map<string, WorkspacePackage> | undefined;
+  private readonly subpathImports: SubpathImportsCache = new Map();
+  /** The folder holding every root file, computed once per file list (asked per unresolved import). */
+  private rootDir: string | undefined;
 
   constructor(private rootNames: string[], readonly options: ts.CompilerOptions) {
     const base = ts.createCompilerHost(options, true);
@@ -137,6 +140,8 @@ export class ProgramHost {
     this.rootNames = rootNames;
     this.workspacePackages = undefined;
     this.packageJsonCache = undefined;
+    this.subpathImports.clear();
+    this.rootDir = undefined;
     this.dirty = true;
   }
 
@@ -167,14 +172,34 @@ export class ProgramHost {
   ): ts.ResolvedModuleWithFailedLookupLocations {
     const mode = ts.getModeForUsageLocation(containingSourceFile, literal, options);
     const resolved = ts.resolveModuleName(literal.text, containingFile, options, this.host, this.moduleResolutionCache(), redirected, mode);
+    if (!resolved.resolvedModule && (literal.text.startsWith('.') || path.isAbsolute(literal.text))) return this.resolveExtensionless(literal.text, containingFile, options, resolved);
     if (resolved.resolvedModule || literal.text.startsWith('.') || path.isAbsolute(literal.text)) return resolved;
-    const { name, subpath } = splitSpecifier(literal.text);
-    this.workspacePackages ??= findWorkspacePackages(commonDirectory(this.rootNames), this.rootNames);
-    const pkg = this.workspacePackages.get(name);
-    const source = pkg && resolveToSource(pkg, subpath);
+    let source: string | undefined;
+    if (literal.text.startsWith('#')) {
+      source = resolveSubpathImport(literal.text, containingFile, this.subpathImports);
+    } else {
+      const { name, subpath } = splitSpecifier(literal.text);
+      this.workspacePackages ??= findWorkspacePackages((this.rootDir ??= commonDirectory(this.rootNames)), this.rootNames);
+      const pkg = this.workspacePackages.get(name);
+      source = pkg && resolveToSource(pkg, subpath);
+    }
     if (!source) return resolved;
     const extension = source.endsWith('.tsx') ? ts.Extension.Tsx : source.endsWith('.mts') ? ts.Extension.Mts : source.endsWith('.cts') ? ts.Extension.Cts : ts.Extension.Ts;
     return { resolvedModule: { resolvedFileName: source, extension, isExternalLibraryImport: false } };
+  }
+
+  /**
+   * `import { x } from './utils/state'` in a `"type": "module"` package: Node16 resolution wants
+   * `./utils/state.js`, but a bundler (tsup, tsdown, vite, esbuild) takes it as written — and in a
+   * fresh clone the tsconfig that says `"moduleResolution": "bundler"` often extends a workspace
+   * package that is not installed, so the defaults apply. Resolved as a bundler would, rather than
+   * losing every function behind the import.
+   */
+  private resolveExtensionless(specifier: string, containingFile: string, options: ts.CompilerOptions, failed: ts.ResolvedModuleWithFailedLookupLocations): ts.ResolvedModuleWithFailedLookupLocations {
+    if (options.moduleResolution === ts.ModuleResolutionKind.Bundler) return failed;
+    const bundler = { ...options, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler };
+    const retried = ts.resolveModuleName(specifier, containingFile, bundler, this.host);
+    return retried.resolvedModule ? retried : failed;
   }
 
   getRootNames(): readonly string[] {
@@ -199,7 +224,10 @@ export class ProgramHost {
     const abs = path.resolve(file);
     this.sources.delete(abs);
     this.diskVersions.delete(abs);
-    if (path.basename(abs) === 'package.json') this.packageJsonCache = undefined;
+    if (path.basename(abs) === 'package.json') {
+      this.packageJsonCache = undefined;
+      this.subpathImports.clear();
+    }
     this.dirty = true;
   }
 
