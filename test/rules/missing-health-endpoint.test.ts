@@ -724,6 +724,35 @@ serve(app);
     files: { 'src/server.ts': RESTIFY_HEALTHY, ...RESTIFY_DECLARATIONS },
   },
   {
+    name: 'restify: a versioned route, its path in an options object',
+    files: {
+      'src/server.ts': `import restify from 'restify';
+const server = restify.createServer();
+server.get({ path: '/healthz', version: '1.0.0' }, (_req, res, next) => {
+  res.send(200);
+  next();
+});
+server.listen(8080);
+`,
+    },
+  },
+  {
+    name: 'restify: a pre() middleware answering the probe, comparing req.getPath()',
+    files: {
+      'src/server.ts': `import restify from 'restify';
+const server = restify.createServer();
+server.pre((req, res, next) => {
+  if (req.getPath() === '/livez') {
+    res.send(200);
+    return;
+  }
+  next();
+});
+server.listen(8080);
+`,
+    },
+  },
+  {
     name: 'restify: a health route registered in another file on the server it is given',
     files: {
       'src/health.ts': `import type { Server } from 'restify';
@@ -1120,6 +1149,17 @@ app.listen(3000);
     files: { 'src/server.ts': RESTIFY, 'src/db.ts': DB, ...RESTIFY_DECLARATIONS },
     errors: [{ messageId: 'noHealthRoute', line: 11, column: 1 }],
     fix: { title: 'Add /livez and /readyz', output: { 'src/server.ts': RESTIFY_FIXED } },
+  },
+  {
+    name: 'restify: a versioned route whose options object names another path',
+    files: {
+      'src/server.ts': `import restify from 'restify';
+const server = restify.createServer();
+server.get({ path: '/orders', name: 'health' }, (_req, res, next) => next());
+server.listen(8080);
+`,
+    },
+    errors: [{ messageId: 'noHealthRoute', line: 4, column: 1 }],
   },
   {
     name: 'restify: a POST /health and a DELETE /healthz are not probes',
