@@ -50,9 +50,12 @@ function sorted(list: Expected[]): Expected[] {
 }
 
 describe('health and shutdown rules on one fixture workspace per framework', () => {
-  for (const id of FRAMEWORK_IDS) {
-    it(`${id}: both rules report the server start, each with the framework's quick fix`, () => {
-      const root = copyFixture(`http-${id}`);
+  // Without node_modules (a fresh clone), and with the repository's declarations linked in: the
+  // framework's own where they are installed (restify's are not: its values stay recognised by
+  // import provenance), @types/node and @types/pg always.
+  for (const { id, withTypes } of FRAMEWORK_IDS.flatMap((id) => [{ id, withTypes: false }, { id, withTypes: true }])) {
+    it(`${id}${withTypes ? ' (with types)' : ''}: both rules report the server start, each with the framework's quick fix`, () => {
+      const root = copyFixture(`http-${id}`, { withTypes });
       try {
         const result = new Analyzer(loadProject(root), { rules: [missingHealthEndpoint, missingGracefulShutdown] }).analyze();
         assert.deepEqual(result.errors, []);

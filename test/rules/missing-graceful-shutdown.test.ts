@@ -2,12 +2,13 @@ import { missingGracefulShutdown } from '../../src/core/rules/missing-graceful-s
 import { runFixRoundTrips, runTypedFixtureChecks } from '../helpers/fixRoundTrip';
 import { runRuleTests, type InvalidCase, type ValidCase } from '../helpers/ruleTester';
 import { TWO_APPS } from '../helpers/monorepo';
+import { RESTIFY_DECLARATIONS, RESTIFY_HEALTHY } from '../helpers/restify';
 
 /**
- * What the fix inserts after a Node server's listen call (Express, Koa, Hono, node:http);
- * `closeDb` is the line that closes the project's database client.
+ * What the fix inserts after a Node server's listen call (Express, Koa, Hono, Restify, node:http);
+ * `closeDb` is the line that closes the project's database client, `server` the name the Node server goes by.
  */
-const SHUTDOWN_BLOCK = (closeDb = '// Close database pools and other clients here (e.g. await pool.end()).') => `// Graceful shutdown: on SIGTERM (deploy, scale-in) and SIGINT, stop taking new
+const SHUTDOWN_BLOCK = (closeDb = '// Close database pools and other clients here (e.g. await pool.end()).', server = 'server') => `// Graceful shutdown: on SIGTERM (deploy, scale-in) and SIGINT, stop taking new
 // requests, let in-flight ones finish, close the database, then exit.
 const shutdown = async (signal: string) => {
   console.log(\`\${signal} received: shutting down gracefully\`);
@@ -15,7 +16,7 @@ const shutdown = async (signal: string) => {
   setTimeout(() => process.exit(1), 10_000).unref();
   try {
     // Stop accepting new connections; close() resolves once in-flight requests have finished.
-    await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => ${server}.close((err?: Error) => (err ? reject(err) : resolve())));
     ${closeDb}
     process.exit(0);
   } catch (err) {
@@ -190,7 +191,48 @@ process.on('SIGTERM', () => {
   // Stop accepting connections and exit once in-flight requests have finished;
   // exit anyway after 10 s.
   setTimeout(() => process.exit(1), 10_000).unref();
-  server.close((err) => process.exit(err ? 1 : 0));
+  server.close((err?: Error) => process.exit(err ? 1 : 0));
+});
+`;
+
+// Restify's `listen()` returns the Node server it wraps (typed `any` by @types/restify); the
+// restify server is already called `server`, so the fix names the Node server `httpServer`.
+const RESTIFY = `import restify from 'restify';
+import { pool } from './db';
+
+const server = restify.createServer({ name: 'orders-api' });
+
+server.get('/orders', async (_req, res) => {
+  res.send((await pool.query('SELECT id FROM orders')).rows);
+});
+
+server.listen(8080);
+`;
+
+const RESTIFY_FIXED = RESTIFY.replace('server.listen(8080);\n', `const httpServer = server.listen(8080);
+
+${SHUTDOWN_BLOCK('await pool.end();', 'httpServer')}`);
+
+const RESTIFY_EXIT_ONLY = `import restify from 'restify';
+
+const server = restify.createServer();
+server.listen(8080);
+
+process.on('SIGTERM', () => {
+  process.exit(0);
+});
+`;
+
+const RESTIFY_EXIT_ONLY_FIXED = `import restify from 'restify';
+
+const server = restify.createServer();
+const httpServer = server.listen(8080);
+
+process.on('SIGTERM', () => {
+  // Stop accepting connections and exit once in-flight requests have finished;
+  // exit anyway after 10 s.
+  setTimeout(() => process.exit(1), 10_000).unref();
+  httpServer.close((err?: Error) => process.exit(err ? 1 : 0));
 });
 `;
 
@@ -428,6 +470,25 @@ const server = serve({ fetch: app.fetch, port: 3000 });
 process.on('SIGTERM', () => {
   server.close(() => process.exit(0));
 });
+`,
+    },
+  },
+  {
+    name: 'restify: SIGTERM handler closes the restify server',
+    files: { 'src/server.ts': RESTIFY_HEALTHY },
+  },
+  {
+    name: 'restify with types (restify declarations stand-in): SIGTERM handler closes the restify server',
+    withTypes: true,
+    files: { 'src/server.ts': RESTIFY_HEALTHY, ...RESTIFY_DECLARATIONS },
+  },
+  {
+    name: 'restify: the listen result closed on SIGTERM',
+    files: {
+      'src/server.ts': `import { createServer } from 'restify';
+const api = createServer();
+const httpServer = api.listen(8080);
+process.once('SIGTERM', () => httpServer.close());
 `,
     },
   },
@@ -799,6 +860,25 @@ ${SHUTDOWN_BLOCK()}`,
     errors: [{ messageId: 'noShutdown', line: 8, column: 1 }],
   },
   {
+    name: 'restify: fix captures the Node server listen() returns and closes the pool',
+    files: { 'src/server.ts': RESTIFY, 'src/db.ts': DB },
+    errors: [{ messageId: 'noShutdown', line: 10, column: 1, messageIncludes: ['Restify server', 'server.close()'] }],
+    fix: { title: 'Add a SIGTERM/SIGINT handler', output: { 'src/server.ts': RESTIFY_FIXED } },
+  },
+  {
+    name: 'restify with types (restify declarations stand-in)',
+    withTypes: true,
+    files: { 'src/server.ts': RESTIFY, 'src/db.ts': DB, ...RESTIFY_DECLARATIONS },
+    errors: [{ messageId: 'noShutdown', line: 10, column: 1 }],
+    fix: { title: 'Add a SIGTERM/SIGINT handler', output: { 'src/server.ts': RESTIFY_FIXED } },
+  },
+  {
+    name: 'restify: a SIGTERM handler that only exits',
+    files: { 'src/server.ts': RESTIFY_EXIT_ONLY },
+    errors: [{ messageId: 'exitWithoutClose', line: 4, column: 1, related: ['src/server.ts:6'] }],
+    fix: { title: 'Close the server before exiting', output: { 'src/server.ts': RESTIFY_EXIT_ONLY_FIXED } },
+  },
+  {
     name: 'a SIGTERM handler that only exits is reported (distinct message), fix closes first',
     files: { 'src/server.ts': EXIT_ONLY },
     errors: [{ messageId: 'exitWithoutClose', line: 4, column: 16, related: ['src/server.ts:6'], messageIncludes: ["process.on('SIGTERM') at src/server.ts:6"] }],
@@ -1012,6 +1092,10 @@ runFixRoundTrips(missingGracefulShutdown, [
   { name: 'hono (types, type-checks)', withTypes: true, typecheck: true, files: { 'src/server.ts': HONO }, fixTitle: 'Add a SIGTERM/SIGINT handler' },
   { name: 'node:http (types, type-checks)', withTypes: true, typecheck: true, files: { 'src/server.ts': NODE_HTTP }, fixTitle: 'Add a SIGTERM/SIGINT handler' },
   { name: 'exit-only handler (types, type-checks)', withTypes: true, typecheck: true, files: { 'src/server.ts': EXIT_ONLY }, fixTitle: 'Close the server before exiting' },
+  { name: 'restify (no node_modules)', files: { 'src/server.ts': RESTIFY, 'src/db.ts': DB }, fixTitle: 'Add a SIGTERM/SIGINT handler' },
+  // The restify declarations type listen()'s result `any`: the inserted close callback must still compile under noImplicitAny.
+  { name: 'restify (types: the restify declarations stand-in and pg, type-checks)', withTypes: true, typecheck: true, files: { 'src/server.ts': RESTIFY, 'src/db.ts': DB, ...RESTIFY_DECLARATIONS }, fixTitle: 'Add a SIGTERM/SIGINT handler' },
+  { name: 'restify exit-only handler (types, type-checks)', withTypes: true, typecheck: true, files: { 'src/server.ts': RESTIFY_EXIT_ONLY, ...RESTIFY_DECLARATIONS }, fixTitle: 'Close the server before exiting' },
   {
     name: 'express in a CommonJS file with a db module exporting by default',
     files: {

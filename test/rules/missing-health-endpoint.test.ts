@@ -2,6 +2,7 @@ import { missingHealthEndpoint } from '../../src/core/rules/missing-health-endpo
 import { runFixRoundTrips, runTypedFixtureChecks } from '../helpers/fixRoundTrip';
 import { runRuleTests, type InvalidCase, type ValidCase } from '../helpers/ruleTester';
 import { TWO_APPS } from '../helpers/monorepo';
+import { RESTIFY_DECLARATIONS, RESTIFY_HEALTHY } from '../helpers/restify';
 
 const DB = `import { Pool } from 'pg';
 
@@ -268,6 +269,52 @@ const server = createServer(async (req, res) => {
   const { rows } = await pool.query('SELECT id FROM orders');
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify(rows));
+});
+
+server.listen(8080);
+`;
+
+const RESTIFY = `import restify from 'restify';
+import { pool } from './db';
+
+const server = restify.createServer({ name: 'orders-api' });
+server.use(restify.plugins.queryParser());
+
+server.get('/orders', async (_req, res) => {
+  res.send((await pool.query('SELECT id FROM orders')).rows);
+});
+
+server.listen(8080);
+`;
+
+const RESTIFY_FIXED = `import restify from 'restify';
+import { pool } from './db';
+
+const server = restify.createServer({ name: 'orders-api' });
+
+// Liveness probe: the process is up and serving requests.
+server.get('/livez', (_req, res, next) => {
+  res.send(200, { status: 'ok' });
+  next();
+});
+// Readiness probe: the database answers; 503 takes this instance out of the load balancer.
+server.get('/readyz', (_req, res, next) => {
+  pool.query('SELECT 1').then(
+    () => {
+      res.send(200, { status: 'ok' });
+      next();
+    },
+    () => {
+      res.send(503, { status: 'unavailable' });
+      next();
+    },
+  );
+});
+
+server.use(restify.plugins.queryParser());
+
+server.get('/orders', async (_req, res) => {
+  res.send((await pool.query('SELECT id FROM orders')).rows);
 });
 
 server.listen(8080);
@@ -668,6 +715,63 @@ serve(app);
     },
   },
   {
+    name: 'restify: server.get(/healthz)',
+    files: { 'src/server.ts': RESTIFY_HEALTHY },
+  },
+  {
+    name: 'restify with types (restify declarations stand-in): server.get(/healthz)',
+    withTypes: true,
+    files: { 'src/server.ts': RESTIFY_HEALTHY, ...RESTIFY_DECLARATIONS },
+  },
+  {
+    name: 'restify: a versioned route, its path in an options object',
+    files: {
+      'src/server.ts': `import restify from 'restify';
+const server = restify.createServer();
+server.get({ path: '/healthz', version: '1.0.0' }, (_req, res, next) => {
+  res.send(200);
+  next();
+});
+server.listen(8080);
+`,
+    },
+  },
+  {
+    name: 'restify: a pre() middleware answering the probe, comparing req.getPath()',
+    files: {
+      'src/server.ts': `import restify from 'restify';
+const server = restify.createServer();
+server.pre((req, res, next) => {
+  if (req.getPath() === '/livez') {
+    res.send(200);
+    return;
+  }
+  next();
+});
+server.listen(8080);
+`,
+    },
+  },
+  {
+    name: 'restify: a health route registered in another file on the server it is given',
+    files: {
+      'src/health.ts': `import type { Server } from 'restify';
+export function healthRoutes(server: Server) {
+  server.head('/health', (_req, res, next) => {
+    res.send(200);
+    next();
+  });
+}
+`,
+      'src/server.ts': `import * as restify from 'restify';
+import { healthRoutes } from './health';
+const server = restify.createServer();
+healthRoutes(server);
+server.listen(8080);
+`,
+    },
+  },
+  {
     name: 'nestjs with types: @Controller(health) + @Get(live)',
     withTypes: true,
     files: {
@@ -1034,6 +1138,42 @@ app.listen(3000);
     errors: [{ messageId: 'noHealthRoute', line: 9, column: 1 }],
   },
   {
+    name: 'restify: callback probe routes that call next(), readiness through pg',
+    files: { 'src/server.ts': RESTIFY, 'src/db.ts': DB },
+    errors: [{ messageId: 'noHealthRoute', line: 11, column: 1, messageIncludes: ['Restify server'] }],
+    fix: { title: 'Add /livez and /readyz', output: { 'src/server.ts': RESTIFY_FIXED } },
+  },
+  {
+    name: 'restify with types (restify declarations stand-in)',
+    withTypes: true,
+    files: { 'src/server.ts': RESTIFY, 'src/db.ts': DB, ...RESTIFY_DECLARATIONS },
+    errors: [{ messageId: 'noHealthRoute', line: 11, column: 1 }],
+    fix: { title: 'Add /livez and /readyz', output: { 'src/server.ts': RESTIFY_FIXED } },
+  },
+  {
+    name: 'restify: a versioned route whose options object names another path',
+    files: {
+      'src/server.ts': `import restify from 'restify';
+const server = restify.createServer();
+server.get({ path: '/orders', name: 'health' }, (_req, res, next) => next());
+server.listen(8080);
+`,
+    },
+    errors: [{ messageId: 'noHealthRoute', line: 4, column: 1 }],
+  },
+  {
+    name: 'restify: a POST /health and a DELETE /healthz are not probes',
+    files: {
+      'src/server.ts': `const restify = require('restify');
+const server = restify.createServer();
+server.post('/health', (_req: unknown, res: any, next: () => void) => next());
+server.del('/healthz', (_req: unknown, res: any, next: () => void) => next());
+server.listen(8080);
+`,
+    },
+    errors: [{ messageId: 'noHealthRoute', line: 5, column: 1 }],
+  },
+  {
     name: 'node:http: probe branches at the top of the request handler',
     files: { 'src/server.ts': NODE_HTTP, 'src/db.ts': DB },
     errors: [{ messageId: 'noHealthRoute', line: 10, column: 1, messageIncludes: ['node:http server'] }],
@@ -1235,6 +1375,21 @@ runFixRoundTrips(missingHealthEndpoint, [
     fixTitle: 'Add /livez',
   },
   { name: 'node:http (types, type-checks)', withTypes: true, typecheck: true, files: { 'src/server.ts': NODE_HTTP, 'src/db.ts': DB }, fixTitle: 'Add /livez' },
+  { name: 'restify (no node_modules)', files: { 'src/server.ts': RESTIFY, 'src/db.ts': DB }, fixTitle: 'Add /livez' },
+  {
+    name: 'restify (types: the restify declarations stand-in and pg, type-checks)',
+    withTypes: true,
+    typecheck: true,
+    files: { 'src/server.ts': RESTIFY, 'src/db.ts': DB, ...RESTIFY_DECLARATIONS },
+    fixTitle: 'Add /livez',
+  },
+  {
+    name: 'restify without a database client (types, type-checks)',
+    withTypes: true,
+    typecheck: true,
+    files: { 'src/server.ts': `import restify from 'restify';\nconst server = restify.createServer();\nserver.listen(8080);\n`, ...RESTIFY_DECLARATIONS },
+    fixTitle: 'Add /livez',
+  },
   { name: 'nestjs (no node_modules)', files: NEST_FILES, fixTitle: 'Add a HealthController' },
   { name: 'nestjs with TypeORM (types, type-checks)', withTypes: true, typecheck: true, dependencies: { typeorm: '^0.3.20' }, files: NEST_TYPEORM_FILES, fixTitle: 'Add a HealthController' },
   {

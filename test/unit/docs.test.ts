@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer } from '../../src/core/analyze';
 import { loadProject } from '../../src/core/project/project';
@@ -35,6 +36,26 @@ describe('rule docs examples', () => {
           }
         });
       }
+    });
+  }
+});
+
+// A path of Shipshape's own the docs send a reader to must exist: the rule docs told whoever adds a
+// framework to edit `src/core/http/frameworks.ts` and `src/core/http/routes.ts` long after both had
+// become folders. (Paths in a user's workspace — `src/index.ts` in an example — are not checked.)
+describe('paths named in the docs', () => {
+  const REPO_ROOT = path.resolve(__dirname, '..', '..');
+  const docs = ['README.md', ...fs.readdirSync(path.join(REPO_ROOT, 'docs', 'rules')).filter((f) => f.endsWith('.md')).map((f) => `docs/rules/${f}`)];
+  for (const doc of docs) {
+    it(`every path into Shipshape's sources and tests in ${doc} exists`, () => {
+      const text = fs.readFileSync(path.join(REPO_ROOT, doc), 'utf8');
+      const missing: string[] = [];
+      for (const m of text.matchAll(/`((?:src\/(?:core|server|cli|extension|webview)|test|bench)\/[^`\s]*)`/g)) {
+        // `test/fixtures/http-<id>/`: a placeholder; the folder it would be in must exist.
+        const named = m[1].includes('<') ? path.dirname(m[1].slice(0, m[1].indexOf('<')) + 'x') : m[1];
+        if (!fs.existsSync(path.join(REPO_ROOT, named))) missing.push(m[1]);
+      }
+      assert.deepEqual(missing, []);
     });
   }
 });

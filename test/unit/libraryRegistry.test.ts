@@ -90,6 +90,8 @@ describe('HTTP framework registry', () => {
 
   const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 
+  const lifecycleDocs = ['missing-health-endpoint', 'missing-graceful-shutdown'].map((r) => [r, fs.readFileSync(path.join(REPO_ROOT, 'docs', 'rules', `${r}.md`), 'utf8')] as const);
+
   it('registers every descriptor file under its own id, and every framework is named in the README', () => {
     const dir = path.join(REPO_ROOT, 'src', 'core', 'http', 'frameworks');
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !['index.ts', 'types.ts', 'registry.ts', 'classify.ts', 'templates.ts'].includes(f)).map((f) => f.replace(/\.ts$/, ''));
@@ -97,6 +99,14 @@ describe('HTTP framework registry', () => {
     for (const [key, d] of Object.entries(FRAMEWORKS)) {
       assert.equal(d.id, key);
       assert.ok(readme.includes(d.displayName), `README.md does not name ${d.displayName}`);
+    }
+  });
+
+  // What each rule does for a framework (where its routes are looked for, what the fix closes) is
+  // the user's documentation: a framework the rule docs leave out reads as unsupported.
+  it('every framework is named in the health and shutdown rule docs', () => {
+    for (const d of Object.values(FRAMEWORKS) as FrameworkDescriptor[]) {
+      for (const [rule, doc] of lifecycleDocs) assert.ok(doc.includes(d.displayName.replace(/`/g, '')), `docs/rules/${rule}.md does not name ${d.displayName}`);
     }
   });
 

@@ -4,12 +4,13 @@ import { fastify } from './fastify';
 import { koa } from './koa';
 import { nestjs } from './nestjs';
 import { hono } from './hono';
+import { restify } from './restify';
 import { nodeHttp } from './node-http';
 
 /**
  * The HTTP frameworks Shipshape knows, by id: the only package → framework table. To add one,
- * write `<id>.ts` (a `FrameworkDescriptor`) and add its line here; routes, health and shutdown
- * fixes that differ per framework still live in `../routes.ts` and `../../rules/fixes/`.
+ * write `<id>.ts` (a `FrameworkDescriptor`: values, route registration, fix templates) and add its
+ * line here; the recipe, with its fixture and README line, is "Adding a framework" in README.md.
  */
 export const FRAMEWORKS = {
   express,
@@ -17,6 +18,7 @@ export const FRAMEWORKS = {
   koa,
   nestjs,
   hono,
+  restify,
   'node-http': nodeHttp,
 } satisfies Record<string, FrameworkDescriptor>;
 

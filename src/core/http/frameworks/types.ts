@@ -56,6 +56,11 @@ export interface FrameworkTypeShape {
 export interface RouteRegistration {
   /** `app.get('/health', h)`: methods whose leading string arguments are paths of a GET-servable route. */
   methods?: ReadonlySet<string>;
+  /**
+   * `server.get({ path: '/health', version: '1.0.0' }, h)` (Restify): a route method (one of
+   * `methods`) whose first argument may be an options object, with the path in one of these properties.
+   */
+  methodOptions?: { pathProps: readonly string[] };
   /** `app.use('/health', child)`: mounts routers and middleware, with an optional leading prefix. */
   mount?: string;
   /** `router.route('/health').get(h)` (Express): `route(path)` then one of `verbs`. */
@@ -70,6 +75,11 @@ export interface RouteRegistration {
   plugins?: { method: string; prefixOption: string; wrapperModules: readonly string[] };
   /** `new Router({ prefix })` (Koa), `new Hono().basePath(p)`: where a router's own prefix is written. */
   ownPrefix?: { constructorOption?: string; method?: string };
+  /**
+   * `req.getPath() === '/health'` in a middleware (Restify): methods of the request that return its
+   * path, for the generic walk that finds hand-written path comparisons (`req.url`, `ctx.path`).
+   */
+  requestPathMethods?: readonly string[];
   /** `@Controller('health')` + `@Get('live')` (NestJS, routing-controllers). */
   decorators?: { modules: readonly string[]; controllers: readonly string[]; verbs: readonly string[] };
 }

@@ -420,6 +420,14 @@ class RouteScan {
       return;
     }
     if (!shapes.methods?.has(method) && shapes.mount !== method) return;
+    if (shapes.methodOptions && method !== shapes.mount && args.length > 0) {
+      // `server.get({ path: '/health' }, h)`: the descriptor says where an options object keeps the path.
+      const url = shapes.methodOptions.pathProps.map((prop) => objectProperty(checker, args[0], prop)).find((x) => x !== undefined);
+      if (url) {
+        this.registrations.push({ owner, paths: stringValues(checker, url), node: call, via: value.framework });
+        return;
+      }
+    }
     // Leading string arguments are paths (Koa router also takes a route name first).
     const paths: string[] = [];
     let i = 0;

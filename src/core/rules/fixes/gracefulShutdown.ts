@@ -51,9 +51,11 @@ export function gracefulShutdownFix(fx: FixContext, server: ServerStart): Fix | 
   } else {
     const ref = serverReference(fx, server, st, sf, edits);
     if (!ref) return undefined;
+    // `err?: Error` is written out: where `listen()` is declared to return `any` (@types/restify)
+    // an unannotated parameter fails `noImplicitAny`; on a typed Node server it is the declared type.
     closeLines = [
       '// Stop accepting new connections; close() resolves once in-flight requests have finished.',
-      `await new Promise<void>((resolve, reject) => ${ref}.close((err) => (err ? reject(err) : resolve())));`,
+      `await new Promise<void>((resolve, reject) => ${ref}.close((err?: Error) => (err ? reject(err) : resolve())));`,
     ];
   }
 
@@ -111,7 +113,7 @@ export function closeBeforeExitFix(fx: FixContext, server: ServerStart, handler:
   } else {
     const ref = serverReference(fx, server, st, sf, edits);
     if (!ref) return undefined;
-    closeExpr = `${ref}.close((err) => process.exit(err ? 1 : 0))`;
+    closeExpr = `${ref}.close((err?: Error) => process.exit(err ? 1 : 0))`;
   }
   // The handler must see the server's name: same scope as the listen statement, or nested in it.
   if (!isWithin(handler.node, st.parent)) return undefined;
