@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { prismaClientPackageOf } from './db/libraries';
 import { compareFindings, type Finding, type Range, type Severity } from './finding';
+import { findRoutes, type ProjectRoute } from './http/routes';
 import type { ProjectModel } from './project/project';
 import { allRules } from './rules';
 import type { ReportDescriptor, Rule, RuleContext } from './rules/types';
@@ -90,6 +91,17 @@ export class Analyzer {
     return this.ruleCaches.get(ruleId);
   }
 
+  /**
+   * The project's HTTP routes by method and full path, on the current program (the load-test
+   * CodeLens and the scenarios Shipshape writes): the walk the health rule does (http/routes).
+   */
+  routes(): ProjectRoute[] {
+    const program = this.host.getProgram();
+    const { projectFiles } = this.sortFiles(program);
+    const checker = program.getTypeChecker();
+    return findRoutes({ checker, provenance: analysisProvenance(program, checker), root: this.project.root }, projectFiles);
+  }
+
   /** Analyses the project; findings are kept only for `targets` (absolute paths) when given. */
   analyze(targets?: readonly string[]): AnalysisResult {
     const started = performance.now();
@@ -105,11 +117,8 @@ export class Analyzer {
     const targetSet = new Set((targets ?? [...projectFiles.map((f) => f.fileName), ...this.project.files.sql, ...this.project.files.other]).map((f) => absolutePath(f)));
     const targetSourceFiles = targets ? [...targetSet].flatMap((f) => byFile.get(f) ?? []) : projectFiles;
     // One resolver for every rule and the N+1 call graph (which takes it from the rule context),
-    // so a value has one provenance whoever asks. Callback parameters are traced
-    // (`prisma.$transaction(async (tx) => …)`, `pool.connect((err, client) => …)`): the HTTP
-    // classifiers only accept the framework shapes they list, which never end in a `cb(…)` step.
-    // Generated Prisma clients (`./generated/prisma`) count as `@prisma/client`.
-    const provenance = new ProvenanceResolver(checker, { callbackParameters: true, packageOf: prismaClientPackageOf, resolveModule: programModuleResolver(program) });
+    // so a value has one provenance whoever asks (see analysisProvenance).
+    const provenance = analysisProvenance(program, checker);
     const findings: Finding[] = [];
 
     for (const rule of this.rules) {
@@ -325,4 +334,14 @@ function dedupe(findings: Finding[]): Finding[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * The provenance resolver every analysis of `program` uses: callback parameters traced
+ * (`prisma.$transaction(async (tx) => …)`, `pool.connect((err, client) => …)`; the HTTP
+ * classifiers only accept the framework shapes they list, which never end in a `cb(…)` step), and
+ * generated Prisma clients (`./generated/prisma`) counted as `@prisma/client`.
+ */
+export function analysisProvenance(program: ts.Program, checker: ts.TypeChecker): ProvenanceResolver {
+  return new ProvenanceResolver(checker, { callbackParameters: true, packageOf: prismaClientPackageOf, resolveModule: programModuleResolver(program) });
 }

@@ -6,6 +6,7 @@ import { createLanguageClient } from './client';
 import { ExplainController } from './explain/explainController';
 import { FindingsView } from './findingsView';
 import { registerLoadTests } from './loadtest/register';
+import { ROUTES_REQUEST, type RoutesResult } from '../server/routesProtocol';
 import { ShipshapeStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -29,9 +30,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Shipsh
 
   client = createLanguageClient(context, output);
   const lc = client;
+  /** The server finished an analysis pass (what the route list is asked again after). */
+  const analysed = new vscode.EventEmitter<void>();
   context.subscriptions.push(
     new ExplainController(context, output, lc),
-    lc.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => statusBar.update(status)),
+    analysed,
+    lc.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => {
+      statusBar.update(status);
+      if (status.state === 'idle') analysed.fire();
+    }),
     lc.onDidChangeState((e) => {
       if (e.newState === State.Stopped) statusBar.stopped();
       else if (e.newState === State.Starting) statusBar.starting();
@@ -44,7 +51,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Shipsh
       await (lc.isRunning() ? lc.restart() : lc.start());
     }),
   );
-  await registerLoadTests(context, output);
+  await registerLoadTests(context, output, {
+    routes: async () => (await lc.sendRequest<RoutesResult>(ROUTES_REQUEST)).routes,
+    onDidAnalyse: analysed.event,
+  });
   const checklist = registerChecklist(context, lc);
   if (!vscode.workspace.isTrusted) output.info('Restricted mode: Shipshape runs its static analysis only (nothing from the workspace is executed).');
 

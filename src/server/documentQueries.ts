@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type ts from 'typescript';
-import { prismaClientPackageOf } from '../core/db/libraries';
+import { analysisProvenance } from '../core/analyze';
 import type { ProjectModel } from '../core/project/project';
 import { loadSqlParser } from '../core/sql/parser';
 import { queriesInFiles } from '../core/sql/projectQueries';
 import { projectSchema, schemaSourceFiles } from '../core/sql/schemaSource';
-import { programModuleResolver, ProvenanceResolver } from '../core/ts/provenance';
 import type { DocumentQuery } from './queriesProtocol';
 
 type ProjectSchema = ReturnType<typeof projectSchema>;
@@ -26,7 +25,7 @@ export async function documentQueries(inputs: { project: ProjectModel; program: 
   const { schema, prismaModels } = schemaOf(inputs.project);
   const checker = inputs.program.getTypeChecker();
   // The resolver the analyzer builds (src/core/analyze.ts), so the lens sees what the rules see.
-  const provenance = new ProvenanceResolver(checker, { callbackParameters: true, packageOf: prismaClientPackageOf, resolveModule: programModuleResolver(inputs.program) });
+  const provenance = analysisProvenance(inputs.program, checker);
   const queries = queriesInFiles({ program: inputs.program, checker, provenance, libraries: inputs.project.dbLibraries }, [sf], schema, prismaModels);
   return queries
     .filter((q) => !q.parseError)

@@ -5,6 +5,7 @@ import { Analyzer, type AnalysisResult } from '../core/analyze';
 import { CONFIG_FILE, type Config, type ConfigProblem } from '../core/config';
 import type { Finding } from '../core/finding';
 import { TS_EXTENSIONS } from '../core/project/files';
+import { matchesHealthPath } from '../core/http/routes';
 import { loadProject, type ProjectModel } from '../core/project/project';
 import type { Rule } from '../core/rules/types';
 import { fileQueries, filesWithChangedTables, isSchemaSourceFile, schemaFor, setSchemaSourceText, type FileQueries } from '../core/sql/ruleSupport';
@@ -252,6 +253,23 @@ export class FolderAnalysis {
   }
 
   /** What the readiness checklist reads from this folder: the project, the program, every published finding. */
+  /** The project's routes on the current program (see Analyzer.routes), with the lines each covers. */
+  routes(): Array<{ method: string; path: string; file: string; line: number; endLine: number; health: boolean }> {
+    if (!this.analyzer || !this.project) return [];
+    const healthPaths = this.project.config.healthPaths;
+    return this.analyzer.routes().map((r) => {
+      const sf = r.node.getSourceFile();
+      return {
+        method: r.method,
+        path: r.path,
+        file: sf.fileName,
+        line: sf.getLineAndCharacterOfPosition(r.node.getStart()).line,
+        endLine: sf.getLineAndCharacterOfPosition(r.handler.getEnd()).line,
+        health: matchesHealthPath(r.path, healthPaths) !== undefined,
+      };
+    });
+  }
+
   checklistInputs(): { project: ProjectModel; program: import('typescript').Program; findings: Finding[] } | undefined {
     if (!this.analyzer || !this.project) return undefined;
     return { project: this.project, program: this.analyzer.host.getProgram(), findings: [...this.findingsByFile.values()].flat() };

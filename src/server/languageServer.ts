@@ -26,6 +26,7 @@ import type { Rule } from '../core/rules/types';
 import { fileUri, uriToFile } from './diagnostics';
 import { documentQueries } from './documentQueries';
 import { QUERIES_REQUEST, type QueriesParams, type QueriesResult } from './queriesProtocol';
+import { ROUTES_REQUEST, type RoutesResult } from './routesProtocol';
 import { FolderAnalysis, isTypeScript } from './folderAnalysis';
 import { createServerLog, errorText, ms, type ServerLog } from './log';
 import {
@@ -424,6 +425,14 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     const inputs = file ? folderOf(file)?.checklistInputs() : undefined;
     if (!file || !inputs) return { queries: [] };
     return { queries: await guardAsync('Queries', () => documentQueries(inputs, file), []) };
+  });
+
+  // The workspace's routes, for the load-test CodeLens and scenarios (after the pending analysis,
+  // so the lines are those of the text the editor shows).
+  connection.onRequest(ROUTES_REQUEST, async (): Promise<RoutesResult> => {
+    await scheduler.whenIdle();
+    const routes = guard('Routes', () => [...folders.values()].flatMap((f) => f.routes()), []);
+    return { routes: routes.map(({ file, ...r }) => ({ ...r, uri: fileUri(file) })) };
   });
 
   connection.onShutdown(() => {

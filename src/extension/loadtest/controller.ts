@@ -10,9 +10,9 @@ import type { ExportFormat, LoadTestEvent, LoadTestResult, PresetName, RunRecord
 import type { PanelToExtension } from '../../webview/loadtest/protocol';
 import { appendScenario, CONFIG_FILE, offsetOfKey, readConfigScenarios, uniqueScenarioName, type ConfigScenarios } from './configScenarios';
 import { LoadTestResultsPanel } from './resultsPanel';
-import { RouteIndex } from './routeIndex';
+import { RouteIndex, type RouteSource } from './routeIndex';
 import { concretePath, QUICK_TEST_NAME, routeScenarioName } from './routePath';
-import { requestName, scenarioRequestsFrom } from './routeScan';
+import { requestName, scenarioRequestsFrom } from './routeModel';
 import { confirmTarget, refuseUntrusted } from './safety';
 import { lastResultText } from './treeModel';
 import { emptyTotals, failedState, finishedState, plannedSeconds, recordState, runningState, tickMessage, type RouteFinding } from './viewModel';
@@ -45,9 +45,10 @@ export class LoadTestController implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     readonly folder: vscode.WorkspaceFolder,
     private readonly output: vscode.LogOutputChannel,
+    routeSource: RouteSource,
   ) {
     this.panel = new LoadTestResultsPanel(context.extensionUri, (msg) => void this.onPanelMessage(msg));
-    this.routes = new RouteIndex(folder);
+    this.routes = new RouteIndex(folder, routeSource);
     this.status.name = 'Shipshape Load Test';
     const configWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, CONFIG_FILE));
     const runsWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.shipshape/runs/*.json'));

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { RouteCodeLens, ScenarioCodeLens } from './codeLens';
 import { LoadTestController } from './controller';
+import type { RouteSource } from './routeIndex';
 import type { RunNode, ScenarioNode } from './treeModel';
 import { LoadTestsView } from './treeView';
 
@@ -25,7 +26,7 @@ const NO_FOLDER = 'Shipshape: load tests need a workspace folder (their scenario
  * Commands are registered even without a folder (and in Restricted Mode) so they can say why
  * they do nothing.
  */
-export async function registerLoadTests(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): Promise<void> {
+export async function registerLoadTests(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, routes: RouteSource): Promise<void> {
   const folder = await loadTestFolder();
   if (!folder) {
     for (const id of ['run', 'rerun', 'stop', 'createScenario', 'compare', 'pinBaseline', 'export']) {
@@ -33,7 +34,7 @@ export async function registerLoadTests(context: vscode.ExtensionContext, output
     }
     return;
   }
-  const controller = new LoadTestController(context, folder, output);
+  const controller = new LoadTestController(context, folder, output, routes);
   const view = new LoadTestsView(controller);
   const routeLens = new RouteCodeLens(controller.routes);
   const runIdOf = (arg: unknown): string | undefined => (typeof arg === 'string' ? arg : (arg as RunNode | undefined)?.kind === 'run' ? (arg as RunNode).id : undefined);

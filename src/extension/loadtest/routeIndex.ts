@@ -1,14 +1,20 @@
 import * as vscode from 'vscode';
-import { scanRoutes, type SourceRoute } from './routeScan';
+import type { WorkspaceRoute } from '../../server/routesProtocol';
+import { routesInFolder, type SourceRoute } from './routeModel';
 import type { RouteFinding } from './viewModel';
 
-const SOURCES = '**/*.{ts,mts,cts,js,mjs,cjs}';
-const IGNORED = '{**/node_modules/**,**/dist/**,**/out/**,**/build/**,**/.shipshape/**,**/*.d.ts,**/*.test.*,**/*.spec.*,**/test/**,**/tests/**}';
-const MAX_FILES = 3000;
+/** Where the routes come from: the language server's analysis (`shipshape/routes`). */
+export interface RouteSource {
+  /** Rejects while the server is not running. */
+  routes(): Promise<WorkspaceRoute[]>;
+  /** Fires when the server finished an analysis pass: edits, saves and new files may have changed the routes. */
+  readonly onDidAnalyse: vscode.Event<void>;
+}
 
 /**
- * The workspace's routes (see routeScan.ts), rebuilt lazily after a source file changes. Reading
- * a few thousand files' text is fast enough here; anything type-based stays in the language server.
+ * The folder's routes as the language server found them, asked again after each analysis pass.
+ * Type-based route discovery (mount prefixes across files, routers passed as parameters, NestJS
+ * controllers) stays in the server; the extension host only reads its answer.
  */
 export class RouteIndex implements vscode.Disposable {
   private routes: Promise<SourceRoute[]> | undefined;
@@ -16,17 +22,33 @@ export class RouteIndex implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
-  constructor(private readonly folder: vscode.WorkspaceFolder) {
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, SOURCES));
-    const invalidate = () => {
-      this.routes = undefined;
-      this.changed.fire();
-    };
-    this.disposables.push(watcher, watcher.onDidChange(invalidate), watcher.onDidCreate(invalidate), watcher.onDidDelete(invalidate));
+  constructor(
+    private readonly folder: vscode.WorkspaceFolder,
+    private readonly source: RouteSource,
+  ) {
+    this.disposables.push(
+      source.onDidAnalyse(() => {
+        this.routes = undefined;
+        this.changed.fire();
+      }),
+    );
   }
 
   all(): Promise<SourceRoute[]> {
-    this.routes ??= this.scan();
+    if (!this.routes) {
+      const asked = this.source.routes().then(
+        (routes) => routesInFolder(routes, this.folder.uri.fsPath, (uri) => {
+          const u = vscode.Uri.parse(uri);
+          return u.scheme === 'file' ? u.fsPath : undefined;
+        }),
+        () => {
+          // The server is not running (yet): ask again next time instead of keeping nothing.
+          this.routes = undefined;
+          return [] as SourceRoute[];
+        },
+      );
+      this.routes = asked;
+    }
     return this.routes;
   }
 
@@ -35,22 +57,9 @@ export class RouteIndex implements vscode.Disposable {
     return (await this.all()).filter((r) => r.file === rel);
   }
 
-  private async scan(): Promise<SourceRoute[]> {
-    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(this.folder, SOURCES), IGNORED, MAX_FILES);
-    const decoder = new TextDecoder();
-    const files = await Promise.all(uris.map(async (uri) => {
-      try {
-        return { file: vscode.workspace.asRelativePath(uri, false), text: decoder.decode(await vscode.workspace.fs.readFile(uri)) };
-      } catch {
-        return undefined;
-      }
-    }));
-    return scanRoutes(files.filter((f): f is { file: string; text: string } => f !== undefined));
-  }
-
   /**
-   * Shipshape's diagnostics inside route handlers (between a registration and the next one in
-   * the file), as findings on that route: what the results panel puts next to a slow endpoint.
+   * Shipshape's diagnostics inside route handlers (on the lines of a registration and its
+   * handler), as findings on that route: what the results panel puts next to a slow endpoint.
    */
   async findings(): Promise<RouteFinding[]> {
     const routes = await this.all();
@@ -62,10 +71,15 @@ export class RouteIndex implements vscode.Disposable {
       for (const d of diagnostics) {
         if (d.source !== 'shipshape') continue;
         const line = d.range.start.line;
-        const route = inFile.filter((r) => r.line <= line && line < r.endLine).at(-1);
-        if (!route) continue;
         const ruleId = typeof d.code === 'object' ? String(d.code.value) : String(d.code ?? 'shipshape');
-        out.push({ method: route.method, route: route.path, ruleId, message: d.message.split('\n')[0], file: rel, line: line + 1 });
+        // One finding per route (method and path) whose handler holds the line.
+        const seen = new Set<string>();
+        for (const route of inFile.filter((r) => r.line <= line && line <= r.endLine)) {
+          const key = `${route.method} ${route.path}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          out.push({ method: route.method, route: route.path, ruleId, message: d.message.split('\n')[0], file: rel, line: line + 1 });
+        }
       }
     }
     return out;

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { appendScenario, offsetOfKey, readConfigScenarios, uniqueScenarioName } from '../../../src/extension/loadtest/configScenarios';
-import { scanRoutes, scenarioRequestsFrom } from '../../../src/extension/loadtest/routeScan';
+import { routesInFolder, scenarioRequestsFrom } from '../../../src/extension/loadtest/routeModel';
 import { isLoopbackHost } from '../../../src/extension/loadtest/target';
 import { lastResultText, loadTestTree } from '../../../src/extension/loadtest/treeModel';
 import { concretePath, QUICK_TEST_NAME, routeScenarioName } from '../../../src/extension/loadtest/routePath';
@@ -112,33 +110,25 @@ describe('scenarios in shipshape.config.json', () => {
   });
 });
 
-describe('routes found in source text (CodeLens and new scenarios)', () => {
-  const example = path.join(__dirname, '..', '..', '..', 'examples', 'orders-api', 'src');
-  const read = (rel: string) => ({ file: `src/${rel}`, text: fs.readFileSync(path.join(example, rel), 'utf8') });
+describe('routes from the language server (CodeLens and new scenarios)', () => {
+  const route = (method: string, path: string, file: string, health = false) => ({ method, path, uri: `file:///ws/api/${file}`, line: 3, endLine: 7, health });
+  const fileOf = (uri: string) => uri.replace(/^file:\/\//, '');
 
-  it('follows mounts across files in the example API', () => {
-    const routes = scanRoutes(['app.ts', 'routes/orders.ts', 'routes/customers.ts'].map(read));
-    const orders = routes.filter((r) => r.file === 'src/routes/orders.ts');
-    assert.deepEqual(orders.map((r) => `${r.method} ${r.path} :${r.line + 1}`), ['GET /orders :15', 'GET /orders/statuses :37', 'GET /orders/:id :45']);
-    assert.equal(orders[0].endLine, orders[1].line);
-    assert.ok(routes.some((r) => r.file === 'src/routes/customers.ts' && r.path.startsWith('/customers')));
-  });
-
-  it('only in files that import an HTTP framework; comments ignored; NestJS decorators', () => {
-    const routes = scanRoutes([
-      { file: 'cache.ts', text: "const m = new Map(); m.get('/orders');" },
-      { file: 'app.ts', text: "import express from 'express';\nconst app = express();\n// app.get('/old', h);\napp.post('/orders', h);\napp.get('/healthz', h);" },
-      { file: 'c.ts', text: "import { Controller, Get } from '@nestjs/common';\n@Controller('users')\nclass U {\n  @Get()\n  list() {}\n  @Get(':id')\n  one() {}\n}" },
-    ]);
-    assert.deepEqual(routes.map((r) => `${r.file} ${r.method} ${r.path}`), [
-      'app.ts POST /orders', 'app.ts GET /healthz', 'c.ts GET /users', 'c.ts GET /users/:id',
-    ]);
+  it('keeps the routes of this folder, relative to it, with methods the engine sends', () => {
+    const routes = routesInFolder(
+      [route('GET', '/orders', 'src/orders.ts'), route('PROPFIND', '/dav', 'src/dav.ts'), { ...route('GET', '/other', 'x.ts'), uri: 'file:///ws/other/x.ts' }, { ...route('GET', '/virtual', 'y.ts'), uri: 'untitled:Untitled-1' }],
+      '/ws/api',
+      (uri) => (uri.startsWith('file://') ? fileOf(uri) : undefined),
+    );
+    assert.deepEqual(routes, [{ method: 'GET', path: '/orders', file: 'src/orders.ts', line: 3, endLine: 7, health: false }]);
   });
 
   it('a new scenario takes the health endpoint and the list endpoints', () => {
-    const routes = scanRoutes([
-      { file: 'app.ts', text: "import express from 'express';\nconst app = express();\napp.get('/orders/:id', h);\napp.get('/orders', h);\napp.post('/orders', h);\napp.get('/healthz', h);\napp.get('/customers', h);" },
-    ]);
+    const routes = routesInFolder(
+      [route('GET', '/orders/:id', 'app.ts'), route('GET', '/orders', 'app.ts'), route('POST', '/orders', 'app.ts'), route('GET', '/healthz', 'app.ts', true), route('GET', '/livez', 'app.ts', true), route('GET', '/customers', 'app.ts'), route('ALL', '/', 'app.ts')],
+      '/ws/api',
+      fileOf,
+    );
     assert.deepEqual(scenarioRequestsFrom(routes), [
       { name: 'healthz', method: 'GET', path: '/healthz', weight: 1 },
       { name: 'orders', method: 'GET', path: '/orders', weight: 3 },

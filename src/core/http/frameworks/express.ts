@@ -23,6 +23,7 @@ export const express = {
   chainable: new Set(['use', 'get', 'post', 'put', 'patch', 'delete', 'all', 'head', 'options', 'set', 'enable', 'disable', 'engine', 'param']),
   routes: {
     methods: new Set(['get', 'head', 'all', 'options']),
+    stateChanging: { methods: new Set(['post', 'put', 'patch', 'delete']) },
     mount: 'use',
     routeChain: { method: 'route', verbs: new Set(['get', 'all', 'head']) },
   },

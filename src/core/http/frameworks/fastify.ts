@@ -15,6 +15,7 @@ export const fastify = {
   chainable: new Set(['register', 'addHook', 'decorate', 'decorateRequest', 'decorateReply', 'get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all', 'route', 'setErrorHandler', 'setNotFoundHandler', 'withTypeProvider', 'addContentTypeParser']),
   routes: {
     methods: new Set(['get', 'head', 'all', 'options']),
+    stateChanging: { methods: new Set(['post', 'put', 'patch', 'delete']) },
     routeObject: { method: 'route', pathProps: ['url', 'path'], methodProp: 'method' },
     plugins: { method: 'register', prefixOption: 'prefix', wrapperModules: ['fastify-plugin'] },
   },

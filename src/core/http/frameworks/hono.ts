@@ -16,6 +16,7 @@ export const hono = {
   chainable: new Set(['use', 'get', 'post', 'put', 'patch', 'delete', 'all', 'on', 'options', 'route', 'basePath', 'onError', 'notFound', 'mount', 'openapi', 'doc']),
   routes: {
     methods: new Set(['get', 'head', 'all', 'options']),
+    stateChanging: { methods: new Set(['post', 'put', 'patch', 'delete']) },
     mount: 'use',
     methodList: 'on',
     childMount: 'route',

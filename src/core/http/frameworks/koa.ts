@@ -17,6 +17,7 @@ export const koa = {
   chainable: new Set(['use', 'get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'head', 'options', 'prefix', 'param', 'redirect']),
   routes: {
     methods: new Set(['get', 'head', 'all', 'options']),
+    stateChanging: { methods: new Set(['post', 'put', 'patch', 'delete', 'del']) },
     mount: 'use',
     ownPrefix: { constructorOption: 'prefix' },
   },

@@ -20,6 +20,7 @@ export const nestjs = {
   ],
   routes: {
     decorators: { modules: ['@nestjs/common', 'routing-controllers'], controllers: ['Controller', 'JsonController'], verbs: ['Get', 'Head', 'All'] },
+    stateChanging: { methods: new Set(), decorators: ['Post', 'Put', 'Patch', 'Delete'] },
   },
   // A HealthController file registered in the root module; `enableShutdownHooks()` makes SIGTERM run `app.close()`.
   fixes: { health: { kind: 'controller' }, shutdown: 'shutdown-hooks' },

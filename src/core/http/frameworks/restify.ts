@@ -16,6 +16,7 @@ export const restify = {
   chainable: new Set(['use', 'pre', 'param']),
   routes: {
     methods: new Set(['get', 'head']),
+    stateChanging: { methods: new Set(['post', 'put', 'patch', 'del']) },
     // `server.get({ path: '/healthz', version: '1.0.0' }, h)`: versioned routes take an options object.
     methodOptions: { pathProps: ['path', 'url'] },
     // `server.use(handler)`: middleware only (restify has no mounted routers), which may answer a probe path itself.

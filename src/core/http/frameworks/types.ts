@@ -82,6 +82,12 @@ export interface RouteRegistration {
   requestPathMethods?: readonly string[];
   /** `@Controller('health')` + `@Get('live')` (NestJS, routing-controllers). */
   decorators?: { modules: readonly string[]; controllers: readonly string[]; verbs: readonly string[] };
+  /**
+   * Routes that change state (`app.post(path, h)`, `router.route(path).put(h)`, `@Delete()`):
+   * never a health route, but routes all the same for the project's route list (the load-test
+   * CodeLens and scenarios). Calls and chain verbs in `methods`, decorator names in `decorators`.
+   */
+  stateChanging?: { methods: ReadonlySet<string>; decorators?: readonly string[] };
 }
 
 /** The statements a quick fix writes, given the app's name and the probe paths. */

@@ -12,11 +12,14 @@ import { importsOf } from '../../ts/syntax';
  */
 export interface FileRoute {
   path: string;
+  /** `ALL` for a `pages/api` handler; the exported verbs of an `app/…/route.ts`. */
+  methods: string[];
   node: ts.Node;
   via: string;
 }
 
 const PAGES_API = /(?:^|\/)(?:src\/)?pages\/(api(?:\/.*)?)\.(?:ts|tsx|js|jsx|mjs|cjs)$/;
+const APP_ROUTE_VERBS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const APP_ROUTE = /(?:^|\/)(?:src\/)?app\/((?:.*\/)?)route\.(?:ts|js|mjs)$/;
 
 export function fileRoutes(root: string, files: readonly ts.SourceFile[]): FileRoute[] {
@@ -27,14 +30,16 @@ export function fileRoutes(root: string, files: readonly ts.SourceFile[]): FileR
     const pages = PAGES_API.exec(rel);
     if (pages) {
       const handler = defaultExport(sf);
-      if (handler) out.push({ path: '/' + pages[1].replace(/\/index$/, ''), node: handler, via: 'next.js' });
+      if (handler) out.push({ path: '/' + pages[1].replace(/\/index$/, ''), methods: ['ALL'], node: handler, via: 'next.js' });
       continue;
     }
     const app = APP_ROUTE.exec(rel);
     if (app) {
-      const handler = exportedNamed(sf, ['GET', 'HEAD']);
       const segments = app[1].split('/').filter((s) => s && !/^\(.*\)$/.test(s) && !s.startsWith('@'));
-      if (handler) out.push({ path: '/' + segments.join('/'), node: handler, via: 'next.js' });
+      for (const verb of APP_ROUTE_VERBS) {
+        const handler = exportedNamed(sf, [verb]);
+        if (handler) out.push({ path: '/' + segments.join('/'), methods: [verb], node: handler, via: 'next.js' });
+      }
     }
   }
   return out;

@@ -47,6 +47,19 @@ export interface HealthRoute {
   via: string;
 }
 
+/** A route of the project: what `findRoutes` lists (the load-test CodeLens and scenarios). */
+export interface ProjectRoute {
+  /** `GET`, `POST`, …, or `ALL` when any method is served or the method is chosen at run time. */
+  method: string;
+  /** The full path as far as it is known (mount prefixes included). */
+  path: string;
+  /** The registration (`app.get(…)` call, `@Get()` decorator). */
+  node: ts.Node;
+  /** The registration and its handler (the call, or the decorated method): findings inside it are the route's. */
+  handler: ts.Node;
+  via: string;
+}
+
 export interface RouteScanContext {
   checker: ts.TypeChecker;
   provenance: ProvenanceResolver;
@@ -60,6 +73,12 @@ interface RouteRegistration {
   paths: string[];
   node: ts.Node;
   via: string;
+  /** Upper-case HTTP methods (`ALL` for any); `USE` for middleware mounted at a path (a health route, not a listed one). */
+  methods: string[];
+  /** False for a registration that cannot answer a GET (a route object or method list without GET/HEAD). */
+  probe?: false;
+  /** The decorated method, when `node` is its decorator. */
+  handler?: ts.Node;
   /** For `use(path, child)`: a route only when no child turns out to be a router with routes of its own. */
   unlessRoutesIn?: Owner[];
 }
@@ -83,28 +102,64 @@ for (const [, d] of DESCRIPTORS) {
   for (const m of [...(r.methods ?? []), r.mount, r.routeChain?.method, r.routeObject?.method, r.methodList, r.childMount, r.plugins?.method]) if (m) CANDIDATE_METHODS.add(m);
 }
 
+/** With `findRoutes`: the routes that change state too (`app.post`, `route(p).put`, `@Delete()`). */
+const STATE_CHANGING_METHODS = new Set<string>(DESCRIPTORS.flatMap(([, d]) => [...(d.routes.stateChanging?.methods ?? [])]));
+
+/** Every verb a route chain can continue with (`route(p).get(h).post(h)`). */
+const ROUTE_VERBS = new Set<string>(DESCRIPTORS.flatMap(([, d]) => [...(d.routes.routeChain?.verbs ?? []), ...(d.routes.stateChanging?.methods ?? [])]));
+
+/** `get` → `GET`, Koa's `del` → `DELETE`. */
+function verbOf(method: string): string {
+  return method === 'del' ? 'DELETE' : method.toUpperCase();
+}
+
 const PREFIX_OPTIONS = [...new Set(DESCRIPTORS.flatMap(([, d]) => (d.routes.ownPrefix?.constructorOption ? [d.routes.ownPrefix.constructorOption] : [])))];
 const PREFIX_METHODS = new Set(DESCRIPTORS.flatMap(([, d]) => (d.routes.ownPrefix?.method ? [d.routes.ownPrefix.method] : [])));
 
 /** Every health route in the project (test files excluded) that matches `healthPaths`. */
 export function findHealthRoutes(ctx: RouteScanContext, files: readonly ts.SourceFile[], healthPaths: readonly string[]): HealthRoute[] {
-  const scan = new RouteScan(ctx);
+  const { scan, sources } = walk(ctx, files, false);
+  const routes = scan.healthRoutes(healthPaths);
+  for (const r of fileRoutes(ctx.root, sources)) {
+    if (r.methods.some((m) => m === 'ALL' || m === 'GET' || m === 'HEAD') && matchesHealthPath(r.path, healthPaths)) routes.push(r);
+  }
+  return routes;
+}
+
+/**
+ * Every route of the project (test files excluded), by method and full path, in file order:
+ * the same walk as the health routes, with the routes that change state too. Middleware mounted
+ * at a path (`app.use('/docs', …)`) and path comparisons in hand-written handlers are not listed.
+ */
+export function findRoutes(ctx: RouteScanContext, files: readonly ts.SourceFile[]): ProjectRoute[] {
+  const { scan, sources } = walk(ctx, files, true);
+  const routes = scan.routes();
+  for (const r of fileRoutes(ctx.root, sources)) for (const method of r.methods) routes.push({ method, path: r.path, node: r.node, handler: r.node, via: r.via });
+  const seen = new Set<string>();
+  return routes
+    .filter((r) => {
+      const key = `${r.method} ${r.path} ${r.node.getSourceFile().fileName}:${r.node.pos}`;
+      return !seen.has(key) && seen.add(key);
+    })
+    .sort((a, b) => a.node.getSourceFile().fileName.localeCompare(b.node.getSourceFile().fileName) || a.node.getStart() - b.node.getStart() || a.node.getEnd() - b.node.getEnd() || a.path.localeCompare(b.path));
+}
+
+function walk(ctx: RouteScanContext, files: readonly ts.SourceFile[], allMethods: boolean): { scan: RouteScan; sources: ts.SourceFile[] } {
+  const scan = new RouteScan(ctx, allMethods);
   const sources = files.filter((sf) => !sf.isDeclarationFile && !isTestSource(ctx.root, sf));
   for (const sf of sources) scan.collectPlugins(sf);
   for (const sf of sources) scan.collect(sf);
   scan.bindRouterParameters(sources);
   scan.followWrappers(sources);
-  const routes = scan.healthRoutes(healthPaths);
-  for (const r of fileRoutes(ctx.root, sources)) {
-    if (matchesHealthPath(r.path, healthPaths)) routes.push(r);
-  }
-  return routes;
+  return { scan, sources };
 }
 
 /** Where a route wrapper takes its path: parameter `param`, or its property `prop` (`route({ path })`). */
 interface PathParameter {
   param: number;
   prop?: string;
+  /** The methods the wrapper registers (`ALL` when it picks one at run time). */
+  methods: string[];
 }
 
 class RouteScan {
@@ -115,7 +170,12 @@ class RouteScan {
   private readonly pluginParams = new Map<ts.Symbol, HttpValue>();
   private readonly ownPrefix = new Map<Owner, string[]>();
 
-  constructor(private readonly ctx: RouteScanContext) {}
+  /** `allMethods`: list the routes that change state too (findRoutes), not only those a probe could call. */
+  constructor(private readonly ctx: RouteScanContext, private readonly allMethods = false) {}
+
+  private isRouteMethod(shapes: RouteShapes, name: string): boolean {
+    return !!shapes.methods?.has(name) || (this.allMethods && !!shapes.stateChanging?.methods.has(name));
+  }
 
   /** First pass: `app.register(plugin, { prefix })` (Fastify) makes `plugin`'s first parameter an instance under `prefix`. */
   collectPlugins(sf: ts.SourceFile): void {
@@ -139,6 +199,8 @@ class RouteScan {
   collect(sf: ts.SourceFile): void {
     const c = candidatesOf(sf);
     for (const call of c.methodCalls) this.onCall(call);
+    // The syntactic pre-filter holds what a probe could call; the other verbs are looked up here only when asked for.
+    if (this.allMethods) for (const call of callsNamed(sf, STATE_CHANGING_METHODS)) if (ts.isPropertyAccessExpression(call.expression)) this.onCall(call);
     if (importsProbeLibrary(sf)) for (const call of c.importedCalls) this.onLibraryCall(call);
 
     for (const cls of c.decoratedClasses) this.onClass(cls);
@@ -212,16 +274,19 @@ class RouteScan {
   private onCall(call: ts.CallExpression): void {
     const { checker } = this.ctx;
     const m = methodCall(call);
-    if (m && CANDIDATE_METHODS.has(m.name)) {
-      // `router.route('/health').get(handler)` (Express).
-      const inner = skipOuterAndAwait(m.receiver);
+    if (m && (CANDIDATE_METHODS.has(m.name) || (this.allMethods && STATE_CHANGING_METHODS.has(m.name)))) {
+      // `router.route('/health').get(handler)` (Express), also after other verbs: `.route('/:id').put(h).delete(h)`.
+      let inner = skipOuterAndAwait(m.receiver);
+      for (let im = ts.isCallExpression(inner) ? methodCall(inner) : undefined; im && ROUTE_VERBS.has(im.name); im = ts.isCallExpression(inner) ? methodCall(inner) : undefined) {
+        inner = skipOuterAndAwait(im.receiver);
+      }
       if (ts.isCallExpression(inner)) {
         const im = methodCall(inner);
         if (im && inner.arguments.length === 1) {
           const base = this.classify(im.receiver);
           const chain = base ? routesOf(base.framework).routeChain : undefined;
-          if (base && chain && chain.method === im.name && chain.verbs.has(m.name)) {
-            this.registrations.push({ owner: this.ownerOf(im.receiver), paths: stringValues(checker, inner.arguments[0]), node: call, via: base.framework });
+          if (base && chain && chain.method === im.name && (chain.verbs.has(m.name) || (this.allMethods && routesOf(base.framework).stateChanging?.methods.has(m.name)))) {
+            this.registrations.push({ owner: this.ownerOf(im.receiver), paths: stringValues(checker, inner.arguments[0]), node: call, via: base.framework, methods: [verbOf(m.name)] });
             return;
           }
         }
@@ -229,7 +294,7 @@ class RouteScan {
       const value = this.classify(m.receiver);
       if (value && (value.role === 'app' || value.role === 'router')) {
         const shapes = routesOf(value.framework);
-        if ((shapes.methods?.has(m.name) || shapes.mount === m.name) && call.arguments.length > 0) this.noteWrapper(call, call.arguments[0]);
+        if ((this.isRouteMethod(shapes, m.name) || shapes.mount === m.name) && call.arguments.length > 0) this.noteWrapper(call, call.arguments[0], [shapes.mount === m.name ? 'USE' : verbOf(m.name)]);
         this.onFrameworkCall(call, m.receiver, m.name, value);
         // `(router: Router) => router.get('/status')`: the type says it is a router, its callers which one (and its mount prefix).
         this.noteRouterParameter(undefined, m.receiver);
@@ -246,7 +311,7 @@ class RouteScan {
     const callee = call.expression;
     if (ts.isElementAccessExpression(callee) && !ts.isStringLiteralLike(callee.argumentExpression) && call.arguments.length > 0) {
       const value = this.classify(callee.expression);
-      if (value && (value.role === 'app' || value.role === 'router')) this.noteWrapper(call, call.arguments[0]);
+      if (value && (value.role === 'app' || value.role === 'router')) this.noteWrapper(call, call.arguments[0], ['ALL']);
     }
   }
 
@@ -318,7 +383,7 @@ class RouteScan {
    */
   private readonly wrappers = new Map<ts.FunctionLikeDeclaration, PathParameter[]>();
 
-  private noteWrapper(call: ts.Node, pathArg: ts.Expression): boolean {
+  private noteWrapper(call: ts.Node, pathArg: ts.Expression, methods: string[]): boolean {
     const p = skipOuterAndAwait(pathArg);
     let name: ts.Identifier | undefined;
     let prop: string | undefined;
@@ -332,7 +397,7 @@ class RouteScan {
     if (!decl || !ts.isParameter(decl) || !ts.isFunctionLike(decl.parent)) return false;
     const fn = decl.parent as ts.FunctionLikeDeclaration;
     if (!isWithin(call, fn)) return false;
-    const spec: PathParameter = { param: fn.parameters.indexOf(decl), prop };
+    const spec: PathParameter = { param: fn.parameters.indexOf(decl), prop, methods };
     const list = this.wrappers.get(fn) ?? [];
     if (list.some((w) => w.param === spec.param && w.prop === spec.prop)) return false;
     list.push(spec);
@@ -360,8 +425,8 @@ class RouteScan {
             if (arg && spec.prop) arg = objectProperty(checker, arg, spec.prop);
             if (!arg) continue;
             const paths = stringValues(checker, arg);
-            if (paths.length > 0) this.registrations.push({ owner: call, paths, node: call, via: 'route wrapper' });
-            else if (this.noteWrapper(call, arg)) added = true;
+            if (paths.length > 0) this.registrations.push({ owner: call, paths, node: call, via: 'route wrapper', methods: spec.methods });
+            else if (this.noteWrapper(call, arg, spec.methods)) added = true;
           }
         }
       }
@@ -404,8 +469,9 @@ class RouteScan {
       const url = pathProps.map((prop) => objectProperty(checker, args[0], prop)).find((x) => x !== undefined);
       const verbProp = objectProperty(checker, args[0], methodProp);
       const methods = verbProp ? stringValues(checker, verbProp).map((x) => x.toUpperCase()) : [];
-      if (url && (methods.length === 0 || methods.some((x) => x === 'GET' || x === 'HEAD'))) {
-        this.registrations.push({ owner, paths: stringValues(checker, url), node: call, via: value.framework });
+      const probe = methods.length === 0 || methods.some((x) => x === 'GET' || x === 'HEAD');
+      if (url && (probe || this.allMethods)) {
+        this.registrations.push({ owner, paths: stringValues(checker, url), node: call, via: value.framework, methods: methods.length ? methods : ['ALL'], ...(probe ? {} : { probe: false as const }) });
       }
       return;
     }
@@ -416,15 +482,16 @@ class RouteScan {
     }
     if (shapes.methodList === method && args.length >= 2) {
       const methods = stringValues(checker, args[0]).map((x) => x.toUpperCase());
-      if (methods.includes('GET') || methods.includes('HEAD')) this.registrations.push({ owner, paths: stringValues(checker, args[1]), node: call, via: value.framework });
+      const probe = methods.includes('GET') || methods.includes('HEAD');
+      if (probe || (this.allMethods && methods.length > 0)) this.registrations.push({ owner, paths: stringValues(checker, args[1]), node: call, via: value.framework, methods, ...(probe ? {} : { probe: false as const }) });
       return;
     }
-    if (!shapes.methods?.has(method) && shapes.mount !== method) return;
+    if (!this.isRouteMethod(shapes, method) && shapes.mount !== method) return;
     if (shapes.methodOptions && method !== shapes.mount && args.length > 0) {
       // `server.get({ path: '/health' }, h)`: the descriptor says where an options object keeps the path.
       const url = shapes.methodOptions.pathProps.map((prop) => objectProperty(checker, args[0], prop)).find((x) => x !== undefined);
       if (url) {
-        this.registrations.push({ owner, paths: stringValues(checker, url), node: call, via: value.framework });
+        this.registrations.push({ owner, paths: stringValues(checker, url), node: call, via: value.framework, methods: [verbOf(method)], ...(shapes.methods?.has(method) ? {} : { probe: false as const }) });
         return;
       }
     }
@@ -454,10 +521,10 @@ class RouteScan {
         const plugin = provenance.of(skipOuterAndAwait(child));
         if (plugin) this.onProbePlugin(call, plugin.module, undefined);
       }
-      if (i > 0 && rest.length > 0 && !routerChild) this.registrations.push({ owner, paths, node: call, via: value.framework, unlessRoutesIn: children });
+      if (i > 0 && rest.length > 0 && !routerChild) this.registrations.push({ owner, paths, node: call, via: value.framework, methods: ['USE'], unlessRoutesIn: children });
       return;
     }
-    if (paths.length > 0) this.registrations.push({ owner, paths, node: call, via: value.framework });
+    if (paths.length > 0) this.registrations.push({ owner, paths, node: call, via: value.framework, methods: [verbOf(method)], ...(shapes.methods?.has(method) ? {} : { probe: false as const }) });
   }
 
   private onProbePlugin(call: ts.CallExpression, module: string, options: ts.Expression | undefined): void {
@@ -473,25 +540,28 @@ class RouteScan {
       if (!shapes) continue;
       const ctrl = this.decorator(cls, shapes.modules, shapes.controllers);
       if (!ctrl) continue;
-      const base = controllerPaths(checker, ctrl.arguments[0]);
+      const base = controllerPaths(checker, ctrl.call.arguments[0]);
+      const verbs = this.allMethods ? [...shapes.verbs, ...(d.routes.stateChanging?.decorators ?? [])] : shapes.verbs;
       for (const member of cls.members) {
         if (!ts.isMethodDeclaration(member)) continue;
-        const d = this.decorator(member, shapes.modules, shapes.verbs);
-        if (!d) continue;
-        const sub = d.arguments.length > 0 ? stringValues(checker, d.arguments[0]) : [''];
-        this.registrations.push({ owner: member, paths: base.flatMap((b) => sub.map((x) => `${b}/${x}`)), node: d, via: framework });
+        const dec = this.decorator(member, shapes.modules, verbs);
+        if (!dec) continue;
+        const sub = dec.call.arguments.length > 0 ? stringValues(checker, dec.call.arguments[0]) : [''];
+        const probe = shapes.verbs.includes(dec.name);
+        this.registrations.push({ owner: member, paths: base.flatMap((b) => sub.map((x) => `${b}/${x}`)), node: dec.call, via: framework, methods: [verbOf(dec.name)], handler: member, ...(probe ? {} : { probe: false as const }) });
       }
       return;
     }
   }
 
-  /** A decorator call named one of `names`, imported from one of `modules`. */
-  private decorator(node: ts.HasDecorators, modules: readonly string[], names: readonly string[]): ts.CallExpression | undefined {
+  /** A decorator call named one of `names` (its exported name), imported from one of `modules`. */
+  private decorator(node: ts.HasDecorators, modules: readonly string[], names: readonly string[]): { call: ts.CallExpression; name: string } | undefined {
     for (const dec of ts.getDecorators(node) ?? []) {
       const e = dec.expression;
       if (!ts.isCallExpression(e)) continue;
       const p = this.ctx.provenance.of(e.expression);
-      if (p && modules.includes(p.module) && names.includes(p.path[p.path.length - 1])) return e;
+      const name = p?.path[p.path.length - 1];
+      if (p && name && modules.includes(p.module) && names.includes(name)) return { call: e, name };
     }
     return undefined;
   }
@@ -563,7 +633,7 @@ class RouteScan {
     for (const d of this.direct) if (matchesHealthPath(d.path, healthPaths)) out.push(d);
     const parents = new Set<Owner>([...this.registrations.map((r) => r.owner), ...this.mounts.map((m) => m.parent)]);
     for (const r of this.registrations) {
-      if (r.unlessRoutesIn?.some((c) => parents.has(c))) continue;
+      if (r.probe === false || r.unlessRoutesIn?.some((c) => parents.has(c))) continue;
       const prefixes = this.prefixesOf(r.owner, 0, new Set());
       for (const own of r.paths) {
         const full = prefixes.map((p) => normalizePath(`${p}/${own}`));
@@ -574,6 +644,23 @@ class RouteScan {
         if (hit) {
           out.push({ path: hit, node: r.node, via: r.via });
           break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Every registration by method and full path (one per mount prefix), middleware at a path left out. */
+  routes(): ProjectRoute[] {
+    const out: ProjectRoute[] = [];
+    const parents = new Set<Owner>([...this.registrations.map((r) => r.owner), ...this.mounts.map((m) => m.parent)]);
+    for (const r of this.registrations) {
+      if (r.methods.includes('USE') || r.unlessRoutesIn?.some((c) => parents.has(c))) continue;
+      const prefixes = this.prefixesOf(r.owner, 0, new Set());
+      for (const own of r.paths) {
+        for (const prefix of prefixes) {
+          const path = normalizePath(`${prefix}/${own}`);
+          for (const method of r.methods) out.push({ method, path, node: r.node, handler: r.handler ?? r.node, via: r.via });
         }
       }
     }
