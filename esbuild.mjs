@@ -3,21 +3,10 @@ import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { copyTypeScriptLib } from './scripts/typescript-lib.mjs';
+import { typescriptOnce } from './scripts/esbuild-typescript-once.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-
-// Every module that imports `typescript` would get its own interop copy of the compiler's ~2,500
-// exports (esbuild's `__toESM` defines a getter per export, per importing module: ~60 copies,
-// ~0.25 s and a few MB at every start of the CLI and the server). All imports of `typescript`
-// resolve to one virtual module that requires it once (an ES module: importers bind to its export, no copy).
-const typescriptOnce = {
-  name: 'typescript-once',
-  setup(build) {
-    build.onResolve({ filter: /^typescript$/ }, (args) => (args.namespace === 'typescript-once' ? undefined : { path: 'typescript', namespace: 'typescript-once' }));
-    build.onLoad({ filter: /.*/, namespace: 'typescript-once' }, () => ({ contents: "export default require('typescript');", loader: 'js', resolveDir: process.cwd() }));
-  },
-};
 
 const common = {
   bundle: true,
