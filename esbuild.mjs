@@ -3,12 +3,14 @@ import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { copyTypeScriptLib } from './scripts/typescript-lib.mjs';
+import { typescriptOnce } from './scripts/esbuild-typescript-once.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 const common = {
   bundle: true,
+  plugins: [typescriptOnce],
   platform: 'node',
   target: 'node20',
   format: 'cjs',

@@ -19,6 +19,7 @@ import { generate } from './generate.mjs';
 import { LspClient } from './lsp.mjs';
 import { sqlBench } from './sql.mjs';
 import { copyTypeScriptLib } from '../scripts/typescript-lib.mjs';
+import { typescriptOnce } from '../scripts/esbuild-typescript-once.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = path.join(REPO, 'bench', '.work');
@@ -54,7 +55,7 @@ async function main() {
   log(`workspace: ${path.relative(REPO, WS)} — ${gen.files} TypeScript files (${gen.routes} route modules)`);
 
   // Same options as esbuild.mjs: ESM builds first (jsonc-parser's UMD build requires its own files at run time).
-  await esbuild.build({ entryPoints: [path.join(REPO, 'bench', 'harness.ts')], outfile: path.join(WORK, 'harness.cjs'), bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', external: ['vscode'], mainFields: ['module', 'main'] });
+  await esbuild.build({ entryPoints: [path.join(REPO, 'bench', 'harness.ts')], outfile: path.join(WORK, 'harness.cjs'), bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', external: ['vscode'], mainFields: ['module', 'main'], plugins: [typescriptOnce] });
   const wasm = path.join(REPO, 'node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm');
   if (fs.existsSync(wasm)) fs.copyFileSync(wasm, path.join(WORK, 'libpg-query.wasm'));
   copyTypeScriptLib(WORK, REPO);

@@ -2,14 +2,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TOOL } from '../core/report/common';
-import { workspaceSources } from '../core/explain/sources';
 import { UsageError } from './errors';
-import { runLanguageServer } from './lsp';
-import { runLoadTestCommand, type LoadTestCliOptions } from './loadtest';
-import { parseMinScore, runChecklistCommand, type ChecklistFormat } from './checklist';
-import { runExplainCommand, type ExplainFormat } from './explain';
+import type { LoadTestCliOptions } from './loadtest';
+import type { ChecklistFormat } from './checklist';
+import type { ExplainFormat } from './explain';
 import { loadSqlParser } from '../core/sql/parser';
 import { runScan, type FailOn, type ScanFormat } from './scan';
+
+// The other commands are loaded when run (a `require` esbuild turns into a lazy module init): the language server, the load-test
+// engine and the embedded PostgreSQL bring libraries a scan in CI never uses, and every process
+// would otherwise evaluate them at start.
 
 /** Runs the CLI; returns the exit code (0 clean, 1 findings/threshold, 2 usage or internal error). */
 export interface CliIo {
@@ -53,7 +55,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .command('lsp')
     .description('Run the language server (for editors other than VS Code: Neovim, Helix, …).')
     .option('--stdio', 'speak the Language Server Protocol over stdin/stdout')
-    .action((opts: { stdio?: boolean }) => runLanguageServer(opts));
+    .action((opts: { stdio?: boolean }) => (require('./lsp') as typeof import('./lsp')).runLanguageServer(opts));
 
   program
     .command('loadtest')
@@ -88,6 +90,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       };
       process.on('SIGINT', onSigint);
       try {
+        const { runLoadTestCommand } = require('./loadtest') as typeof import('./loadtest');
         const outcome = await runLoadTestCommand(scenario, opts, { stdout: io.stdout, stderr: io.stderr as LoadTestIoStream, cwd: io.cwd, onCancellable: (c) => (cancel = c) });
         for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
         writeOutput(outcome.output, opts.output, io);
@@ -108,6 +111,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .action(async (target: string | undefined, opts: { format: ChecklistFormat; minScore?: string; output?: string; color: boolean }) => {
       // The unindexed-filter rule the checklist runs needs the PostgreSQL parser (WebAssembly).
       await loadSqlParser();
+      const { parseMinScore, runChecklistCommand } = require('./checklist') as typeof import('./checklist');
       const minScore = opts.minScore === undefined ? undefined : parseMinScore(opts.minScore);
       const outcome = runChecklistCommand(target, { format: opts.format, minScore, color: opts.color && Boolean(io.stdout.isTTY) && !opts.output }, io.cwd);
       for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
@@ -127,6 +131,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .addOption(new Option('--only <file:line>', 'only the query at this location (the editor\'s CodeLens)').hideHelp())
     .addOption(new Option('--cluster-dir <dir>', 'folder of the embedded PostgreSQL cluster (default: ~/.cache/shipshape/postgres)').hideHelp())
     .action(async (target: string, opts: { rows?: number; maxMs?: number; format: ExplainFormat; output?: string; progress?: boolean; clusterDir?: string; only?: string }) => {
+      const { runExplainCommand } = require('./explain') as typeof import('./explain');
+      const { workspaceSources } = require('../core/explain/sources') as typeof import('../core/explain/sources');
       const outcome = await runExplainCommand(target, { rows: opts.rows, maxMs: opts.maxMs, format: opts.format, progress: opts.progress, clusterDir: opts.clusterDir, only: opts.only }, io.cwd, workspaceSources, io.stderr);
       for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
       writeOutput(outcome.output, opts.output, io);

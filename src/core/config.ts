@@ -71,8 +71,11 @@ export function defaultConfig(): Config {
   };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validate = ajv.compile(schema);
+// Compiled on first use (~0.1 s): most runs have no config file to validate.
+let ajvInstance: Ajv | undefined;
+let configValidator: ValidateFunction | undefined;
+const ajv = (): Ajv => (ajvInstance ??= new Ajv({ allErrors: true, strict: false }));
+const validateConfig = (): ValidateFunction => (configValidator ??= ajv().compile(schema));
 
 export interface LoadedConfig {
   config: Config;
@@ -124,6 +127,7 @@ export function parseConfigText(text: string, file: string): { value?: Partial<C
     const last = protoKey.split('.').pop();
     return { problems: [{ file, key: protoKey, message: `${name}: \`${protoKey}\` is not allowed: \`${last}\` is not a setting, and a parser would turn it into the object's prototype. Remove it.` }] };
   }
+  const validate = validateConfig();
   if (!validate(raw)) {
     return { problems: capProblems(relevantErrors(validate.errors ?? []).map((e) => problemFromAjv(e, file)), file) };
   }
@@ -209,7 +213,7 @@ function validateRuleOptions(rules: Record<string, RuleConfig>, file: string): C
     const rule = byId.get(id);
     // Ids in the schema's list whose rule is not built yet: nothing declares their options.
     if (!rule?.meta.optionsSchema) continue;
-    if (!ruleOptionValidators.has(id)) ruleOptionValidators.set(id, ajv.compile(rule.meta.optionsSchema));
+    if (!ruleOptionValidators.has(id)) ruleOptionValidators.set(id, ajv().compile(rule.meta.optionsSchema));
     const check = ruleOptionValidators.get(id)!;
     if (check(setting.options)) continue;
     const properties = Object.keys((rule.meta.optionsSchema.properties as Record<string, unknown> | undefined) ?? {});

@@ -181,6 +181,22 @@ function containerName(decl: ts.Node): string {
   return '';
 }
 
+/** The database libraries whose declarations are part of the program (installed, or an ambient `declare module`): those types can recognise. */
+export function dbLibrariesDeclaredIn(program: ts.Program, checker: ts.TypeChecker): Set<DbLibrary> {
+  const out = new Set<DbLibrary>();
+  for (const sf of program.getSourceFiles()) {
+    if (!sf.isDeclarationFile) continue;
+    const module = packageFromPath(sf.fileName);
+    const library = module ? dbLibraryOf(module) : undefined;
+    if (library) out.add(library);
+  }
+  for (const m of checker.getAmbientModules()) {
+    const library = dbLibraryOf(packageName(m.name.replace(/^"|"$/g, '')));
+    if (library) out.add(library);
+  }
+  return out;
+}
+
 /** Whether any database library's declarations are part of the program: otherwise types cannot recognise anything. */
 export function dbDeclarationsPresent(program: ts.Program, checker: ts.TypeChecker): boolean {
   for (const sf of program.getSourceFiles()) {

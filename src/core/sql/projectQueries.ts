@@ -22,7 +22,7 @@ import ts from 'typescript';
 import type { Range } from '../finding';
 import type { DbCallSite } from '../db/callSite';
 import { DB_LIBRARIES, dbLibraryImportedBy, type DbLibrary, type DbLibraryDescriptor } from '../db/libraries';
-import { DbCallRecognizer, dbDeclarationsPresent } from '../db/recognizer';
+import { DbCallRecognizer, dbLibrariesDeclaredIn } from '../db/recognizer';
 import { loadProject, type ProjectModel } from '../project/project';
 import { ProgramHost } from '../ts/program';
 import { ProvenanceResolver } from '../ts/provenance';
@@ -30,6 +30,7 @@ import type { IndexCoverage } from './coverage';
 import { structuredSql } from './ormFilters';
 import { loadSqlParser } from './parser';
 import type { PrismaModelInfo } from './prismaSchema';
+import { QueryCallFilter } from './queryCalls';
 import { coverageOfQuery } from './queryCoverage';
 import { displayTableName, type SchemaModel } from './schema';
 import { projectSchema } from './schemaSource';
@@ -78,22 +79,26 @@ export interface QueryScanContext {
   libraries: ReadonlySet<DbLibrary>;
 }
 
-const typesPresence = new WeakMap<ts.Program, boolean>();
+/** Libraries whose declarations the program holds, per program (they can type a value as theirs). */
+const typedLibraries = new WeakMap<ts.Program, ReadonlySet<DbLibrary>>();
 
 /** The SQL queries sent by recognised database calls in `files`, with their coverage against `schema`. */
 export function queriesInFiles(ctx: QueryScanContext, files: readonly ts.SourceFile[], schema: SchemaModel, prismaModels: readonly PrismaModelInfo[] = []): ProjectQuery[] {
   if (files.length === 0) return [];
-  let typesAvailable = typesPresence.get(ctx.program);
-  if (typesAvailable === undefined) typesPresence.set(ctx.program, (typesAvailable = dbDeclarationsPresent(ctx.program, ctx.checker)));
+  let typed = typedLibraries.get(ctx.program);
+  if (typed === undefined) typedLibraries.set(ctx.program, (typed = dbLibrariesDeclaredIn(ctx.program, ctx.checker)));
+  const typesAvailable = typed.size > 0;
   const libraries = new Set(ctx.libraries);
   for (const sf of files) for (const lib of importedLibraries(sf)) libraries.add(lib);
   if (libraries.size === 0 && !typesAvailable) return [];
   const recognizer = new DbCallRecognizer(ctx.checker, ctx.provenance, { typesAvailable, libraries });
+  // Only calls some library's extractor could read reach the recogniser (and the checker).
+  const filter = new QueryCallFilter([...libraries, ...typed]);
   const out: ProjectQuery[] = [];
   for (const sf of files) {
     const seen = new Set<ts.Node>();
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
+      if ((ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) && filter.admits(node)) {
         const site = recognizer.byProvenance(node) ?? (recognizer.isTypedCandidate(node) ? recognizer.byType(node) : undefined);
         if (site) {
           for (const code of extractedSql(site, ctx, prismaModels, schema)) {

@@ -175,8 +175,13 @@ type Site = { node: ts.CallExpression | ts.TaggedTemplateExpression; method: str
  * The query of a driver call whose first argument is SQL (`pool.query(text, values)`), for the
  * methods given; tagged templates (`` sql`…` ``, `` $queryRaw`…` ``) are read as templates.
  */
-export function sqlArgumentExtractor(style: PlaceholderStyle, methods: ReadonlySet<string>): { extract(site: Site, ctx: { checker: ts.TypeChecker }): SqlExtraction[] } {
+export function sqlArgumentExtractor(
+  style: PlaceholderStyle,
+  methods: ReadonlySet<string>,
+): { calls: { methods: ReadonlySet<string>; templates: true }; extract(site: Site, ctx: { checker: ts.TypeChecker }): SqlExtraction[] } {
   return {
+    // What `extract` reads: a call of one of `methods`, or a template (tagged, or the call's receiver or first argument).
+    calls: { methods, templates: true },
     extract(site, ctx) {
       const code = ts.isTaggedTemplateExpression(site.node) ? sqlOfTaggedTemplate(site.node, ctx.checker) : methods.has(site.method) ? sqlOfCallArgument(site.node, ctx.checker, style) : templateReceiver(site.node, ctx.checker);
       return code ? [{ node: code.node, tables: [], sql: style === 'dollar' ? code.sql : normalisePlaceholders(code.sql, styleOf(code.sql, style)) }] : [];

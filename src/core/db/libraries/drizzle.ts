@@ -35,6 +35,8 @@ export const drizzle = {
   // The SQL its calls send (src/core/sql/sqlFromCode.ts) and its builder chains
   // (src/core/sql/drizzleQueries.ts), for the unindexed-filter analysis.
   queries: {
+    // Builder chains and relational queries are read where they run (awaited, or a terminal method); `sql` templates anywhere.
+    calls: { methods: new Set([...DRIZZLE_TERMINAL, '$count']), templates: true, executedBuilders: true },
     extract: (site, ctx) => [...sqlArgumentExtractor('dollar', new Set([])).extract(site, ctx), ...drizzleQuery(site, ctx)],
   },
 } satisfies DbLibraryDescriptor;

@@ -33,6 +33,8 @@ export const knex = {
   clients: [{ paths: [['()'], ['knex', '()']], ping: "%.raw('SELECT 1')", close: '%.destroy()' }],
   // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
   queries: {
+    // `raw(…)`, and builder chains where they run (awaited, returned, `.then`-ed).
+    calls: { methods: new Set(['raw', 'then', 'asCallback']), executedBuilders: true },
     extract: (site, ctx) => (site.method === 'raw' ? sqlArgumentExtractor('question', new Set(['raw'])).extract(site, ctx) : knexChainQuery(site)),
   },
 } satisfies DbLibraryDescriptor;

@@ -27,6 +27,7 @@ export const kysely = {
   // The SQL its calls send (src/core/sql/sqlFromCode.ts) and its builder chains
   // (src/core/sql/kyselyQueries.ts), for the unindexed-filter analysis.
   queries: {
+    calls: { methods: KYSELY_EXECUTE, templates: true },
     extract: (site, ctx) => [...sqlArgumentExtractor('dollar', new Set([])).extract(site, ctx), ...kyselyQuery(site)],
   },
 } satisfies DbLibraryDescriptor;

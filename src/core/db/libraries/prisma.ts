@@ -41,6 +41,7 @@ export const prisma = {
   clients: [{ paths: [['PrismaClient', '()']], ping: '%.$queryRaw`SELECT 1`', close: '%.$disconnect()' }],
   // The SQL its calls send, for the unindexed-filter analysis (src/core/sql/sqlFromCode.ts).
   queries: {
+    calls: { methods: new Set([...PRISMA_DELEGATE, ...PRISMA_RAW]), templates: true },
     extract: (site, ctx) => [...sqlArgumentExtractor('dollar', new Set(['$queryRawUnsafe', '$executeRawUnsafe'])).extract(site, ctx), ...prismaDelegateQuery(site)],
   },
 } satisfies DbLibraryDescriptor;

@@ -38,6 +38,7 @@ export const sequelize = {
   // The SQL its calls send (src/core/sql/sqlFromCode.ts) and model finders' `where`/`order`
   // (src/core/sql/sequelizeQueries.ts), for the unindexed-filter analysis.
   queries: {
+    calls: { methods: SEQUELIZE_QUERIES, templates: true },
     extract: (site, ctx) => [...sqlArgumentExtractor('named', new Set(['query'])).extract(site, ctx), ...sequelizeQuery(site, ctx)],
   },
 } satisfies DbLibraryDescriptor;

@@ -39,6 +39,7 @@ export const typeorm = {
   // The SQL its calls send (src/core/sql/sqlFromCode.ts), and find options / QueryBuilder chains
   // in the entity's terms (src/core/sql/typeormQueries.ts), for the unindexed-filter analysis.
   queries: {
+    calls: { methods: new Set([...TYPEORM_QUERY_BUILDER, ...TYPEORM_REPOSITORY]), templates: true },
     extract: (site, ctx) => [...sqlArgumentExtractor('dollar', new Set(['query'])).extract(site, ctx), ...typeormQuery(site, ctx)],
   },
 } satisfies DbLibraryDescriptor;

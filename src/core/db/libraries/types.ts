@@ -88,7 +88,23 @@ export interface DbClientShape {
  * checker where a value must be followed). Each answer names the node a finding reports on.
  */
 export interface QueryExtractor {
+  /**
+   * The calls `extract` reads anything from, by their syntax alone. The query analysis asks the
+   * checker about a call only when some library's `calls` admit it (src/core/sql/queryCalls.ts),
+   * so this must cover every call `extract` can answer for; a wider shape costs time, never findings.
+   */
+  calls: QueryCallShapes;
   extract(site: DbCallSite, context: QueryExtractionContext): ExtractedQuery[];
+}
+
+/** The syntactic shapes of the calls a library's query extractor reads. */
+export interface QueryCallShapes {
+  /** Called member names (`query` in `pool.query(…)`, `findMany` in `prisma.user.findMany(…)`). */
+  methods: ReadonlySet<string>;
+  /** Tagged templates (`` sql`…` ``), and calls with one as receiver or first argument (`` sql`…`.execute(db) ``, `pool.one(sql.typeAlias('x')`…`)`). */
+  templates?: boolean;
+  /** Any awaited, returned or `.then`-ed call, whatever its name: a lazy builder chain runs then (Knex `await db('users').where(…)`, Drizzle). */
+  executedBuilders?: boolean;
 }
 
 export interface QueryExtractionContext {
