@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { skipOuter } from './expressions';
 import { isMutated, type IterationContext } from './iteration';
+import { returnedExpressions } from './loopShapes';
 
 /**
  * Lists whose length the code decides, in forms `iteratesFixedList` does not read: the values of
@@ -135,16 +136,3 @@ function isListingCall(callee: ts.Expression, checker: ts.TypeChecker): boolean 
   return false;
 }
 
-function returnedExpressions(fn: ts.FunctionLikeDeclaration): ts.Expression[] {
-  const body = fn.body;
-  if (!body) return [];
-  if (!ts.isBlock(body)) return [body];
-  const out: ts.Expression[] = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isFunctionLike(n)) return;
-    if (ts.isReturnStatement(n) && n.expression) out.push(n.expression);
-    ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(body, visit);
-  return out;
-}

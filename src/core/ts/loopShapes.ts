@@ -482,7 +482,8 @@ function isNothing(e: ts.Expression): boolean {
   return (ts.isIdentifier(e) && e.text === 'undefined') || e.kind === ts.SyntaxKind.NullKeyword || ts.isVoidExpression(e);
 }
 
-function returnedExpressions(fn: ts.FunctionLikeDeclaration): ts.Expression[] {
+/** The expressions a function returns (its concise body, or every `return` outside nested functions). */
+export function returnedExpressions(fn: ts.FunctionLikeDeclaration): ts.Expression[] {
   const body = fn.body;
   if (!body) return [];
   if (!ts.isBlock(body)) return [body];
