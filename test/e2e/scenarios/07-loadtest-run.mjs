@@ -152,7 +152,17 @@ export async function run(ctx) {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'baseline' }).first().click();
     frame = await panelFrame(page);
     await waitForText(frame, 'baseline-verdict', /against the baseline run/, 15_000);
-    await frame.locator('[data-testid="deltas"]').scrollIntoViewIfNeeded();
+    // The panel may render the comparison again right after the verdict shows (its state is
+    // restored): the element can be replaced under the locator, so scroll to the current one.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await frame.locator('[data-testid="deltas"]').scrollIntoViewIfNeeded({ timeout: 5_000 });
+        break;
+      } catch (err) {
+        if (attempt >= 3 || !/not attached/.test(String(err))) throw err;
+        await page.waitForTimeout(300);
+      }
+    }
     await page.screenshot({ path: path.join(artifacts, '07-loadtest-compare-dark.png') });
     ctx.screenshots.push(path.join(artifacts, '07-loadtest-compare-dark.png'));
 
