@@ -220,11 +220,16 @@ export class Workbench {
    */
   async hoverSquiggle(line, { severity = 'warning', timeoutMs = 15_000 } = {}) {
     const { page } = this;
-    await this.goTo(line);
-    await page.keyboard.press('Escape');
     const editor = this.editor();
     const lineNumber = editor.locator('.margin-view-overlays .line-numbers').filter({ hasText: new RegExp(`^${line}$`) });
-    const lineBox = await lineNumber.boundingBox();
+    // The editor may still be laying out (CodeLens arriving shifts lines): go to the line again until it shows.
+    let lineBox = null;
+    for (let attempt = 0; attempt < 5 && !lineBox; attempt++) {
+      if (attempt > 0) await page.waitForTimeout(500);
+      await this.goTo(line);
+      await page.keyboard.press('Escape');
+      lineBox = await lineNumber.boundingBox().catch(() => null);
+    }
     if (!lineBox) throw new Error(`line ${line} is not visible in the editor`);
     const squiggles = await editor.locator(`.view-overlays .squiggly-${severity}`).evaluateAll((els) =>
       els.map((e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width, height: r.height }; }));
