@@ -86,16 +86,8 @@ function stepsByMoreThanOne(incrementor: ts.Expression | undefined, counter: ts.
  */
 export function iteratesConstantObject(ic: IterationContext, checker: ts.TypeChecker): boolean {
   if (ic.kind === 'for-in') return isConstantObject((ic.node as ts.ForInStatement).expression, checker, 0);
-  const collection = ic.kind === 'callback' ? ic.receiver : ts.isForOfStatement(ic.node) ? ic.node.expression : undefined;
-  if (!collection) return false;
-  let e = skipOuter(collection);
-  for (let depth = 0; ts.isIdentifier(e) && depth < 3; depth++) {
-    const symbol = checker.getSymbolAtLocation(e);
-    const decl = symbol?.valueDeclaration;
-    if (!symbol || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
-    if (isMutated(symbol, decl, checker)) return false;
-    e = skipOuter(decl.initializer);
-  }
+  let e = loopCollectionThroughConsts(ic, checker);
+  if (!e) return false;
   // `Object.values(X).filter(…)`, `.map(…)`: still at most as many as the object's keys.
   while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ['filter', 'map', 'slice', 'sort'].includes(e.expression.name.text)) e = skipOuter(e.expression.expression);
   if (!ts.isCallExpression(e) || e.arguments.length !== 1) return false;
@@ -409,22 +401,33 @@ export function probesForFreeValue(call: ts.Node, ic: IterationContext, checker:
 }
 
 /**
+ * What a `for…of` or array-method loop walks, followed through up to three `const` names nobody
+ * mutates (`const ids = Object.values(X); for (const id of ids)`); undefined when a name on the
+ * way is not such a `const`.
+ */
+function loopCollectionThroughConsts(ic: IterationContext, checker: ts.TypeChecker): ts.Expression | undefined {
+  const collection = ic.kind === 'callback' ? ic.receiver : ts.isForOfStatement(ic.node) ? ic.node.expression : undefined;
+  if (!collection) return undefined;
+  let e = skipOuter(collection);
+  for (let depth = 0; ts.isIdentifier(e) && depth < 3; depth++) {
+    const symbol = checker.getSymbolAtLocation(e);
+    const decl = symbol?.valueDeclaration;
+    if (!symbol || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return undefined;
+    if (isMutated(symbol, decl, checker)) return undefined;
+    e = skipOuter(decl.initializer);
+  }
+  return e;
+}
+
+/**
  * A list read from the state of an injected singleton: `this.configService.customFields[name]
  * .filter(…)` in a NestJS `@Injectable()` whose constructor receives an `@Injectable()` service.
  * A provider is created once at bootstrap; a property it holds (not a method's result) is
  * configuration — the custom fields, strategies, plugins the application was set up with.
  */
 export function iteratesInjectedConfiguration(ic: IterationContext, checker: ts.TypeChecker): boolean {
-  const collection = ic.kind === 'callback' ? ic.receiver : ts.isForOfStatement(ic.node) ? ic.node.expression : undefined;
-  if (!collection) return false;
-  let e = skipOuter(collection);
-  for (let depth = 0; ts.isIdentifier(e) && depth < 3; depth++) {
-    const symbol = checker.getSymbolAtLocation(e);
-    const decl = symbol?.valueDeclaration;
-    if (!symbol || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
-    if (isMutated(symbol, decl, checker)) return false;
-    e = skipOuter(decl.initializer);
-  }
+  let e = loopCollectionThroughConsts(ic, checker);
+  if (!e) return false;
   // `….filter(fn)`, `Object.values(…)`: the same configuration, reshaped.
   for (;;) {
     if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ['filter', 'map', 'slice', 'sort'].includes(e.expression.name.text)) e = skipOuter(e.expression.expression);
