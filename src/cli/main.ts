@@ -67,6 +67,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--connections <n>', 'closed model: concurrent connections; open model: most requests in flight')
     .option('--rate <n>', 'open model: arrivals per second (latency from each scheduled start)')
     .option('--ramp-up <duration>', 'closed model: open the connections over this long')
+    .option('--threads <n>', 'closed model: engine threads sharing the connections (default: one per core, at most 8)')
     .option('--threshold <expr>', 'k6 threshold, e.g. "p(95)<200", "rate<0.01", "http_req_duration{name:list} p(99)<500" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'junit']).default('text'))
     .option('--output <file>', 'write the report to a file instead of stdout')
