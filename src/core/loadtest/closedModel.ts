@@ -3,6 +3,9 @@ import type { WindowRecorder } from './recorder';
 import type { EngineInput, WireRequest } from './protocol';
 import type { ClosedModel } from './types';
 
+/** Shortest request list handed to autocannon (see runClosedModel). */
+const MIN_CYCLE = 64;
+
 export interface ModelRun {
   stop(): void;
   /** Resolves when the model stopped sending and no more outcomes will be recorded. */
@@ -71,7 +74,11 @@ export function connectionsOfShare(first: number, count: number, share: { index:
  */
 export function runClosedModel(input: EngineInput, model: ClosedModel, recorder: WindowRecorder, onCrash: (err: Error) => void): ModelRun {
   const origin = new URL(input.requests[0].url).origin;
-  const cycle = weightedCycle(input.requests).map((r) => {
+  // autocannon deep-clones its per-connection context each time a connection wraps around its
+  // list (requestIterator.js): with a one-request list that is once per request. Repeating the
+  // cycle makes it once per 64.
+  const base = weightedCycle(input.requests);
+  const cycle = Array.from({ length: Math.ceil(MIN_CYCLE / base.length) }, () => base).flat().map((r) => {
     const u = new URL(r.url);
     return { name: r.name, method: r.method, path: `${u.pathname}${u.search}`, headers: r.headers, ...(r.body !== undefined ? { body: r.body } : {}) };
   });
