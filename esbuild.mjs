@@ -27,7 +27,11 @@ const common = {
 const entries = [
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The `shipshape` executable picks one of the two CLI bundles next to it (src/cli/bin.ts):
+  // `loadtest` runs from the lean one, without loading the analysis.
+  { entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js' },
+  { entryPoints: ['src/cli/loadtestMain.ts'], outfile: 'dist/cli-loadtest.js' },
   // The load-test engine thread, started by src/core/loadtest/run.ts from next to the bundle that uses it.
   { entryPoints: ['src/core/loadtest/worker.ts'], outfile: 'dist/loadtest-worker.js' },
 ];

@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE, parseConfigText } from '../core/config';
+import { CONFIG_FILE, parseConfigFile } from '../core/configFile';
 import { compareRuns } from '../core/loadtest/compare';
 import { exportScenario } from '../core/loadtest/export';
 import { RunHistory } from '../core/loadtest/history';
 import { LoadTestError, startLoadTest } from '../core/loadtest/run';
 import { maxDurationOf, resolveScenario } from '../core/loadtest/scenario';
+import { MAX_THREADS } from '../core/loadtest/threads';
 import type { ExportFormat, LoadTestConfig, LoadTestResult, RunComparison, RunRecord, Scenario, ScenarioConfig } from '../core/loadtest/types';
 import { progressLine, renderLoadTestJSON, renderLoadTestJUnit, renderLoadTestText, renderRunListJSON, renderRunListText } from '../core/report/loadtest';
 import { UsageError } from './errors';
@@ -28,6 +29,8 @@ export interface LoadTestCliOptions {
   baseline?: string;
   export?: ExportFormat;
   parallelism?: string;
+  /** Engine threads for the closed model (default: one per core, at most 8). */
+  threads?: string;
   engine?: 'embedded' | 'k6';
   save: boolean;
   /** Pin the run this invocation makes as its scenario's baseline. */
@@ -73,7 +76,8 @@ function readLoadTestConfig(io: LoadTestIo, configFlag: string | undefined): { c
     if (configFlag) throw new UsageError(`cannot read ${configFlag}: check the --config path.`);
     return { config: {}, root: io.cwd };
   }
-  const parsed = parseConfigText(text, file);
+  // The schema checks the whole file; rule options are checked by the commands that run rules.
+  const parsed = parseConfigFile(text, file);
   if (parsed.problems.length > 0) throw new UsageError(parsed.problems.map((p) => p.message).join('; '));
   return { config: (parsed.value?.loadtest ?? {}) as LoadTestConfig, root: path.dirname(file) };
 }
@@ -162,7 +166,10 @@ export async function runLoadTestCommand(name: string | undefined, opts: LoadTes
   // Read the baseline before this run is saved, so `latest` means the previous run.
   const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline, history, scenario, io.cwd) : undefined;
 
-  const run = startLoadTest(scenario, { allowRemote: opts.allowRemote, maxDurationSec: max.seconds });
+  const threads = opts.threads === undefined ? undefined : Number(opts.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) throw new UsageError(`--threads must be a whole number from 1 to ${MAX_THREADS}, got "${opts.threads}".`);
+
+  const run = startLoadTest(scenario, { allowRemote: opts.allowRemote, maxDurationSec: max.seconds, ...(threads !== undefined ? { threads } : {}) });
   const live = Boolean(io.stderr.isTTY) && opts.format === 'text';
   run.on((e) => {
     if (e.type === 'tick' && live) io.stderr.write(`\r\x1b[2K${progressLine(e)}`);

@@ -1,37 +1,21 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { TOOL } from '../core/report/common';
-import { UsageError } from './errors';
-import type { LoadTestCliOptions } from './loadtest';
+import { InvalidArgumentError, Option } from 'commander';
+import { addLoadTestCommand } from './loadtestCommand';
 import type { ChecklistFormat } from './checklist';
 import type { ExplainFormat } from './explain';
 import { loadSqlParser } from '../core/sql/parser';
+import { newProgram, runProgram, writeOutput, type CliIo } from './program';
 import { runScan, type FailOn, type ScanFormat } from './scan';
 
-// The other commands are loaded when run (a `require` esbuild turns into a lazy module init): the language server, the load-test
-// engine and the embedded PostgreSQL bring libraries a scan in CI never uses, and every process
-// would otherwise evaluate them at start.
+// The other commands are loaded when run (a `require` esbuild turns into a lazy module init): the
+// language server, the load-test engine and the embedded PostgreSQL bring libraries a scan in CI
+// never uses, and every process would otherwise evaluate them at start.
+
+export type { CliIo };
 
 /** Runs the CLI; returns the exit code (0 clean, 1 findings/threshold, 2 usage or internal error). */
-export interface CliIo {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream;
-  cwd: string;
-}
-
-type LoadTestIoStream = NodeJS.WritableStream & { isTTY?: boolean };
-
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
-  const program = new Command();
+  const program = newProgram(io);
   let exitCode = 0;
-  program
-    .name('shipshape')
-    .description('Production-readiness checks for TypeScript HTTP APIs on PostgreSQL.')
-    .version(TOOL.version, '-v, --version')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .showSuggestionAfterError(true);
 
   program
     .command('scan')
@@ -57,48 +41,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--stdio', 'speak the Language Server Protocol over stdin/stdout')
     .action((opts: { stdio?: boolean }) => (require('./lsp') as typeof import('./lsp')).runLanguageServer(opts));
 
-  program
-    .command('loadtest')
-    .description('Run a load-test scenario (from shipshape.config.json or --url) and check its thresholds.')
-    .argument('[scenario]', 'name of a scenario under loadtest.scenarios')
-    .option('--config <file>', 'config file (default: shipshape.config.json in the current folder)')
-    .option('--url <url>', 'load-test this URL (one GET unless --method) instead of a named scenario')
-    .option('--base-url <url>', "send the scenario's requests to this base URL instead of its own (e.g. a port chosen at run time)")
-    .option('--method <method>', 'HTTP method for --url')
-    .option('--duration <duration>', 'how long to send load, e.g. 10s, 2m')
-    .option('--connections <n>', 'closed model: concurrent connections; open model: most requests in flight')
-    .option('--rate <n>', 'open model: arrivals per second (latency from each scheduled start)')
-    .option('--ramp-up <duration>', 'closed model: open the connections over this long')
-    .option('--threshold <expr>', 'k6 threshold, e.g. "p(95)<200", "rate<0.01", "http_req_duration{name:list} p(99)<500" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'junit']).default('text'))
-    .option('--output <file>', 'write the report to a file instead of stdout')
-    .option('--allow-remote', 'allow a target that is not this machine (loopback)', false)
-    .option('--baseline <run>', 'compare with a saved run: its id, "latest" or "baseline" (the pinned run), or a run file; exit 1 on a regression')
-    .addOption(new Option('--export <format>', 'print the scenario as a k6 script, Artillery YAML or a k6-operator TestRun instead of running it').choices(['k6', 'artillery', 'k6-operator']))
-    .option('--parallelism <n>', 'k6-operator: number of pods (default 4)')
-    .addOption(new Option('--engine <engine>', 'embedded (default) or k6 from PATH').choices(['embedded', 'k6']))
-    .option('--no-save', 'do not save the run under .shipshape/runs/')
-    .option('--pin', "pin this run as the scenario's baseline (what --baseline baseline compares with)")
-    .option('--pin-run <run>', 'pin a saved run (its id or "latest") as its scenario\'s baseline; sends no load')
-    .option('--list', 'list the saved runs (of the named scenario) with req/s, p95 and the pinned baseline; sends no load')
-    .option('--no-color', 'plain text output')
-    .action(async (scenario: string | undefined, opts: LoadTestCliOptions) => {
-      let cancel: (() => void) | undefined;
-      const onSigint = (): void => {
-        if (cancel) cancel();
-        else process.exit(130);
-      };
-      process.on('SIGINT', onSigint);
-      try {
-        const { runLoadTestCommand } = require('./loadtest') as typeof import('./loadtest');
-        const outcome = await runLoadTestCommand(scenario, opts, { stdout: io.stdout, stderr: io.stderr as LoadTestIoStream, cwd: io.cwd, onCancellable: (c) => (cancel = c) });
-        for (const n of outcome.notices) io.stderr.write(`shipshape: ${n}\n`);
-        writeOutput(outcome.output, opts.output, io);
-        exitCode = outcome.exitCode;
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
-    });
+  addLoadTestCommand(program, io, (code) => (exitCode = code));
 
   program
     .command('checklist')
@@ -139,24 +82,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       exitCode = outcome.exitCode;
     });
 
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      // --help and --version exit through here with code 0; commander already printed its message.
-      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
-      if (err.code === 'commander.help') return 0;
-      return 2;
-    }
-    if (err instanceof UsageError || err instanceof InvalidArgumentError) {
-      io.stderr.write(`shipshape: ${err.message}\n`);
-      return 2;
-    }
-    io.stderr.write(`shipshape: internal error: ${(err as Error).message}. Please report this with the command you ran.\n`);
-    if (process.env.SHIPSHAPE_DEBUG) io.stderr.write(`${(err as Error).stack}\n`);
-    return 2;
-  }
+  return runProgram(program, argv, io, () => exitCode);
 }
 
 function positiveInt(value: string): number {
@@ -169,20 +95,6 @@ function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected milliseconds, e.g. 200.');
   return n;
-}
-
-function writeOutput(text: string, file: string | undefined, io: { stdout: NodeJS.WritableStream; cwd: string }): void {
-  if (!file) {
-    io.stdout.write(text);
-    return;
-  }
-  const abs = path.resolve(io.cwd, file);
-  try {
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, text);
-  } catch (err) {
-    throw new UsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. Choose a writable --output path.`);
-  }
 }
 
 if (require.main === module) {

@@ -114,7 +114,7 @@ describe('the shipped artifacts (dist/ and the .vsix) on workspaces outside the 
 
   it('the .vsix holds the bundles, the parser and TypeScript\'s lib files', () => {
     const dist = path.join(unpacked, 'extension', 'dist');
-    for (const file of ['extension.js', 'server.js', 'cli.js', 'libpg-query.wasm', 'typescript-lib/lib.es5.d.ts', 'typescript-lib/lib.es2022.d.ts', 'typescript-lib/lib.dom.d.ts']) {
+    for (const file of ['extension.js', 'server.js', 'cli.js', 'cli-main.js', 'cli-loadtest.js', 'loadtest-worker.js', 'libpg-query.wasm', 'typescript-lib/lib.es5.d.ts', 'typescript-lib/lib.es2022.d.ts', 'typescript-lib/lib.dom.d.ts']) {
       assert.ok(fs.existsSync(path.join(dist, file)), `the .vsix has no extension/dist/${file}`);
     }
   });

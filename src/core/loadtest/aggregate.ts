@@ -49,30 +49,48 @@ export class RunAccumulator {
     for (const r of requests) this.byName.set(r.name, newTotals());
   }
 
-  /** Adds one window; returns it as a tick (per-window summaries). */
-  add(w: WindowMessage): TickWindow {
+  /**
+   * Adds one second of load — one window, or the windows several engine threads recorded for the
+   * same second — and returns it as a tick (per-window summaries). The threads' windows are
+   * summed; the window lasted as long as the longest of them.
+   */
+  add(windowOrParts: WindowMessage | readonly WindowMessage[]): TickWindow {
+    const parts = Array.isArray(windowOrParts) ? (windowOrParts as readonly WindowMessage[]) : [windowOrParts as WindowMessage];
+    if (parts.length === 0) throw new Error('RunAccumulator.add: no window');
     const windowAll = newTotals();
-    const byRequest: Record<string, RequestStats> = {};
-    for (const [name, counts] of Object.entries(w.byRequest)) {
-      const hist = decodeHistogram(counts.hist);
-      const windowOne = newTotals();
-      addCounts(windowOne, counts, hist);
-      addCounts(windowAll, counts, hist);
-      let totals = this.byName.get(name);
-      if (!totals) this.byName.set(name, (totals = newTotals()));
-      addCounts(totals, counts, hist);
-      byRequest[name] = statsOf(windowOne);
+    const windowByName = new Map<string, Totals>();
+    let dropped = 0;
+    let inFlight = 0;
+    let target = 0;
+    let durationMs = 0;
+    for (const w of parts) {
+      for (const [name, counts] of Object.entries(w.byRequest)) {
+        const hist = decodeHistogram(counts.hist);
+        let windowOne = windowByName.get(name);
+        if (!windowOne) windowByName.set(name, (windowOne = newTotals()));
+        addCounts(windowOne, counts, hist);
+        addCounts(windowAll, counts, hist);
+        let totals = this.byName.get(name);
+        if (!totals) this.byName.set(name, (totals = newTotals()));
+        addCounts(totals, counts, hist);
+      }
+      dropped += w.dropped;
+      inFlight += w.inFlight;
+      target += w.target;
+      durationMs = Math.max(durationMs, w.durationMs);
     }
+    const byRequest: Record<string, RequestStats> = {};
+    for (const [name, t] of windowByName) byRequest[name] = statsOf(t);
     addCounts(this.all, { requests: windowAll.requests, errors: windowAll.errors, failed: windowAll.failed, statusCodes: windowAll.statusCodes, errorsByKind: windowAll.errorsByKind }, windowAll.hist);
-    this.dropped += w.dropped;
-    this.durationMs += w.durationMs;
+    this.dropped += dropped;
+    this.durationMs += durationMs;
     const tick: TickWindow = {
-      second: w.second,
+      second: parts[0].second,
       ...statsOf(windowAll),
-      perSecond: w.durationMs > 0 ? round1((windowAll.requests * 1000) / w.durationMs) : 0,
-      dropped: w.dropped,
-      inFlight: w.inFlight,
-      target: w.target,
+      perSecond: durationMs > 0 ? round1((windowAll.requests * 1000) / durationMs) : 0,
+      dropped,
+      inFlight,
+      target,
       byRequest,
     };
     this.timeline.push(tick);
@@ -128,9 +146,15 @@ export class RunAccumulator {
   }
 }
 
-/** Pure: recorded windows (from any number of workers) → measurements. */
+/** Pure: recorded windows (from any number of engine threads; those of the same second are one tick) → measurements. */
 export function aggregate(requests: Array<Pick<ScenarioRequest, 'name' | 'method' | 'path'>>, windows: WindowMessage[]): ReturnType<RunAccumulator['measurements']> {
   const acc = new RunAccumulator(requests);
-  for (const w of [...windows].sort((a, b) => a.second - b.second)) acc.add(w);
+  const bySecond = new Map<number, WindowMessage[]>();
+  for (const w of windows) {
+    const parts = bySecond.get(w.second);
+    if (parts) parts.push(w);
+    else bySecond.set(w.second, [w]);
+  }
+  for (const second of [...bySecond.keys()].sort((a, b) => a - b)) acc.add(bySecond.get(second)!);
   return acc.measurements();
 }

@@ -3,6 +3,9 @@ import type { WindowRecorder } from './recorder';
 import type { EngineInput, WireRequest } from './protocol';
 import type { ClosedModel } from './types';
 
+/** Shortest request list handed to autocannon (see runClosedModel). */
+const MIN_CYCLE = 64;
+
 export interface ModelRun {
   stop(): void;
   /** Resolves when the model stopped sending and no more outcomes will be recorded. */
@@ -41,15 +44,41 @@ export function weightedCycle(requests: WireRequest[], maxLength = 100): WireReq
   return out;
 }
 
+/** The connections each ramp-up step opens, as a range of opening order: the first steps take the remainder. */
+export function rampSteps(connections: number, steps: number): Array<{ first: number; count: number }> {
+  const per = Math.floor(connections / steps);
+  const extra = connections % steps;
+  const out: Array<{ first: number; count: number }> = [];
+  let first = 0;
+  for (let i = 0; i < steps; i++) {
+    const count = per + (i < extra ? 1 : 0);
+    out.push({ first, count });
+    first += count;
+  }
+  return out;
+}
+
+/** How many of the connections `first … first + count - 1` (opening order) belong to `share`: those with `k % share.count === share.index`. */
+export function connectionsOfShare(first: number, count: number, share: { index: number; count: number }): number {
+  const upTo = (n: number): number => (n <= share.index ? 0 : Math.floor((n - share.index - 1) / share.count) + 1);
+  return upTo(first + count) - upTo(first);
+}
+
 /**
  * The closed model on autocannon: `connections` keep-alive connections, each sending its next
  * request when the previous response arrives. Latency is taken from autocannon's per-response
  * high-resolution duration (autocannon's own histogram keeps whole milliseconds only) and recorded
- * per request name here. A ramp-up opens the connections in up to 10 steps.
+ * per request name here. A ramp-up opens the connections in up to 10 steps. With `input.share`
+ * this thread runs only its part of the connections (run.ts spreads a closed model over threads:
+ * one autocannon instance saturates one core well before the servers it is pointed at do).
  */
 export function runClosedModel(input: EngineInput, model: ClosedModel, recorder: WindowRecorder, onCrash: (err: Error) => void): ModelRun {
   const origin = new URL(input.requests[0].url).origin;
-  const cycle = weightedCycle(input.requests).map((r) => {
+  // autocannon deep-clones its per-connection context each time a connection wraps around its
+  // list (requestIterator.js): with a one-request list that is once per request. Repeating the
+  // cycle makes it once per 64.
+  const base = weightedCycle(input.requests);
+  const cycle = Array.from({ length: Math.ceil(MIN_CYCLE / base.length) }, () => base).flat().map((r) => {
     const u = new URL(r.url);
     return { name: r.name, method: r.method, path: `${u.pathname}${u.search}`, headers: r.headers, ...(r.body !== undefined ? { body: r.body } : {}) };
   });
@@ -111,12 +140,11 @@ export function runClosedModel(input: EngineInput, model: ClosedModel, recorder:
     instances.push(instance);
   };
 
-  const per = Math.floor(model.connections / steps);
-  const extra = model.connections % steps;
-  for (let i = 0; i < steps; i++) {
-    const n = per + (i < extra ? 1 : 0);
-    if (i === 0) launch(n);
-    else timers.push(setTimeout(() => launch(n), (model.rampUpSec * 1000 * i) / steps));
+  const share = input.share ?? { index: 0, count: 1 };
+  for (const [i, n] of rampSteps(model.connections, steps).entries()) {
+    const mine = connectionsOfShare(n.first, n.count, share);
+    if (i === 0) launch(mine);
+    else timers.push(setTimeout(() => launch(mine), (model.rampUpSec * 1000 * i) / steps));
   }
 
   return {

@@ -21,6 +21,12 @@ export interface EngineInput {
   model: LoadModel;
   requests: WireRequest[];
   timeoutSec: number;
+  /**
+   * This engine's part of a closed model spread over several threads: it opens the connections
+   * whose opening order `k` has `k % count === index` (so a ramp-up keeps its global schedule).
+   * Absent: all of them.
+   */
+  share?: { index: number; count: number };
 }
 
 /** Outcome counters of one set of requests, with its latency histogram in some form. */
@@ -48,9 +54,13 @@ export interface WindowMessage {
   target: number;
 }
 
-export type WorkerMessage = WindowMessage | { type: 'started'; startedAt: string } | { type: 'finished' } | { type: 'crashed'; message: string };
+/**
+ * Engine thread → run. A thread posts `ready` once loaded and starts sending load only on `go`,
+ * so several threads start together and their 1-second windows line up.
+ */
+export type WorkerMessage = WindowMessage | { type: 'ready' } | { type: 'started'; startedAt: string } | { type: 'finished' } | { type: 'crashed'; message: string };
 
-export type ControlMessage = { type: 'stop' };
+export type ControlMessage = { type: 'go' } | { type: 'stop' };
 
 export function emptyErrors(): ErrorCounts {
   return { refused: 0, reset: 0, timeout: 0, dns: 0, other: 0 };

@@ -4,8 +4,9 @@ import { RunAccumulator } from './aggregate';
 import { LoadTestError } from './errors';
 import { findK6, runK6 } from './k6';
 import { preflight } from './preflight';
-import type { EngineInput, WireRequest, WorkerMessage } from './protocol';
+import type { EngineInput, WindowMessage, WireRequest, WorkerMessage } from './protocol';
 import { DEFAULT_MAX_DURATION_SEC } from './scenario';
+import { engineThreads, WindowAligner } from './threads';
 import { evaluateThresholds } from './thresholds';
 import type { EngineName, EnvValue, LoadTestEvent, LoadTestResult, Scenario, ScenarioRequest } from './types';
 
@@ -21,6 +22,8 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   /** Run id (default: time-based, sortable, e.g. `2026-12-01T02-10-00-123Z-orders`). */
   runId?: string;
+  /** Engine threads for a closed model (default: one per core, at most 8, at most one per connection; see threads.ts). The open model uses one. */
+  threads?: number;
 }
 
 /** A started run. Plain object: events are serialisable, so the caller may forward them to a webview as they are. */
@@ -42,7 +45,7 @@ export function newRunId(scenarioName: string, at = new Date()): string {
 }
 
 /**
- * Starts a load test off the caller's thread (a worker thread runs the engine). Before any load is
+ * Starts a load test off the caller's thread (worker threads run the engine). Before any load is
  * sent it checks the target: a valid http(s) URL, loopback unless `allowRemote`, a name that
  * resolves, a port that accepts a connection, and a duration within the bound.
  */
@@ -81,7 +84,8 @@ export function startLoadTest(scenario: Scenario, options: StartOptions = {}): L
         return result;
       }
       const engine: EngineName = scenario.model.kind === 'closed' ? 'autocannon' : 'shipshape';
-      return await runInWorker(scenario, { runId: id, model: scenario.model, requests, timeoutSec: scenario.timeoutSec }, engine, emit, (stop) => {
+      const threads = engineThreads(scenario.model, options.threads);
+      return await runInWorkers(scenario, { runId: id, model: scenario.model, requests, timeoutSec: scenario.timeoutSec }, threads, engine, emit, (stop) => {
         stopWorker = stop;
         if (cancelRequested) stop('cancelled');
       });
@@ -141,22 +145,47 @@ function workerFor(input: EngineInput): Worker {
   return new Worker(path.join(__dirname, 'loadtest-worker.js'), { workerData: input });
 }
 
-function runInWorker(scenario: Scenario, input: EngineInput, engine: EngineName, emit: (e: LoadTestEvent) => void, expose: (stop: (reason: 'cancelled' | 'aborted', by?: string) => void) => void): Promise<LoadTestResult> {
+/**
+ * Runs the engine in `threads` worker threads (each its share of a closed model's connections),
+ * starts them together once all are loaded, lines up their windows second by second and reduces
+ * them into ticks and the result.
+ */
+function runInWorkers(scenario: Scenario, input: EngineInput, threads: number, engine: EngineName, emit: (e: LoadTestEvent) => void, expose: (stop: (reason: 'cancelled' | 'aborted', by?: string) => void) => void): Promise<LoadTestResult> {
   return new Promise<LoadTestResult>((resolve, reject) => {
     const acc = new RunAccumulator(scenario.requests);
-    const worker = workerFor(input);
+    const aligner = new WindowAligner(threads);
+    const workers = Array.from({ length: threads }, (_, index) => workerFor(threads > 1 ? { ...input, share: { index, count: threads } } : input));
+    let ready = 0;
+    let started = false;
     let startedAt = new Date().toISOString();
     let ended: LoadTestResult['ended'] = 'completed';
     let abortedBy: string | undefined;
     let settled = false;
+    let stopping = false;
     let killTimer: NodeJS.Timeout | undefined;
     const abortSpecs = scenario.thresholds.filter((t) => t.abortOnFail);
+    const terminateAll = (): void => {
+      for (const w of workers) void w.terminate();
+    };
+
+    const tick = (parts: WindowMessage[]): void => {
+      const window = acc.add(parts);
+      const t = acc.totals;
+      emit({ type: 'tick', runId: input.runId, window, elapsedSec: Math.round(t.durationSec * 10) / 10, remainingSec: Math.max(0, Math.round((scenario.model.durationSec - t.durationSec) * 10) / 10), totals: { requests: t.requests, errors: t.errors, dropped: t.dropped, p95Ms: t.p95Ms } });
+      if (abortSpecs.length > 0 && !stopping) {
+        const failing = evaluateThresholds(abortSpecs, acc.current(), (p, name) => acc.percentile(p, name)).find((v) => !v.ok && v.actual !== null);
+        if (failing) stop('aborted', `${failing.metric}: ${failing.expression}`);
+      }
+    };
 
     const finish = (): void => {
       if (settled) return;
+      // Seconds a stopped or lost thread never completed still hold requests the server saw.
+      for (const parts of aligner.drain()) tick(parts);
+      if (settled) return;
       settled = true;
       if (killTimer) clearTimeout(killTimer);
-      void worker.terminate();
+      terminateAll();
       const m = acc.measurements();
       const thresholds = evaluateThresholds(scenario.thresholds, m, (p, name) => acc.percentile(p, name));
       const result: LoadTestResult = {
@@ -183,50 +212,64 @@ function runInWorker(scenario: Scenario, input: EngineInput, engine: EngineName,
     };
 
     const stop = (reason: 'cancelled' | 'aborted', by?: string): void => {
-      if (settled || killTimer) return;
+      if (settled || stopping) return;
+      stopping = true;
       ended = reason;
       abortedBy = by;
-      worker.postMessage({ type: 'stop' });
+      for (const w of workers) w.postMessage({ type: 'stop' });
       killTimer = setTimeout(finish, STOP_GRACE_MS);
     };
     expose(stop);
 
-    worker.on('message', (m: WorkerMessage) => {
-      if (settled) return;
-      switch (m.type) {
-        case 'started':
-          startedAt = m.startedAt;
-          emit({ type: 'start', runId: input.runId, startedAt, target: new URL(scenario.baseUrl).href, engine, scenario, plannedDurationSec: scenario.model.durationSec });
-          break;
-        case 'window': {
-          const window = acc.add(m);
-          const t = acc.totals;
-          emit({ type: 'tick', runId: input.runId, window, elapsedSec: Math.round(t.durationSec * 10) / 10, remainingSec: Math.max(0, Math.round((scenario.model.durationSec - t.durationSec) * 10) / 10), totals: { requests: t.requests, errors: t.errors, dropped: t.dropped, p95Ms: t.p95Ms } });
-          if (abortSpecs.length > 0 && !killTimer) {
-            const failing = evaluateThresholds(abortSpecs, acc.current(), (p, name) => acc.percentile(p, name)).find((v) => !v.ok && v.actual !== null);
-            if (failing) stop('aborted', `${failing.metric}: ${failing.expression}`);
-          }
-          break;
-        }
-        case 'finished':
-          finish();
-          break;
-        case 'crashed':
-          settled = true;
-          void worker.terminate();
-          reject(new LoadTestError('engine-crashed', `the load-test engine failed: ${m.message}`));
-          break;
-      }
-    });
-    worker.on('error', (err) => {
+    const crash = (message: string): void => {
       if (settled) return;
       settled = true;
-      reject(new LoadTestError('engine-crashed', `the load-test engine failed: ${err.message}`));
-    });
-    worker.on('exit', () => {
-      // A worker that exits without `finished` (killed, out of memory) still yields what was recorded.
-      if (!settled) finish();
+      if (killTimer) clearTimeout(killTimer);
+      terminateAll();
+      reject(new LoadTestError('engine-crashed', `the load-test engine failed: ${message}`));
+    };
+
+    const threadDone = (index: number): void => {
+      for (const parts of aligner.finish(index)) tick(parts);
+      if (aligner.allFinished) finish();
+    };
+
+    workers.forEach((worker, index) => {
+      let done = false;
+      worker.on('message', (m: WorkerMessage) => {
+        if (settled) return;
+        switch (m.type) {
+          case 'ready':
+            // Every thread loaded: start them together, so their seconds line up.
+            if (++ready === threads && !stopping) for (const w of workers) w.postMessage({ type: 'go' });
+            break;
+          case 'started':
+            if (!started) {
+              started = true;
+              startedAt = m.startedAt;
+              emit({ type: 'start', runId: input.runId, startedAt, target: new URL(scenario.baseUrl).href, engine, scenario, plannedDurationSec: scenario.model.durationSec });
+            }
+            break;
+          case 'window':
+            for (const parts of aligner.add(index, m)) tick(parts);
+            break;
+          case 'finished':
+            done = true;
+            threadDone(index);
+            break;
+          case 'crashed':
+            crash(m.message);
+            break;
+        }
+      });
+      worker.on('error', (err) => crash(err.message));
+      worker.on('exit', () => {
+        // A thread that exits without `finished` (killed, out of memory) still yields what it recorded.
+        if (!done && !settled) {
+          done = true;
+          threadDone(index);
+        }
+      });
     });
   });
 }
-

@@ -1,14 +1,27 @@
-// Entry of the load-test engine thread (bundled as dist/loadtest-worker.js): records load off the
-// caller's thread so the extension host and the CLI's progress line never wait on it.
+// Entry of a load-test engine thread (bundled as dist/loadtest-worker.js): records load off the
+// caller's thread so the extension host and the CLI's progress line never wait on it. A run may
+// start several (run.ts); each waits for `go` so they all start sending at the same moment.
 import { parentPort, workerData } from 'node:worker_threads';
 import { runEngine } from './engine';
 import type { ControlMessage, EngineInput } from './protocol';
 
 if (parentPort) {
   const port = parentPort;
-  runEngine(
-    workerData as EngineInput,
-    (m) => port.postMessage(m),
-    (handler) => port.on('message', (m: ControlMessage) => handler(m)),
-  );
+  let started = false;
+  let engineControl: ((m: ControlMessage) => void) | undefined;
+  port.on('message', (m: ControlMessage) => {
+    if (m.type === 'go' && !started) {
+      started = true;
+      runEngine(
+        workerData as EngineInput,
+        (out) => port.postMessage(out),
+        (handler) => (engineControl = handler),
+      );
+    } else if (m.type === 'stop' && !started) {
+      // Cancelled before the load started: nothing was sent, nothing to record.
+      started = true;
+      port.postMessage({ type: 'finished' });
+    } else engineControl?.(m);
+  });
+  port.postMessage({ type: 'ready' });
 }

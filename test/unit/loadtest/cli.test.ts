@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { runCli as run } from '../../helpers/cli';
 import { REPO_ROOT } from '../../helpers/workspace';
 import { startServer, type TestServer } from './servers';
@@ -177,6 +177,16 @@ describe('shipshape loadtest (CLI)', function () {
       const json = JSON.parse(r.stdout);
       assert.equal(json.engine, 'autocannon');
       assert.equal(json.summary.requests.total, (server.seen.get('/bundle') ?? 0) - before);
+    });
+
+    it('loadtest runs from the lean bundle: none of the analysis (TypeScript, rules, PostgreSQL parser) is loaded before the load', () => {
+      const lean = fs.readFileSync(path.join(REPO_ROOT, 'dist', 'cli-loadtest.js'), 'utf8');
+      // Markers of what the full CLI carries and a load test never uses.
+      for (const marker of ['function createProgram(', 'function allRules(', 'libpg-query.wasm']) assert.ok(!lean.includes(marker), `dist/cli-loadtest.js holds "${marker}"`);
+      const help = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'loadtest', '--help'], { encoding: 'utf8' });
+      assert.equal(help.status, 0, help.stderr);
+      assert.match(help.stdout, /^Usage: shipshape loadtest \[options\] \[scenario\]/);
+      assert.match(help.stdout, /--threads <n>/);
     });
 
     it('Ctrl-C (SIGINT) cancels the run: what ran is printed, exit 2', async () => {
