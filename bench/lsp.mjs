@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 export class LspClient {
   constructor(serverJs, root) {
     this.root = root;
-    this.proc = spawn(process.execPath, [serverJs, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ? process.env.SERVER_NODE_ARGS.split(' ') : []), serverJs, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     this.buffer = Buffer.alloc(0);
     this.nextId = 1;
     this.pending = new Map();
@@ -46,6 +46,8 @@ export class LspClient {
       this.diagnostics.set(msg.params.uri, { version: msg.params.version, diagnostics: msg.params.diagnostics, at: now });
     } else if (msg.method === 'shipshape/status') {
       this.statuses.push({ ...msg.params, at: now });
+    } else if (msg.method === 'window/logMessage' && process.env.SHIPSHAPE_BENCH_LOG) {
+      fs.appendFileSync(process.env.SHIPSHAPE_BENCH_LOG, `${Math.round(now)} ${msg.params.message}\n`);
     }
     for (const w of [...this.waiters]) w();
   }

@@ -3,6 +3,7 @@ import { ChecklistFactsCollector } from '../core/checklist/gather';
 import { evaluateChecklist } from '../core/checklist/evaluate';
 import { discoverFiles } from '../core/project/files';
 import { toChecklistJson } from '../core/report/checklist';
+import type { ProjectModel } from '../core/project/project';
 import type { FolderAnalysis } from './folderAnalysis';
 import type { ServerLog } from './log';
 import type { FolderChecklist } from './protocol';
@@ -25,6 +26,11 @@ export class FolderChecklistState {
   private lastKey = '';
   /** A checklist file was added or removed: the folder's file list must be walked again. */
   private fileListStale = false;
+  /** The folder's files as walked after fileListChanged(), and the project model they were walked for. */
+  private files: ProjectModel['files'] | undefined;
+  private filesOf: ProjectModel | undefined;
+  /** Time spent in the earlier slices of a refresh that is still pending. */
+  private busyMs = 0;
 
   constructor(private readonly folder: FolderAnalysis, private readonly log: ServerLog) {}
 
@@ -36,15 +42,26 @@ export class FolderChecklistState {
     return this.last;
   }
 
-  /** Recomputes; returns true when the report changed. */
-  refresh(registeredRules: readonly string[]): boolean {
+  /**
+   * Recomputes; returns true when the report changed, 'pending' when `sliceMs` ran out while
+   * reading the code (call again: what was read is kept).
+   */
+  refresh(registeredRules: readonly string[], sliceMs?: number): boolean | 'pending' {
     const parts = this.folder.checklistInputs();
     if (!parts) return false;
     const started = performance.now();
     let project = parts.project;
     if (this.fileListStale) {
-      project = { ...project, files: discoverFiles(project.root, { include: project.config.include, exclude: project.config.exclude }) };
+      this.files = discoverFiles(project.root, { include: project.config.include, exclude: project.config.exclude });
+      this.filesOf = project;
       this.fileListStale = false;
+    }
+    // The walked list stands for the project's until the project reloads (a new model).
+    if (this.files && this.filesOf === project) project = { ...project, files: this.files };
+    else this.files = undefined;
+    if (sliceMs !== undefined && !this.collector.readCode(project, parts.program, started + sliceMs)) {
+      this.busyMs += performance.now() - started;
+      return 'pending';
     }
     const facts = this.collector.gather({
       project,
@@ -56,7 +73,8 @@ export class FolderChecklistState {
     const result = evaluateChecklist(facts, { config: project.config, configFile: project.configFile });
     const report = toChecklistJson(result);
     const key = JSON.stringify(report);
-    const durationMs = Math.round(performance.now() - started);
+    const durationMs = Math.round(this.busyMs + performance.now() - started);
+    this.busyMs = 0;
     this.last = { name: this.folder.name, root: this.folder.root, report, durationMs };
     if (key === this.lastKey) return false;
     this.lastKey = key;

@@ -83,6 +83,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   const rules = options.rules ?? allRules();
   const checklists = new Map<FolderAnalysis, FolderChecklistState>();
   let checklistTimer: NodeJS.Timeout | undefined;
+  /** A folder's checklist changed in a round of refreshes not yet finished (another folder's is pending). */
+  let checklistChanged = false;
 
   const guard = <T>(what: string, fn: () => T, fallback: T): T => {
     try {
@@ -165,9 +167,18 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     checklistTimer = setTimeout(() => {
       // An edit came in meanwhile: its analysis ends in an idle that schedules this again.
       if (!scheduler.isIdle()) return;
-      let changed = false;
-      for (const state of checklists.values()) changed = guard('Readiness checklist', () => state.refresh(rules.map((r) => r.meta.id)), false) || changed;
-      if (changed) void connection.sendNotification(CHECKLIST_CHANGED_NOTIFICATION, checklistParams()).catch(() => undefined);
+      for (const state of checklists.values()) {
+        // The first refresh type-checks most of the workspace's calls: in slices, so an edit
+        // that arrives meanwhile is analysed after the current slice, not after all of it.
+        const outcome = guard('Readiness checklist', () => state.refresh(rules.map((r) => r.meta.id), CHECKLIST_SLICE_MS), false);
+        if (outcome === 'pending') {
+          scheduleChecklist(0);
+          return;
+        }
+        checklistChanged = outcome || checklistChanged;
+      }
+      if (checklistChanged) void connection.sendNotification(CHECKLIST_CHANGED_NOTIFICATION, checklistParams()).catch(() => undefined);
+      checklistChanged = false;
     }, wait);
   };
 
@@ -446,6 +457,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
 
 /** Quiet time after the last edit before the readiness checklist is recomputed (see scheduleChecklist). */
 const CHECKLIST_QUIET_MS = 3000;
+/** Longest the checklist holds the server's thread at a time while it reads the code. */
+const CHECKLIST_SLICE_MS = 50;
 
 function sameAsDisk(file: string, text: string): boolean {
   try {
