@@ -21,7 +21,7 @@ export type ExplainSourceReader = (project: ProjectModel) => Promise<ExplainSour
 export const workspaceSources: ExplainSourceReader = async (project) => {
   await loadSqlParser();
   const { statements } = projectSchema(project);
-  const { queries } = await extractProjectQueries(project.root, project);
+  const { queries } = await extractProjectQueries(project);
   return {
     statements,
     // A query PostgreSQL cannot parse cannot be explained either; the scan reports it.

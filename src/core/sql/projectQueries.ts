@@ -3,7 +3,7 @@
  *
  * For the explain feature and anything else that wants "every query Shipshape can see":
  *
- *   const { queries, schema } = await extractProjectQueries('/path/to/workspace');
+ *   const { queries, schema } = await extractProjectQueries(loadProject('/path/to/workspace'));
  *   for (const q of queries) {
  *     q.file          // absolute path of the .ts file
  *     q.range         // 0-based range of the SQL literal / template / ORM call
@@ -23,7 +23,8 @@ import type { Range } from '../finding';
 import type { DbCallSite } from '../db/callSite';
 import { DB_LIBRARIES, dbLibraryImportedBy, type DbLibrary, type DbLibraryDescriptor } from '../db/libraries';
 import { DbCallRecognizer, dbLibrariesDeclaredIn } from '../db/recognizer';
-import { loadProject, type ProjectModel } from '../project/project';
+// A type only: project.ts → config.ts → rules/index.ts → unindexed-filter.ts → here would be a load cycle.
+import type { ProjectModel } from '../project/project';
 import { ProgramHost } from '../ts/program';
 import { ProvenanceResolver } from '../ts/provenance';
 import type { IndexCoverage } from './coverage';
@@ -59,8 +60,8 @@ export interface ProjectQueries {
   schema: SchemaModel;
 }
 
-/** Loads the project at `root`, its schema and program, and returns its queries. */
-export async function extractProjectQueries(root: string, project: ProjectModel = loadProject(root)): Promise<ProjectQueries> {
+/** Loads the project's schema and program, and returns its queries. */
+export async function extractProjectQueries(project: ProjectModel): Promise<ProjectQueries> {
   await loadSqlParser();
   const { schema, prismaModels } = projectSchema(project);
   const host = new ProgramHost(project.files.ts, project.tsconfig.options);
