@@ -90,6 +90,24 @@ runRuleTests(fkWithoutIndex, {
       errors: [{ messageId: 'fkWithoutIndex', line: 6, column: 53, messageIncludes: ['"FK_post_author"', '`authorId`', 'post_authorId_idx'] }],
     },
     {
+      name: 'drizzle-kit SQL: the foreign key added inside DO $$ BEGIN … EXCEPTION … END $$, reported on its line',
+      files: {
+        'drizzle/0000_init.sql': [
+          'CREATE TABLE IF NOT EXISTS "users" ("id" serial PRIMARY KEY NOT NULL);',
+          '--> statement-breakpoint',
+          'CREATE TABLE IF NOT EXISTS "posts" ("id" serial PRIMARY KEY NOT NULL, "author_id" integer NOT NULL);',
+          '--> statement-breakpoint',
+          'DO $$ BEGIN',
+          ' ALTER TABLE "posts" ADD CONSTRAINT "posts_author_id_users_id_fk" FOREIGN KEY ("author_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;',
+          'EXCEPTION',
+          ' WHEN duplicate_object THEN null;',
+          'END $$;',
+          '',
+        ].join('\n'),
+      },
+      errors: [{ messageId: 'fkWithoutIndex', file: 'drizzle/0000_init.sql', line: 6, column: 26, messageIncludes: ['posts_author_id_users_id_fk (`author_id`) on `posts`', 'posts_author_id_idx'] }],
+    },
+    {
       name: 'Knex migration (.js): .references() creates no index',
       files: {
         'migrations/20240101000000_init.js':

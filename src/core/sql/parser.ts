@@ -9,7 +9,7 @@
  * Offsets: libpg-query reports UTF-8 byte offsets; everything leaving this file is a UTF-16
  * offset into the JavaScript string (what TypeScript, LSP and `Range` use).
  */
-import { loadModule, parseSync, scanSync, type Node } from 'libpg-query';
+import { loadModule, parsePlPgSQLSync, parseSync, scanSync, type Node } from 'libpg-query';
 
 let loading: Promise<void> | undefined;
 let loaded = false;
@@ -167,4 +167,51 @@ function requireLoaded(): void {
 /** Byte → UTF-16 offset for a text, exported for callers that read `location` fields of a parse tree. */
 export function charOffsetOfByte(text: string, byteOffset: number): number {
   return byteOffsets(text).toChar(byteOffset);
+}
+
+/** A SQL statement a PL/pgSQL body runs, and its UTF-16 offset in that body. */
+export interface PlpgsqlStatement {
+  text: string;
+  offset: number;
+}
+
+/**
+ * The SQL statements a PL/pgSQL body runs as such (`PLpgSQL_stmt_execsql`), in order and
+ * whatever block, IF or exception handler they sit in — e.g. the `ALTER TABLE … ADD CONSTRAINT`
+ * of drizzle-kit's `DO $$ BEGIN … EXCEPTION WHEN duplicate_object THEN null; END $$`. `EXECUTE`
+ * of a built string and conditions are not statements. A body PostgreSQL rejects yields none.
+ */
+export function plpgsqlStatements(body: string): PlpgsqlStatement[] {
+  requireLoaded();
+  let tag = 'shipshape_do';
+  while (body.includes(`$${tag}$`)) tag += '_';
+  let tree: unknown;
+  try {
+    tree = parsePlPgSQLSync(`CREATE FUNCTION shipshape_do() RETURNS void LANGUAGE plpgsql AS $${tag}$${body}$${tag}$`);
+  } catch {
+    return [];
+  }
+  const out: PlpgsqlStatement[] = [];
+  let cursor = 0;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const exec = (node as { PLpgSQL_stmt_execsql?: { sqlstmt?: { PLpgSQL_expr?: { query?: unknown } } } }).PLpgSQL_stmt_execsql;
+    const query = exec?.sqlstmt?.PLpgSQL_expr?.query;
+    if (typeof query === 'string') {
+      // The query is the body's own text (PL/pgSQL cuts it out verbatim): find where it sits.
+      const at = body.indexOf(query, cursor);
+      if (at >= 0) {
+        out.push({ text: query, offset: at });
+        cursor = at + query.length;
+      }
+      return;
+    }
+    for (const value of Object.values(node)) visit(value);
+  };
+  visit(tree);
+  return out;
 }

@@ -16,6 +16,7 @@
  */
 import type { Range } from '../finding';
 import { columnRef, expressionKey, expressionText, fieldsOf, qualifiedName, relationName, stringList, typeNameText, unwrap, type PgNode, type RelationName } from './ast';
+import { plpgsqlStatements, splitStatements } from './parser';
 import { SchemaModel, tableKey, type ColumnModel, type IndexKey, type IndexModel, type SchemaOrigin, type SchemaSourceKind, type TableModel } from './schema';
 
 /** One statement to apply, with enough to place what it defines in its file. */
@@ -99,6 +100,8 @@ export class SchemaBuilder {
       case 'AlterObjectSchemaStmt':
         if (f.objectType === 'OBJECT_TABLE') this.moveTable(relationName(f.relation), f.newschema);
         return;
+      case 'DoStmt':
+        return this.doBlock(f, stmt);
       case 'VariableSetStmt':
         if (f.name === 'search_path' && Array.isArray(f.args)) {
           const first = f.args.map((a: unknown) => fieldsOf(a, 'A_Const')?.sval?.sval).find((s: unknown) => typeof s === 'string' && s !== '$user');
@@ -107,6 +110,41 @@ export class SchemaBuilder {
         return;
       default:
         return;
+    }
+  }
+
+  /**
+   * `DO $$ … $$`: the DDL its PL/pgSQL body runs, applied as if written at the top level. This is
+   * how drizzle-kit (before 0.31) and hand-written idempotent migrations add foreign keys
+   * (`BEGIN ALTER TABLE … ADD CONSTRAINT … EXCEPTION WHEN duplicate_object THEN null; END`) and
+   * guard DDL with `IF NOT EXISTS (…) THEN … END IF`: the statement is applied whatever the
+   * condition, which is what a migration run on a fresh database does.
+   */
+  private doBlock(f: PgNode, stmt: SchemaStatement): void {
+    const language = ((f.args as unknown[] | undefined) ?? []).map((a) => fieldsOf(a, 'DefElem')).find((d) => d?.defname === 'language');
+    const languageName = fieldsOf(language?.arg, 'String')?.sval;
+    if (languageName && String(languageName).toLowerCase() !== 'plpgsql') return;
+    const body = ((f.args as unknown[] | undefined) ?? []).map((a) => fieldsOf(a, 'DefElem')).find((d) => d?.defname === 'as');
+    const text = fieldsOf(body?.arg, 'String')?.sval;
+    if (typeof text !== 'string') return;
+    const bodyAt = stmt.sql.indexOf(text);
+    const base = bodyAt < 0 ? undefined : bodyAt;
+    for (const inner of plpgsqlStatements(text)) {
+      for (const s of splitStatements(inner.text)) {
+        if (!s.ast) continue;
+        const at = base === undefined ? undefined : base + inner.offset + s.start;
+        const rangeIn = (from: number, to: number): Range => (at === undefined ? stmt.range : stmt.rangeIn(at + from, at + to));
+        const node = unwrap(s.ast);
+        if (!node) continue;
+        this.applyNode(node.kind, node.fields, {
+          ...stmt,
+          sql: s.text,
+          ast: s.ast,
+          range: rangeIn(0, s.text.length),
+          rangeIn,
+          offsetOf: (location: number) => s.offsetOf(location) - s.start,
+        });
+      }
     }
   }
 

@@ -188,6 +188,33 @@ describe('sql: schema model', () => {
     assert.deepEqual(indexSummary(s, 'a'), ['a_id:btree:(id)']);
   });
 
+  it('applies the DDL a DO block runs (drizzle-kit foreign keys, guarded index creation), placed on its line', () => {
+    const sql = [
+      'CREATE TABLE "users" ("id" serial PRIMARY KEY);',
+      'CREATE TABLE "posts" ("id" serial PRIMARY KEY, "author_id" integer, "slug" text);',
+      'DO $$ BEGIN',
+      ' ALTER TABLE "posts" ADD CONSTRAINT "posts_author_id_users_id_fk" FOREIGN KEY ("author_id") REFERENCES "public"."users"("id") ON DELETE cascade;',
+      'EXCEPTION',
+      ' WHEN duplicate_object THEN null;',
+      'END $$;',
+      "DO $body$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'posts_slug_idx') THEN CREATE INDEX posts_slug_idx ON posts (slug); END IF; END $body$;",
+      "DO $$ BEGIN EXECUTE 'CREATE INDEX never_seen ON posts (id)'; PERFORM 1; END $$;",
+      "DO $$ BEGIN this is not plpgsql; END $$;",
+    ].join('\n');
+    const s = schemaOf(sql);
+    const fks = s.lookup('posts')!.foreignKeys;
+    assert.deepEqual(fks.map((f) => `${f.name}(${f.columns}) -> ${f.references.table}(${f.references.columns}) ${f.onDelete}`), ['posts_author_id_users_id_fk(author_id) -> users(id) cascade']);
+    const lines = sql.split('\n');
+    const r = fks[0].origin.range;
+    assert.equal(r.start.line, 3);
+    assert.equal(lines[3].slice(r.start.character, r.end.character), 'CONSTRAINT "posts_author_id_users_id_fk" FOREIGN KEY ("author_id") REFERENCES "public"."users"("id") ON DELETE cascade');
+    // The guarded CREATE INDEX is applied (a fresh database runs it); a built string is not read.
+    assert.deepEqual(indexSummary(s, 'posts'), ['posts_pkey:btree:up(id)', 'posts_slug_idx:btree:(slug)']);
+    // A body PL/pgSQL rejects defines nothing, and is not reported as a rejected statement:
+    // PostgreSQL checks a DO body only when it runs it.
+    assert.deepEqual(s.problems, []);
+  });
+
   it('ignores statements that are not DDL it models', () => {
     const s = schemaOf(`CREATE EXTENSION IF NOT EXISTS pgcrypto; INSERT INTO x VALUES (1); CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql; GRANT SELECT ON x TO y; CREATE VIEW v AS SELECT 1;`);
     assert.deepEqual(s.allTables(), []);
