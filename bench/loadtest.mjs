@@ -1,8 +1,9 @@
 // Load-engine benchmark (part of `npm run bench`): Shipshape's engine (`shipshape loadtest`,
-// closed model on autocannon in engine threads) and wrk against the same loopback servers — a Node
-// `http` server and nginx — with the same connections, duration and threads, alternating (the
-// order flips every round so drift in the machine's load hits both alike), after a warm-up of the
-// server. Prints requests/s of each, their ratio per round and the median of those ratios
+// closed model on autocannon in engine threads), raw autocannon (the ceiling of an engine built on
+// it) and wrk against the same loopback servers — a Node
+// `http` server and nginx — with the same connections, duration and threads, in turn (the
+// order rotates every round so drift in the machine's load hits all alike), after a warm-up of the
+// server. Prints requests/s of each, their ratios per round and the median of those ratios
 // (targets: ≥ 0.9× wrk against Node, ≥ 0.75× against nginx), the load average of each round, and
 // CPU time per request (user + sys of each tool's process, from /usr/bin/time; for Shipshape also
 // without its start-up, i.e. the CPU of `shipshape loadtest --help`, measured in the same round).
@@ -76,6 +77,15 @@ function runShipshape(url) {
   return { rps: r.summary.requests.perSecond, total, cpuPerReqUs: (cpuSec / total) * 1e6, loadCpuPerReqUs: (Math.max(0, cpuSec - startupCpuSec) / total) * 1e6, startupCpuSec, p50: r.summary.latencyMs.p50, p99: r.summary.latencyMs.p99 };
 }
 
+/** autocannon alone (its CLI, same connections, duration and threads as workers): the ceiling of a closed model built on it. */
+function runAutocannon(url) {
+  const bin = path.join(REPO, 'node_modules', 'autocannon', 'autocannon.js');
+  const { stdout, cpuSec } = timed(process.execPath, [bin, '-j', '-c', String(CONNECTIONS), '-d', String(DURATION), ...(THREADS > 1 ? ['-w', String(THREADS)] : []), url]);
+  const r = JSON.parse(stdout);
+  const total = r.requests.total;
+  return { rps: total / r.duration, total, cpuPerReqUs: (cpuSec / total) * 1e6 };
+}
+
 const load1 = () => os.loadavg()[0];
 
 async function startNode() {
@@ -119,27 +129,31 @@ async function main() {
       runWrk(server.url, WARMUP_SEC);
       const wrk = [];
       const ship = [];
+      const raw = [];
       const ratios = [];
+      const rawRatios = [];
       const loads = [];
       for (let i = 0; i < ROUNDS; i++) {
         loads.push(load1());
-        // ABBA: wrk first in even rounds, Shipshape first in odd ones.
-        let w, sh;
-        if (i % 2 === 0) {
-          w = runWrk(server.url);
-          sh = runShipshape(server.url);
-        } else {
-          sh = runShipshape(server.url);
-          w = runWrk(server.url);
+        // The order rotates every round (wrk, Shipshape, autocannon; then Shipshape, autocannon, wrk; …).
+        const runs = { wrk: () => runWrk(server.url), ship: () => runShipshape(server.url), raw: () => runAutocannon(server.url) };
+        const order = ['wrk', 'ship', 'raw'];
+        const got = {};
+        for (let k = 0; k < 3; k++) {
+          const name = order[(i + k) % 3];
+          got[name] = runs[name]();
         }
+        const { wrk: w, ship: sh, raw: ac } = got;
         wrk.push(w);
         ship.push(sh);
+        raw.push(ac);
         ratios.push(sh.rps / w.rps);
-        console.log(`  ${server.name} round ${i + 1} (load ${loads[i].toFixed(1)}): wrk ${Math.round(w.rps)} req/s, Shipshape ${Math.round(sh.rps)} req/s → ${(sh.rps / w.rps).toFixed(2)}×; CPU/request wrk ${w.cpuPerReqUs.toFixed(1)} µs, Shipshape ${sh.cpuPerReqUs.toFixed(1)} µs (${sh.loadCpuPerReqUs.toFixed(1)} µs without its ${sh.startupCpuSec.toFixed(2)} s start-up)`);
+        rawRatios.push(ac.rps / w.rps);
+        console.log(`  ${server.name} round ${i + 1} (load ${loads[i].toFixed(1)}): wrk ${Math.round(w.rps)} req/s, Shipshape ${Math.round(sh.rps)} req/s → ${(sh.rps / w.rps).toFixed(2)}×, raw autocannon ${Math.round(ac.rps)} req/s → ${(ac.rps / w.rps).toFixed(2)}×; CPU/request wrk ${w.cpuPerReqUs.toFixed(1)} µs, Shipshape ${sh.cpuPerReqUs.toFixed(1)} µs (${sh.loadCpuPerReqUs.toFixed(1)} µs without its ${sh.startupCpuSec.toFixed(2)} s start-up), autocannon ${ac.cpuPerReqUs.toFixed(1)} µs`);
       }
       const w = median(wrk.map((x) => x.rps));
       const s = median(ship.map((x) => x.rps));
-      const row = { server: server.name, wrk: w, shipshape: s, ratio: median(ratios), ratios, loads, target: server.target, wrkCpu: median(wrk.map((x) => x.cpuPerReqUs)), shipCpu: median(ship.map((x) => x.cpuPerReqUs)), shipLoadCpu: median(ship.map((x) => x.loadCpuPerReqUs)), startupCpu: median(ship.map((x) => x.startupCpuSec)), p50: median(ship.map((x) => x.p50)), p99: median(ship.map((x) => x.p99)), rounds: { wrk: wrk.map((x) => Math.round(x.rps)), shipshape: ship.map((x) => Math.round(x.rps)) } };
+      const row = { server: server.name, wrk: w, shipshape: s, ratio: median(ratios), ratios, loads, target: server.target, wrkCpu: median(wrk.map((x) => x.cpuPerReqUs)), shipCpu: median(ship.map((x) => x.cpuPerReqUs)), shipLoadCpu: median(ship.map((x) => x.loadCpuPerReqUs)), startupCpu: median(ship.map((x) => x.startupCpuSec)), raw: median(raw.map((x) => x.rps)), rawRatio: median(rawRatios), rawCpu: median(raw.map((x) => x.cpuPerReqUs)), p50: median(ship.map((x) => x.p50)), p99: median(ship.map((x) => x.p99)), rounds: { wrk: wrk.map((x) => Math.round(x.rps)), shipshape: ship.map((x) => Math.round(x.rps)) } };
       rows.push(row);
       console.log(`${row.server}: wrk ${Math.round(w)} req/s, Shipshape ${Math.round(s)} req/s → ${row.ratio.toFixed(2)}× (median of per-round ratios ${ratios.map((r) => r.toFixed(2)).join(', ')}; target ≥ ${row.target}×); CPU per request: wrk ${row.wrkCpu.toFixed(1)} µs, Shipshape ${row.shipCpu.toFixed(1)} µs (${row.shipLoadCpu.toFixed(1)} µs without start-up)`);
     } finally {
@@ -150,11 +164,14 @@ async function main() {
     '<!-- loadtest:start -->',
     '## Load engine vs wrk',
     '',
-    `Produced by \`node bench/loadtest.mjs\` (part of \`npm run bench\`) on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${CONNECTIONS} connections, ${DURATION} s per run, ${THREADS} threads each (wrk \`-t ${THREADS}\`, \`shipshape loadtest --threads ${THREADS}\`, closed model), after a ${WARMUP_SEC} s warm-up of the server; ${ROUNDS} rounds alternating which tool goes first. The ratio is the median of the per-round ratios (each round's two runs back to back). Load average when it started: ${load} (a shared machine). CPU per request is user + sys of the whole tool process divided by the requests it made; for Shipshape also without its start-up (the CPU of \`shipshape loadtest --help\`).`,
+    `Produced by \`node bench/loadtest.mjs\` (part of \`npm run bench\`) on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${CONNECTIONS} connections, ${DURATION} s per run, ${THREADS} threads each (wrk \`-t ${THREADS}\`, \`shipshape loadtest --threads ${THREADS}\`, closed model), after a ${WARMUP_SEC} s warm-up of the server; ${ROUNDS} rounds, the order of the three tools rotating every round. The ratio is the median of the per-round ratios (each round's runs back to back). Load average when it started: ${load} (a shared machine). CPU per request is user + sys of the whole tool process divided by the requests it made; for Shipshape also without its start-up (the CPU of \`shipshape loadtest --help\`).`,
     '',
-    '| server | wrk req/s | Shipshape req/s | ratio (target) | per-round ratios (load avg) | CPU/request wrk | CPU/request Shipshape (without start-up) | Shipshape p50 / p99 |',
-    '|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.server} | ${Math.round(r.wrk)} | ${Math.round(r.shipshape)} | ${r.ratio.toFixed(2)}× (≥ ${r.target}×) ${r.ratio >= r.target ? 'met' : 'NOT met'} | ${r.ratios.map((x, i) => `${x.toFixed(2)} (${r.loads[i].toFixed(1)})`).join(', ')} | ${r.wrkCpu.toFixed(1)} µs | ${r.shipCpu.toFixed(1)} µs (${r.shipLoadCpu.toFixed(1)} µs; start-up ${r.startupCpu.toFixed(2)} s) | ${r.p50} / ${r.p99} ms |`),
+    '',
+    'Raw autocannon (its CLI, `-c`/`-d` the same, `-w` threads as workers, in the same rotation) is the ceiling of any closed model built on it: the engine is autocannon (fixed stack) plus Shipshape\'s own µs histograms and windows. Where Shipshape ≈ autocannon and both fall short of the target, the gap is autocannon\'s per-request cost (one socket `write` per request from JavaScript; wrk\'s CPU per request is a third of it), which only pipelining (rejected: it changes what a connection means to the server) or an engine outside the fixed stack would remove.',
+    '',
+    '| server | wrk req/s | Shipshape req/s | ratio (target) | per-round ratios (load avg) | raw autocannon req/s (ratio to wrk) | CPU/request wrk | CPU/request Shipshape (without start-up) | CPU/request autocannon | Shipshape p50 / p99 |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.server} | ${Math.round(r.wrk)} | ${Math.round(r.shipshape)} | ${r.ratio.toFixed(2)}× (≥ ${r.target}×) ${r.ratio >= r.target ? 'met' : 'NOT met'} | ${r.ratios.map((x, i) => `${x.toFixed(2)} (${r.loads[i].toFixed(1)})`).join(', ')} | ${Math.round(r.raw)} (${r.rawRatio.toFixed(2)}×) | ${r.wrkCpu.toFixed(1)} µs | ${r.shipCpu.toFixed(1)} µs (${r.shipLoadCpu.toFixed(1)} µs; start-up ${r.startupCpu.toFixed(2)} s) | ${r.rawCpu.toFixed(1)} µs | ${r.p50} / ${r.p99} ms |`),
     '<!-- loadtest:end -->',
   ].join('\n');
   console.log(`\n${section}`);

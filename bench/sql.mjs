@@ -75,14 +75,21 @@ export { discoverFiles } from '${path.join(REPO, 'src/core/project/files')}';
     'SELECT * FROM t30 WHERE lower(name) = lower($1) AND status = $2',
     'WITH x AS (SELECT id FROM t40 WHERE data @> $1) SELECT * FROM t41 WHERE parent_id IN (SELECT id FROM x)',
   ];
+  // coverageOfQuery remembers its verdict per query text and schema: each measured text is new
+  // (a distinct comment), so every call parses, resolves and decides; the remembered case apart.
   const per = [];
+  const again = [];
   for (let k = 0; k < 2000; k++) {
-    const q = queries[k % queries.length];
+    const q = `${queries[k % queries.length]} /* q${k} */`;
     const t0 = performance.now();
     lib.coverageOfQuery(q, schema);
     per.push(performance.now() - t0);
+    const t1 = performance.now();
+    lib.coverageOfQuery(q, schema);
+    again.push(performance.now() - t1);
   }
   const p95 = [...per].sort((a, b) => a - b)[Math.floor(per.length * 0.95)];
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return [
     '## SQL: schema, migrations, coverage',
     '',
@@ -92,7 +99,8 @@ export { discoverFiles } from '${path.join(REPO, 'src/core/project/files')}';
     '|---|---|---|',
     `| schema build, 200 tables (600 statements: parse + apply) | ${Math.round(median(build200))} ms | |`,
     `| 1,000 migration files (${statements} statements): discover + read + parse + apply | ${Math.round(median(runs1000))} ms | < 2,000 ms: ${median(runs1000) < 2000 ? 'met' : 'NOT met'} |`,
-    `| extraction + coverage of one query (parse, tables, verdict), 2,000 queries | ${(per.reduce((a, b) => a + b, 0) / per.length).toFixed(2)} ms mean, p95 ${p95.toFixed(2)} ms | |`,
+    `| extraction + coverage of one query (parse, tables, verdict), 2,000 distinct queries | ${mean(per).toFixed(3)} ms mean, p95 ${p95.toFixed(3)} ms | |`,
+    `| the same query text again (verdict remembered per schema) | ${mean(again).toFixed(4)} ms mean | |`,
     '',
   ].join('\n');
 }
