@@ -90,6 +90,25 @@ runRuleTests(fkWithoutIndex, {
       errors: [{ messageId: 'fkWithoutIndex', line: 6, column: 53, messageIncludes: ['"FK_post_author"', '`authorId`', 'post_authorId_idx'] }],
     },
     {
+      name: 'a two-column foreign key whose first column alone is indexed: served in part, at info',
+      files: {
+        'migrations/001.sql': [
+          'CREATE TABLE account (id uuid, user_id uuid, PRIMARY KEY (id, user_id));',
+          'CREATE TABLE activity (id uuid PRIMARY KEY, account_id uuid, account_user_id uuid,',
+          '  CONSTRAINT activity_account_fkey FOREIGN KEY (account_id, account_user_id) REFERENCES account (id, user_id));',
+          'CREATE INDEX activity_account_id_idx ON activity (account_id);',
+          // An index led by a column that is not in the key serves nothing: still a warning below.
+          'CREATE TABLE balance (id uuid PRIMARY KEY, day date, account_id uuid, user_id uuid, FOREIGN KEY (account_id, user_id) REFERENCES account (id, user_id));',
+          'CREATE INDEX balance_day_account ON balance (day, account_id);',
+          '',
+        ].join('\n'),
+      },
+      errors: [
+        { messageId: 'fkPartlyIndexed', severity: 'info', line: 3, messageIncludes: ['indexed only in part: activity_account_id_idx (account_id) finds the referencing rows by `account_id`, and `account_user_id` is checked row by row', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS activity_account_id_account_user_id_idx ON activity (account_id, account_user_id);'] },
+        { messageId: 'fkWithoutIndex', severity: 'warning', line: 5, messageIncludes: ['balance_account_id_user_id_fkey'] },
+      ],
+    },
+    {
       name: 'drizzle-kit SQL: the foreign key added inside DO $$ BEGIN … EXCEPTION … END $$, reported on its line',
       files: {
         'drizzle/0000_init.sql': [
