@@ -114,7 +114,7 @@ export class ProvenanceResolver {
       const callee = this.resolve(node.expression, depth, seen);
       if (callee) return append(callee, '()');
       // A local function: what it returns.
-      return this.returnedBy(node.expression, depth, seen);
+      return this.returnedBy(node.expression, depth, seen, node);
     }
     if (ts.isNewExpression(node)) {
       const callee = next(node.expression);
@@ -487,15 +487,42 @@ export class ProvenanceResolver {
   }
 
   /** `const db = makePool()` where makePool is a project function: what its return statements return. */
-  private returnedBy(callee: ts.Expression, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+  private returnedBy(callee: ts.Expression, depth: number, seen: Set<ts.Node>, call?: ts.CallExpression): Provenance | undefined {
     const symbol = this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
     const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(symbol) : symbol;
     for (const decl of target?.declarations ?? []) {
       let fn: ts.Node | undefined = decl;
       if (ts.isVariableDeclaration(decl) && decl.initializer && (ts.isArrowFunction(decl.initializer) || ts.isFunctionExpression(decl.initializer))) fn = decl.initializer;
       if (fn && (ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn))) {
+        const passed = call ? this.passedThrough(fn, call, depth, seen) : undefined;
+        if (passed) return passed;
         const p = this.returnedFromBody(fn, depth, seen);
         if (p) return p;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * A generic helper that hands back what it was given: `remember<T>(name, getValue: () => T): T`,
+   * `once<T>(make: () => T): T`, `tap<T>(value: T, …): T` — a singleton cache, a memoiser. Its
+   * body returns from a cache (`map.get(name)`), which traces nowhere; its signature says the
+   * result is the argument's value, or what the argument returns.
+   */
+  private passedThrough(fn: ts.FunctionLikeDeclaration, call: ts.CallExpression, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    const returned = fn.type;
+    if (!returned || !ts.isTypeReferenceNode(returned) || !ts.isIdentifier(returned.typeName) || returned.typeArguments) return undefined;
+    const typeParam = returned.typeName.text;
+    if (!(fn.typeParameters ?? []).some((t) => t.name.text === typeParam)) return undefined;
+    const isT = (t: ts.TypeNode | undefined): boolean => !!t && ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && t.typeName.text === typeParam && !t.typeArguments;
+    for (const [i, param] of fn.parameters.entries()) {
+      const arg = call.arguments[i];
+      if (!arg || param.dotDotDotToken) continue;
+      if (isT(param.type)) return this.resolve(arg, depth + 1, seen);
+      if (param.type && ts.isFunctionTypeNode(param.type) && param.type.parameters.length === 0 && isT(param.type.type)) {
+        const value = skipParens(arg);
+        if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) return this.returnedFromBody(value, depth + 1, seen);
+        return this.returnedBy(value, depth + 1, seen);
       }
     }
     return undefined;
@@ -522,6 +549,11 @@ export class ProvenanceResolver {
     ts.forEachChild(body, visit);
     return found;
   }
+}
+
+function skipParens(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  return e;
 }
 
 const assignmentIndex = new WeakMap<ts.Node, Map<string, ts.BinaryExpression[]>>();
