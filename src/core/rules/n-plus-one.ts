@@ -11,6 +11,7 @@ import { inFirstTick, isCollection, iteratesFixedList, walkRegion, type Function
 import type { RelatedLocation } from '../finding';
 import { filtersOnGroupOfKey, iteratesConstantObject, iteratesInjectedConfiguration, iteratesServices, probesForFreeValue, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
 import { PackageOwners } from '../project/packageOwners';
+import { queriesRunInProcess } from '../db/embeddedEngines';
 import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
 import { gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
@@ -183,6 +184,8 @@ function checker(
   const collections = new Map<ts.Node, boolean>();
   const fixed = new Map<ts.Node, boolean>();
   const owners = new PackageOwners();
+  /** A query on an SQLite database inside the process: no round trip to repeat. */
+  const inProcess = (query: ts.Node): boolean => queriesRunInProcess(owners.ownerOf(query.getSourceFile().fileName));
   /** A loop whose number of iterations the code fixes: a list written in the code, a retry budget, the statements of one operation. */
   const boundedByCode = (ic: IterationContext): boolean => {
     let known = fixed.get(ic.node);
@@ -234,6 +237,7 @@ function checker(
         if (exempt({ ...q, write: q.site.operation === 'write' }, ic, sameTick)) continue;
         if (q.gate && !gateOpensAt(node, q.gate, ic, ctx.checker)) continue;
         if (reachesUnseenDependent(node, callee, q, owners)) continue;
+        if (inProcess(q.site.node)) continue;
         // A builder the callee returns runs only if this loop's code awaits it.
         if (q.deferred && !runsPerElement((use ??= resultUse(used as ts.Expression, ctx.checker, enclosingFunction(ic.node))), ic)) continue;
         if (!best || q.via.length < best.q.via.length) best = { callee, q };
@@ -284,6 +288,7 @@ function checker(
       return;
     }
     const site = target.site;
+    if (inProcess(site.node)) return;
     if (batchedInLoop(site, ic, ctx.checker)) return;
     if (site.setFilter && filtersOnGroupOfKey(site.setFilter.operands, ic, ctx.checker)) return;
     if (site.deferred && !runsPerElement(resultUse(site.node, ctx.checker, enclosingFunction(ic.node)), ic)) return;
