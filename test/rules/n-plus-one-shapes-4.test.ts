@@ -35,8 +35,47 @@ export async function check(store: Database, uris: string[]) {
 }
 `;
 
+const PG = `import { Pool } from 'pg';\nexport const pool = new Pool();\n`;
+const KYSELY = `import { Kysely, PostgresDialect } from 'kysely';\nexport const db = new Kysely<any>({ dialect: new PostgresDialect({} as any) });\n`;
+const OUTBOX = (lock: string) => `import { db } from './db';
+declare function notify(target: string): Promise<boolean>;
+export class Pusher {
+  async attempt(id: number) {
+    await db.transaction().execute(async (trx) => {
+      const evt = await trx.selectFrom('push_event').selectAll()${lock}.where('id', '=', id).executeTakeFirst();
+      if (!evt) return;
+      const ok = await notify(evt.target);
+      await trx.updateTable('push_event').set({ confirmed: ok }).where('id', '=', id).execute();
+    });
+  }
+  async pushAll() {
+    const pending = await db.selectFrom('push_event').select('id').where('confirmed', '=', false).execute();
+    await Promise.all(pending.map((evt) => this.attempt(evt.id)));
+  }
+}
+`;
+
 runRuleTests(nPlusOne, {
   valid: [
+    {
+      name: 'a work queue: each job claimed with FOR UPDATE SKIP LOCKED in its own transaction (through a method, Kysely), the other workers skip it',
+      files: { 'src/example.ts': OUTBOX('.forUpdate().skipLocked()'), 'src/db.ts': KYSELY },
+    },
+    {
+      name: 'a work queue drained in the loop itself, with SQL text: the claim and the confirmation are one job each',
+      files: {
+        'src/example.ts': `import { pool } from './db';
+export async function drain(ids: number[]) {
+  for (const id of ids) {
+    const { rows } = await pool.query('SELECT * FROM jobs WHERE id = $1 FOR UPDATE SKIP LOCKED', [id]);
+    if (rows.length === 0) continue;
+    await pool.query('UPDATE jobs SET done = true WHERE id = $1', [id]);
+  }
+}
+`,
+        'src/db.ts': PG,
+      },
+    },
     {
       name: 'a package that runs on SQLite (better-sqlite3 and no server driver): a query is a call inside the process, not a round trip',
       files: {
@@ -48,6 +87,11 @@ runRuleTests(nPlusOne, {
     },
   ],
   invalid: [
+    {
+      name: 'the same per-element transaction that locks its row without SKIP LOCKED is reported (nothing says it is a job queue)',
+      files: { 'src/example.ts': OUTBOX('.forUpdate()'), 'src/db.ts': KYSELY },
+      errors: [{ messageId: 'indirectQueryInLoop', line: 14 }],
+    },
     {
       name: 'the same code in a package that also depends on a PostgreSQL driver is reported (which database runs is not decided)',
       files: {
