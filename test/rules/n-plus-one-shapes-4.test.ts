@@ -58,6 +58,33 @@ export class Pusher {
 runRuleTests(nPlusOne, {
   valid: [
     {
+      name: 'a walk over a time range, a day or a window per iteration (for over a Date, while with a cursor date and a progress update through a helper)',
+      files: {
+        'src/example.ts': `import { pool } from './db';
+async function saveProgress(jobId: string, day: string) {
+  await pool.query('UPDATE jobs SET last_day = $2 WHERE id = $1', [jobId, day]);
+}
+export async function refresh(from: string, to: string) {
+  const end = new Date(to);
+  for (let d = new Date(from); d <= end; d.setUTCDate(d.getUTCDate() + 1)) {
+    await pool.query('INSERT INTO daily_stats SELECT $1::date, count(*) FROM events WHERE created_at::date = $1', [d]);
+  }
+}
+export async function backfill(jobId: string, start: Date, endDate: Date) {
+  let chunkEnd = new Date(endDate);
+  while (chunkEnd > start) {
+    const chunkStart = new Date(chunkEnd);
+    chunkStart.setDate(chunkStart.getDate() - 13);
+    await saveProgress(jobId, chunkStart.toISOString());
+    chunkEnd = new Date(chunkStart);
+    chunkEnd.setDate(chunkEnd.getDate() - 1);
+  }
+}
+`,
+        'src/db.ts': PG,
+      },
+    },
+    {
       name: 'a work queue: each job claimed with FOR UPDATE SKIP LOCKED in its own transaction (through a method, Kysely), the other workers skip it',
       files: { 'src/example.ts': OUTBOX('.forUpdate().skipLocked()'), 'src/db.ts': KYSELY },
     },
@@ -87,6 +114,22 @@ export async function drain(ids: number[]) {
     },
   ],
   invalid: [
+    {
+      name: 'a time range walked for each project of a list is reported on the loop over the projects',
+      files: {
+        'src/example.ts': `import { pool } from './db';
+export async function refreshAll(projects: Array<{ id: string }>, from: Date, to: Date) {
+  for (const project of projects) {
+    for (let d = new Date(from); d <= to; d.setUTCDate(d.getUTCDate() + 1)) {
+      await pool.query('SELECT count(*) FROM events WHERE project_id = $1 AND created_at::date = $2', [project.id, d]);
+    }
+  }
+}
+`,
+        'src/db.ts': PG,
+      },
+      errors: [{ messageId: 'queryInLoop', line: 5, messageIncludes: ['`projects`'] }],
+    },
     {
       name: 'the same per-element transaction that locks its row without SKIP LOCKED is reported (nothing says it is a job queue)',
       files: { 'src/example.ts': OUTBOX('.forUpdate()'), 'src/db.ts': KYSELY },
