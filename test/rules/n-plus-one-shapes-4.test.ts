@@ -58,6 +58,22 @@ export class Pusher {
 runRuleTests(nPlusOne, {
   valid: [
     {
+      name: "the entries of a grouping (a Map of lists), each update filtering on its group's ids: one statement per group",
+      files: {
+        'src/example.ts': `import { db } from './db';
+export async function route(reports: Array<{ id: number; queueId: number; moved: boolean }>) {
+  const byQueue = new Map<number, typeof reports>();
+  for (const r of reports) byQueue.set(r.queueId, [...(byQueue.get(r.queueId) ?? []), r]);
+  for (const [queueId, group] of byQueue) {
+    const movedIds = group.filter((r) => r.moved).map((r) => r.id);
+    if (movedIds.length) await db.updateTable('report').set({ queueId }).where('id', 'in', movedIds).execute();
+  }
+}
+`,
+        'src/db.ts': KYSELY,
+      },
+    },
+    {
       name: 'a walk over a time range, a day or a window per iteration (for over a Date, while with a cursor date and a progress update through a helper)',
       files: {
         'src/example.ts': `import { pool } from './db';
@@ -114,6 +130,20 @@ export async function drain(ids: number[]) {
     },
   ],
   invalid: [
+    {
+      name: "the entries of a map of rows, each query filtering on a list the row holds, are still one query per row",
+      files: {
+        'src/example.ts': `import { db } from './db';
+export async function load(users: Map<number, { postIds: number[] }>) {
+  for (const [, user] of users) {
+    await db.selectFrom('post').selectAll().where('id', 'in', user.postIds).execute();
+  }
+}
+`,
+        'src/db.ts': KYSELY,
+      },
+      errors: [{ messageId: 'queryInLoop', line: 4 }],
+    },
     {
       name: 'a time range walked for each project of a list is reported on the loop over the projects',
       files: {
