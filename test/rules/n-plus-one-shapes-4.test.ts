@@ -55,8 +55,31 @@ export class Pusher {
 }
 `;
 
+const LABELS = (guard: string, exit: string) => `import { db } from './db';
+declare function sign(view: object, key: string): Promise<{ sig: Uint8Array }>;
+type LabelRow = { id: number; uri: string; sig: Uint8Array | null; keyId: string | null };
+export class LabelViews {
+  constructor(private readonly keyId: string) {}
+  async formatAndEnsureSig(row: LabelRow) {
+    const view = { uri: row.uri };
+    if (${guard}) ${exit}
+    const signed = await sign(view, this.keyId);
+    await db.updateTable('label').set({ sig: signed.sig, keyId: this.keyId }).where('id', '=', row.id).execute();
+    return { ...view, sig: signed.sig };
+  }
+  async labels(uris: string[]) {
+    const rows = await db.selectFrom('label').selectAll().where('uri', 'in', uris).execute();
+    return Promise.all(rows.map((row) => this.formatAndEnsureSig(row)));
+  }
+}
+`;
+
 runRuleTests(nPlusOne, {
   valid: [
+    {
+      name: 'a view of each row that stores on the row what it found missing (a lazy backfill: `if (row.sig && …) return view`, then `set({ sig, keyId })`) writes once per row, ever',
+      files: { 'src/example.ts': LABELS('row.sig && row.keyId === this.keyId', 'return { ...view, sig: row.sig };'), 'src/db.ts': KYSELY },
+    },
     {
       name: "the entries of a grouping (a Map of lists), each update filtering on its group's ids: one statement per group",
       files: {
@@ -130,6 +153,16 @@ export async function drain(ids: number[]) {
     },
   ],
   invalid: [
+    {
+      name: 'a guard with a bare return before a per-row update is an idempotency check on a write the loop asks for: reported',
+      files: { 'src/example.ts': LABELS('row.sig && row.keyId === this.keyId', 'return;'), 'src/db.ts': KYSELY },
+      errors: [{ messageId: 'indirectQueryInLoop', line: 15 }],
+    },
+    {
+      name: 'a guard on a field the update does not write says nothing about backfilling: reported',
+      files: { 'src/example.ts': LABELS('row.uri.startsWith("x")', 'return { ...view, sig: row.sig };'), 'src/db.ts': KYSELY },
+      errors: [{ messageId: 'indirectQueryInLoop', line: 15 }],
+    },
     {
       name: "the entries of a map of rows, each query filtering on a list the row holds, are still one query per row",
       files: {

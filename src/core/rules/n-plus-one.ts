@@ -14,7 +14,7 @@ import { PackageOwners } from '../project/packageOwners';
 import { queriesRunInProcess } from '../db/embeddedEngines';
 import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
-import { gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
+import { backfillsParameterRow, gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
 import { iteratesCodeDefinedList, iteratesFileListing } from '../ts/codeDefinedLists';
 import { runsForOneElementValue, runsPerFullBuffer } from '../ts/elementGuards';
 import { GraphqlSchemaFacts, resolverParentType, servesCallerOnly } from '../graphql/fieldResolvers';
@@ -253,6 +253,8 @@ function checker(
         if (q.gate && !gateOpensAt(node, q.gate, ic, ctx.checker)) continue;
         if (reachesUnseenDependent(node, callee, q, owners)) continue;
         if (inProcess(q.site.node)) continue;
+        // A read that stores on its row what it found missing (`if (row.sig) return view(row); … update … set({ sig })`): once per row, ever.
+        if (q.site.operation === 'write' && backfillsParameterRow(q.site.node, q.via.length ? q.via[q.via.length - 1].fn : callee, ctx.checker)) continue;
         // A builder the callee returns runs only if this loop's code awaits it.
         if (q.deferred && !runsPerElement((use ??= resultUse(used as ts.Expression, ctx.checker, enclosingFunction(ic.node))), ic)) continue;
         if (!best || q.via.length < best.q.via.length) best = { callee, q };
