@@ -77,6 +77,25 @@ export class LabelViews {
 runRuleTests(nPlusOne, {
   valid: [
     {
+      name: 'a lazy backfill with Prisma (`if (user.avatarUrl) return user.avatarUrl`, then `update({ data: { avatarUrl } })`)',
+      files: {
+        'src/example.ts': `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare function resolveAvatar(email: string): Promise<string>;
+type User = { id: number; email: string; avatarUrl: string | null };
+async function avatarOf(user: User) {
+  if (user.avatarUrl) return user.avatarUrl;
+  const avatarUrl = await resolveAvatar(user.email);
+  await prisma.user.update({ where: { id: user.id }, data: { avatarUrl } });
+  return avatarUrl;
+}
+export async function avatars(users: User[]) {
+  return Promise.all(users.map((u) => avatarOf(u)));
+}
+`,
+      },
+    },
+    {
       name: 'a view of each row that stores on the row what it found missing (a lazy backfill: `if (row.sig && …) return view`, then `set({ sig, keyId })`) writes once per row, ever',
       files: { 'src/example.ts': LABELS('row.sig && row.keyId === this.keyId', 'return { ...view, sig: row.sig };'), 'src/db.ts': KYSELY },
     },
@@ -153,6 +172,24 @@ export async function drain(ids: number[]) {
     },
   ],
   invalid: [
+    {
+      name: "Prisma's `update({ where, data })` writes the fields under `data`, not fields named `where` or `data`: a guard on `job.data` is no backfill",
+      files: {
+        'src/example.ts': `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+type Job = { id: number; data: string | null };
+async function touch(job: Job) {
+  if (job.data) return job.data;
+  await prisma.job.update({ where: { id: job.id }, data: { status: 'seen' } });
+  return null;
+}
+export async function touchAll(jobs: Job[]) {
+  for (const job of jobs) await touch(job);
+}
+`,
+      },
+      errors: [{ messageId: 'indirectQueryInLoop', line: 10 }],
+    },
     {
       name: 'a guard with a bare return before a per-row update is an idempotency check on a write the loop asks for: reported',
       files: { 'src/example.ts': LABELS('row.sig && row.keyId === this.keyId', 'return;'), 'src/db.ts': KYSELY },

@@ -339,7 +339,8 @@ function writtenFields(write: ts.Node): Set<string> {
   const visit = (n: ts.Node): void => {
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && (n.expression.name.text === 'update' || (n.expression.name.text === 'set' && /\bupdate/i.test(n.expression.expression.getText())))) {
       const arg = n.arguments[0] && skipOuter(n.arguments[0]);
-      if (arg && ts.isObjectLiteralExpression(arg)) keysOf(arg);
+      // Prisma's `update({ where, data })` names its fields under `data` (read below).
+      if (arg && ts.isObjectLiteralExpression(arg) && !arg.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'data')) keysOf(arg);
     }
     if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && n.name.text === 'data' && ts.isObjectLiteralExpression(skipOuter(n.initializer)) && /\.update(Many)?\s*\(/.test(write.getText())) keysOf(skipOuter(n.initializer) as ts.ObjectLiteralExpression);
     if (ts.isStringLiteralLike(n) || ts.isTemplateHead(n)) {
