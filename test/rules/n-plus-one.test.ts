@@ -929,6 +929,31 @@ describe('n-plus-one across a library and the package that implements its interf
   });
 });
 
+describe('n-plus-one across a library, an app that uses it and a server that is only its devDependency', () => {
+  // packages/admin runs with @corp/tree and an in-memory store; it lists @corp/server (which
+  // implements the store over SQL) only in devDependencies, for its tests.
+  const files = {
+    'package.json': JSON.stringify({ name: 'corp', private: true, workspaces: ['packages/*'] }),
+    'packages/tree/package.json': JSON.stringify({ name: '@corp/tree', main: 'dist/index.js' }),
+    'packages/tree/src/index.ts': `export abstract class NodeStore {\n  abstract read(key: string): Promise<string[]>;\n}\nexport class Tree {\n  constructor(private readonly store: NodeStore) {}\n  async get(key: string) {\n    return this.store.read(key);\n  }\n}\nexport class MemoryStore extends NodeStore {\n  async read(key: string) {\n    return [key];\n  }\n}\n`,
+    'packages/server/package.json': JSON.stringify({ name: '@corp/server', dependencies: { '@corp/tree': 'workspace:*', pg: '^8.16.0' } }),
+    'packages/server/src/db.ts': DB,
+    'packages/server/src/sqlStore.ts': `import { NodeStore } from '@corp/tree';\nimport { pool } from './db';\nexport class SqlStore extends NodeStore {\n  async read(key: string) {\n    return (await pool.query('SELECT child FROM nodes WHERE key = $1', [key])).rows;\n  }\n}\n`,
+    'packages/admin/package.json': JSON.stringify({ name: '@corp/admin', dependencies: { '@corp/tree': 'workspace:*' }, devDependencies: { '@corp/server': 'workspace:*' } }),
+    'packages/admin/src/report.ts': `import { MemoryStore, Tree } from '@corp/tree';\nconst tree = new Tree(new MemoryStore());\nexport async function load(keys: string[]) {\n  return Promise.all(keys.map((k) => tree.get(k)));\n}\n`,
+  };
+
+  it("does not report the app's loop through the library: the SQL implementation is not one it runs with", () => {
+    const root = createWorkspace({ files });
+    try {
+      const findings = new Analyzer(loadProject(root), { rules: [nPlusOne] }).analyze().findings;
+      assert.deepEqual(findings.map((f) => path.relative(root, f.file).split(path.sep).join('/')), []);
+    } finally {
+      removeWorkspace(root);
+    }
+  });
+});
+
 describe('n-plus-one through extensionless relative imports in an ESM package (a bundler resolves them)', () => {
   // `"type": "module"` and the tsconfig's `extends` points at a workspace package that is not installed: Node16 defaults apply.
   const files = {

@@ -252,3 +252,20 @@ export function isPaginated(node: ts.CallExpression | ts.TaggedTemplateExpressio
   return found;
 }
 
+
+/**
+ * Whether the code under `node` claims rows with `FOR UPDATE SKIP LOCKED` — the PostgreSQL
+ * work-queue idiom (https://www.postgresql.org/docs/current/sql-select.html#SQL-FOR-UPDATE-SHARE):
+ * each worker locks the job it takes and the others skip it. SQL text, Kysely/Knex
+ * `.skipLocked()`, TypeORM `.setOnLocked('skip_locked')`, Drizzle `.for('update', { skipLocked: true })`.
+ */
+export function claimsRowsSkippingLocked(node: ts.Node): boolean {
+  const visit = (n: ts.Node): boolean => {
+    if (ts.isStringLiteralLike(n) && /\bskip[\s_]+locked\b/i.test(n.text)) return true;
+    if ((ts.isTemplateHead(n) || ts.isTemplateMiddle(n) || ts.isTemplateTail(n)) && /\bskip\s+locked\b/i.test(n.text)) return true;
+    if (ts.isPropertyAccessExpression(n) && n.name.text === 'skipLocked' && ts.isCallExpression(n.parent) && n.parent.expression === n) return true;
+    if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && n.name.text === 'skipLocked' && n.initializer.kind === ts.SyntaxKind.TrueKeyword) return true;
+    return !!ts.forEachChild(n, (c) => visit(c) || undefined);
+  };
+  return visit(node);
+}

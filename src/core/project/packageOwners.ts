@@ -38,9 +38,13 @@ export class PackageOwners {
     return !!a?.name && !!b && a.file !== b.file && b.dependencies.has(a.name);
   }
 
-  /** Whether the package of `file` is `pkg` or declares a dependency on it. */
+  /**
+   * Whether the package of `file` is `pkg` or runs with it: a runtime dependency (not a
+   * devDependency — a package its tests start, such as a server a client library is tested
+   * against, is not one its own code is handed at run time).
+   */
   sees(file: string, pkg: PackageInfo): boolean {
     const own = this.ownerOf(file);
-    return !!own && (own.file === pkg.file || (!!pkg.name && own.dependencies.has(pkg.name)));
+    return !!own && (own.file === pkg.file || (!!pkg.name && own.runtimeDependencies.has(pkg.name)));
   }
 }

@@ -7,6 +7,8 @@ export interface PackageInfo {
   name?: string;
   /** dependencies, devDependencies, peerDependencies and optionalDependencies together. */
   dependencies: Map<string, string>;
+  /** The names in dependencies, peerDependencies and optionalDependencies: what the package runs with, not what its tests and builds use. */
+  runtimeDependencies: Set<string>;
   scripts: Record<string, string>;
 }
 
@@ -33,15 +35,19 @@ export function readPackageJson(dir: string, problems: string[] = []): PackageIn
   }
   const raw = parsed as Record<string, unknown>;
   const dependencies = new Map<string, string>();
+  const runtimeDependencies = new Set<string>();
   for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
     const deps = raw[field];
     if (deps && typeof deps === 'object' && !Array.isArray(deps)) {
-      for (const [name, version] of Object.entries(deps as Record<string, unknown>)) dependencies.set(name, typeof version === 'string' ? version : JSON.stringify(version) ?? '');
+      for (const [name, version] of Object.entries(deps as Record<string, unknown>)) {
+        dependencies.set(name, typeof version === 'string' ? version : JSON.stringify(version) ?? '');
+        if (field !== 'devDependencies') runtimeDependencies.add(name);
+      }
     }
   }
   const scripts: Record<string, string> = {};
   if (raw.scripts && typeof raw.scripts === 'object' && !Array.isArray(raw.scripts)) {
     for (const [name, script] of Object.entries(raw.scripts as Record<string, unknown>)) if (typeof script === 'string') scripts[name] = script;
   }
-  return { file, name: typeof raw.name === 'string' ? raw.name : undefined, dependencies, scripts };
+  return { file, name: typeof raw.name === 'string' ? raw.name : undefined, dependencies, runtimeDependencies, scripts };
 }

@@ -5,15 +5,16 @@ import ts from 'typescript';
 import { CallGraph, type ReachedQuery } from '../ts/callgraph';
 import type { DbCallSite } from '../db/callSite';
 import { dbLibrary } from '../db/libraries';
-import { isListDerivedFrom } from '../db/queryShape';
+import { claimsRowsSkippingLocked, isListDerivedFrom } from '../db/queryShape';
 import { displayCall, skipOuter } from '../ts/expressions';
 import { inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import type { RelatedLocation } from '../finding';
 import { filtersOnGroupOfKey, iteratesConstantObject, iteratesInjectedConfiguration, iteratesServices, probesForFreeValue, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
 import { PackageOwners } from '../project/packageOwners';
+import { queriesRunInProcess } from '../db/embeddedEngines';
 import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
-import { gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
+import { backfillsParameterRow, gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
 import { iteratesCodeDefinedList, iteratesFileListing } from '../ts/codeDefinedLists';
 import { runsForOneElementValue, runsPerFullBuffer } from '../ts/elementGuards';
 import { GraphqlSchemaFacts, resolverParentType, servesCallerOnly } from '../graphql/fieldResolvers';
@@ -183,6 +184,21 @@ function checker(
   const collections = new Map<ts.Node, boolean>();
   const fixed = new Map<ts.Node, boolean>();
   const owners = new PackageOwners();
+  /** A query on an SQLite database inside the process: no round trip to repeat. */
+  const inProcess = (query: ts.Node): boolean => queriesRunInProcess(owners.ownerOf(query.getSourceFile().fileName));
+  const claims = new Map<ts.Node, boolean>();
+  /**
+   * A loop (or a function called per element) that claims its element's row with `FOR UPDATE
+   * SKIP LOCKED` processes one job of a work queue per iteration: each job is locked, worked on
+   * (often with a call to another service in between) and confirmed in its own transaction, so
+   * that workers share the queue and one failure does not roll back the others. One transaction
+   * per job is the design, not a query to batch.
+   */
+  const claimsJob = (n: ts.Node): boolean => {
+    let known = claims.get(n);
+    if (known === undefined) claims.set(n, (known = claimsRowsSkippingLocked(n)));
+    return known;
+  };
   /** A loop whose number of iterations the code fixes: a list written in the code, a retry budget, the statements of one operation. */
   const boundedByCode = (ic: IterationContext): boolean => {
     let known = fixed.get(ic.node);
@@ -229,11 +245,16 @@ function checker(
     if (!interprocedural) return;
     let best: { callee: FunctionBody; q: ReachedQuery } | undefined;
     let use: ResultUse | undefined;
+    if (claimsJob(ic.node)) return;
     for (const callee of callees) {
+      if (claimsJob(callee)) continue;
       for (const q of graph.summary(callee).queries) {
         if (exempt({ ...q, write: q.site.operation === 'write' }, ic, sameTick)) continue;
         if (q.gate && !gateOpensAt(node, q.gate, ic, ctx.checker)) continue;
         if (reachesUnseenDependent(node, callee, q, owners)) continue;
+        if (inProcess(q.site.node)) continue;
+        // A read that stores on its row what it found missing (`if (row.sig) return view(row); … update … set({ sig })`): once per row, ever.
+        if (q.site.operation === 'write' && backfillsParameterRow(q.site.node, q.via.length ? q.via[q.via.length - 1].fn : callee, ctx.checker)) continue;
         // A builder the callee returns runs only if this loop's code awaits it.
         if (q.deferred && !runsPerElement((use ??= resultUse(used as ts.Expression, ctx.checker, enclosingFunction(ic.node))), ic)) continue;
         if (!best || q.via.length < best.q.via.length) best = { callee, q };
@@ -284,6 +305,7 @@ function checker(
       return;
     }
     const site = target.site;
+    if (inProcess(site.node) || claimsJob(ic.node)) return;
     if (batchedInLoop(site, ic, ctx.checker)) return;
     if (site.setFilter && filtersOnGroupOfKey(site.setFilter.operands, ic, ctx.checker)) return;
     if (site.deferred && !runsPerElement(resultUse(site.node, ctx.checker, enclosingFunction(ic.node)), ic)) return;

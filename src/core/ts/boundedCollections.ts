@@ -316,6 +316,7 @@ function isTableReference(a: ts.Expression): boolean {
 export function filtersOnGroupOfKey(operands: readonly ts.Expression[], ic: IterationContext, checker: ts.TypeChecker): boolean {
   if (!ts.isForOfStatement(ic.node) || !ts.isVariableDeclarationList(ic.node.initializer)) return false;
   const keyName = ic.node.initializer.declarations[0]?.name;
+  if (keyName && ts.isArrayBindingPattern(keyName)) return filtersOnGroupOfEntry(operands, ic.node, keyName, checker);
   const keys = skipOuter(ic.node.expression);
   if (!keyName || !ts.isIdentifier(keyName) || !ts.isCallExpression(keys) || keys.arguments.length !== 1) return false;
   const callee = skipOuter(keys.expression);
@@ -334,6 +335,40 @@ export function filtersOnGroupOfKey(operands: readonly ts.Expression[], ic: Iter
     }
     if (ts.isIdentifier(e)) {
       const decl = checker.getSymbolAtLocation(e)?.valueDeclaration;
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && decl.pos >= body.pos && decl.end <= body.end && !followed.has(decl)) {
+        followed.add(decl);
+        return readsGroup(decl.initializer);
+      }
+      return false;
+    }
+    return !!ts.forEachChild(e, (c) => readsGroup(c) || undefined);
+  };
+  return operands.some(readsGroup);
+}
+
+/**
+ * `for (const [queueId, group] of byQueue) { const ids = group.filter(…).map((r) => r.id); … where('id', 'in', ids) }`:
+ * the entries of a grouping (a `Map` of lists, `map.entries()`, `Object.entries(byKey)`), each
+ * query filtering on its entry's whole list — one statement per group, as with `Object.keys` above.
+ */
+function filtersOnGroupOfEntry(operands: readonly ts.Expression[], loop: ts.ForOfStatement, pattern: ts.ArrayBindingPattern, checker: ts.TypeChecker): boolean {
+  const groupName = pattern.elements[1];
+  if (pattern.elements.length !== 2 || !groupName || !ts.isBindingElement(groupName) || !ts.isIdentifier(groupName.name) || groupName.dotDotDotToken) return false;
+  const entries = skipOuter(loop.expression);
+  const isEntries =
+    !ts.isCallExpression(entries) ||
+    (ts.isPropertyAccessExpression(entries.expression) && entries.expression.name.text === 'entries' && (entries.arguments.length === 0 || (ts.isIdentifier(entries.expression.expression) && entries.expression.expression.text === 'Object')));
+  const group = checker.getSymbolAtLocation(groupName.name);
+  if (!isEntries || !group) return false;
+  const groupType = checker.getNonNullableType(checker.getTypeAtLocation(groupName.name));
+  if (!checker.isArrayType(groupType) && !checker.isTupleType(groupType)) return false;
+  const body = loop.statement;
+  const followed = new Set<ts.Node>();
+  const readsGroup = (e: ts.Node): boolean => {
+    if (ts.isIdentifier(e)) {
+      const sym = checker.getSymbolAtLocation(e);
+      if (sym === group) return true;
+      const decl = sym?.valueDeclaration;
       if (decl && ts.isVariableDeclaration(decl) && decl.initializer && decl.pos >= body.pos && decl.end <= body.end && !followed.has(decl)) {
         followed.add(decl);
         return readsGroup(decl.initializer);

@@ -35,12 +35,21 @@ export function isBoundedRepeat(ic: IterationContext, checker: ts.TypeChecker): 
     if (!ts.isBinaryExpression(e)) return false;
     const op = e.operatorToken.kind;
     const K = ts.SyntaxKind;
+    // `while (cursor <= end)`, `for (let d = new Date(start); d <= end; d.setUTCDate(…))`: a walk
+    // over a time range, a day or a window per iteration — each query covers the rows of its window,
+    // and the calendar, not the number of rows, sets how many run.
+    if ((op === K.LessThanToken || op === K.LessThanEqualsToken || op === K.GreaterThanToken || op === K.GreaterThanEqualsToken) && isDate(e.left, checker) && isDate(e.right, checker)) return true;
     // The constant is the upper bound a counter climbs to (`n < MAX`, `MAX >= n`); counting down to
     // a floor (`i > 0`) walks a list from its end.
     if (op === K.LessThanToken || op === K.LessThanEqualsToken) return isConstantBound(e.right, checker);
     if (op === K.GreaterThanToken || op === K.GreaterThanEqualsToken) return isConstantBound(e.left, checker);
     return false;
   });
+}
+
+function isDate(e: ts.Expression, checker: ts.TypeChecker): boolean {
+  const t = checker.getNonNullableType(checker.getTypeAtLocation(e));
+  return t.getSymbol()?.getName() === 'Date' && !!t.getSymbol()?.declarations?.some((d) => d.getSourceFile().hasNoDefaultLib);
 }
 
 /** `a && b && c` → [a, b, c]: a retry loop often also checks a success flag. */

@@ -293,3 +293,76 @@ export function parentParameterIndex(method: FunctionBody): number {
   );
   return i >= 0 ? i : 0;
 }
+
+/**
+ * `if (row.sig && row.keyId === this.keyId) return format(row); … updateTable('label').set({ sig,
+ * keyId }).where('id', '=', row.id)`: a write that stores on the parameter's row the very fields an
+ * exit before it tests — a lazy backfill. It runs for a row the first time the row is met without
+ * them, and never again for that row: not once per call. `write` is the statement (a call whose
+ * chain or arguments carry the written fields: Kysely/Knex `.set({…})`, Prisma `data: {…}`, SQL
+ * `UPDATE … SET col = …`).
+ */
+export function backfillsParameterRow(write: ts.Node, fn: FunctionBody, checker: ts.TypeChecker): boolean {
+  const written = writtenFields(write);
+  if (written.size === 0) return false;
+  for (let n: ts.Node = write; n !== fn && n.parent; n = n.parent) {
+    const p = n.parent;
+    if (!ts.isBlock(p) || !ts.isStatement(n)) continue;
+    for (const s of p.statements.slice(0, p.statements.indexOf(n as ts.Statement))) {
+      // The exit hands back the row's value (`return format(row)`): a read that stores what it had to
+      // compute. A bare `return` is an idempotency guard on a write the caller asked for.
+      if (!ts.isIfStatement(s) || s.elseStatement || !returnsValue(s.thenStatement)) continue;
+      if (testedParameterFields(s.expression, fn, checker).some((f) => written.has(normaliseField(f)))) return true;
+    }
+  }
+  return false;
+}
+
+function returnsValue(s: ts.Statement): boolean {
+  if (ts.isReturnStatement(s)) return !!s.expression;
+  return ts.isBlock(s) && s.statements.length > 0 && returnsValue(s.statements[s.statements.length - 1]);
+}
+
+function normaliseField(name: string): string {
+  return name.replace(/_/g, '').toLowerCase();
+}
+
+/** Fields a write statement sets: keys of `.set({…})`/`.update({…})` objects, of `data: {…}`, and columns of `UPDATE … SET`. */
+function writtenFields(write: ts.Node): Set<string> {
+  const out = new Set<string>();
+  const keysOf = (o: ts.ObjectLiteralExpression) => {
+    for (const prop of o.properties) {
+      const name = prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : undefined;
+      if (name) out.add(normaliseField(name));
+    }
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && (n.expression.name.text === 'update' || (n.expression.name.text === 'set' && /\bupdate/i.test(n.expression.expression.getText())))) {
+      const arg = n.arguments[0] && skipOuter(n.arguments[0]);
+      // Prisma's `update({ where, data })` names its fields under `data` (read below).
+      if (arg && ts.isObjectLiteralExpression(arg) && !arg.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'data')) keysOf(arg);
+    }
+    if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && n.name.text === 'data' && ts.isObjectLiteralExpression(skipOuter(n.initializer)) && /\.update(Many)?\s*\(/.test(write.getText())) keysOf(skipOuter(n.initializer) as ts.ObjectLiteralExpression);
+    if (ts.isStringLiteralLike(n) || ts.isTemplateHead(n)) {
+      const m = /\bupdate\s+\S+\s+set\s+([\s\S]*?)(\bwhere\b|$)/i.exec(n.text);
+      for (const c of m?.[1].matchAll(/"?([a-z_][a-z0-9_]*)"?\s*=/gi) ?? []) out.add(normaliseField(c[1]));
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(write);
+  return out;
+}
+
+/** `row.sig`, `!row.sig`, `row.keyId === x`, joined by `&&`/`||`: the fields of `fn`'s parameters the condition reads. */
+function testedParameterFields(condition: ts.Expression, fn: FunctionBody, checker: ts.TypeChecker): string[] {
+  const out: string[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression)) {
+      const decl = checker.getSymbolAtLocation(n.expression)?.valueDeclaration;
+      if (decl && ts.isParameter(decl) && fn.parameters.includes(decl)) out.push(n.name.text);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(condition);
+  return out;
+}

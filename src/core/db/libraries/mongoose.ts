@@ -11,6 +11,7 @@ export const mongoose = {
   id: 'mongoose',
   displayName: 'Mongoose',
   packages: ['mongoose', '@nestjs/mongoose', '@typegoose/typegoose'],
+  connects: true,
   recognition: {
     methods: MONGOOSE_QUERIES,
     arrayValuesAreSets: 'filter',

@@ -6,6 +6,7 @@ export const mysql2 = {
   id: 'mysql2',
   displayName: '`mysql2`',
   packages: ['mysql2'],
+  connects: true,
   recognition: {
     methods: new Set(['query', 'execute']),
     classify: (c) => (c.method === 'query' || c.method === 'execute' ? { method: c.method } : null),

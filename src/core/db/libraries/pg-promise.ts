@@ -19,6 +19,7 @@ export const pgPromise = {
   id: 'pg-promise',
   displayName: 'pg-promise',
   packages: ['pg-promise'],
+  connects: true,
   recognition: {
     methods: PG_PROMISE_QUERIES,
     classify: (c) => {

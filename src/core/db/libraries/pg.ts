@@ -6,6 +6,7 @@ export const pg = {
   id: 'pg',
   displayName: '`pg`',
   packages: ['pg', 'pg-pool'],
+  connects: true,
   presencePackages: ['@fastify/postgres', 'fastify-postgres'],
   recognition: {
     methods: new Set(['query']),

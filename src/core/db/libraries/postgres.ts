@@ -7,6 +7,7 @@ export const postgres = {
   id: 'postgres',
   displayName: '`postgres`',
   packages: ['postgres'],
+  connects: true,
   recognition: {
     methods: new Set(['unsafe', 'file']),
     classify: (c) => {

@@ -20,6 +20,7 @@ export const prisma = {
   id: 'prisma',
   displayName: 'Prisma',
   packages: ['@prisma/client', '.prisma'],
+  connects: true,
   presencePackages: ['@prisma/adapter-pg'],
   recognition: {
     methods: new Set([...PRISMA_DELEGATE, ...PRISMA_RAW]),

@@ -17,6 +17,7 @@ export const slonik = {
   id: 'slonik',
   displayName: 'Slonik',
   packages: ['slonik', '@silverhand/slonik'],
+  connects: true,
   recognition: {
     methods: SLONIK_QUERIES,
     classify: (c) => {

@@ -20,6 +20,12 @@ export interface DbLibraryDescriptor {
   packagePrefixes?: readonly string[];
   /** Packages that bring the library in without importing it by name (`@fastify/postgres` brings `pg`). */
   presencePackages?: readonly string[];
+  /**
+   * A driver that talks to a database server itself (or an ORM with its own engine): a package
+   * that depends on it sends queries over the network, whatever else it depends on. Query
+   * builders that need a driver underneath (Kysely, Knex, Drizzle, …) leave it unset.
+   */
+  connects?: boolean;
   /** Recognition of round trips. */
   recognition: DbCallRecognition;
   /** What to do instead of one query per element, per kind of statement (ends the N+1 message). */
