@@ -67,7 +67,7 @@ function conditionGate(statement: ts.IfStatement, inThen: boolean, fn: FunctionB
   }
   // The query runs when the option is true: `if (skipCache) …` with no `else` (an `else` is the
   // other variant of the same work — `if (idempotent) await q.onConflict().ignore(); else await q;`).
-  const option = positive && !statement.elseStatement ? optionParameter(e, fn, checker) : undefined;
+  const option = positive && !statement.elseStatement ? optionOfCondition(e, fn, checker) : undefined;
   if (option) return { kind: 'option', ...option };
   if (positive) return undefined;
   const relation = relationOfParameter(e, fn, checker);
@@ -114,8 +114,29 @@ function mentions(branch: ts.Node, access: ts.Expression): boolean {
   return found;
 }
 
-/** `skipCache` (a parameter or a destructured option defaulting to false or left optional). */
+/**
+ * The option a condition requires: `skipCache`, `options?.signedUrls`, or either side of a
+ * conjunction (`doc && options?.signedUrls && options?.teamId` runs only when every part holds,
+ * so one option the caller leaves out is enough to keep it from running).
+ */
+function optionOfCondition(e: ts.Expression, fn: FunctionBody, checker: ts.TypeChecker): { index: number; property?: string } | undefined {
+  const x = skipOuter(e);
+  if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return optionOfCondition(x.left, fn, checker) ?? optionOfCondition(x.right, fn, checker);
+  return optionParameter(x, fn, checker);
+}
+
+/**
+ * `skipCache` (a parameter or a destructured option defaulting to false or left optional), or
+ * `options.signedUrls` / `options?.signedUrls`: an optional property of an options parameter —
+ * left out, it is undefined, so the branch does not run.
+ */
 function optionParameter(e: ts.Expression, fn: FunctionBody, checker: ts.TypeChecker): { index: number; property?: string } | undefined {
+  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(skipOuter(e.expression))) {
+    const base = checker.getSymbolAtLocation(skipOuter(e.expression))?.valueDeclaration;
+    const index = base && ts.isParameter(base) && ts.isIdentifier(base.name) ? fn.parameters.indexOf(base) : -1;
+    const property = checker.getSymbolAtLocation(e.name);
+    return index >= 0 && property && property.flags & ts.SymbolFlags.Optional ? { index, property: e.name.text } : undefined;
+  }
   if (!ts.isIdentifier(e)) return undefined;
   const decl = checker.getSymbolAtLocation(e)?.valueDeclaration;
   if (!decl) return undefined;
@@ -192,7 +213,12 @@ export function gateThroughCall(call: ts.Node, gate: QueryGate, caller: Function
   const arg = call.arguments[gate.index];
   const onCaller = (value: ts.Expression): GateThroughCall => {
     const v = skipOuter(value);
-    if (v.kind === ts.SyntaxKind.FalseKeyword) return gate.kind === 'option' ? 'never' : 'open';
+    if (v.kind === ts.SyntaxKind.FalseKeyword || (gate.kind === 'option' && isNothing(v))) return gate.kind === 'option' ? 'never' : 'open';
+    // `{ signedUrls: options.signedUrls }`: the caller's own option handed on.
+    if (gate.kind === 'option' && caller && ts.isPropertyAccessExpression(v)) {
+      const option = optionParameter(v, caller, checker);
+      return option ? { kind: 'option', ...option } : 'open';
+    }
     if (!caller || !ts.isIdentifier(v)) return 'open';
     const decl = checker.getSymbolAtLocation(v)?.valueDeclaration;
     if (!decl) return 'open';
@@ -206,10 +232,25 @@ export function gateThroughCall(call: ts.Node, gate: QueryGate, caller: Function
   if (gate.kind === 'missing') return arg ? onCaller(arg) : 'open';
   if (!arg) return 'never';
   if (gate.property === undefined) return onCaller(arg);
+  return optionsValue(arg, gate.property, caller, checker, onCaller);
+}
+
+/** What an options object handed to a gated callee (`{ signedUrls }`, `undefined`, `isPublic ? { … } : undefined`) does with its option. */
+function optionsValue(arg: ts.Expression, property: string, caller: FunctionBody | undefined, checker: ts.TypeChecker, onCaller: (value: ts.Expression) => GateThroughCall): GateThroughCall {
   const options = skipOuter(arg);
+  // No options at all: the option is off.
+  if (isNothing(options)) return 'never';
+  // `isPublic ? { signedUrls: … } : undefined`: the option is passed only under the caller's own option.
+  if (ts.isConditionalExpression(options)) {
+    const whenTrue = optionsValue(options.whenTrue, property, caller, checker, onCaller);
+    const whenFalse = optionsValue(options.whenFalse, property, caller, checker, onCaller);
+    if (whenTrue === 'never' && whenFalse === 'never') return 'never';
+    const own = caller && whenFalse === 'never' ? optionOfCondition(options.condition, caller, checker) : undefined;
+    return own ? { kind: 'option', ...own } : 'open';
+  }
   if (ts.isObjectLiteralExpression(options)) {
     if (options.properties.some(ts.isSpreadAssignment)) return 'open';
-    const p = options.properties.find((x) => x.name && ts.isIdentifier(x.name) && x.name.text === gate.property);
+    const p = options.properties.find((x) => x.name && ts.isIdentifier(x.name) && x.name.text === property);
     if (!p) return 'never';
     if (ts.isShorthandPropertyAssignment(p)) {
       const decl = checker.getShorthandAssignmentValueSymbol(p)?.valueDeclaration;
@@ -222,7 +263,7 @@ export function gateThroughCall(call: ts.Node, gate: QueryGate, caller: Function
   if (ts.isIdentifier(options) && caller) {
     const decl = checker.getSymbolAtLocation(options)?.valueDeclaration;
     const index = decl && ts.isParameter(decl) ? caller.parameters.indexOf(decl) : -1;
-    if (index >= 0) return { kind: 'option', index, property: gate.property };
+    if (index >= 0) return { kind: 'option', index, property };
   }
   return 'open';
 }
