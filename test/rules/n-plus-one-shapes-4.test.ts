@@ -37,6 +37,70 @@ export async function presentBoard(board: { id: string; body: string; teamId: st
 runRuleTests(nPlusOne, {
   valid: [
     {
+      name: 'helpers whose lists come, at every call, from data written in the code: a seed\'s fixed scopes, a rest parameter given arguments, the files of a folder',
+      files: {
+        'src/db.ts': DB,
+        'src/seeds.ts': `export const baseApi = Object.freeze({
+  resource: { id: 'api', name: 'API' },
+  scopes: [{ id: 'all', name: 'all' }],
+});
+const scope = (name: string) => ({ id: name, name });
+export const makeApi = (tenant: string) => ({ resource: { id: tenant, name: tenant }, scopes: [scope('read'), scope('write')] });
+export const makeCloud = (): Readonly<[{ resource: { id: string; name: string }; scopes: Array<{ id: string; name: string }> }, ...Array<{ id: string; name: string }>]> =>
+  Object.freeze([{ resource: { id: 'cloud', name: 'Cloud' }, scopes: [scope('tenant')] }, scope('mail'), scope('sms')] as const);
+`,
+        'src/seed.ts': `import { pool } from './db';
+type Scope = { id: string; name: string };
+export const seedApi = async (data: { resource: { id: string; name: string }; scopes: Scope[] }, ...extra: Scope[]) => {
+  const { resource, scopes } = data;
+  await pool.query('INSERT INTO resources VALUES ($1, $2)', [resource.id, resource.name]);
+  await Promise.all([...scopes, ...extra].map((s) => pool.query('INSERT INTO scopes VALUES ($1, $2)', [s.id, s.name])));
+};
+export const grant = async (role: string, ...scopeIds: string[]) => {
+  await Promise.all(scopeIds.map((id) => pool.query('INSERT INTO roles_scopes VALUES ($1, $2)', [role, id])));
+};
+`,
+        'src/run.ts': `import { pool } from './db';
+import { baseApi, makeApi, makeCloud } from './seeds';
+import { seedApi, grant } from './seed';
+export async function seedAll() {
+  await seedApi(baseApi);
+  await seedApi(makeApi('admin'));
+  const [cloud, ...cloudScopes] = makeCloud();
+  await seedApi(cloud, ...cloudScopes);
+  await grant('m2m', ...cloudScopes.filter((s) => s.name !== 'sms').map(({ id }) => id));
+  await grant('viewer', 'read', 'list');
+}
+`,
+        'src/migrate.ts': `import { readdir } from 'node:fs/promises';
+import { pool } from './db';
+type Step = { file: string; version: number };
+const listSteps = async (): Promise<Step[]> => {
+  const files = await readdir('./steps');
+  if (files.length === 0) return [];
+  return files.filter((f) => f.endsWith('.js')).sort().map((file) => ({ file, version: parseInt(file, 10) }));
+};
+const pending = async (current: number) => (await listSteps()).filter((s) => s.version > current);
+const chooseUpTo = (steps: readonly Step[], target?: number) => (target === undefined ? steps.slice() : steps.filter((s) => s.version <= target));
+const apply = async (step: Step) => {
+  await pool.query('UPDATE meta SET version = $1', [step.version]);
+};
+const revert = async (steps: Step[]) => {
+  for (const step of steps.slice().reverse()) await apply(step);
+};
+export async function migrate(action: string, target?: number) {
+  const { rows } = await pool.query('SELECT version FROM meta');
+  const steps = chooseUpTo(await pending(rows[0].version), target);
+  if (action === 'up') {
+    for (const step of steps) await apply(step);
+  } else {
+    await revert(steps);
+  }
+}
+`,
+      },
+    },
+    {
       name: 'a query under `options?.a && options?.b` several calls deep, reached from loops whose calls never pass the option',
       files: {
         'src/db.ts': DB,
@@ -63,6 +127,42 @@ export async function renderAll(bodies: string[]) {
     },
   ],
   invalid: [
+    {
+      name: 'the same helpers when one call hands them a list from the data (rows of a query, a spread of them)',
+      files: {
+        'src/db.ts': DB,
+        'src/seed.ts': `import { pool } from './db';
+type Scope = { id: string; name: string };
+export const seedApi = async (data: { resource: { id: string }; scopes: Scope[] }) => {
+  const { scopes } = data;
+  await Promise.all(scopes.map((s) => pool.query('INSERT INTO scopes VALUES ($1, $2)', [s.id, s.name])));
+};
+export const grant = async (role: string, ...scopeIds: string[]) => {
+  await Promise.all(scopeIds.map((id) => pool.query('INSERT INTO roles_scopes VALUES ($1, $2)', [role, id])));
+};
+export const apply = async (steps: string[]) => {
+  for (const step of steps) await pool.query('UPDATE meta SET step = $1', [step]);
+};
+`,
+        'src/run.ts': `import { pool } from './db';
+import { seedApi, grant, apply } from './seed';
+export async function copy(tenant: string) {
+  const { rows } = await pool.query<{ id: string; name: string }>('SELECT id, name FROM scopes WHERE tenant = $1', [tenant]);
+  await seedApi({ resource: { id: tenant }, scopes: [{ id: 'all', name: 'all' }] });
+  await seedApi({ resource: { id: tenant }, scopes: rows });
+  await grant('viewer', 'read');
+  await grant('copy', ...rows.map((r) => r.id));
+  await apply(['a', 'b']);
+}
+export const handlers = { apply };
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', file: 'src/seed.ts', line: 5 },
+        { messageId: 'queryInLoop', file: 'src/seed.ts', line: 8 },
+        { messageId: 'queryInLoop', file: 'src/seed.ts', line: 11 },
+      ],
+    },
     {
       name: 'the same query reached from loops whose calls do pass the option, directly or through the presenter\'s own option',
       files: {
