@@ -37,6 +37,27 @@ export async function presentBoard(board: { id: string; body: string; teamId: st
 runRuleTests(nPlusOne, {
   valid: [
     {
+      name: 'a backfill counting down the days given on the command line (or a default constant): one set-based statement per day',
+      files: {
+        'src/db.ts': DB,
+        'src/backfill.ts': `import { pool } from './db';
+const DEFAULT_DAYS = 14;
+const days = parseInt(process.argv[2], 10);
+const backfillDays = Number.isNaN(days) ? DEFAULT_DAYS : days;
+const window = Math.max(Number(process.env.WINDOW ?? '7'), 1);
+async function backfillDay(date: string) {
+  await pool.query('INSERT INTO insights SELECT document_id, $1::date, count(*) FROM events WHERE created_at::date = $1::date GROUP BY document_id', [date]);
+}
+export async function main() {
+  for (let offset = backfillDays; offset >= 1; offset--) {
+    await backfillDay(new Date(Date.now() - offset * 86400000).toISOString().slice(0, 10));
+  }
+  for (let d = 0; d < window; d++) await backfillDay(String(d));
+}
+`,
+      },
+    },
+    {
       name: 'helpers whose lists come, at every call, from data written in the code: a seed\'s fixed scopes, a rest parameter given arguments, the files of a folder',
       files: {
         'src/db.ts': DB,
@@ -127,6 +148,28 @@ export async function renderAll(bodies: string[]) {
     },
   ],
   invalid: [
+    {
+      name: 'a countdown from a number the request or the data gives is still one query per step',
+      files: {
+        'src/db.ts': DB,
+        'src/backfill.ts': `import { pool } from './db';
+async function backfillDay(date: string) {
+  await pool.query('SELECT 1 FROM events WHERE day = $1', [date]);
+}
+export async function handler(query: { days: string }) {
+  const days = Number(query.days);
+  for (let offset = days; offset >= 1; offset--) await backfillDay(String(offset));
+  const { rows } = await pool.query('SELECT id FROM users');
+  const total = rows.length;
+  for (let i = total; i > 0; i--) await backfillDay(String(i));
+}
+`,
+      },
+      errors: [
+        { messageId: 'indirectQueryInLoop', file: 'src/backfill.ts', line: 7 },
+        { messageId: 'indirectQueryInLoop', file: 'src/backfill.ts', line: 10 },
+      ],
+    },
     {
       name: 'the same helpers when one call hands them a list from the data (rows of a query, a spread of them)',
       files: {
