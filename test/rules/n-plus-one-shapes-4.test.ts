@@ -149,6 +149,27 @@ export async function renderAll(bodies: string[]) {
   ],
   invalid: [
     {
+      name: 'a query after `if (!row.parentId) return` on a row handed in (not an options parameter) still runs per row',
+      files: {
+        'src/db.ts': DB,
+        'src/memberships.ts': `import { pool } from './db';
+export class Membership {
+  id = '';
+  userId = '';
+  documentId?: string;
+}
+export async function recreate(model: Membership, options: { documentId?: string }) {
+  if (!model.documentId) return;
+  await pool.query('SELECT id FROM documents WHERE id = $1', [options.documentId ?? model.documentId]);
+}
+export async function recalculate(memberships: Membership[]) {
+  await Promise.all(memberships.map((m) => recreate(m, {})));
+}
+`,
+      },
+      errors: [{ messageId: 'indirectQueryInLoop', file: 'src/memberships.ts', line: 12 }],
+    },
+    {
       name: 'a countdown from a number the request or the data gives is still one query per step',
       files: {
         'src/db.ts': DB,

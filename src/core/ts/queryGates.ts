@@ -128,12 +128,15 @@ function optionOfCondition(e: ts.Expression, fn: FunctionBody, checker: ts.TypeC
 /**
  * `skipCache` (a parameter or a destructured option defaulting to false or left optional), or
  * `options.signedUrls` / `options?.signedUrls`: an optional property of an options parameter —
- * left out, it is undefined, so the branch does not run.
+ * left out, it is undefined, so the branch does not run. An options parameter is one a caller
+ * may leave out (`options?: {…}`, `options: Options = {}`); a row handed in (`model.documentId`)
+ * carries data, not options.
  */
 function optionParameter(e: ts.Expression, fn: FunctionBody, checker: ts.TypeChecker): { index: number; property?: string } | undefined {
   if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(skipOuter(e.expression))) {
     const base = checker.getSymbolAtLocation(skipOuter(e.expression))?.valueDeclaration;
-    const index = base && ts.isParameter(base) && ts.isIdentifier(base.name) ? fn.parameters.indexOf(base) : -1;
+    const optionsBag = !!base && ts.isParameter(base) && ts.isIdentifier(base.name) && (!!base.questionToken || (!!base.initializer && ts.isObjectLiteralExpression(skipOuter(base.initializer))));
+    const index = optionsBag ? fn.parameters.indexOf(base as ts.ParameterDeclaration) : -1;
     const property = checker.getSymbolAtLocation(e.name);
     return index >= 0 && property && property.flags & ts.SymbolFlags.Optional ? { index, property: e.name.text } : undefined;
   }
