@@ -34,8 +34,46 @@ export async function presentBoard(board: { id: string; body: string; teamId: st
 }
 `;
 
+/** A converter whose lookup runs under the option, with a fallback computed in memory in the `else`. */
+const CONVERTER = `import { pool } from './db';
+export class Converter {
+  static async toData(text: string, options?: { signedUrls?: number; teamId?: string }) {
+    let data: unknown;
+    if (text && options?.signedUrls && options?.teamId) {
+      const { rows } = await pool.query('SELECT id FROM files WHERE team_id = $1', [options.teamId]);
+      data = { text, rows };
+    } else {
+      data = JSON.parse(JSON.stringify({ text }));
+    }
+    return data;
+  }
+  static async save(text: string, options?: { upsert?: boolean }) {
+    if (options?.upsert) {
+      await pool.query('INSERT INTO texts VALUES ($1) ON CONFLICT DO NOTHING', [text]);
+    } else {
+      await pool.query('INSERT INTO texts VALUES ($1)', [text]);
+    }
+  }
+}
+`;
+
 runRuleTests(nPlusOne, {
   valid: [
+    {
+      name: 'a query under an option whose `else` only computes a fallback in memory, reached from loops that never pass the option',
+      files: {
+        'src/db.ts': DB,
+        'src/converter.ts': CONVERTER,
+        'src/routes.ts': `import { Converter } from './converter';
+export async function presentCollection(c: { id: string; text: string; teamId: string }, options: { isPublic?: boolean } = {}) {
+  return { id: c.id, data: await Converter.toData(c.text, options.isPublic ? { signedUrls: 3600, teamId: c.teamId } : undefined) };
+}
+export async function list(collections: Array<{ id: string; text: string; teamId: string }>) {
+  return Promise.all(collections.map((c) => presentCollection(c)));
+}
+`,
+      },
+    },
     {
       name: 'a backfill counting down the days given on the command line (or a default constant): one set-based statement per day',
       files: {
@@ -148,6 +186,28 @@ export async function renderAll(bodies: string[]) {
     },
   ],
   invalid: [
+    {
+      name: 'the same converter from a loop that asks for signed links, and an option whose `else` is the other variant of the same write',
+      files: {
+        'src/db.ts': DB,
+        'src/converter.ts': CONVERTER,
+        'src/routes.ts': `import { Converter } from './converter';
+export async function presentCollection(c: { id: string; text: string; teamId: string }, options: { isPublic?: boolean } = {}) {
+  return { id: c.id, data: await Converter.toData(c.text, options.isPublic ? { signedUrls: 3600, teamId: c.teamId } : undefined) };
+}
+export async function listShared(collections: Array<{ id: string; text: string; teamId: string }>) {
+  return Promise.all(collections.map((c) => presentCollection(c, { isPublic: true })));
+}
+export async function saveAll(texts: string[]) {
+  for (const t of texts) await Converter.save(t);
+}
+`,
+      },
+      errors: [
+        { messageId: 'indirectQueryInLoop', file: 'src/routes.ts', line: 6 },
+        { messageId: 'indirectQueryInLoop', file: 'src/routes.ts', line: 9 },
+      ],
+    },
     {
       name: 'a query after `if (!row.parentId) return` on a row handed in (not an options parameter) still runs per row',
       files: {

@@ -66,8 +66,9 @@ function conditionGate(statement: ts.IfStatement, inThen: boolean, fn: FunctionB
     } else break;
   }
   // The query runs when the option is true: `if (skipCache) …` with no `else` (an `else` is the
-  // other variant of the same work — `if (idempotent) await q.onConflict().ignore(); else await q;`).
-  const option = positive && !statement.elseStatement ? optionOfCondition(e, fn, checker) : undefined;
+  // other variant of the same work — `if (idempotent) await q.onConflict().ignore(); else await q;`),
+  // or with a synchronous one (`else data = doc.toJSON()`): a fallback computed in memory.
+  const option = positive && (!statement.elseStatement || isSynchronous(statement.elseStatement)) ? optionOfCondition(e, fn, checker) : undefined;
   if (option) return { kind: 'option', ...option };
   if (positive) return undefined;
   const relation = relationOfParameter(e, fn, checker);
@@ -76,6 +77,18 @@ function conditionGate(statement: ts.IfStatement, inThen: boolean, fn: FunctionB
   const other = inThen ? statement.elseStatement : statement.thenStatement;
   const used = (other && mentions(other, relation.access)) || (inThen && assignsTo(statement.thenStatement, relation.access));
   return used ? { kind: 'missing', index: relation.index } : undefined;
+}
+
+/** A branch that waits for nothing: no `await`, no `yield`, no returned call (a promise handed back). */
+function isSynchronous(branch: ts.Statement): boolean {
+  let waits = false;
+  const visit = (n: ts.Node): void => {
+    if (waits || ts.isFunctionLike(n)) return;
+    if (ts.isAwaitExpression(n) || ts.isYieldExpression(n) || (ts.isReturnStatement(n) && !!n.expression && ts.isCallExpression(skipOuter(n.expression)))) waits = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(branch);
+  return !waits;
 }
 
 function isEquality(kind: ts.SyntaxKind): boolean {
