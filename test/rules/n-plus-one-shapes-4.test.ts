@@ -187,6 +187,34 @@ export async function renderAll(bodies: string[]) {
   ],
   invalid: [
     {
+      name: 'a query function destructured from a factory-built library (`const { users: { findUserById } } = queries`) is followed',
+      files: {
+        'src/db.ts': DB,
+        'src/queries.ts': `import { pool } from './db';
+export const createUserQueries = () => {
+  const findUserById = async (id: string) => (await pool.query('SELECT * FROM users WHERE id = $1', [id])).rows[0];
+  const countUsers = async () => (await pool.query('SELECT count(*) FROM users')).rows[0];
+  return { findUserById, count: countUsers };
+};
+export class Queries {
+  users = createUserQueries();
+}
+`,
+        'src/routes.ts': `import { Queries } from './queries';
+export async function check(queries: Queries, ids: string[]) {
+  const { users: { findUserById } } = queries;
+  await Promise.all(ids.map(async (id) => findUserById(id)));
+  const { count } = queries.users;
+  for (const id of ids) console.log(id, await count());
+}
+`,
+      },
+      errors: [
+        { messageId: 'indirectQueryInLoop', file: 'src/routes.ts', line: 4 },
+        { messageId: 'indirectQueryInLoop', file: 'src/routes.ts', line: 6 },
+      ],
+    },
+    {
       name: 'the same converter from a loop that asks for signed links, and an option whose `else` is the other variant of the same write',
       files: {
         'src/db.ts': DB,

@@ -272,6 +272,12 @@ export class CallGraph {
         const init = boundFunction(decl.initializer)!;
         const s = this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(init) ? init.name : init);
         if (s) out.push(...this.bodiesOf(s, depth + 1));
+      } else if (ts.isBindingElement(decl) && ts.isObjectBindingPattern(decl.parent) && !decl.dotDotDotToken) {
+        // `const { users: { findUser } } = libraries`: the member of the destructured value's type
+        // (a factory's returned `{ findUser }`, a service object's method).
+        const name = decl.propertyName ?? decl.name;
+        const member = ts.isIdentifier(name) || ts.isStringLiteral(name) ? this.checker.getTypeAtLocation(decl.parent).getProperty(name.text) : undefined;
+        if (member && member !== symbol) out.push(...this.bodiesOf(member, depth + 1));
       } else if (isAbstractMember(decl)) {
         out.push(...this.implementationsOf(decl as ts.MethodSignature | ts.MethodDeclaration | ts.PropertySignature | ts.PropertyDeclaration));
       }
