@@ -7,7 +7,7 @@ import type { DbCallSite } from '../db/callSite';
 import { dbLibrary } from '../db/libraries';
 import { claimsRowsSkippingLocked, isListDerivedFrom } from '../db/queryShape';
 import { displayCall, skipOuter } from '../ts/expressions';
-import { inFirstTick, isCollection, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
+import { inFirstTick, isCollection, isFixedList, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import type { RelatedLocation } from '../finding';
 import { filtersOnGroupOfKey, iteratesConstantObject, iteratesInjectedConfiguration, iteratesServices, probesForFreeValue, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
 import { PackageOwners } from '../project/packageOwners';
@@ -15,7 +15,8 @@ import { queriesRunInProcess } from '../db/embeddedEngines';
 import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
 import { backfillsParameterRow, gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
-import { iteratesCodeDefinedList, iteratesFileListing } from '../ts/codeDefinedLists';
+import { isCodeDefinedList, isFileListing, iteratesCodeDefinedList, iteratesFileListing } from '../ts/codeDefinedLists';
+import { iteratesListFromCallers, type ListOrigins } from '../ts/listsFromCallers';
 import { runsForOneElementValue, runsPerFullBuffer } from '../ts/elementGuards';
 import { GraphqlSchemaFacts, resolverParentType, servesCallerOnly } from '../graphql/fieldResolvers';
 import { defineRule, type RuleContext } from './types';
@@ -199,6 +200,13 @@ function checker(
     if (known === undefined) claims.set(n, (known = claimsRowsSkippingLocked(n)));
     return known;
   };
+  const calleesOf = (callee: ts.Node) => graph.calleesOf(callee as ts.Expression);
+  const origins: ListOrigins = {
+    checker: ctx.checker,
+    calleesOf,
+    callsOf: (fn) => graph.callsOf(fn),
+    isFixedLeaf: (e) => isFixedList(e, ctx.checker, 0) || isCodeDefinedList(e, ctx.checker, 0) || isFileListing(e, ctx.checker, calleesOf, 0),
+  };
   /** A loop whose number of iterations the code fixes: a list written in the code, a retry budget, the statements of one operation. */
   const boundedByCode = (ic: IterationContext): boolean => {
     let known = fixed.get(ic.node);
@@ -210,7 +218,9 @@ function checker(
         iteratesStatementList(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression)) ||
         iteratesFileListing(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression)) ||
         iteratesConstantObject(ic, ctx.checker) ||
-        iteratesInjectedConfiguration(ic, ctx.checker);
+        iteratesInjectedConfiguration(ic, ctx.checker) ||
+        // Last: it may search the project for a helper's callers.
+        iteratesListFromCallers(ic, origins);
       fixed.set(ic.node, known);
     }
     return known;

@@ -13,6 +13,7 @@ import { inFirstTick, isFunctionBody, walkRegion, type FunctionBody } from './it
 import type { ProvenanceResolver } from './provenance';
 import { resultUse, type ResultUse } from './resultUse';
 import { gateOf, gateThroughCall, memoizedInField, type QueryGate } from './queryGates';
+import { findCallsOf } from './listsFromCallers';
 
 /**
  * Which project functions perform database calls, directly or through other functions (any
@@ -137,6 +138,7 @@ export class CallGraph {
   private readonly cache: GraphCache;
   private readonly targets = new Map<ts.Node, CallTarget | null>();
   private readonly summaries = new Map<FunctionBody, FunctionSummary>();
+  private readonly calls = new Map<FunctionBody, readonly ts.CallExpression[] | undefined>();
   /** Functions that call themselves, directly or through others: the functions of their cycle. */
   private readonly cycles = new Map<FunctionBody, readonly FunctionBody[]>();
   private heritageIndex: Map<string, Array<ts.ClassLikeDeclaration>> | undefined;
@@ -216,6 +218,15 @@ export class CallGraph {
     return ts.isPropertyAccessExpression(e) && !!this.cache.nameCounts.get(e.name.text);
   }
 
+  /**
+   * Every call of `fn` in the project's files, or undefined when its name is used there in any
+   * other way (handed on as a value: its callers are not all known). Searched once per function.
+   */
+  callsOf(fn: FunctionBody): readonly ts.CallExpression[] | undefined {
+    if (!this.calls.has(fn)) this.calls.set(fn, findCallsOf(fn, this.projectFiles, this.checker));
+    return this.calls.get(fn);
+  }
+
   /** `ids.map(loadUser)`: the functions a reference stands for. */
   analyseReference(node: ts.Expression): CallTarget | undefined {
     const callees = this.calleesOf(node);
@@ -261,6 +272,12 @@ export class CallGraph {
         const init = boundFunction(decl.initializer)!;
         const s = this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(init) ? init.name : init);
         if (s) out.push(...this.bodiesOf(s, depth + 1));
+      } else if (ts.isBindingElement(decl) && ts.isObjectBindingPattern(decl.parent) && !decl.dotDotDotToken) {
+        // `const { users: { findUser } } = libraries`: the member of the destructured value's type
+        // (a factory's returned `{ findUser }`, a service object's method).
+        const name = decl.propertyName ?? decl.name;
+        const member = ts.isIdentifier(name) || ts.isStringLiteral(name) ? this.checker.getTypeAtLocation(decl.parent).getProperty(name.text) : undefined;
+        if (member && member !== symbol) out.push(...this.bodiesOf(member, depth + 1));
       } else if (isAbstractMember(decl)) {
         out.push(...this.implementationsOf(decl as ts.MethodSignature | ts.MethodDeclaration | ts.PropertySignature | ts.PropertyDeclaration));
       }

@@ -17,7 +17,7 @@ export function iteratesCodeDefinedList(ic: IterationContext, checker: ts.TypeCh
 /** Steps that keep a list as bounded as the one they start from. */
 const SUBLIST_METHODS = new Set(['filter', 'slice', 'map', 'sort', 'reverse', 'toSorted', 'toReversed']);
 
-function isCodeDefinedList(expression: ts.Expression, checker: ts.TypeChecker, depth: number): boolean {
+export function isCodeDefinedList(expression: ts.Expression, checker: ts.TypeChecker, depth: number): boolean {
   if (depth > 5) return false;
   const e = skipOuter(expression);
   if (ts.isCallExpression(e)) {
@@ -91,7 +91,7 @@ export function iteratesFileListing(ic: IterationContext, checker: ts.TypeChecke
   return !!collection && isFileListing(collection, checker, calleesOf, 0);
 }
 
-function isFileListing(expression: ts.Expression, checker: ts.TypeChecker, calleesOf: (callee: ts.Expression) => readonly ts.FunctionLikeDeclaration[], depth: number): boolean {
+export function isFileListing(expression: ts.Expression, checker: ts.TypeChecker, calleesOf: (callee: ts.Expression) => readonly ts.FunctionLikeDeclaration[], depth: number): boolean {
   // Each step of a list's making is one level: variables, filters, sorts, Promise.all, spreads.
   if (depth > 16) return false;
   let e = skipOuter(expression);

@@ -372,7 +372,7 @@ const SUBLIST_METHODS = new Set(['filter', 'slice', 'map', 'sort', 'reverse', 't
  * `['a', 'b']`, `Object.freeze(['a', 'b'])`, `[…] as const`, a `const` holding one (never grown),
  * a filter/slice/map of one, or `Array.from({ length: MAX_BATCHES })` with a constant length.
  */
-function isFixedList(collection: ts.Expression, checker: ts.TypeChecker, depth: number): boolean {
+export function isFixedList(collection: ts.Expression, checker: ts.TypeChecker, depth: number): boolean {
   if (depth > 4) return false;
   let e = skipOuter(collection);
   if (ts.isCallExpression(e)) {

@@ -68,9 +68,50 @@ function isConstantBound(e: ts.Expression, checker: ts.TypeChecker): boolean {
   if (/^[A-Z][A-Z0-9_]*$/.test(name)) return true;
   // maxRetries, maxAttempts, attempts: a retry budget, not a data size.
   if (/^max[A-Z_]|(retries|attempts|tries)$/i.test(name)) return true;
-  // `const attempts = 5`
+  // `const attempts = 5`, `const days = Number.isNaN(arg) ? DEFAULT_DAYS : arg` with `arg` from the command line.
+  return isConfiguredNumber(x, checker, 0);
+}
+
+/**
+ * A number the code or its operator decides: a literal, an UPPER_CASE constant, a command-line
+ * argument or environment variable (`parseInt(process.argv[2], 10)`, `Number(process.env.DAYS)`),
+ * or arithmetic, `Math.min`/`max`, conditionals and `const`s over those. A backfill of the last
+ * N days, N given on the command line, runs N times whatever the data.
+ */
+function isConfiguredNumber(e: ts.Expression, checker: ts.TypeChecker, depth: number): boolean {
+  if (depth > 6) return false;
+  const x = skipOuter(e);
+  const next = (y: ts.Expression) => isConfiguredNumber(y, checker, depth + 1);
+  // `Number(process.env.WINDOW ?? '7')`: a default written as a string.
+  if (ts.isNumericLiteral(x) || (ts.isStringLiteral(x) && /^\d+$/.test(x.text))) return true;
+  if (ts.isPrefixUnaryExpression(x)) return next(x.operand);
+  if (ts.isConditionalExpression(x)) return next(x.whenTrue) && next(x.whenFalse);
+  if (ts.isBinaryExpression(x)) {
+    const K = ts.SyntaxKind;
+    const arithmetic = [K.PlusToken, K.MinusToken, K.AsteriskToken, K.SlashToken, K.PercentToken, K.QuestionQuestionToken, K.BarBarToken].includes(x.operatorToken.kind);
+    return arithmetic && next(x.left) && next(x.right);
+  }
+  if (isProcessInput(x)) return true;
+  if (ts.isCallExpression(x)) {
+    const callee = skipOuter(x.expression);
+    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? `${callee.expression.text}.${callee.name.text}` : undefined;
+    const converts = name !== undefined && ['parseInt', 'parseFloat', 'Number', 'Number.parseInt', 'Number.parseFloat', 'Math.min', 'Math.max', 'Math.floor', 'Math.ceil', 'Math.round', 'Math.abs'].includes(name);
+    // `Math.min(n, 100)` is capped by its constant; the others convert one configured value.
+    if (name === 'Math.min') return x.arguments.some(next);
+    return converts && x.arguments.length > 0 && next(x.arguments[0]) && x.arguments.slice(1).every(next);
+  }
+  if (!ts.isIdentifier(x)) return false;
+  if (/^[A-Z][A-Z0-9_]*$/.test(x.text)) return true;
   const decl = checker.getSymbolAtLocation(x)?.valueDeclaration;
-  return !!decl && ts.isVariableDeclaration(decl) && !!decl.initializer && ts.isNumericLiteral(skipOuter(decl.initializer)) && (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0;
+  return !!decl && ts.isVariableDeclaration(decl) && !!decl.initializer && (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0 && next(decl.initializer);
+}
+
+/** `process.argv[2]`, `process.env.DAYS`, `process.env['DAYS']`: what the operator starts the process with. */
+function isProcessInput(e: ts.Expression): boolean {
+  const x = skipOuter(e);
+  if (!ts.isElementAccessExpression(x) && !ts.isPropertyAccessExpression(x)) return false;
+  const holder = skipOuter(x.expression);
+  return ts.isPropertyAccessExpression(holder) && ts.isIdentifier(holder.expression) && holder.expression.text === 'process' && (holder.name.text === 'argv' || holder.name.text === 'env');
 }
 
 /**

@@ -66,8 +66,9 @@ function conditionGate(statement: ts.IfStatement, inThen: boolean, fn: FunctionB
     } else break;
   }
   // The query runs when the option is true: `if (skipCache) …` with no `else` (an `else` is the
-  // other variant of the same work — `if (idempotent) await q.onConflict().ignore(); else await q;`).
-  const option = positive && !statement.elseStatement ? optionParameter(e, fn, checker) : undefined;
+  // other variant of the same work — `if (idempotent) await q.onConflict().ignore(); else await q;`),
+  // or with a synchronous one (`else data = doc.toJSON()`): a fallback computed in memory.
+  const option = positive && (!statement.elseStatement || isSynchronous(statement.elseStatement)) ? optionOfCondition(e, fn, checker) : undefined;
   if (option) return { kind: 'option', ...option };
   if (positive) return undefined;
   const relation = relationOfParameter(e, fn, checker);
@@ -76,6 +77,18 @@ function conditionGate(statement: ts.IfStatement, inThen: boolean, fn: FunctionB
   const other = inThen ? statement.elseStatement : statement.thenStatement;
   const used = (other && mentions(other, relation.access)) || (inThen && assignsTo(statement.thenStatement, relation.access));
   return used ? { kind: 'missing', index: relation.index } : undefined;
+}
+
+/** A branch that waits for nothing: no `await`, no `yield`, no returned call (a promise handed back). */
+function isSynchronous(branch: ts.Statement): boolean {
+  let waits = false;
+  const visit = (n: ts.Node): void => {
+    if (waits || ts.isFunctionLike(n)) return;
+    if (ts.isAwaitExpression(n) || ts.isYieldExpression(n) || (ts.isReturnStatement(n) && !!n.expression && ts.isCallExpression(skipOuter(n.expression)))) waits = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(branch);
+  return !waits;
 }
 
 function isEquality(kind: ts.SyntaxKind): boolean {
@@ -114,8 +127,32 @@ function mentions(branch: ts.Node, access: ts.Expression): boolean {
   return found;
 }
 
-/** `skipCache` (a parameter or a destructured option defaulting to false or left optional). */
+/**
+ * The option a condition requires: `skipCache`, `options?.signedUrls`, or either side of a
+ * conjunction (`doc && options?.signedUrls && options?.teamId` runs only when every part holds,
+ * so one option the caller leaves out is enough to keep it from running).
+ */
+function optionOfCondition(e: ts.Expression, fn: FunctionBody, checker: ts.TypeChecker): { index: number; property?: string } | undefined {
+  const x = skipOuter(e);
+  if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return optionOfCondition(x.left, fn, checker) ?? optionOfCondition(x.right, fn, checker);
+  return optionParameter(x, fn, checker);
+}
+
+/**
+ * `skipCache` (a parameter or a destructured option defaulting to false or left optional), or
+ * `options.signedUrls` / `options?.signedUrls`: an optional property of an options parameter —
+ * left out, it is undefined, so the branch does not run. An options parameter is one a caller
+ * may leave out (`options?: {…}`, `options: Options = {}`); a row handed in (`model.documentId`)
+ * carries data, not options.
+ */
 function optionParameter(e: ts.Expression, fn: FunctionBody, checker: ts.TypeChecker): { index: number; property?: string } | undefined {
+  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(skipOuter(e.expression))) {
+    const base = checker.getSymbolAtLocation(skipOuter(e.expression))?.valueDeclaration;
+    const optionsBag = !!base && ts.isParameter(base) && ts.isIdentifier(base.name) && (!!base.questionToken || (!!base.initializer && ts.isObjectLiteralExpression(skipOuter(base.initializer))));
+    const index = optionsBag ? fn.parameters.indexOf(base as ts.ParameterDeclaration) : -1;
+    const property = checker.getSymbolAtLocation(e.name);
+    return index >= 0 && property && property.flags & ts.SymbolFlags.Optional ? { index, property: e.name.text } : undefined;
+  }
   if (!ts.isIdentifier(e)) return undefined;
   const decl = checker.getSymbolAtLocation(e)?.valueDeclaration;
   if (!decl) return undefined;
@@ -192,7 +229,12 @@ export function gateThroughCall(call: ts.Node, gate: QueryGate, caller: Function
   const arg = call.arguments[gate.index];
   const onCaller = (value: ts.Expression): GateThroughCall => {
     const v = skipOuter(value);
-    if (v.kind === ts.SyntaxKind.FalseKeyword) return gate.kind === 'option' ? 'never' : 'open';
+    if (v.kind === ts.SyntaxKind.FalseKeyword || (gate.kind === 'option' && isNothing(v))) return gate.kind === 'option' ? 'never' : 'open';
+    // `{ signedUrls: options.signedUrls }`: the caller's own option handed on.
+    if (gate.kind === 'option' && caller && ts.isPropertyAccessExpression(v)) {
+      const option = optionParameter(v, caller, checker);
+      return option ? { kind: 'option', ...option } : 'open';
+    }
     if (!caller || !ts.isIdentifier(v)) return 'open';
     const decl = checker.getSymbolAtLocation(v)?.valueDeclaration;
     if (!decl) return 'open';
@@ -206,10 +248,25 @@ export function gateThroughCall(call: ts.Node, gate: QueryGate, caller: Function
   if (gate.kind === 'missing') return arg ? onCaller(arg) : 'open';
   if (!arg) return 'never';
   if (gate.property === undefined) return onCaller(arg);
+  return optionsValue(arg, gate.property, caller, checker, onCaller);
+}
+
+/** What an options object handed to a gated callee (`{ signedUrls }`, `undefined`, `isPublic ? { … } : undefined`) does with its option. */
+function optionsValue(arg: ts.Expression, property: string, caller: FunctionBody | undefined, checker: ts.TypeChecker, onCaller: (value: ts.Expression) => GateThroughCall): GateThroughCall {
   const options = skipOuter(arg);
+  // No options at all: the option is off.
+  if (isNothing(options)) return 'never';
+  // `isPublic ? { signedUrls: … } : undefined`: the option is passed only under the caller's own option.
+  if (ts.isConditionalExpression(options)) {
+    const whenTrue = optionsValue(options.whenTrue, property, caller, checker, onCaller);
+    const whenFalse = optionsValue(options.whenFalse, property, caller, checker, onCaller);
+    if (whenTrue === 'never' && whenFalse === 'never') return 'never';
+    const own = caller && whenFalse === 'never' ? optionOfCondition(options.condition, caller, checker) : undefined;
+    return own ? { kind: 'option', ...own } : 'open';
+  }
   if (ts.isObjectLiteralExpression(options)) {
     if (options.properties.some(ts.isSpreadAssignment)) return 'open';
-    const p = options.properties.find((x) => x.name && ts.isIdentifier(x.name) && x.name.text === gate.property);
+    const p = options.properties.find((x) => x.name && ts.isIdentifier(x.name) && x.name.text === property);
     if (!p) return 'never';
     if (ts.isShorthandPropertyAssignment(p)) {
       const decl = checker.getShorthandAssignmentValueSymbol(p)?.valueDeclaration;
@@ -222,7 +279,7 @@ export function gateThroughCall(call: ts.Node, gate: QueryGate, caller: Function
   if (ts.isIdentifier(options) && caller) {
     const decl = checker.getSymbolAtLocation(options)?.valueDeclaration;
     const index = decl && ts.isParameter(decl) ? caller.parameters.indexOf(decl) : -1;
-    if (index >= 0) return { kind: 'option', index, property: gate.property };
+    if (index >= 0) return { kind: 'option', index, property };
   }
   return 'open';
 }
