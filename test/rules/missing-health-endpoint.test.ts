@@ -1009,6 +1009,19 @@ app.prepare().then(() => createServer((req, res) => handle(req, res)).listen(300
       'packages/http-kit/src/index.ts': SERVE_HELPER,
     },
   },
+  {
+    name: 'the same serve(handler) helper, called only by its own tests and by a usage example of its package, is not a server process',
+    files: {
+      'packages/http-kit/package.json': JSON.stringify({ name: '@corp/http-kit', version: '1.0.0', exports: { '.': './dist/index.js' } }),
+      'packages/http-kit/src/index.ts': SERVE_HELPER,
+      'packages/http-kit/src/index.test.ts': `import { serve } from './index';
+export async function t() { const s = await serve((_req, res) => res.end('ok'), 0); s.close(); }
+`,
+      'packages/http-kit/examples/hello.ts': `import { serve } from '../src/index';
+void serve((_req, res) => res.end('hello'), 8080);
+`,
+    },
+  },
 ];
 
 const invalid: InvalidCase[] = [

@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import ts from 'typescript';
+import { isTestSource } from '../project/testFiles';
 import { skipOuterAndAwait } from '../ts/expressions';
 
 /**
@@ -7,13 +10,31 @@ import { skipOuterAndAwait } from '../ts/expressions';
  * and that nothing in the project refers to: a library's API, not a process of this repository
  * (atproto's lex-server). Its callers, elsewhere, own health and shutdown.
  */
-export function isUncalledServeHelper(started: { app?: ts.Expression; handler?: ts.Expression; receiver?: ts.Expression; call: ts.CallExpression }, checker: ts.TypeChecker, files: readonly ts.SourceFile[]): boolean {
+export function isUncalledServeHelper(started: { app?: ts.Expression; handler?: ts.Expression; receiver?: ts.Expression; call: ts.CallExpression }, checker: ts.TypeChecker, files: readonly ts.SourceFile[], root: string): boolean {
   const fn = enclosingFunction(started.call);
   const name = fn && exportedName(fn);
   if (!fn || !name) return false;
   const served = [started.handler, started.app].filter((e): e is ts.Expression => e !== undefined);
   if (served.length === 0 || !served.every((e) => isParameterOf(checker, e, fn))) return false;
-  return !files.some((sf) => refersTo(sf, name, fn));
+  // Its own tests and the usage examples next to it exercise the API; they are not a process the
+  // repository deploys (atproto's lex-server: `examples/subscription.ts`, `nodejs.test.ts`).
+  const packageRoot = packageRootOf(fn.getSourceFile().fileName);
+  return !files.some((sf) => !isTestSource(root, sf) && !isExampleOf(packageRoot, sf.fileName) && refersTo(sf, name, fn));
+}
+
+/** The folder of the nearest package.json above a file. */
+function packageRootOf(file: string): string | undefined {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** A file under an `example(s)/` folder of the given package. */
+function isExampleOf(packageRoot: string | undefined, file: string): boolean {
+  if (!packageRoot) return false;
+  const rel = path.relative(packageRoot, file).split(path.sep).join('/');
+  return !rel.startsWith('..') && /(^|\/)examples?\//.test(rel);
 }
 
 function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | undefined {

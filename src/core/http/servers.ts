@@ -52,7 +52,7 @@ export function findServerStarts(ctx: ServerScanContext, files: readonly ts.Sour
     ].sort((a, b) => a.pos - b.pos);
     for (const call of calls) {
       const start = serverStartOf(ctx, call, sf);
-      if (start && !(ctx.projectFiles && isUncalledServeHelper(start, ctx.checker, ctx.projectFiles))) out.push(start);
+      if (start && !(ctx.projectFiles && isUncalledServeHelper(start, ctx.checker, ctx.projectFiles, ctx.root))) out.push(start);
     }
   }
   return out;
