@@ -47,6 +47,15 @@ runRuleTests(unindexedFilter, {
     { name: 'a string that is not passed to a database call', files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': "export const text = 'SELECT * FROM orders WHERE status = $1';\nconsole.log(text);\n" } },
     { name: 'a filter under OR is left alone', files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("export const q = (s: string) => pool.query('SELECT * FROM orders WHERE status = $1 OR id = 1', [s]);") } },
     {
+      name: "a test's or a seed's own query (e2e/, *.spec.ts, seed/): it reads a test database of a handful of rows, never production",
+      files: {
+        'migrations/001_init.sql': ORDERS_SQL,
+        'e2e/orders/cancel.spec.ts': PG("export const check = (s: string) => pool.query('SELECT * FROM orders WHERE status = $1', [s]);"),
+        'src/orders.test.ts': PG("export const check = (s: string) => pool.query('SELECT * FROM orders WHERE status = $1', [s]);"),
+        'db/seed/customers.ts': PG("export const existing = (e: string) => pool.query('SELECT id FROM customers WHERE email = $1', [e]);"),
+      },
+    },
+    {
       name: 'suppressed with a comment',
       files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("// shipshape-disable-next-line unindexed-filter -- admin report, runs nightly\nexport const q = (s: string) => pool.query('SELECT * FROM orders WHERE status = $1', [s]);") },
     },
