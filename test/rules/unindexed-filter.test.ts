@@ -27,6 +27,36 @@ model Order {
 }
 `;
 
+const PRISMA_RELATIONS = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model Author {
+  id     Int     @id @default(autoincrement())
+  email  String
+  books  Book[]
+  notes  Note[]
+}
+
+model Book {
+  id       Int     @id @default(autoincrement())
+  title    String
+  authorId Int     @map("author_id")
+  author   Author  @relation(fields: [authorId], references: [id])
+  @@index([authorId])
+}
+
+model Note {
+  id       Int     @id @default(autoincrement())
+  body     String
+  authorId Int
+  author   Author  @relation(fields: [authorId], references: [id])
+}
+`;
+
+const PRISMA_CLIENT = "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n";
+
 const PG = (body: string) => `import { Pool } from 'pg';\nconst pool = new Pool();\n${body}\n`;
 
 runRuleTests(unindexedFilter, {
@@ -56,11 +86,34 @@ runRuleTests(unindexedFilter, {
       },
     },
     {
+      name: 'Prisma relation filters restrict the relation key: to-one (`author: { email }`, `is`) on an indexed foreign key, to-many `some` on the primary key',
+      files: {
+        'prisma/schema.prisma': PRISMA_RELATIONS,
+        'src/q.ts': PRISMA_CLIENT + "export const byEmail = (email: string) => prisma.book.findMany({ where: { author: { email } } });\nexport const byIs = (email: string) => prisma.book.findMany({ where: { author: { is: { email } } } });\nexport const withBook = (title: string) => prisma.author.findMany({ where: { books: { some: { title } } } });\n",
+      },
+    },
+    {
       name: 'suppressed with a comment',
       files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("// shipshape-disable-next-line unindexed-filter -- admin report, runs nightly\nexport const q = (s: string) => pool.query('SELECT * FROM orders WHERE status = $1', [s]);") },
     },
   ],
   invalid: [
+    {
+      name: 'Prisma relation filter on a foreign key no index serves: the semi-join scans the table (the filter names the key column, not the relation)',
+      files: {
+        'prisma/schema.prisma': PRISMA_RELATIONS,
+        'src/q.ts': PRISMA_CLIENT + "export const notesOf = (email: string) => prisma.note.findMany({ where: { author: { email } } });\n",
+      },
+      errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3, column: 43, messageIncludes: ['`Note` (`authorId`)'] }],
+    },
+    {
+      name: "Prisma relation filter next to a column filter: the related key's index serves the query, the column is left to a filter (info), not a whole-table scan",
+      files: {
+        'prisma/schema.prisma': PRISMA_RELATIONS,
+        'src/q.ts': PRISMA_CLIENT + "export const titled = (email: string, title: string) => prisma.book.findMany({ where: { author: { email }, title } });\n",
+      },
+      errors: [{ messageId: 'partlyServed', severity: 'info', file: 'src/q.ts', line: 3, messageIncludes: ['Only `author_id`', '`title`'] }],
+    },
     {
       name: 'Prisma where/orderBy on a model (@@map, @map), fixed with @@index in schema.prisma',
       files: {

@@ -28,7 +28,7 @@ import type { ProjectModel } from '../project/project';
 import { ProgramHost } from '../ts/program';
 import { ProvenanceResolver } from '../ts/provenance';
 import type { IndexCoverage } from './coverage';
-import { structuredSql } from './ormFilters';
+import { RELATION, structuredSql } from './ormFilters';
 import { loadSqlParser } from './parser';
 import type { PrismaModelInfo } from './prismaSchema';
 import { QueryCallFilter } from './queryCalls';
@@ -136,14 +136,21 @@ function extractedSql(site: DbCallSite, ctx: QueryScanContext, prismaModels: rea
     // Structured filters (ORM): the equivalent SQL, model and field names mapped to the schema's.
     let table = q.tables[0];
     let column = (f: string) => f;
+    let queryFilters = q.filters.map((f) => ({ column: f.column, operator: f.operator }));
     if (q.modelNames) {
       const model = prismaModels.find((m) => m.model.toLowerCase() === table.toLowerCase());
       if (!model) return [];
       table = model.table;
       column = (f) => model.columns.get(f) ?? f;
-    }
+      // A relation filter restricts the relation's key columns to the related rows it matches
+      // (a semi-join PostgreSQL runs through an index on those columns); a relation the schema
+      // does not resolve leaves the query unknown rather than judged on its other columns.
+      const expanded = queryFilters.flatMap((f) => (f.operator !== RELATION ? [f] : (model.relations.get(f.column) ?? [undefined]).map((c) => ({ column: c, operator: 'in' }))));
+      if (expanded.some((f) => f.column === undefined)) return [];
+      queryFilters = expanded as Array<{ column: string; operator: string }>;
+    } else if (queryFilters.some((f) => f.operator === RELATION)) return [];
     const known = knownColumns(schema, table);
-    const filters = q.filters.map((f) => ({ column: known(column(f.column)), operator: f.operator }));
+    const filters = queryFilters.map((f) => ({ column: known(column(f.column)), operator: f.operator }));
     const orderBy = (q.orderBy ?? []).map((o) => ({ column: known(column(o.column)), descending: o.descending }));
     // A name the schema does not have (a custom naming strategy, a computed property): unknown, not guessed.
     if ([...filters, ...orderBy].some((f) => f.column === undefined)) return [];
