@@ -52,6 +52,7 @@ model Note {
   body     String
   authorId Int
   author   Author  @relation(fields: [authorId], references: [id])
+  @@index([body])
 }
 `;
 
@@ -86,10 +87,10 @@ runRuleTests(unindexedFilter, {
       },
     },
     {
-      name: 'Prisma relation filters restrict the relation key: to-one (`author: { email }`, `is`) on an indexed foreign key, to-many `some` on the primary key',
+      name: 'Prisma relation filters restrict the relation key: to-one (`author: { email }`, `is`) on an indexed foreign key, to-many `some` on the primary key (one row per probe: other columns need no index); a query its own columns serve stays served, the relation key is not a column left to filter',
       files: {
         'prisma/schema.prisma': PRISMA_RELATIONS,
-        'src/q.ts': PRISMA_CLIENT + "export const byEmail = (email: string) => prisma.book.findMany({ where: { author: { email } } });\nexport const byIs = (email: string) => prisma.book.findMany({ where: { author: { is: { email } } } });\nexport const withBook = (title: string) => prisma.author.findMany({ where: { books: { some: { title } } } });\n",
+        'src/q.ts': PRISMA_CLIENT + "export const byEmail = (email: string) => prisma.book.findMany({ where: { author: { email } } });\nexport const byIs = (email: string) => prisma.book.findMany({ where: { author: { is: { email } } } });\nexport const withBook = (title: string) => prisma.author.findMany({ where: { books: { some: { title } } } });\nexport const namedWithBook = (title: string, email: string) => prisma.author.findMany({ where: { books: { some: { title } }, email } });\nexport const noteOf = (body: string, email: string) => prisma.note.findFirst({ where: { body, author: { email } } });\n",
       },
     },
     {
@@ -99,12 +100,15 @@ runRuleTests(unindexedFilter, {
   ],
   invalid: [
     {
-      name: 'Prisma relation filter on a foreign key no index serves: the semi-join scans the table (the filter names the key column, not the relation)',
+      name: 'Prisma relation filter on a foreign key no index serves: the semi-join scans the table (the filter names the key column, not the relation); an unknown operator on a scalar (`notIn`) is not a relation',
       files: {
         'prisma/schema.prisma': PRISMA_RELATIONS,
-        'src/q.ts': PRISMA_CLIENT + "export const notesOf = (email: string) => prisma.note.findMany({ where: { author: { email } } });\n",
+        'src/q.ts': PRISMA_CLIENT + "export const notesOf = (email: string) => prisma.note.findMany({ where: { author: { email } } });\nexport const titledNotBy = (ids: number[]) => prisma.book.findMany({ where: { authorId: { notIn: ids }, title: 'x' } });\n",
       },
-      errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3, column: 43, messageIncludes: ['`Note` (`authorId`)'] }],
+      errors: [
+        { messageId: 'notServed', file: 'src/q.ts', line: 3, column: 43, messageIncludes: ['`Note` (`authorId`)'] },
+        { messageId: 'notServed', file: 'src/q.ts', line: 4, messageIncludes: ['`Book` (`title`)'] },
+      ],
     },
     {
       name: "Prisma relation filter next to a column filter: the related key's index serves the query, the column is left to a filter (info), not a whole-table scan",
