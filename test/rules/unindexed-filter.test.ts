@@ -87,10 +87,10 @@ runRuleTests(unindexedFilter, {
       },
     },
     {
-      name: 'Prisma relation filters restrict the relation key: to-one (`author: { email }`, `is`) on an indexed foreign key, to-many `some` on the primary key (one row per probe: other columns need no index); a query its own columns serve stays served, the relation key is not a column left to filter',
+      name: 'Prisma relation filters restrict the relation key: to-one (`author: { email }`, `is`) on an indexed foreign key, to-many `some` on the primary key (one row per probe: other columns need no index); a query its own columns serve stays served, the relation key is not a column left to filter; a `where` with a spread (`...byKey(id)`) may hold the key: no verdict',
       files: {
         'prisma/schema.prisma': PRISMA_RELATIONS,
-        'src/q.ts': PRISMA_CLIENT + "export const byEmail = (email: string) => prisma.book.findMany({ where: { author: { email } } });\nexport const byIs = (email: string) => prisma.book.findMany({ where: { author: { is: { email } } } });\nexport const withBook = (title: string) => prisma.author.findMany({ where: { books: { some: { title } } } });\nexport const namedWithBook = (title: string, email: string) => prisma.author.findMany({ where: { books: { some: { title } }, email } });\nexport const noteOf = (body: string, email: string) => prisma.note.findFirst({ where: { body, author: { email } } });\n",
+        'src/q.ts': PRISMA_CLIENT + "export const byEmail = (email: string) => prisma.book.findMany({ where: { author: { email } } });\nexport const byIs = (email: string) => prisma.book.findMany({ where: { author: { is: { email } } } });\nexport const withBook = (title: string) => prisma.author.findMany({ where: { books: { some: { title } } } });\nexport const namedWithBook = (title: string, email: string) => prisma.author.findMany({ where: { books: { some: { title } }, email } });\nexport const noteOf = (body: string, email: string) => prisma.note.findFirst({ where: { body, author: { email } } });\nconst byKey = (id: number) => ({ id });\nexport const titledById = (id: number, title: string) => prisma.book.findFirst({ where: { ...byKey(id), title } });\nexport const titledByIdAnd = (id: number, title: string) => prisma.book.findFirst({ where: { AND: [{ ...byKey(id) }, { title }] } });\n",
       },
     },
     {

@@ -33,7 +33,7 @@ export function prismaDelegateQuery(site: Site): ExtractedQuery[] {
   const where = prop(arg, 'where');
   if (!where || !ts.isObjectLiteralExpression(where)) return [];
   const filters = prismaWhere(where);
-  if (filters.length === 0) return [];
+  if (!filters || filters.length === 0) return [];
   const orderBy: Array<{ column: string; descending: boolean }> = [];
   const order = prop(arg, 'orderBy');
   for (const o of order && ts.isArrayLiteralExpression(order) ? order.elements : order ? [order] : []) {
@@ -46,9 +46,14 @@ export function prismaDelegateQuery(site: Site): ExtractedQuery[] {
   return [{ node: call, tables: [model], filters, orderBy, limited, modelNames: true }];
 }
 
-function prismaWhere(where: ts.ObjectLiteralExpression): ExtractedFilter[] {
+/**
+ * The filters a Prisma `where` literal spells out, or undefined when part of it is built elsewhere
+ * (`...idFilter(id)`, `...visibility`): the spread may hold the primary key, so no verdict is sure.
+ */
+function prismaWhere(where: ts.ObjectLiteralExpression): ExtractedFilter[] | undefined {
   const out: ExtractedFilter[] = [];
   for (const p of where.properties) {
+    if (ts.isSpreadAssignment(p)) return undefined;
     if (ts.isShorthandPropertyAssignment(p)) {
       out.push({ column: p.name.text, operator: '=', node: p });
       continue;
@@ -58,7 +63,12 @@ function prismaWhere(where: ts.ObjectLiteralExpression): ExtractedFilter[] {
     if (!name) continue;
     if (name === 'AND') {
       const items = ts.isArrayLiteralExpression(p.initializer) ? p.initializer.elements : [p.initializer];
-      for (const i of items) if (ts.isObjectLiteralExpression(i)) out.push(...prismaWhere(i));
+      for (const i of items) {
+        if (!ts.isObjectLiteralExpression(i)) continue;
+        const inner = prismaWhere(i);
+        if (!inner) return undefined;
+        out.push(...inner);
+      }
       continue;
     }
     if (name === 'OR' || name === 'NOT') continue;
