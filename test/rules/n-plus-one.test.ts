@@ -307,6 +307,14 @@ export const tokens = (users: User[]) => users.map((u) => u.getSigninToken());
       files: withDb(`export {};\n`, { 'src/test-setup.ts': `import { pool } from './db';\nexport async function dropLeftovers(names: string[]) {\n  await Promise.all(names.map((n) => pool.query(\`DROP DATABASE \${n}\`)));\n}\n`, 'test/seed.test.ts': `import { pool } from '../src/db';\nexport async function seed(ids: number[]) {\n  for (const id of ids) await pool.query('INSERT INTO t VALUES ($1)', [id]);\n}\n`, 'src/users.spec.ts': `import { pool } from './db';\nexport async function seed(ids: number[]) {\n  for (const id of ids) await pool.query('INSERT INTO t VALUES ($1)', [id]);\n}\n` }),
     },
     {
+      name: 'seed scripts are left alone (seed/ and seeds/ folders, seed*.ts, *.seed.ts): they fill a development database once',
+      files: withDb(`export {};\n`, {
+        'packages/db/seed/documents.ts': `import { pool } from '../../../src/db';\nexport async function seedDocument(recipients: string[]) {\n  for (const email of recipients) await pool.query('INSERT INTO recipient (email) VALUES ($1)', [email]);\n}\n`,
+        'packages/db/seed-database.ts': `import { pool } from '../../src/db';\nexport async function seedUsers(names: string[]) {\n  await Promise.all(names.map((n) => pool.query('INSERT INTO users (name) VALUES ($1)', [n])));\n}\n`,
+        'src/users.seed.ts': `import { pool } from './db';\nexport async function seed(ids: number[]) {\n  for (const id of ids) await pool.query('INSERT INTO t VALUES ($1)', [id]);\n}\n`,
+      }),
+    },
+    {
       name: 'suppressed with a comment',
       files: withDb(`import { pool } from './db';\nexport async function f(ids: number[]) {\n  for (const id of ids) {\n    // shipshape-disable-next-line n-plus-one -- at most 3 ids, checked by the caller\n    await pool.query('SELECT $1', [id]);\n  }\n}\n`),
     },
@@ -627,6 +635,11 @@ export async function signUrls(doc: { text: string }) {
       config: { rules: { 'n-plus-one': { ignoreTestFiles: false } } },
       files: withDb(`export {};\n`, { 'test/seed.test.ts': `import { pool } from '../src/db';\nexport async function seed(ids: number[]) {\n  for (const id of ids) await pool.query('INSERT INTO t VALUES ($1)', [id]);\n}\n` }),
       errors: [{ messageId: 'queryInLoop', file: 'test/seed.test.ts', line: 3, column: 31 }],
+    },
+    {
+      name: 'a module whose name only contains "seed" (reseed-cache.ts) is still checked',
+      files: withDb(`export {};\n`, { 'src/reseed-cache.ts': `import { pool } from './db';\nexport async function refresh(ids: number[]) {\n  for (const id of ids) await pool.query('SELECT * FROM t WHERE id = $1', [id]);\n}\n` }),
+      errors: [{ messageId: 'queryInLoop', file: 'src/reseed-cache.ts', line: 3, column: 31 }],
     },
     {
       name: 'GraphQL field resolvers run once per parent object (NestJS @ResolveField, type-graphql @FieldResolver)',

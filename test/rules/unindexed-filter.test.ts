@@ -27,6 +27,37 @@ model Order {
 }
 `;
 
+const PRISMA_RELATIONS = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model Author {
+  id     Int     @id @default(autoincrement())
+  email  String
+  books  Book[]
+  notes  Note[]
+}
+
+model Book {
+  id       Int     @id @default(autoincrement())
+  title    String
+  authorId Int     @map("author_id")
+  author   Author  @relation(fields: [authorId], references: [id])
+  @@index([authorId])
+}
+
+model Note {
+  id       Int     @id @default(autoincrement())
+  body     String
+  authorId Int
+  author   Author  @relation(fields: [authorId], references: [id])
+  @@index([body])
+}
+`;
+
+const PRISMA_CLIENT = "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n";
+
 const PG = (body: string) => `import { Pool } from 'pg';\nconst pool = new Pool();\n${body}\n`;
 
 runRuleTests(unindexedFilter, {
@@ -47,11 +78,46 @@ runRuleTests(unindexedFilter, {
     { name: 'a string that is not passed to a database call', files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': "export const text = 'SELECT * FROM orders WHERE status = $1';\nconsole.log(text);\n" } },
     { name: 'a filter under OR is left alone', files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("export const q = (s: string) => pool.query('SELECT * FROM orders WHERE status = $1 OR id = 1', [s]);") } },
     {
+      name: "a test's or a seed's own query (e2e/, *.spec.ts, seed/): it reads a test database of a handful of rows, never production",
+      files: {
+        'migrations/001_init.sql': ORDERS_SQL,
+        'e2e/orders/cancel.spec.ts': PG("export const check = (s: string) => pool.query('SELECT * FROM orders WHERE status = $1', [s]);"),
+        'src/orders.test.ts': PG("export const check = (s: string) => pool.query('SELECT * FROM orders WHERE status = $1', [s]);"),
+        'db/seed/customers.ts': PG("export const existing = (e: string) => pool.query('SELECT id FROM customers WHERE email = $1', [e]);"),
+      },
+    },
+    {
+      name: 'Prisma relation filters restrict the relation key: to-one (`author: { email }`, `is`) on an indexed foreign key, to-many `some` on the primary key (one row per probe: other columns need no index); a query its own columns serve stays served, the relation key is not a column left to filter; a `where` with a spread (`...byKey(id)`) may hold the key: no verdict',
+      files: {
+        'prisma/schema.prisma': PRISMA_RELATIONS,
+        'src/q.ts': PRISMA_CLIENT + "export const byEmail = (email: string) => prisma.book.findMany({ where: { author: { email } } });\nexport const byIs = (email: string) => prisma.book.findMany({ where: { author: { is: { email } } } });\nexport const withBook = (title: string) => prisma.author.findMany({ where: { books: { some: { title } } } });\nexport const namedWithBook = (title: string, email: string) => prisma.author.findMany({ where: { books: { some: { title } }, email } });\nexport const noteOf = (body: string, email: string) => prisma.note.findFirst({ where: { body, author: { email } } });\nconst byKey = (id: number) => ({ id });\nexport const titledById = (id: number, title: string) => prisma.book.findFirst({ where: { ...byKey(id), title } });\nexport const titledByIdAnd = (id: number, title: string) => prisma.book.findFirst({ where: { AND: [{ ...byKey(id) }, { title }] } });\n",
+      },
+    },
+    {
       name: 'suppressed with a comment',
       files: { 'migrations/001_init.sql': ORDERS_SQL, 'src/q.ts': PG("// shipshape-disable-next-line unindexed-filter -- admin report, runs nightly\nexport const q = (s: string) => pool.query('SELECT * FROM orders WHERE status = $1', [s]);") },
     },
   ],
   invalid: [
+    {
+      name: 'Prisma relation filter on a foreign key no index serves: the semi-join scans the table (the filter names the key column, not the relation); an unknown operator on a scalar (`notIn`) is not a relation',
+      files: {
+        'prisma/schema.prisma': PRISMA_RELATIONS,
+        'src/q.ts': PRISMA_CLIENT + "export const notesOf = (email: string) => prisma.note.findMany({ where: { author: { email } } });\nexport const titledNotBy = (ids: number[]) => prisma.book.findMany({ where: { authorId: { notIn: ids }, title: 'x' } });\n",
+      },
+      errors: [
+        { messageId: 'notServed', file: 'src/q.ts', line: 3, column: 43, messageIncludes: ['`Note` (`authorId`)'] },
+        { messageId: 'notServed', file: 'src/q.ts', line: 4, messageIncludes: ['`Book` (`title`)'] },
+      ],
+    },
+    {
+      name: "Prisma relation filter next to a column filter: the related key's index serves the query, the column is left to a filter (info), not a whole-table scan",
+      files: {
+        'prisma/schema.prisma': PRISMA_RELATIONS,
+        'src/q.ts': PRISMA_CLIENT + "export const titled = (email: string, title: string) => prisma.book.findMany({ where: { author: { email }, title } });\n",
+      },
+      errors: [{ messageId: 'partlyServed', severity: 'info', file: 'src/q.ts', line: 3, messageIncludes: ['Only `author_id`', '`title`'] }],
+    },
     {
       name: 'Prisma where/orderBy on a model (@@map, @map), fixed with @@index in schema.prisma',
       files: {

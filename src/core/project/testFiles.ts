@@ -11,6 +11,22 @@ export function isTestFile(root: string, file: string): boolean {
   return TEST_FILE.test(rel) || TEST_DIR.test(rel);
 }
 
+/**
+ * Database seed scripts (`seed/`, `seeds/`, `seeders/`, `prisma/seed.ts`, `seed-database.ts`,
+ * `*.seed.ts`), by path relative to the project root: they fill a development or end-to-end
+ * database by hand, once, and never serve a request.
+ */
+const SEED_SCRIPT = /(^|\/)(seeds?|seeders|seeding)\/|(^|\/)seed[^/]*\.[cm]?tsx?$|\.seed\.[cm]?tsx?$/;
+
+export function isSeedScript(relativePath: string): boolean {
+  return SEED_SCRIPT.test(relativePath);
+}
+
+/** A test file or a seed script: code that prepares a database for a test or a developer, never for a request. */
+export function isFixtureFile(root: string, file: string): boolean {
+  return isTestFile(root, file) || isSeedScript(toPosix(path.relative(root, file)));
+}
+
 const testSourceCache = new WeakMap<ts.SourceFile, { root: string; test: boolean }>();
 
 /** `isTestFile` for a source file, remembered per file version. */

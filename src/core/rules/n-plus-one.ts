@@ -12,6 +12,7 @@ import type { RelatedLocation } from '../finding';
 import { filtersOnGroupOfKey, iteratesConstantObject, iteratesInjectedConfiguration, iteratesServices, probesForFreeValue, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
 import { PackageOwners } from '../project/packageOwners';
 import { queriesRunInProcess } from '../db/embeddedEngines';
+import { isSeedScript } from '../project/testFiles';
 import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
 import { backfillsParameterRow, gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
@@ -28,7 +29,7 @@ export interface NPlusOneOptions {
   interprocedural: boolean;
   /** Report writes (insert/update/delete per element) as well as reads. */
   reportWrites: boolean;
-  /** Leave test files alone: fixtures created in a loop cost a test run a few milliseconds, not production. */
+  /** Leave test files and seed scripts alone: fixtures created in a loop cost a test run a few milliseconds, not production. */
   ignoreTestFiles: boolean;
 }
 
@@ -71,7 +72,7 @@ export const nPlusOne = defineRule<MessageId, NPlusOneOptions>({
         ignoreTestFiles: {
           type: 'boolean',
           default: true,
-          description: 'Skip test files (*.test.ts, *.spec.ts, __tests__/, test/, tests/, e2e/): loops that create fixtures are not a production problem.',
+          description: 'Skip test files (*.test.ts, *.spec.ts, __tests__/, test/, tests/, e2e/) and seed scripts (seed/, seeds/, seed*.ts, *.seed.ts): loops that create fixtures are not a production problem.',
         },
       },
       additionalProperties: false,
@@ -93,7 +94,7 @@ export const nPlusOne = defineRule<MessageId, NPlusOneOptions>({
     const listings = new Map<ts.Node, string>();
     for (const sf of files) {
       if (!sf || !project.has(sf) || !(ctx.targetFiles.has(sf.fileName) || ctx.targetFiles.has(path.resolve(sf.fileName)))) continue;
-      if (ctx.options.ignoreTestFiles && TEST_FILE.test(relative(ctx, sf.fileName))) continue;
+      if (ctx.options.ignoreTestFiles && isFixtureFile(relative(ctx, sf.fileName))) continue;
       const indexer = graph.indexerFor(sf);
       walkRegion(sf, 'file', {
         node: indexer?.visit,
@@ -519,4 +520,9 @@ function isPromiseAllArgument(call: ts.Node): string | undefined {
   const callee = skipOuter(p.expression);
   if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise' && (callee.name.text === 'all' || callee.name.text === 'allSettled')) return callee.name.text;
   return undefined;
+}
+
+/** A test file, test-runner setup or seed script: code that prepares a database and never serves a request. */
+function isFixtureFile(rel: string): boolean {
+  return TEST_FILE.test(rel) || isSeedScript(rel);
 }

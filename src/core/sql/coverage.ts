@@ -167,8 +167,13 @@ function isScalarGinKey(k: IndexKey, access: TableAccess): boolean {
   return !/\[\]$|^(jsonb?|tsvector|hstore|tsquery)$/.test(type) && !k.opclass;
 }
 
+/**
+ * Equality on a key column — an `IN` list or `= ANY($1)` included: on a unique key each value
+ * finds at most one row, so the other filters are checked on no more rows than the list has
+ * (`WHERE id = ANY($1) AND user_id = $2`, a batch delete scoped to its owner).
+ */
 function isEqualityOn(predicates: ColumnPredicate[], key: string): boolean {
-  return predicates.some((p) => targetKey(p.target) === key && (p.kind === 'eq' || p.kind === 'is-null') && p.operator !== 'IN' && p.operator !== 'ANY');
+  return predicates.some((p) => targetKey(p.target) === key && (p.kind === 'eq' || p.kind === 'is-null'));
 }
 
 function keyOf(k: IndexKey): string {

@@ -13,6 +13,11 @@ type Site = { node: ts.CallExpression | ts.TaggedTemplateExpression; method: str
 
 const PRISMA_READS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy', 'update', 'updateMany', 'delete', 'deleteMany']);
 const PRISMA_OPERATORS: Record<string, string> = { equals: '=', in: 'in', lt: '<', lte: '<=', gt: '>', gte: '>=' };
+/**
+ * The operator of a Prisma relation filter: `column` is the relation field's name, which the
+ * schema maps to the key columns the filter restricts (`IN (SELECT … FROM related WHERE …)`).
+ */
+export const RELATION = 'relation';
 
 /** Prisma `prisma.user.findMany({ where, orderBy, take })`: model `user`, filters by field name. */
 export function prismaDelegateQuery(site: Site): ExtractedQuery[] {
@@ -28,7 +33,7 @@ export function prismaDelegateQuery(site: Site): ExtractedQuery[] {
   const where = prop(arg, 'where');
   if (!where || !ts.isObjectLiteralExpression(where)) return [];
   const filters = prismaWhere(where);
-  if (filters.length === 0) return [];
+  if (!filters || filters.length === 0) return [];
   const orderBy: Array<{ column: string; descending: boolean }> = [];
   const order = prop(arg, 'orderBy');
   for (const o of order && ts.isArrayLiteralExpression(order) ? order.elements : order ? [order] : []) {
@@ -41,9 +46,14 @@ export function prismaDelegateQuery(site: Site): ExtractedQuery[] {
   return [{ node: call, tables: [model], filters, orderBy, limited, modelNames: true }];
 }
 
-function prismaWhere(where: ts.ObjectLiteralExpression): ExtractedFilter[] {
+/**
+ * The filters a Prisma `where` literal spells out, or undefined when part of it is built elsewhere
+ * (`...idFilter(id)`, `...visibility`): the spread may hold the primary key, so no verdict is sure.
+ */
+function prismaWhere(where: ts.ObjectLiteralExpression): ExtractedFilter[] | undefined {
   const out: ExtractedFilter[] = [];
   for (const p of where.properties) {
+    if (ts.isSpreadAssignment(p)) return undefined;
     if (ts.isShorthandPropertyAssignment(p)) {
       out.push({ column: p.name.text, operator: '=', node: p });
       continue;
@@ -53,7 +63,12 @@ function prismaWhere(where: ts.ObjectLiteralExpression): ExtractedFilter[] {
     if (!name) continue;
     if (name === 'AND') {
       const items = ts.isArrayLiteralExpression(p.initializer) ? p.initializer.elements : [p.initializer];
-      for (const i of items) if (ts.isObjectLiteralExpression(i)) out.push(...prismaWhere(i));
+      for (const i of items) {
+        if (!ts.isObjectLiteralExpression(i)) continue;
+        const inner = prismaWhere(i);
+        if (!inner) return undefined;
+        out.push(...inner);
+      }
       continue;
     }
     if (name === 'OR' || name === 'NOT') continue;
@@ -63,11 +78,21 @@ function prismaWhere(where: ts.ObjectLiteralExpression): ExtractedFilter[] {
       if (ops.every((o) => o && o in PRISMA_OPERATORS)) {
         for (const o of ops) out.push({ column: name, operator: PRISMA_OPERATORS[o!], node: p });
       } else if (ops.every((o) => o && !(o in PRISMA_OPERATORS) && !['contains', 'startsWith', 'endsWith', 'not', 'mode', 'some', 'every', 'none', 'is', 'isNot', 'has', 'hasSome', 'hasEvery', 'path'].includes(o))) {
-        // A compound unique (`tenantId_userId: { tenantId, userId }`): equality on each field.
-        for (const x of v.properties) {
-          const f = ts.isPropertyAssignment(x) || ts.isShorthandPropertyAssignment(x) ? propName(x) : undefined;
-          if (f && name.split('_').includes(f)) out.push({ column: f, operator: '=', node: x });
+        const parts = name.split('_');
+        if (parts.length > 1 && ops.every((o) => parts.includes(o!))) {
+          // A compound unique (`tenantId_userId: { tenantId, userId }`): equality on each field.
+          for (const x of v.properties) {
+            const f = ts.isPropertyAssignment(x) || ts.isShorthandPropertyAssignment(x) ? propName(x) : undefined;
+            if (f && parts.includes(f)) out.push({ column: f, operator: '=', node: x });
+          }
+        } else if (ops.length > 0) {
+          // A to-one relation filter (`author: { email }`): the key column IN (the related rows).
+          out.push({ column: name, operator: RELATION, node: p });
         }
+      } else if (ops.length === 1 && (ops[0] === 'some' || ops[0] === 'is') && isObjectValue(v.properties[0])) {
+        // `posts: { some: { … } }`, `author: { is: { … } }`: a semi-join on the relation's key.
+        // (`every`, `none`, `isNot` exclude rows: no index lookup follows from them.)
+        out.push({ column: name, operator: RELATION, node: p });
       }
       continue;
     }
@@ -169,6 +194,10 @@ export function structuredSql(table: string, filters: Array<{ column: string; op
   const where = conds.length ? ` WHERE ${conds.join(' AND ')}` : '';
   const order = orderBy.length ? ` ORDER BY ${orderBy.map((o) => `${quoteIdent(o.column)}${o.descending ? ' DESC' : ''}`).join(', ')}` : '';
   return `SELECT * FROM ${table.split('.').map(quoteIdent).join('.')}${where}${order}${limited ? ' LIMIT 1' : ''}`;
+}
+
+function isObjectValue(p: ts.ObjectLiteralElementLike | undefined): boolean {
+  return !!p && ts.isPropertyAssignment(p) && ts.isObjectLiteralExpression(p.initializer);
 }
 
 function prop(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {

@@ -25,6 +25,13 @@ export interface PrismaModelInfo {
   table: string;
   /** Field name → column name (scalar fields). */
   columns: Map<string, string>;
+  /**
+   * Relation field name → the columns of this model a relation filter on it restricts. Prisma
+   * sends `where: { author: { … } }` as `"authorId" IN (SELECT "id" FROM "User" WHERE …)` (this
+   * side holds the key: its `fields`), and `posts: { some: { … } }` as `"id" IN (SELECT
+   * "authorId" FROM "Post" WHERE …)` (the other side holds it: its `references`).
+   */
+  relations: Map<string, string[]>;
   /** The model block (for the `@@index` fix: insert before its closing brace). */
   range: Range;
   /** Offset of the model's closing brace. */
@@ -121,9 +128,54 @@ export function prismaSchemaSource(file: string, text: string): PrismaSchemaSour
         add(`ALTER TABLE ${q(table)} ADD CONSTRAINT ${q(fkName)} FOREIGN KEY (${cols(from)}) REFERENCES ${q(tableOf.get(target.name)!)} (${to.map((n) => q(targetColumns.get(n) ?? n)).join(', ')})`, fieldRange(f.name));
       }
     }
-    infos.push({ model: model.name, table, columns: columnOf, range: modelRange, closeOffset: block.close, file });
+    infos.push({ model: model.name, table, columns: columnOf, relations: relationColumns(model, fields, models, columnOf), range: modelRange, closeOffset: block.close, file });
   }
   return { statements, models: infos };
+}
+
+/**
+ * The columns of `model` each of its relation fields restricts in a relation filter: the
+ * relation's own `fields` when this side holds the key, else the `references` of the opposite
+ * field (same relation name, in the related model). A relation whose opposite side is ambiguous
+ * is left out (its filter is then not knowable).
+ */
+function relationColumns(model: Model, fields: Field[], models: Model[], columnOf: Map<string, string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const column = (n: string) => columnOf.get(n) ?? n;
+  for (const f of fields) {
+    const target = models.find((m) => m.name === f.fieldType);
+    if (!target) continue;
+    const rel = (f.attributes ?? []).find((a) => a.name === 'relation');
+    const own = rel ? keyValueList(rel, 'fields') : [];
+    if (own.length) {
+      out.set(f.name, own.map(column));
+      continue;
+    }
+    const name = rel ? relationName(rel) : undefined;
+    const opposite = target.properties.filter(
+      (p): p is Field =>
+        p.type === 'field' && p !== f && p.fieldType === model.name && relationOf(p) !== undefined && keyValueList(relationOf(p)!, 'fields').length > 0 && relationName(relationOf(p)!) === name,
+    );
+    if (opposite.length !== 1) continue;
+    const refs = keyValueList(relationOf(opposite[0])!, 'references');
+    if (refs.length) out.set(f.name, refs.map(column));
+  }
+  return out;
+}
+
+function relationOf(f: Field): Attribute | undefined {
+  return (f.attributes ?? []).find((a) => a.name === 'relation');
+}
+
+/** `@relation("Name", …)` or `@relation(name: "Name", …)`. */
+function relationName(a: Attribute): string | undefined {
+  for (const arg of a.args ?? []) {
+    const v = arg.value as unknown;
+    if (typeof v === 'string') return unquote(v);
+    const kv = v as { type?: string; key?: string; value?: unknown };
+    if (kv && kv.type === 'keyValue' && kv.key === 'name' && typeof kv.value === 'string') return unquote(kv.value);
+  }
+  return undefined;
 }
 
 /** Statements of generated SQL, every one placed on `range` of the .prisma file. */

@@ -28,7 +28,7 @@ import type { ProjectModel } from '../project/project';
 import { ProgramHost } from '../ts/program';
 import { ProvenanceResolver } from '../ts/provenance';
 import type { IndexCoverage } from './coverage';
-import { structuredSql } from './ormFilters';
+import { RELATION, structuredSql } from './ormFilters';
 import { loadSqlParser } from './parser';
 import type { PrismaModelInfo } from './prismaSchema';
 import { QueryCallFilter } from './queryCalls';
@@ -105,7 +105,12 @@ export function queriesInFiles(ctx: QueryScanContext, files: readonly ts.SourceF
           for (const code of extractedSql(site, ctx, prismaModels, schema)) {
             if (seen.has(code.node)) continue;
             seen.add(code.node);
-            out.push(queryOf(site.library, code, schema));
+            // A relation filter's key is one more way in, never a column left to a row filter: it
+            // counts only where it serves more than the query's own columns do (a query `token`
+            // serves stays served; a sweep served in part by its range keeps that verdict).
+            const own = code.withoutRelations !== undefined ? queryOf(site.library, { node: code.node, sql: code.withoutRelations }, schema) : undefined;
+            const joined = queryOf(site.library, code, schema);
+            out.push(own && VERDICT_RANK[own.verdict] >= VERDICT_RANK[joined.verdict] ? own : joined);
           }
         }
       }
@@ -115,6 +120,8 @@ export function queriesInFiles(ctx: QueryScanContext, files: readonly ts.SourceF
   }
   return out;
 }
+
+const VERDICT_RANK: Record<QueryVerdict, number> = { 'no-filter': 0, 'not-served': 1, partly: 2, served: 3 };
 
 function queryOf(library: DbLibrary, code: { node: ts.Node; sql: string }, schema: SchemaModel): ProjectQuery {
   const sf = code.node.getSourceFile();
@@ -127,7 +134,7 @@ function queryOf(library: DbLibrary, code: { node: ts.Node; sql: string }, schem
 }
 
 /** The SQL a recognised call sends, as its library's descriptor reads it (`queries`). */
-function extractedSql(site: DbCallSite, ctx: QueryScanContext, prismaModels: readonly PrismaModelInfo[], schema: SchemaModel): Array<{ node: ts.Node; sql: string }> {
+function extractedSql(site: DbCallSite, ctx: QueryScanContext, prismaModels: readonly PrismaModelInfo[], schema: SchemaModel): Array<{ node: ts.Node; sql: string; withoutRelations?: string }> {
   const descriptor: DbLibraryDescriptor = DB_LIBRARIES[site.library];
   const extracted = descriptor.queries?.extract(site, { checker: ctx.checker, provenance: ctx.provenance }) ?? [];
   return extracted.flatMap((q) => {
@@ -136,18 +143,32 @@ function extractedSql(site: DbCallSite, ctx: QueryScanContext, prismaModels: rea
     // Structured filters (ORM): the equivalent SQL, model and field names mapped to the schema's.
     let table = q.tables[0];
     let column = (f: string) => f;
+    let queryFilters = q.filters.map((f) => ({ column: f.column, operator: f.operator, relation: false }));
     if (q.modelNames) {
       const model = prismaModels.find((m) => m.model.toLowerCase() === table.toLowerCase());
       if (!model) return [];
       table = model.table;
       column = (f) => model.columns.get(f) ?? f;
-    }
+      // A relation filter restricts the relation's key columns to the related rows it matches: a
+      // semi-join PostgreSQL runs as one index probe per related row, `key = related.key` (so a
+      // primary key probed that way returns one row per probe). A relation the schema does not
+      // resolve leaves the query unknown rather than judged on its other columns.
+      // (An operator the extraction does not know on a scalar field — `notIn`, `search` — reads
+      // like a relation filter: that part is left out, as any unknown operator.)
+      const expanded = queryFilters.flatMap((f) =>
+        f.operator !== RELATION ? [f] : model.columns.has(f.column) ? [] : (model.relations.get(f.column) ?? [undefined]).map((c) => ({ column: c, operator: '=', relation: true })),
+      );
+      if (expanded.some((f) => f.column === undefined)) return [];
+      queryFilters = expanded as typeof queryFilters;
+    } else if (queryFilters.some((f) => f.operator === RELATION)) return [];
     const known = knownColumns(schema, table);
-    const filters = q.filters.map((f) => ({ column: known(column(f.column)), operator: f.operator }));
+    const filters = queryFilters.map((f) => ({ column: known(column(f.column)), operator: f.operator, relation: f.relation }));
     const orderBy = (q.orderBy ?? []).map((o) => ({ column: known(column(o.column)), descending: o.descending }));
     // A name the schema does not have (a custom naming strategy, a computed property): unknown, not guessed.
     if ([...filters, ...orderBy].some((f) => f.column === undefined)) return [];
-    return [{ node: q.node, sql: structuredSql(table, filters as Array<{ column: string; operator: string }>, orderBy as Array<{ column: string; descending: boolean }>, q.limited ?? false) }];
+    const sqlOf = (fs: typeof filters) => structuredSql(table, fs as Array<{ column: string; operator: string }>, orderBy as Array<{ column: string; descending: boolean }>, q.limited ?? false);
+    const own = filters.filter((f) => !f.relation);
+    return [{ node: q.node, sql: sqlOf(filters), withoutRelations: own.length < filters.length && own.length > 0 ? sqlOf(own) : undefined }];
   });
 }
 
