@@ -108,7 +108,7 @@ export const makeApi = (tenant: string) => ({ resource: { id: tenant, name: tena
 export const makeCloud = (): Readonly<[{ resource: { id: string; name: string }; scopes: Array<{ id: string; name: string }> }, ...Array<{ id: string; name: string }>]> =>
   Object.freeze([{ resource: { id: 'cloud', name: 'Cloud' }, scopes: [scope('tenant')] }, scope('mail'), scope('sms')] as const);
 `,
-        'src/seed.ts': `import { pool } from './db';
+        'src/provision.ts': `import { pool } from './db';
 type Scope = { id: string; name: string };
 export const seedApi = async (data: { resource: { id: string; name: string }; scopes: Scope[] }, ...extra: Scope[]) => {
   const { resource, scopes } = data;
@@ -121,7 +121,7 @@ export const grant = async (role: string, ...scopeIds: string[]) => {
 `,
         'src/run.ts': `import { pool } from './db';
 import { baseApi, makeApi, makeCloud } from './seeds';
-import { seedApi, grant } from './seed';
+import { seedApi, grant } from './provision';
 export async function seedAll() {
   await seedApi(baseApi);
   await seedApi(makeApi('admin'));
@@ -283,7 +283,7 @@ export async function handler(query: { days: string }) {
       name: 'the same helpers when one call hands them a list from the data (rows of a query, a spread of them)',
       files: {
         'src/db.ts': DB,
-        'src/seed.ts': `import { pool } from './db';
+        'src/provision.ts': `import { pool } from './db';
 type Scope = { id: string; name: string };
 export const seedApi = async (data: { resource: { id: string }; scopes: Scope[] }) => {
   const { scopes } = data;
@@ -297,7 +297,7 @@ export const apply = async (steps: string[]) => {
 };
 `,
         'src/run.ts': `import { pool } from './db';
-import { seedApi, grant, apply } from './seed';
+import { seedApi, grant, apply } from './provision';
 export async function copy(tenant: string) {
   const { rows } = await pool.query<{ id: string; name: string }>('SELECT id, name FROM scopes WHERE tenant = $1', [tenant]);
   await seedApi({ resource: { id: tenant }, scopes: [{ id: 'all', name: 'all' }] });
@@ -310,9 +310,9 @@ export const handlers = { apply };
 `,
       },
       errors: [
-        { messageId: 'queryInLoop', file: 'src/seed.ts', line: 5 },
-        { messageId: 'queryInLoop', file: 'src/seed.ts', line: 8 },
-        { messageId: 'queryInLoop', file: 'src/seed.ts', line: 11 },
+        { messageId: 'queryInLoop', file: 'src/provision.ts', line: 5 },
+        { messageId: 'queryInLoop', file: 'src/provision.ts', line: 8 },
+        { messageId: 'queryInLoop', file: 'src/provision.ts', line: 11 },
       ],
     },
     {
