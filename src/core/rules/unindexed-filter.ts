@@ -5,18 +5,24 @@ import { prismaIndexFix } from '../sql/prismaFix';
 import { describeIndex } from '../sql/coverage';
 import { indexMigrationFix } from '../sql/indexMigration';
 import { queriesInFiles } from '../sql/projectQueries';
-import { recordFileQueries, schemaFor } from '../sql/ruleSupport';
+import { isTestCode } from '../project/testFiles';
+import { isMigrationCode, recordFileQueries, schemaFor } from '../sql/ruleSupport';
 import { displayTableName } from '../sql/schema';
 import { defineRule } from './types';
 
 type MessageId = 'notServed' | 'partlyServed' | 'unsortedLimit';
+
+export interface UnindexedFilterOptions {
+  /** Leave test files alone: a test database holds a few rows, and its queries never reach production. */
+  ignoreTestFiles: boolean;
+}
 
 /**
  * unindexed-filter: a query whose WHERE/JOIN/ORDER BY columns no index serves, against the
  * schema the migrations build. Coverage follows PostgreSQL (src/core/sql/coverage.ts), checked
  * against PostgreSQL's own planner in the tests. See docs/rules/unindexed-filter.md.
  */
-export const unindexedFilter = defineRule<MessageId, Record<string, never>>({
+export const unindexedFilter = defineRule<MessageId, UnindexedFilterOptions>({
   meta: {
     id: 'unindexed-filter',
     description: 'A query whose WHERE/JOIN/ORDER BY columns no index serves.',
@@ -29,15 +35,30 @@ export const unindexedFilter = defineRule<MessageId, Record<string, never>>({
       unsortedLimit:
         'No index returns `{{table}}` in {{columns}} order: for this ORDER BY … LIMIT each call reads and sorts every row of `{{table}}` to return the first few. Add an index: `{{createIndex}}`',
     },
+    optionsSchema: {
+      type: 'object',
+      properties: {
+        ignoreTestFiles: {
+          type: 'boolean',
+          default: true,
+          description: 'Skip test files (*.test.ts, *.spec.ts, __tests__/, test/, tests/, e2e/, test setup files): their queries run against a test database, not production.',
+        },
+      },
+      additionalProperties: false,
+    },
   },
-  defaultOptions: {},
+  defaultOptions: { ignoreTestFiles: true },
   run(ctx) {
     if (ctx.targetSourceFiles.length === 0) return;
     const found = schemaFor(ctx.project, ctx.cache);
     if (!found || found.schema.tables.size === 0) return;
     const queries = queriesInFiles({ program: ctx.program, checker: ctx.checker, provenance: ctx.provenance, libraries: ctx.project.dbLibraries }, ctx.targetSourceFiles, found.schema, found.prismaModels);
     recordFileQueries(ctx.cache, ctx.targetSourceFiles.map((sf) => path.resolve(sf.fileName)), queries, found.schema);
+    // Queries in migrations run once, on the deploy's schema (a backfill reads every row anyway);
+    // queries in tests run against a few rows. Both are still extracted above, for hovers.
+    const skipped = (file: string) => isMigrationCode(ctx.project, file) || (ctx.options.ignoreTestFiles && isTestCode(ctx.project.root, file));
     for (const q of queries) {
+      if (skipped(q.file)) continue;
       for (const c of q.coverages) {
         if (c.status === 'served') continue;
         const createIndex = c.suggestion?.sql ?? '';
