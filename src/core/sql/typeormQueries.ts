@@ -16,7 +16,7 @@
  */
 import ts from 'typescript';
 import type { DbCallSite } from '../db/callSite';
-import { propertyOf, skipExpression } from './ormSyntax';
+import { hidesProperty, propertyOf, skipExpression } from './ormSyntax';
 import type { ExtractedFilter, ExtractedQuery, QueryExtractionContext } from '../db/libraries/types';
 import { normalisePlaceholders } from './sqlFromCode';
 import { columnOfProperty, isEntityClass, readEntity, type TypeormEntity } from './typeormEntities';
@@ -48,7 +48,7 @@ export function typeormQuery(site: DbCallSite, ctx: QueryExtractionContext): Ext
   let options: ts.ObjectLiteralExpression | undefined;
   if (FIND_WITH_OPTIONS.has(method)) {
     const a = args[0] && skipExpression(args[0]);
-    if (!a || !ts.isObjectLiteralExpression(a)) return [];
+    if (!a || !ts.isObjectLiteralExpression(a) || hidesProperty(a, 'where')) return [];
     options = a;
     where = propertyOf(a, 'where');
   } else if (FIND_WITH_WHERE.has(method) || method === 'update') {
