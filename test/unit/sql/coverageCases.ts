@@ -14,7 +14,12 @@ export interface CoverageCase {
   orderOnly?: boolean;
   /** Why the oracle compares differently for this case (PostgreSQL 18 behaviour), shown in the test name. */
   oracleNote?: string;
+  /** Rows the oracle loads (and ANALYZEs) first, when the plan depends on statistics. */
+  data?: string;
 }
+
+const FLAGS = `CREATE TABLE flags (id bigserial PRIMARY KEY, feature text NOT NULL, env text NOT NULL, note text, deleted_at timestamptz); CREATE INDEX flags_feature ON flags (feature); CREATE INDEX flags_env ON flags (env);`;
+const FLAG_ROWS = `INSERT INTO flags (feature, env, deleted_at) SELECT 'f' || (i % 2000), 'e' || (i % 20), CASE WHEN i % 50 = 0 THEN now() END FROM generate_series(1, 100000) i; ANALYZE flags;`;
 
 const ORDERS = `CREATE TABLE orders (id bigserial PRIMARY KEY, user_id int NOT NULL, tenant_id int, status text, email text, total numeric, created_at timestamptz, deleted_at timestamptz, tags text[], data jsonb, active boolean);`;
 
@@ -41,6 +46,14 @@ export const COVERAGE_CASES: CoverageCase[] = [
   { name: 'btree: LIKE prefix needs a pattern opclass', ddl: `${ORDERS} CREATE INDEX orders_email_pattern ON orders (email text_pattern_ops);`, query: "SELECT * FROM orders WHERE email LIKE 'ann%'", table: 'orders', expected: 'served', columns: ['email'] },
   { name: 'btree: filter through an alias', ddl: `${ORDERS} CREATE INDEX orders_user ON orders (user_id);`, query: 'SELECT o.id FROM orders AS o WHERE o.user_id = $1', table: 'orders', expected: 'served', columns: ['user_id'] },
   { name: 'btree: a boolean column alone', ddl: `${ORDERS} CREATE INDEX orders_active ON orders (active);`, query: 'SELECT * FROM orders WHERE active', table: 'orders', expected: 'served', columns: ['active'] },
+  // several indexes, IN on unique keys, IS NULL flags (shapes from Unleash and outline)
+  { name: 'btree: each equality column leads an index of its own → served (BitmapAnd)', ddl: FLAGS, data: FLAG_ROWS, query: 'SELECT * FROM flags WHERE feature = $1 AND env = $2', table: 'flags', expected: 'served', columns: ['feature', 'env'] },
+  { name: 'btree: = ANY on the primary key serves extra filters (one row per id)', ddl: FLAGS, data: FLAG_ROWS, query: 'SELECT * FROM flags WHERE id = ANY($1::bigint[]) AND note = $2', table: 'flags', expected: 'served', columns: ['id'] },
+  { name: 'btree: IN on a unique key serves extra filters', ddl: `${ORDERS} CREATE UNIQUE INDEX orders_email ON orders (email);`, query: "SELECT * FROM orders WHERE email IN ('a', 'b') AND status = $1", table: 'orders', expected: 'served', columns: ['email'] },
+  { name: 'btree: IS NULL next to a served filter is a flag, not a column to serve', ddl: FLAGS, data: FLAG_ROWS, query: 'SELECT * FROM flags WHERE feature = $1 AND deleted_at IS NULL', table: 'flags', expected: 'served', columns: ['feature'] },
+  { name: 'btree: IS NULL next to an unserved filter: still not served', ddl: FLAGS, query: 'SELECT * FROM flags WHERE note = $1 AND deleted_at IS NULL', table: 'flags', expected: 'not-served', columns: ['note'] },
+  { name: 'btree: IS NULL alone without an index → not served', ddl: ORDERS, query: 'SELECT * FROM orders WHERE deleted_at IS NULL', table: 'orders', expected: 'not-served', columns: ['deleted_at'] },
+  { name: 'btree: one equality column without any index → partly', ddl: FLAGS, data: FLAG_ROWS, query: 'SELECT * FROM flags WHERE feature = $1 AND note = $2', table: 'flags', expected: 'partly', columns: ['feature', 'note'] },
   // expression indexes
   { name: 'expression: lower(email) served by the same expression', ddl: `${ORDERS} CREATE INDEX orders_lower_email ON orders (lower(email));`, query: 'SELECT * FROM orders WHERE lower(email) = lower($1)', table: 'orders', expected: 'served', columns: ['email'] },
   { name: 'expression: lower(email) not served by an index on email', ddl: `${ORDERS} CREATE INDEX orders_email ON orders (email);`, query: 'SELECT * FROM orders WHERE lower(email) = $1', table: 'orders', expected: 'not-served', columns: ['email'] },
