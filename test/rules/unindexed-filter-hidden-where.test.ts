@@ -49,6 +49,11 @@ const valid: ValidCase[] = cases([
     files: { ...SEQUELIZE, 'src/q.ts': SQ("export const page = (options: FindOptions) => Member.findAll({ ...options, order: [['createdAt', 'DESC']], limit: 25 });") },
   },
   {
+    name: 'Sequelize: FindOptions spread after the where may replace it',
+    withTypes: true,
+    files: { ...SEQUELIZE, 'src/q.ts': SQ("export const admins = (options: FindOptions) => Member.findAll({ where: { role: 'admin' }, ...options });") },
+  },
+  {
     name: 'Sequelize: where built in a variable (shorthand)',
     files: { ...SEQUELIZE, 'src/q.ts': SQ("export const first = (where: WhereOptions) => Member.findOne({ where, order: [['createdAt', 'ASC']] });") },
   },
@@ -71,6 +76,11 @@ const invalid: InvalidCase[] = cases([
     name: 'Sequelize: a spread before an explicit where does not hide it',
     files: { ...SEQUELIZE, 'src/q.ts': SQ("export const admins = (options: FindOptions) => Member.findAll({ ...options, where: { role: 'admin' } });") },
     errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3, messageIncludes: ['`Members` (`role`)'] }],
+  },
+  {
+    name: 'Sequelize: a spread whose type has no where (transaction options) does not hide it',
+    files: { ...SEQUELIZE, 'src/q.ts': SQ("interface TxOptions { transaction?: unknown; lock?: boolean }\nexport const admins = (options: TxOptions) => Member.findAll({ where: { role: 'admin' }, ...options });") },
+    errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 4, messageIncludes: ['`Members` (`role`)'] }],
   },
   {
     name: 'TypeORM: an order with no where at all is still judged',

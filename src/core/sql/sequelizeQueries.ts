@@ -35,7 +35,7 @@ export function sequelizeQuery(site: DbCallSite, ctx: QueryExtractionContext): E
   if (!model) return [];
   const optionsArg = call.arguments[site.method === 'update' ? 1 : 0];
   const options = optionsArg && skipExpression(optionsArg);
-  if (!options || !ts.isObjectLiteralExpression(options) || hidesProperty(options, 'where')) return [];
+  if (!options || !ts.isObjectLiteralExpression(options) || hidesProperty(options, 'where', ctx.checker)) return [];
   const where = propertyOf(options, 'where');
   const column = (attr: string) => model.columns.get(attr) ?? (model.underscored ? snake(attr) : attr);
   const filters: ExtractedFilter[] = [];

@@ -48,7 +48,7 @@ export function typeormQuery(site: DbCallSite, ctx: QueryExtractionContext): Ext
   let options: ts.ObjectLiteralExpression | undefined;
   if (FIND_WITH_OPTIONS.has(method)) {
     const a = args[0] && skipExpression(args[0]);
-    if (!a || !ts.isObjectLiteralExpression(a) || hidesProperty(a, 'where')) return [];
+    if (!a || !ts.isObjectLiteralExpression(a) || hidesProperty(a, 'where', ctx.checker)) return [];
     options = a;
     where = propertyOf(a, 'where');
   } else if (FIND_WITH_WHERE.has(method) || method === 'update') {
