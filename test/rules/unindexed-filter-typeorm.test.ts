@@ -209,6 +209,13 @@ runRuleTests(fkWithoutIndex, {
   valid: both([
     { name: 'a one-to-one owner: TypeORM adds a unique constraint on its join column', files: { 'src/user.entity.ts': SYNC_USER.replace('posts!: Post[];', 'posts!: Post[];\n'), 'src/post.entity.ts': SYNC_POST.replace(/  @ManyToOne[\s\S]*?editor!: UserAccount;\n/, '') } },
     { name: 'migrations define the tables: entities are not a second schema', files: { ...syncEntities, 'migrations/001_init.sql': 'CREATE TABLE posts (id serial PRIMARY KEY);' } },
+    {
+      name: '@Index() on a @ManyToOne relation property indexes its join column (default and @JoinColumn names)',
+      files: {
+        'src/user.entity.ts': SYNC_USER,
+        'src/post.entity.ts': SYNC_POST.replace('  @ManyToOne(() => UserAccount, (u) => u.posts)', '  @Index()\n  @ManyToOne(() => UserAccount, (u) => u.posts)').replace('  @ManyToOne(() => UserAccount)\n  @JoinColumn({ name', "  @Index('posts_editor_idx')\n  @ManyToOne(() => UserAccount)\n  @JoinColumn({ name"),
+      },
+    },
   ]),
   invalid: both([
     {
