@@ -75,6 +75,10 @@ const EQUALITY_KINDS = new Set(['eq', 'is-null', 'contains']);
  * order that table in a way an index could matter for.
  */
 export function coverageOf(access: TableAccess, opts: { countJoins: boolean }): IndexCoverage | undefined {
+  // A column the schema does not have (an entity column it could not read, a base class it did not
+  // see, a property name where the column is spelled otherwise): the schema is not the database's
+  // here, and a verdict from it would be a guess.
+  if (readsUnknownColumn(access)) return undefined;
   const predicates = access.predicates.filter((p) => p.kind !== 'is-not-null' && (!p.join || (opts.countJoins && !access.driving)));
   const orderOnly = predicates.length === 0 && access.orderBy.length > 0 && access.limited;
   if (predicates.length === 0 && !orderOnly) return undefined;
@@ -113,6 +117,11 @@ export function coverageOf(access: TableAccess, opts: { countJoins: boolean }): 
     uses,
     suggestion: status === 'served' ? undefined : suggestIndex(access, predicates),
   };
+}
+
+function readsUnknownColumn(access: TableAccess): boolean {
+  const columns = (t: PredicateTarget) => ('column' in t ? [t.column] : t.expression.columns);
+  return [...access.predicates.map((p) => p.target), ...access.orderBy.map((o) => o.target)].some((t) => columns(t).some((c) => !access.table.columns.has(c)));
 }
 
 function useOf(index: IndexModel, access: TableAccess, predicates: ColumnPredicate[]): IndexUse {

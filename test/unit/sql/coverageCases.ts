@@ -84,6 +84,9 @@ export const COVERAGE_CASES: CoverageCase[] = [
   { name: 'UPDATE … WHERE', ddl: ORDERS, query: 'UPDATE orders SET status = $1 WHERE email = $2', table: 'orders', expected: 'not-served', columns: ['email'] },
   { name: 'DELETE … WHERE on the primary key', ddl: ORDERS, query: 'DELETE FROM orders WHERE id = $1', table: 'orders', expected: 'served', columns: ['id'] },
   // no finding
+  { name: 'a column the schema does not have: no verdict', ddl: ORDERS, query: 'SELECT * FROM orders WHERE shipped_by = $1', table: 'orders', expected: 'no-finding', columns: [] },
+  { name: 'ORDER BY … LIMIT on a column the schema does not have: no verdict', ddl: ORDERS, query: 'SELECT * FROM orders ORDER BY "shippedAt" DESC LIMIT 10', table: 'orders', expected: 'no-finding', columns: [] },
+  { name: 'a mixed-case property name folded by the parser (taskId → taskid) is not the quoted column "taskId"', ddl: 'CREATE TABLE tasks (id int PRIMARY KEY, "taskId" text);', query: 'SELECT * FROM tasks WHERE taskId = $1', table: 'tasks', expected: 'no-finding', columns: [] },
   { name: 'no filter: a whole-table listing is not an index question', ddl: ORDERS, query: 'SELECT * FROM orders', table: 'orders', expected: 'no-finding', columns: [] },
   { name: 'OR of filters: left alone', ddl: ORDERS, query: 'SELECT * FROM orders WHERE user_id = $1 OR status = $2', table: 'orders', expected: 'no-finding', columns: [] },
 ];
