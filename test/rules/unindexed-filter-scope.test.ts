@@ -31,6 +31,14 @@ runRuleTests(unindexedFilter, {
       errors: [{ messageId: 'notServed', file: 'src/invoices.ts', line: 3, messageIncludes: ['`invoices` (`state`)'] }],
     },
     {
+      name: 'partly served: the message leaves to the filter only what no index serves',
+      files: {
+        'migrations/001_init.sql': 'CREATE TABLE profiles (id int PRIMARY KEY, source text, owner_id int, name text);\nCREATE INDEX profiles_source ON profiles (source);\nCREATE INDEX profiles_name ON profiles (name);\n',
+        'src/profiles.ts': PG("export const q = (o: number, s: string, n: string[]) => pool.query('SELECT * FROM profiles WHERE owner_id = $1 AND source = $2 AND name = ANY($3)', [o, s, n]);"),
+      },
+      errors: [{ messageId: 'partlyServed', file: 'src/profiles.ts', line: 3, severity: 'info', messageIncludes: ['Only `source`, `name` of the filter on `profiles`', 'profiles_source (source) and profiles_name (name)', '`owner_id` is checked row by row'] }],
+    },
+    {
       name: 'test files are judged when ignoreTestFiles is off',
       config: { rules: { 'unindexed-filter': { ignoreTestFiles: false } } },
       files: { 'migrations/001_init.sql': SCHEMA, 'src/invoices.test.ts': BY_STATE },

@@ -73,7 +73,7 @@ export const unindexedFilter = defineRule<MessageId, UnindexedFilterOptions>({
             at: q.node,
             messageId: 'partlyServed',
             severity: 'info',
-            data: { ...common, served: list(c.best!.served.map((t) => ('column' in t ? t.column : t.expression.text))), index: describeIndex(c.best!.index), left: list(c.leftToFilter) },
+            data: { ...common, served: list(servedTargets(c)), index: [c.best!, ...(c.alsoBy ?? [])].map((u) => describeIndex(u.index)).join(' and '), left: list(c.leftToFilter) },
             fixes,
           });
         } else if (c.filtered.length === 0) {
@@ -85,6 +85,13 @@ export const unindexedFilter = defineRule<MessageId, UnindexedFilterOptions>({
     }
   },
 });
+
+/** The filtered targets some index serves: the best index's, then those of the others PostgreSQL can combine with it. */
+function servedTargets(c: IndexCoverage): string[] {
+  const left = new Set(c.leftToFilter);
+  const texts = [c.best!, ...(c.alsoBy ?? [])].flatMap((u) => u.served.map((t) => ('column' in t ? t.column : t.expression.text)));
+  return [...new Set(texts)].filter((t) => !left.has(t) && (c.filtered.includes(t) || c.best!.served.some((s) => ('column' in s ? s.column : s.expression.text) === t)));
+}
 
 function list(items: string[]): string {
   return items.map((i) => `\`${i}\``).join(', ');

@@ -49,8 +49,10 @@ export interface IndexCoverage {
   filtered: string[];
   /** The index that serves most, when any serves something. */
   best?: IndexUse;
-  /** Filtered targets the best index leaves to a filter over its rows. */
+  /** Filtered targets no index serves: left to a filter over the rows the served ones match. */
   leftToFilter: string[];
+  /** When partly served: other indexes that serve filtered targets the best one does not (PostgreSQL can BitmapAnd them). */
+  alsoBy?: IndexUse[];
   /** Every index of the table and what it serves. */
   uses: IndexUse[];
   /** The index that would serve the query, when it is not served. */
@@ -107,6 +109,9 @@ export function coverageOf(access: TableAccess, opts: { countJoins: boolean }): 
   const status: CoverageStatus = full || combined ? 'served' : partial ? 'partly' : 'not-served';
   const best = full ?? partial;
   const servedKeys = new Set((best?.served ?? []).map(targetKey));
+  // Other indexes leading with a column the best one leaves: those columns are served too.
+  const alsoBy = status === 'partly' ? uses.filter((u) => u !== best && u.served.some((t) => required.has(targetKey(t)) && !servedKeys.has(targetKey(t)) && eqTargets.some((e) => targetKey(e) === targetKey(t)))) : [];
+  for (const u of alsoBy) for (const t of u.served) servedKeys.add(targetKey(t));
   const leftToFilter = status === 'served' ? [] : unique([...eqTargets, ...rangeTargets]).filter((t) => !servedKeys.has(targetKey(t))).map(targetText);
   return {
     access,
@@ -114,6 +119,7 @@ export function coverageOf(access: TableAccess, opts: { countJoins: boolean }): 
     filtered,
     best,
     leftToFilter,
+    ...(alsoBy.length ? { alsoBy } : {}),
     uses,
     suggestion: status === 'served' ? undefined : suggestIndex(access, predicates),
   };
