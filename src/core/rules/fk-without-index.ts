@@ -7,7 +7,7 @@ import { schemaFor } from '../sql/ruleSupport';
 import { displayTableName, type ForeignKeyModel, type IndexModel, type TableModel } from '../sql/schema';
 import { defineRule } from './types';
 
-type MessageId = 'fkWithoutIndex';
+type MessageId = 'fkWithoutIndex' | 'fkPartlyIndexed';
 
 export interface FkWithoutIndexOptions {
   /** Leave foreign keys declared in test code alone (test migrations, entities of a test fixture). */
@@ -28,6 +28,8 @@ export const fkWithoutIndex = defineRule<MessageId, FkWithoutIndexOptions>({
     messages: {
       fkWithoutIndex:
         'Foreign key {{name}} ({{columns}}) on `{{table}}` has no index that starts with {{columns}}. Each DELETE or key UPDATE on `{{referenced}}` then scans all of `{{table}}` to check for referencing rows (holding its locks meanwhile), and every join or lookup from `{{referenced}}` to its `{{table}}` rows reads the whole table. Add an index: `{{createIndex}}`',
+      fkPartlyIndexed:
+        'Foreign key {{name}} ({{columns}}) on `{{table}}` is indexed only on {{served}} (by {{index}}): each DELETE or key UPDATE on `{{referenced}}` reads every `{{table}}` row with the same {{served}} and checks {{left}} row by row. Fine when {{served}} alone is (nearly) unique; otherwise add an index: `{{createIndex}}`',
     },
     optionsSchema: {
       type: 'object',
@@ -52,6 +54,29 @@ export const fkWithoutIndex = defineRule<MessageId, FkWithoutIndexOptions>({
         const indexName = `${table.name}_${fk.columns.join('_')}_idx`.slice(0, 63);
         const createIndex = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(indexName)} ON ${displayTableName(table).split('.').map(quoteIdent).join('.')} (${fk.columns.map(quoteIdent).join(', ')});`;
         const fixes = [indexMigrationFix(found.migrations, { createIndex, indexName }), prismaIndexFix(found.prismaModels, table, { columns: fk.columns.map((column) => ({ column, descending: false })) })].filter((f): f is Fix => f !== undefined);
+        const prefix = indexedPrefix(table, fk);
+        if (prefix) {
+          // A composite key whose first column(s) an index already has (`(account_id, user_id)` with an
+          // index on `account_id`): the check reads the rows of one account — the "partly served" of
+          // unindexed-filter, reported the same way, at info.
+          ctx.report({
+            at: { file: fk.origin.file, range: fk.origin.range },
+            messageId: 'fkPartlyIndexed',
+            severity: 'info',
+            data: {
+              name: quoteIdent(fk.name),
+              columns: fk.columns.map((c) => `\`${c}\``).join(', '),
+              table: displayTableName(table),
+              referenced: fk.references.schema === 'public' ? fk.references.table : `${fk.references.schema}.${fk.references.table}`,
+              served: prefix.columns.map((c) => `\`${c}\``).join(', '),
+              left: fk.columns.filter((c) => !prefix.columns.includes(c)).map((c) => `\`${c}\``).join(', '),
+              index: prefix.index.name,
+              createIndex,
+            },
+            fixes,
+          });
+          continue;
+        }
         ctx.report({
           at: { file: fk.origin.file, range: fk.origin.range },
           messageId: 'fkWithoutIndex',
@@ -77,6 +102,22 @@ export const fkWithoutIndex = defineRule<MessageId, FkWithoutIndexOptions>({
  */
 function isIndexed(table: TableModel, fk: ForeignKeyModel): boolean {
   return table.indexes.some((index) => servesForeignKey(index, fk));
+}
+
+/** The longest run of an index's leading keys that are all columns of a multi-column foreign key. */
+function indexedPrefix(table: TableModel, fk: ForeignKeyModel): { index: IndexModel; columns: string[] } | undefined {
+  if (fk.columns.length < 2) return undefined;
+  let best: { index: IndexModel; columns: string[] } | undefined;
+  for (const index of table.indexes) {
+    if (index.method !== 'btree' || (index.predicate && !/^[\w".]+ IS NOT NULL( AND [\w".]+ IS NOT NULL)*$/.test(index.predicate.text))) continue;
+    const columns: string[] = [];
+    for (const k of index.keys) {
+      if (!k.column || !fk.columns.includes(k.column) || columns.includes(k.column)) break;
+      columns.push(k.column);
+    }
+    if (columns.length > 0 && (!best || columns.length > best.columns.length)) best = { index, columns };
+  }
+  return best;
 }
 
 function servesForeignKey(index: IndexModel, fk: ForeignKeyModel): boolean {
