@@ -242,6 +242,15 @@ runRuleTests(unindexedFilter, {
   ]),
   invalid: both([
     {
+      name: 'synchronize: an entity whose primary key the reader cannot see is not said to have no index at all',
+      files: {
+        'src/base.ts': "export function Key(): PropertyDecorator { return () => undefined; }\nexport abstract class Base {\n  @Key() id!: number;\n}\n",
+        'src/tag.entity.ts': "import { Column, Entity } from 'typeorm';\nimport { Base } from './base';\n@Entity('tags')\nexport class Tag extends Base {\n  @Column() label!: string;\n}\n",
+        'src/q.ts': "import { DataSource } from 'typeorm';\nimport { Tag } from './tag.entity';\nexport const q = (ds: DataSource, l: string) => ds.getRepository(Tag).findOneBy({ label: l });\n",
+      },
+      errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3, messageIncludes: ['`tags` (`label`): no index Shipshape could read from the entity `tags` covers it'] }],
+    },
+    {
       name: 'synchronize: a filter on a plain column of an entity named by its class (snake_case table)',
       files: { ...syncEntities, 'src/q.ts': "import { DataSource } from 'typeorm';\nimport { UserAccount } from './user.entity';\nexport const q = (ds: DataSource, f: string) => ds.getRepository(UserAccount).findBy({ firstName: f });\n" },
       errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3, messageIncludes: ['`user_account` (`firstName`)', 'starts with "lastName"'] }],

@@ -99,7 +99,12 @@ function list(items: string[]): string {
 
 /** Why no index of the table serves the filter, index by index. */
 function whyNone(c: IndexCoverage): string {
-  if (c.uses.length === 0) return `\`${displayTableName(c.access.table)}\` has no index at all`;
+  if (c.uses.length === 0) {
+    // An entity read without its primary key (inherited from a base class, or a custom decorator
+    // Shipshape does not follow) still has one in the database: say only what is known.
+    const t = c.access.table;
+    return t.source === 'typeorm-entity' ? `no index Shipshape could read from the entity \`${t.name}\` covers it` : `\`${displayTableName(t)}\` has no index at all`;
+  }
   return c.uses.map((u) => `${describeIndex(u.index)} ${u.whyNot ?? 'does not serve it'}`).join('; ');
 }
 
