@@ -240,7 +240,7 @@ runRuleTests(unindexedFilter, {
       },
     },
   ]),
-  invalid: both([
+  invalid: both<InvalidCase>([
     {
       name: 'synchronize: an entity whose primary key the reader cannot see is not said to have no index at all',
       files: {
