@@ -139,6 +139,14 @@ const invalid: InvalidCase[] = both([
     errors: [{ messageId: 'notServed', file: 'src/users.service.ts', line: 12, column: 12, messageIncludes: ['`users` (`tenant_id`, `created_at`)', 'ON users (tenant_id, created_at)'] }],
   },
   {
+    name: 'QueryBuilder update().where() with a bare property name: TypeORM maps it to its column (no alias prefix in writes)',
+    files: {
+      ...entities,
+      'src/users.service.ts': SERVICE("  q(t: number) {\n    return this.users.createQueryBuilder('user').update().set({ status: 'gone' }).where('tenantId = :t AND status = \\'active\\'', { t }).execute();\n  }"),
+    },
+    errors: [{ messageId: 'notServed', file: 'src/users.service.ts', line: 12, messageIncludes: ['`users` (`tenant_id`, `status`)'] }],
+  },
+  {
     name: 'a custom repository class extending Repository<User> (this.findOne)',
     files: {
       ...entities,
