@@ -89,8 +89,42 @@ const SEQUELIZE_MIGRATIONS = {
 `,
 };
 
+// A foreign key dropped by name and re-created (the shape of a migration that changes ON DELETE).
+const DROPPED_FK_MIGRATION = `module.exports = {
+  up: async (queryInterface, Sequelize) => {
+    await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.removeConstraint("documents", "documents_teamId_fkey", { transaction });
+    });
+  },
+};
+`;
+const READDED_FK_MIGRATION = `module.exports = {
+  up: async (queryInterface, Sequelize) => {
+    await queryInterface.removeConstraint("documents", "documents_teamId_fkey");
+    await queryInterface.changeColumn("documents", "teamId", {
+      type: Sequelize.UUID,
+      onDelete: "cascade",
+      references: { model: "teams" },
+    });
+  },
+};
+`;
+const PGM_DROP_CONSTRAINT = `exports.up = (pgm) => {
+  pgm.dropConstraint('posts', 'posts_editor_fk', { ifExists: true });
+};
+`;
+
 runRuleTests(fkWithoutIndex, {
-  valid: [{ name: 'node-pg-migrate: createIndex on the referencing column serves the inline references', files: { 'migrations/1700000000000_init.js': PGM_MIGRATION.replace("  pgm.addConstraint('posts', 'posts_editor_fk', { foreignKeys: { columns: 'editorId', references: 'users(id)' } });\n", '') } }],
+  valid: [
+    {
+      name: 'Sequelize removeConstraint drops the foreign key',
+      files: { 'server/migrations/20160619080644-initial.js': SEQUELIZE_MIGRATIONS['server/migrations/20160619080644-initial.js'], 'server/migrations/20170101000000-drop-fk.js': DROPPED_FK_MIGRATION },
+    },
+    {
+      name: 'node-pg-migrate dropConstraint drops the foreign key',
+      files: { 'migrations/1700000000000_init.js': PGM_MIGRATION, 'migrations/1700000000001_drop.js': PGM_DROP_CONSTRAINT },
+    },
+    { name: 'node-pg-migrate: createIndex on the referencing column serves the inline references', files: { 'migrations/1700000000000_init.js': PGM_MIGRATION.replace("  pgm.addConstraint('posts', 'posts_editor_fk', { foreignKeys: { columns: 'editorId', references: 'users(id)' } });\n", '') } }],
   invalid: [
     {
       name: 'TypeORM queryRunner.createTable(new Table) + createForeignKey; createIndex serves the second key',
@@ -104,6 +138,11 @@ runRuleTests(fkWithoutIndex, {
         { messageId: 'fkWithoutIndex', file: 'server/migrations/20160619080644-initial.js', line: 7, column: 11, messageIncludes: ['"documents_teamId_fkey" (`teamId`) on `documents`', 'DELETE or key UPDATE on `teams`'] },
         { messageId: 'fkWithoutIndex', file: 'server/migrations/20160622043741-indexes.js', line: 6, column: 11, messageIncludes: ['"documents_createdById_fkey" (`createdById`) on `documents`'] },
       ],
+    },
+    {
+      name: 'Sequelize removeConstraint then changeColumn re-creates it: reported once, where it is re-created',
+      files: { 'server/migrations/20160619080644-initial.js': SEQUELIZE_MIGRATIONS['server/migrations/20160619080644-initial.js'], 'server/migrations/20170101000000-cascade.js': READDED_FK_MIGRATION },
+      errors: [{ messageId: 'fkWithoutIndex', file: 'server/migrations/20170101000000-cascade.js', line: 4, column: 11, messageIncludes: ['"documents_teamId_fkey" (`teamId`) on `documents`'] }],
     },
     {
       name: 'node-pg-migrate addConstraint foreignKeys without an index',

@@ -139,6 +139,14 @@ const invalid: InvalidCase[] = both([
     errors: [{ messageId: 'notServed', file: 'src/users.service.ts', line: 12, column: 12, messageIncludes: ['`users` (`tenant_id`, `created_at`)', 'ON users (tenant_id, created_at)'] }],
   },
   {
+    name: 'QueryBuilder update().where() with a bare property name: TypeORM maps it to its column (no alias prefix in writes)',
+    files: {
+      ...entities,
+      'src/users.service.ts': SERVICE("  q(t: number) {\n    return this.users.createQueryBuilder('user').update().set({ status: 'gone' }).where('tenantId = :t AND status = \\'active\\'', { t }).execute();\n  }"),
+    },
+    errors: [{ messageId: 'notServed', file: 'src/users.service.ts', line: 12, messageIncludes: ['`users` (`tenant_id`, `status`)'] }],
+  },
+  {
     name: 'a custom repository class extending Repository<User> (this.findOne)',
     files: {
       ...entities,
@@ -209,6 +217,13 @@ runRuleTests(fkWithoutIndex, {
   valid: both([
     { name: 'a one-to-one owner: TypeORM adds a unique constraint on its join column', files: { 'src/user.entity.ts': SYNC_USER.replace('posts!: Post[];', 'posts!: Post[];\n'), 'src/post.entity.ts': SYNC_POST.replace(/  @ManyToOne[\s\S]*?editor!: UserAccount;\n/, '') } },
     { name: 'migrations define the tables: entities are not a second schema', files: { ...syncEntities, 'migrations/001_init.sql': 'CREATE TABLE posts (id serial PRIMARY KEY);' } },
+    {
+      name: '@Index() on a @ManyToOne relation property indexes its join column (default and @JoinColumn names)',
+      files: {
+        'src/user.entity.ts': SYNC_USER,
+        'src/post.entity.ts': SYNC_POST.replace('  @ManyToOne(() => UserAccount, (u) => u.posts)', '  @Index()\n  @ManyToOne(() => UserAccount, (u) => u.posts)').replace('  @ManyToOne(() => UserAccount)\n  @JoinColumn({ name', "  @Index('posts_editor_idx')\n  @ManyToOne(() => UserAccount)\n  @JoinColumn({ name"),
+      },
+    },
   ]),
   invalid: both([
     {
@@ -233,7 +248,16 @@ runRuleTests(unindexedFilter, {
       },
     },
   ]),
-  invalid: both([
+  invalid: both<InvalidCase>([
+    {
+      name: 'synchronize: an entity whose primary key the reader cannot see is not said to have no index at all',
+      files: {
+        'src/base.ts': "export function Key(): PropertyDecorator { return () => undefined; }\nexport abstract class Base {\n  @Key() id!: number;\n}\n",
+        'src/tag.entity.ts': "import { Column, Entity } from 'typeorm';\nimport { Base } from './base';\n@Entity('tags')\nexport class Tag extends Base {\n  @Column() label!: string;\n}\n",
+        'src/q.ts': "import { DataSource } from 'typeorm';\nimport { Tag } from './tag.entity';\nexport const q = (ds: DataSource, l: string) => ds.getRepository(Tag).findOneBy({ label: l });\n",
+      },
+      errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3, messageIncludes: ['`tags` (`label`): no index Shipshape could read from the entity `tags` covers it'] }],
+    },
     {
       name: 'synchronize: a filter on a plain column of an entity named by its class (snake_case table)',
       files: { ...syncEntities, 'src/q.ts': "import { DataSource } from 'typeorm';\nimport { UserAccount } from './user.entity';\nexport const q = (ds: DataSource, f: string) => ds.getRepository(UserAccount).findBy({ firstName: f });\n" },

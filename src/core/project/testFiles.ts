@@ -37,3 +37,16 @@ export function isTestSource(root: string, sf: ts.SourceFile): boolean {
   testSourceCache.set(sf, { root, test });
   return test;
 }
+
+/**
+ * Test code, for rules about production behaviour: `isTestFile`'s files plus test-runner setup
+ * files (`test-setup.ts`, `vitest.setup.ts`, `jest.setup.ts`, `setupTests.ts`, `global-setup.ts`)
+ * and test helpers' folders (`test-utils/`, `fixtures/`), which prepare test databases.
+ */
+export function isTestCode(root: string, file: string): boolean {
+  const rel = toPosix(path.relative(root, file));
+  return isTestFile(root, file) || TEST_SETUP.test(rel) || TEST_SUPPORT_DIR.test(rel);
+}
+
+const TEST_SETUP = /(^|\/)(test-setup|setup-tests|setupTests|vitest\.setup|jest\.setup|global-setup|globalSetup|test-teardown|global-teardown)\.[cm]?[jt]sx?$/;
+const TEST_SUPPORT_DIR = /(^|\/)(test-utils|fixtures|__fixtures__)\//;

@@ -5,19 +5,24 @@ import { prismaIndexFix } from '../sql/prismaFix';
 import { describeIndex } from '../sql/coverage';
 import { indexMigrationFix } from '../sql/indexMigration';
 import { queriesInFiles } from '../sql/projectQueries';
-import { recordFileQueries, schemaFor } from '../sql/ruleSupport';
+import { isMigrationCode, recordFileQueries, schemaFor } from '../sql/ruleSupport';
 import { displayTableName } from '../sql/schema';
-import { isFixtureFile } from '../project/testFiles';
+import { isFixtureFile, isTestCode } from '../project/testFiles';
 import { defineRule } from './types';
 
 type MessageId = 'notServed' | 'partlyServed' | 'unsortedLimit';
+
+export interface UnindexedFilterOptions {
+  /** Leave test files alone: a test database holds a few rows, and its queries never reach production. */
+  ignoreTestFiles: boolean;
+}
 
 /**
  * unindexed-filter: a query whose WHERE/JOIN/ORDER BY columns no index serves, against the
  * schema the migrations build. Coverage follows PostgreSQL (src/core/sql/coverage.ts), checked
  * against PostgreSQL's own planner in the tests. See docs/rules/unindexed-filter.md.
  */
-export const unindexedFilter = defineRule<MessageId, Record<string, never>>({
+export const unindexedFilter = defineRule<MessageId, UnindexedFilterOptions>({
   meta: {
     id: 'unindexed-filter',
     description: 'A query whose WHERE/JOIN/ORDER BY columns no index serves.',
@@ -30,18 +35,31 @@ export const unindexedFilter = defineRule<MessageId, Record<string, never>>({
       unsortedLimit:
         'No index returns `{{table}}` in {{columns}} order: for this ORDER BY … LIMIT each call reads and sorts every row of `{{table}}` to return the first few. Add an index: `{{createIndex}}`',
     },
+    optionsSchema: {
+      type: 'object',
+      properties: {
+        ignoreTestFiles: {
+          type: 'boolean',
+          default: true,
+          description: 'Skip test files (*.test.ts, *.spec.ts, __tests__/, test/, tests/, e2e/, test setup files): their queries run against a test database, not production.',
+        },
+      },
+      additionalProperties: false,
+    },
   },
-  defaultOptions: {},
+  defaultOptions: { ignoreTestFiles: true },
   run(ctx) {
     if (ctx.targetSourceFiles.length === 0) return;
     const found = schemaFor(ctx.project, ctx.cache);
     if (!found || found.schema.tables.size === 0) return;
     const queries = queriesInFiles({ program: ctx.program, checker: ctx.checker, provenance: ctx.provenance, libraries: ctx.project.dbLibraries }, ctx.targetSourceFiles, found.schema, found.prismaModels);
     recordFileQueries(ctx.cache, ctx.targetSourceFiles.map((sf) => path.resolve(sf.fileName)), queries, found.schema);
+    // Queries in migrations run once, on the deploy's schema (a backfill reads every row anyway);
+    // queries in tests and seed scripts run against a few rows (checking what a request left in the
+    // test database, looking up the user a seed just created). All are still extracted above, for hovers.
+    const skipped = (file: string) => isMigrationCode(ctx.project, file) || (ctx.options.ignoreTestFiles && (isTestCode(ctx.project.root, file) || isFixtureFile(ctx.project.root, file)));
     for (const q of queries) {
-      // A test's or a seed's own query (checking what a request left in the test database, looking
-      // up the user a seed just created) runs against a handful of rows, never at production volume.
-      if (isFixtureFile(ctx.project.root, q.node.getSourceFile().fileName)) continue;
+      if (skipped(q.file)) continue;
       for (const c of q.coverages) {
         if (c.status === 'served') continue;
         const createIndex = c.suggestion?.sql ?? '';
@@ -56,7 +74,7 @@ export const unindexedFilter = defineRule<MessageId, Record<string, never>>({
             at: q.node,
             messageId: 'partlyServed',
             severity: 'info',
-            data: { ...common, served: list(c.best!.served.map((t) => ('column' in t ? t.column : t.expression.text))), index: describeIndex(c.best!.index), left: list(c.leftToFilter) },
+            data: { ...common, served: list(servedTargets(c)), index: [c.best!, ...(c.alsoBy ?? [])].map((u) => describeIndex(u.index)).join(' and '), left: list(c.leftToFilter) },
             fixes,
           });
         } else if (c.filtered.length === 0) {
@@ -69,13 +87,25 @@ export const unindexedFilter = defineRule<MessageId, Record<string, never>>({
   },
 });
 
+/** The filtered targets some index serves: the best index's, then those of the others PostgreSQL can combine with it. */
+function servedTargets(c: IndexCoverage): string[] {
+  const left = new Set(c.leftToFilter);
+  const texts = [c.best!, ...(c.alsoBy ?? [])].flatMap((u) => u.served.map((t) => ('column' in t ? t.column : t.expression.text)));
+  return [...new Set(texts)].filter((t) => !left.has(t) && (c.filtered.includes(t) || c.best!.served.some((s) => ('column' in s ? s.column : s.expression.text) === t)));
+}
+
 function list(items: string[]): string {
   return items.map((i) => `\`${i}\``).join(', ');
 }
 
 /** Why no index of the table serves the filter, index by index. */
 function whyNone(c: IndexCoverage): string {
-  if (c.uses.length === 0) return `\`${displayTableName(c.access.table)}\` has no index at all`;
+  if (c.uses.length === 0) {
+    // An entity read without its primary key (inherited from a base class, or a custom decorator
+    // Shipshape does not follow) still has one in the database: say only what is known.
+    const t = c.access.table;
+    return t.source === 'typeorm-entity' ? `no index Shipshape could read from the entity \`${t.name}\` covers it` : `\`${displayTableName(t)}\` has no index at all`;
+  }
   return c.uses.map((u) => `${describeIndex(u.index)} ${u.whyNot ?? 'does not serve it'}`).join('; ');
 }
 

@@ -101,7 +101,11 @@ export function expressionText(node: unknown): string {
     case 'A_Expr': {
       const op = stringList(f.name).join(' ');
       if (f.kind === 'AEXPR_OP') return f.lexpr ? `${expressionText(f.lexpr)} ${op} ${expressionText(f.rexpr)}` : `${op} ${expressionText(f.rexpr)}`;
-      if (f.kind === 'AEXPR_IN') return `${expressionText(f.lexpr)} ${op === '<>' ? 'NOT IN' : 'IN'} (${(Array.isArray(f.rexpr) ? f.rexpr : []).map(expressionText).join(', ')})`;
+      if (f.kind === 'AEXPR_IN') {
+        // The value list: an array in older libpg-query trees, `{ List: { items } }` in PostgreSQL 17's.
+        const items = Array.isArray(f.rexpr) ? f.rexpr : ((fieldsOf(f.rexpr, 'List')?.items as unknown[] | undefined) ?? []);
+        return `${expressionText(f.lexpr)} ${op === '<>' ? 'NOT IN' : 'IN'} (${items.map(expressionText).join(', ')})`;
+      }
       return `${expressionText(f.lexpr)} ${op} ${expressionText(f.rexpr)}`;
     }
     case 'NullTest':

@@ -12,7 +12,7 @@
  */
 import ts from 'typescript';
 import type { DbCallSite } from '../db/callSite';
-import { propertyOf, skipExpression } from './ormSyntax';
+import { hidesProperty, propertyOf, skipExpression } from './ormSyntax';
 import type { ExtractedFilter, ExtractedQuery, QueryExtractionContext } from '../db/libraries/types';
 import { readDrizzleTable, type DrizzleTable } from './drizzleSchema';
 
@@ -55,7 +55,7 @@ export function drizzleQuery(site: DbCallSite, ctx: QueryExtractionContext): Ext
 
 function relationalQuery(call: ts.CallExpression, method: string, options: ts.Expression | undefined, key: string, checker: ts.TypeChecker): ExtractedQuery[] {
   const opts = options && skipExpression(options);
-  if (!opts || !ts.isObjectLiteralExpression(opts)) return [];
+  if (!opts || !ts.isObjectLiteralExpression(opts) || hidesProperty(opts, 'where', checker)) return [];
   const where = propertyOf(opts, 'where');
   if (!where) return [];
   const limited = method === 'findFirst' || !!propertyOf(opts, 'limit');

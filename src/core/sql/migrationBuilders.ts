@@ -8,7 +8,8 @@
  *   `addColumn(t, new TableColumn({…}))`, `createUniqueConstraint(t, new TableUnique({ columnNames }))`.
  * - node-pg-migrate: `pgm.createTable(t, { col: 'id' | { type, primaryKey, unique, references } }, { constraints })`,
  *   `pgm.createIndex/addIndex(t, cols, { name, unique, method })`, `pgm.addColumns/addColumn(t, {…})`,
- *   `pgm.addConstraint(t, name, { foreignKeys, unique, primaryKey } | 'SQL')`.
+ *   `pgm.addConstraint(t, name, { foreignKeys, unique, primaryKey } | 'SQL')`, `pgm.dropConstraint(t, name)`.
+ * - Sequelize's queryInterface (the same vocabulary), `removeConstraint(t, name)`.
  *
  * Default names are the tools' own: TypeORM's hashed `PK_`/`FK_`/`IDX_`/`UQ_` names are replaced
  * by readable ones here only where TypeORM would hash (the names never decide coverage);
@@ -201,6 +202,16 @@ function pgmBuilderSql(method: string, args: readonly ts.Expression[], consts: C
     }
     case 'dropTable':
       return table ? `DROP TABLE IF EXISTS ${qualified(table)}` : '';
+    case 'removeConstraint':
+    case 'dropConstraint':
+    case 'dropForeignKey':
+    case 'dropUniqueConstraint': {
+      // Sequelize `removeConstraint(t, name)`, node-pg-migrate `dropConstraint(t, name)`, TypeORM
+      // `dropForeignKey(t, name)`: without them a constraint dropped and re-added under the same
+      // name would stay in the schema twice (and a dropped foreign key would still be reported).
+      const name = args[1] ? foldOrUndefined(args[1], consts) : undefined;
+      return table && name ? `ALTER TABLE ${qualified(table)} DROP CONSTRAINT IF EXISTS ${quoteIdent(name)}` : '';
+    }
     case 'addConstraint': {
       if (args[1] && ts.isObjectLiteralExpression(args[1])) return table ? sequelizeConstraint(table, args[1], consts) : '';
       const name = args[1] ? foldOrUndefined(args[1], consts) : undefined;

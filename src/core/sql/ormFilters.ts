@@ -8,6 +8,7 @@
 import ts from 'typescript';
 import type { ExtractedFilter, ExtractedQuery } from '../db/libraries/types';
 import { quoteIdent } from './ast';
+import { hasSpread, hidesProperty } from './ormSyntax';
 
 type Site = { node: ts.CallExpression | ts.TaggedTemplateExpression; method: string };
 
@@ -29,7 +30,7 @@ export function prismaDelegateQuery(site: Site): ExtractedQuery[] {
   const model = ts.isPropertyAccessExpression(delegate) ? delegate.name.text : undefined;
   if (!model) return [];
   const arg = call.arguments[0];
-  if (!arg || !ts.isObjectLiteralExpression(arg)) return [];
+  if (!arg || !ts.isObjectLiteralExpression(arg) || hidesProperty(arg, 'where')) return [];
   const where = prop(arg, 'where');
   if (!where || !ts.isObjectLiteralExpression(where)) return [];
   const filters = prismaWhere(where);
@@ -139,6 +140,7 @@ export function knexChainQuery(site: Site): ExtractedQuery[] {
       case 'where':
       case 'andWhere':
         if (a0 && ts.isObjectLiteralExpression(a0)) {
+          if (hasSpread(a0)) return [];
           for (const p of a0.properties) {
             const n = ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) ? propName(p) : undefined;
             if (n) filters.push({ column: n, operator: '=', node: p });

@@ -5,6 +5,8 @@
  * queries of each TypeScript file read, as of when that file was last checked (so that a
  * migration edit re-checks only the files whose tables changed).
  */
+import * as path from 'node:path';
+import { toPosix } from '../project/files';
 import type { ProjectModel } from '../project/project';
 import { readMigrationText, type MigrationFile } from './migrations';
 import { isSqlParserLoaded } from './parser';
@@ -54,6 +56,19 @@ function sourcesOf(project: ProjectInput): NonNullable<ProjectSqlState['sources'
 export function isSchemaSourceFile(project: ProjectInput, file: string): boolean {
   return sourcesOf(project).all.has(file);
 }
+
+/**
+ * Migration code: a migration of the project, or a script in a `migrations` folder whose name
+ * starts with a version or timestamp (`20240101120000-backfill.ts`, `1700000000000_x.js`) that
+ * the configured globs do not list. Its queries run once, at deploy time.
+ */
+export function isMigrationCode(project: ProjectInput, file: string): boolean {
+  if (isSchemaSourceFile(project, file)) return true;
+  const rel = toPosix(path.relative(project.root, file));
+  return MIGRATION_SCRIPT.test(rel);
+}
+
+const MIGRATION_SCRIPT = /(^|\/)migrations?\/(?:[^/]+\/)*(?:V?\d{8,}|\d{1,4}[_-])[^/]*\.[cm]?[jt]s$/i;
 
 /** The editor's text of a schema file (undefined: read it from disk again). */
 export function setSchemaSourceText(project: ProjectInput, file: string, text: string | undefined): void {

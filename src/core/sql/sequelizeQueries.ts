@@ -15,7 +15,7 @@
 import ts from 'typescript';
 import type { DbCallSite } from '../db/callSite';
 import type { ExtractedFilter, ExtractedQuery, QueryExtractionContext } from '../db/libraries/types';
-import { propertyOf, skipExpression } from './ormSyntax';
+import { hidesProperty, propertyOf, skipExpression } from './ormSyntax';
 import { stringOption } from './typeormEntities';
 
 interface SequelizeModel {
@@ -35,7 +35,7 @@ export function sequelizeQuery(site: DbCallSite, ctx: QueryExtractionContext): E
   if (!model) return [];
   const optionsArg = call.arguments[site.method === 'update' ? 1 : 0];
   const options = optionsArg && skipExpression(optionsArg);
-  if (!options || !ts.isObjectLiteralExpression(options)) return [];
+  if (!options || !ts.isObjectLiteralExpression(options) || hidesProperty(options, 'where', ctx.checker)) return [];
   const where = propertyOf(options, 'where');
   const column = (attr: string) => model.columns.get(attr) ?? (model.underscored ? snake(attr) : attr);
   const filters: ExtractedFilter[] = [];

@@ -40,6 +40,8 @@ export interface TypeormRelation {
   joinColumns: Array<{ name?: string; referenced?: string }>;
   /** The owning side of a one-to-one has `@JoinColumn`; only the owner has a column. */
   owner: boolean;
+  /** `@Index()` on the relation property: TypeORM indexes its join column(s). */
+  index?: { name?: string; unique: boolean };
   node: ts.Node;
 }
 
@@ -153,7 +155,7 @@ function readMembers(cls: ts.ClassDeclaration, out: TypeormEntity): void {
     const joinArg = join?.args[0];
     const joinList = joinArg && ts.isArrayLiteralExpression(joinArg) ? joinArg.elements : joinArg ? [joinArg] : [];
     const joinColumns = joinList.flatMap((j) => (ts.isObjectLiteralExpression(j) ? [{ name: stringOption(j, 'name'), referenced: stringOption(j, 'referencedColumnName') }] : []));
-    out.relations.push({ property, kind: rel.name === 'ManyToOne' ? 'many-to-one' : 'one-to-one', target, joinColumns, owner: rel.name === 'ManyToOne' || !!join, node: member });
+    out.relations.push({ property, kind: rel.name === 'ManyToOne' ? 'many-to-one' : 'one-to-one', target, joinColumns, owner: rel.name === 'ManyToOne' || !!join, index: indexInfo, node: member });
   }
 }
 
@@ -252,6 +254,8 @@ export function typeormEntitySchema(files: ReadonlyArray<{ file: string; text: s
       const joins = joinColumnsOf(rel, target);
       for (const j of joins) if (!entity.columns.some((c) => c.column === j.column)) defs.push(`${quoteIdent(j.column)} ${target.columns.find((c) => c.column === j.references)?.type ?? 'integer'}`);
       const cols = joins.map((j) => j.column);
+      // `@Index() @ManyToOne(() => Order) order`: the index is on the join column (`orderId`).
+      if (rel.index) extra.push(indexSql(rel.index.name, rel.index.unique, table, plainTable, cols));
       if (rel.kind === 'one-to-one') defs.push(`CONSTRAINT ${quoteIdent(hashedName('REL_', plainTable, cols, 26))} UNIQUE (${cols.map(quoteIdent).join(', ')})`);
       const targetTable = target.schema ? `${quoteIdent(target.schema)}.${quoteIdent(target.table)}` : quoteIdent(target.table);
       fks.push(

@@ -16,7 +16,7 @@
  */
 import ts from 'typescript';
 import type { DbCallSite } from '../db/callSite';
-import { propertyOf, skipExpression } from './ormSyntax';
+import { hidesProperty, propertyOf, skipExpression } from './ormSyntax';
 import type { ExtractedFilter, ExtractedQuery, QueryExtractionContext } from '../db/libraries/types';
 import { normalisePlaceholders } from './sqlFromCode';
 import { columnOfProperty, isEntityClass, readEntity, type TypeormEntity } from './typeormEntities';
@@ -48,7 +48,7 @@ export function typeormQuery(site: DbCallSite, ctx: QueryExtractionContext): Ext
   let options: ts.ObjectLiteralExpression | undefined;
   if (FIND_WITH_OPTIONS.has(method)) {
     const a = args[0] && skipExpression(args[0]);
-    if (!a || !ts.isObjectLiteralExpression(a)) return [];
+    if (!a || !ts.isObjectLiteralExpression(a) || hidesProperty(a, 'where', ctx.checker)) return [];
     options = a;
     where = propertyOf(a, 'where');
   } else if (FIND_WITH_WHERE.has(method) || method === 'update') {
@@ -193,8 +193,18 @@ function queryBuilderQuery(terminal: ts.CallExpression, checker: ts.TypeChecker)
     });
     return ok ? out : undefined;
   };
-  const where = conditions.map(rewrite);
-  const order = orderBy.map(rewrite);
+  // UPDATE/DELETE builders turn alias prefixing off, and TypeORM then maps bare property names
+  // (`where('tenantId = :t')`) to columns; a SELECT builder sends them as written.
+  const writes = steps.some((s) => /^(update|delete|softDelete|restore)$/.test(s.method));
+  const bare = (text: string | undefined): string | undefined =>
+    text === undefined || !writes
+      ? text
+      : text
+          .split(/('(?:[^']|'')*')/)
+          .map((part, i) => (i % 2 === 1 ? part : part.replace(/(?<![\w.:"$])([A-Za-z_]\w*)(?![\w.("])/g, (m, p: string) => (entity!.columns.some((c) => c.property === p) || entity!.relations.some((r) => r.property === p) ? quote(columnOfProperty(entity!, p) ?? p) : m))))
+          .join('');
+  const where = conditions.map((c) => bare(rewrite(c)));
+  const order = orderBy.map((o) => bare(rewrite(o)));
   if ([...where, ...order].some((x) => x === undefined)) return [];
   const sql = `SELECT * FROM ${tableOf(entity).split('.').map(quote).join('.')} AS ${quote(alias)}${where.length ? ` WHERE ${where.map((w) => `(${w})`).join(' AND ')}` : ''}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}${limited ? ' LIMIT 1' : ''}`;
   return [{ node: terminal, tables: [], sql: normalisePlaceholders(sql, 'named') }];

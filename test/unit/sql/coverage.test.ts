@@ -37,6 +37,19 @@ describe('sql: index coverage (model)', () => {
     assert.equal(c.suggestion!.sql, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS memberships_tenant_id_user_id_idx ON memberships (tenant_id, user_id);');
   });
 
+  it('leaves to the filter only the columns no index serves, naming the other indexes PostgreSQL can combine', () => {
+    const ddl = 'CREATE TABLE profiles (id int PRIMARY KEY, source text, owner_id int, name text); CREATE UNIQUE INDEX profiles_source_id ON profiles (source, id); CREATE INDEX profiles_name ON profiles (name);';
+    const c = coverageOfQuery('SELECT * FROM profiles WHERE owner_id = $1 AND source = $2 AND name = ANY($3)', schemaOf(ddl)).coverages[0];
+    assert.equal(c.status, 'partly');
+    assert.deepEqual(c.leftToFilter, ['owner_id']);
+    assert.deepEqual([c.best!.index.name, ...(c.alsoBy ?? []).map((u) => u.index.name)].sort(), ['profiles_name', 'profiles_source_id']);
+  });
+
+  it('shows a partial index predicate with its IN / NOT IN value list', () => {
+    const schema = schemaOf("CREATE TABLE reqs (id int PRIMARY KEY, state text, owner int); CREATE UNIQUE INDEX reqs_pending ON reqs (owner) WHERE state NOT IN ('applied', 'cancelled');");
+    assert.equal(describeIndex(schema.lookup('reqs')!.indexes[1]), "reqs_pending (owner) WHERE state NOT IN ('applied', 'cancelled')");
+  });
+
   it('suggests equality columns first, then the range or ORDER BY column, and says why each index does not serve', () => {
     const schema = schemaOf(`CREATE TABLE orders (id int PRIMARY KEY, user_id int, status text, created_at timestamptz, deleted_at timestamptz, tags text[]);
       CREATE INDEX orders_live ON orders (user_id) WHERE deleted_at IS NULL; CREATE INDEX orders_tags ON orders USING gin (tags); CREATE INDEX orders_status_hash ON orders USING hash (status);`);

@@ -14,7 +14,12 @@ export interface CoverageCase {
   orderOnly?: boolean;
   /** Why the oracle compares differently for this case (PostgreSQL 18 behaviour), shown in the test name. */
   oracleNote?: string;
+  /** Rows the oracle loads (and ANALYZEs) first, when the plan depends on statistics. */
+  data?: string;
 }
+
+const FLAGS = `CREATE TABLE flags (id bigserial PRIMARY KEY, feature text NOT NULL, env text NOT NULL, note text, deleted_at timestamptz); CREATE INDEX flags_feature ON flags (feature); CREATE INDEX flags_env ON flags (env);`;
+const FLAG_ROWS = `INSERT INTO flags (feature, env, deleted_at) SELECT 'f' || (i % 2000), 'e' || (i % 20), CASE WHEN i % 50 = 0 THEN now() END FROM generate_series(1, 100000) i; ANALYZE flags;`;
 
 const ORDERS = `CREATE TABLE orders (id bigserial PRIMARY KEY, user_id int NOT NULL, tenant_id int, status text, email text, total numeric, created_at timestamptz, deleted_at timestamptz, tags text[], data jsonb, active boolean);`;
 
@@ -46,6 +51,13 @@ export const COVERAGE_CASES: CoverageCase[] = [
   // The lookup PostgreSQL runs for a two-column foreign key on each DELETE of the parent, with only
   // the first column indexed: fk-without-index reports that key as indexed in part (info).
   { name: 'btree: the check of a two-column foreign key, first column indexed', ddl: 'CREATE TABLE account (id uuid, user_id uuid, PRIMARY KEY (id, user_id)); CREATE TABLE activity (id uuid PRIMARY KEY, account_id uuid, account_user_id uuid, FOREIGN KEY (account_id, account_user_id) REFERENCES account (id, user_id)); CREATE INDEX activity_account_id_idx ON activity (account_id);', query: 'SELECT 1 FROM activity WHERE account_id = $1 AND account_user_id = $2', table: 'activity', expected: 'partly', columns: ['account_id', 'account_user_id'] },
+  // several indexes, IN on unique keys, IS NULL flags (shapes from Unleash and outline)
+  { name: 'btree: each equality column leads an index of its own → served (BitmapAnd)', ddl: FLAGS, data: FLAG_ROWS, query: 'SELECT * FROM flags WHERE feature = $1 AND env = $2', table: 'flags', expected: 'served', columns: ['feature', 'env'] },
+  { name: 'btree: = ANY on the primary key serves extra filters (one row per id)', ddl: FLAGS, data: FLAG_ROWS, query: 'SELECT * FROM flags WHERE id = ANY($1::bigint[]) AND note = $2', table: 'flags', expected: 'served', columns: ['id'] },
+  { name: 'btree: IS NULL next to a served filter is a flag, not a column to serve', ddl: FLAGS, data: FLAG_ROWS, query: 'SELECT * FROM flags WHERE feature = $1 AND deleted_at IS NULL', table: 'flags', expected: 'served', columns: ['feature'] },
+  { name: 'btree: IS NULL next to an unserved filter: still not served', ddl: FLAGS, query: 'SELECT * FROM flags WHERE note = $1 AND deleted_at IS NULL', table: 'flags', expected: 'not-served', columns: ['note'] },
+  { name: 'btree: IS NULL alone without an index → not served', ddl: ORDERS, query: 'SELECT * FROM orders WHERE deleted_at IS NULL', table: 'orders', expected: 'not-served', columns: ['deleted_at'] },
+  { name: 'btree: one equality column without any index → partly', ddl: FLAGS, data: FLAG_ROWS, query: 'SELECT * FROM flags WHERE feature = $1 AND note = $2', table: 'flags', expected: 'partly', columns: ['feature', 'note'] },
   // expression indexes
   { name: 'expression: lower(email) served by the same expression', ddl: `${ORDERS} CREATE INDEX orders_lower_email ON orders (lower(email));`, query: 'SELECT * FROM orders WHERE lower(email) = lower($1)', table: 'orders', expected: 'served', columns: ['email'] },
   { name: 'expression: lower(email) not served by an index on email', ddl: `${ORDERS} CREATE INDEX orders_email ON orders (email);`, query: 'SELECT * FROM orders WHERE lower(email) = $1', table: 'orders', expected: 'not-served', columns: ['email'] },
@@ -76,6 +88,9 @@ export const COVERAGE_CASES: CoverageCase[] = [
   { name: 'UPDATE … WHERE', ddl: ORDERS, query: 'UPDATE orders SET status = $1 WHERE email = $2', table: 'orders', expected: 'not-served', columns: ['email'] },
   { name: 'DELETE … WHERE on the primary key', ddl: ORDERS, query: 'DELETE FROM orders WHERE id = $1', table: 'orders', expected: 'served', columns: ['id'] },
   // no finding
+  { name: 'a column the schema does not have: no verdict', ddl: ORDERS, query: 'SELECT * FROM orders WHERE shipped_by = $1', table: 'orders', expected: 'no-finding', columns: [] },
+  { name: 'ORDER BY … LIMIT on a column the schema does not have: no verdict', ddl: ORDERS, query: 'SELECT * FROM orders ORDER BY "shippedAt" DESC LIMIT 10', table: 'orders', expected: 'no-finding', columns: [] },
+  { name: 'a mixed-case property name folded by the parser (taskId → taskid) is not the quoted column "taskId"', ddl: 'CREATE TABLE tasks (id int PRIMARY KEY, "taskId" text);', query: 'SELECT * FROM tasks WHERE taskId = $1', table: 'tasks', expected: 'no-finding', columns: [] },
   { name: 'no filter: a whole-table listing is not an index question', ddl: ORDERS, query: 'SELECT * FROM orders', table: 'orders', expected: 'no-finding', columns: [] },
   { name: 'OR of filters: left alone', ddl: ORDERS, query: 'SELECT * FROM orders WHERE user_id = $1 OR status = $2', table: 'orders', expected: 'no-finding', columns: [] },
 ];
