@@ -60,7 +60,8 @@ export interface WindowMessage {
  */
 export type WorkerMessage = WindowMessage | { type: 'ready' } | { type: 'started'; startedAt: string } | { type: 'finished' } | { type: 'crashed'; message: string };
 
-export type ControlMessage = { type: 'go' } | { type: 'stop' };
+/** `exit`: the run is over, leave the thread (see run.ts `terminateAll`). */
+export type ControlMessage = { type: 'go' } | { type: 'stop' } | { type: 'exit' };
 
 export function emptyErrors(): ErrorCounts {
   return { refused: 0, reset: 0, timeout: 0, dns: 0, other: 0 };

@@ -39,6 +39,8 @@ export interface LoadTestRun {
 
 /** How long a cancelled or aborted worker gets to send its last window before it is terminated. */
 const STOP_GRACE_MS = 700;
+/** How long a thread asked to exit may take before it is terminated. */
+const EXIT_GRACE_MS = 2000;
 
 export function newRunId(scenarioName: string, at = new Date()): string {
   return `${at.toISOString().replace(/[:.]/g, '-')}-${scenarioName.replace(/[^A-Za-z0-9._-]/g, '_')}`;
@@ -165,7 +167,15 @@ function runInWorkers(scenario: Scenario, input: EngineInput, threads: number, e
     let killTimer: NodeJS.Timeout | undefined;
     const abortSpecs = scenario.thresholds.filter((t) => t.abortOnFail);
     const terminateAll = (): void => {
-      for (const w of workers) void w.terminate();
+      // Asked to leave, not killed: `terminate()` stops a thread at any instruction, also inside
+      // zlib's deflateSync (each window's histogram is encoded with it), and Node 20 then aborts
+      // the whole process — the extension host or the CLI — with "close before init"
+      // (node_zlib.cc). A thread leaves by itself between tasks; only one that has not within
+      // EXIT_GRACE_MS (stuck) is terminated.
+      for (const w of workers) w.postMessage({ type: 'exit' });
+      setTimeout(() => {
+        for (const w of workers) void w.terminate();
+      }, EXIT_GRACE_MS).unref();
     };
 
     const tick = (parts: WindowMessage[]): void => {
