@@ -10,6 +10,7 @@ runRuleTests(fkWithoutIndex, {
   valid: [
     { name: 'a migration under test/', files: { 'test/migrations/001_init.sql': SCHEMA } },
     { name: 'a migration of a test fixture', files: { 'src/__fixtures__/migrations/001_init.sql': SCHEMA } },
+    { name: 'a migration of the seed tooling (seeds/)', files: { 'seeds/migrations/001_init.sql': SCHEMA } },
   ],
   invalid: [
     {

@@ -131,16 +131,17 @@ runRuleTests(unindexedFilter, {
       },
     },
     {
-      name: 'Prisma client kept by a generic singleton helper (remember<T>(name, () => T): T), imported from a workspace file',
+      name: 'Prisma client kept by a generic singleton helper (remember<T>(name, () => T): T, keep<T>(value: T): T), imported from a workspace file',
       files: {
         'prisma/schema.prisma': PRISMA_SCHEMA,
         'src/db/remember.ts': 'export function remember<T>(name: string, getValue: () => T): T {\n  const g = globalThis as unknown as { cache?: Map<string, unknown> };\n  g.cache ??= new Map();\n  if (!g.cache.has(name)) g.cache.set(name, getValue());\n  return g.cache.get(name) as T;\n}\n',
-        'src/db/index.ts': "import { PrismaClient } from '@prisma/client';\nimport { remember } from './remember';\nexport const prisma = remember('prisma', () => new PrismaClient());\nexport const viaValue = remember('again', makeClient);\nfunction makeClient() {\n  return new PrismaClient();\n}\n",
-        'src/q.ts': "import { prisma, viaValue } from './db';\nexport const open = () => prisma.order.findMany({ where: { status: 'open' } });\nexport const open2 = () => viaValue.order.findMany({ where: { status: 'open' } });\n",
+        'src/db/index.ts': "import { PrismaClient } from '@prisma/client';\nimport { remember } from './remember';\nexport const prisma = remember('prisma', () => new PrismaClient());\nexport const viaValue = remember('again', makeClient);\nfunction makeClient() {\n  return new PrismaClient();\n}\nconst kept = new Map<string, unknown>();\nfunction keep<T>(value: T): T {\n  if (!kept.has('db')) kept.set('db', value);\n  return kept.get('db') as T;\n}\nexport const viaIdentity = keep(new PrismaClient());\n",
+        'src/q.ts': "import { prisma, viaIdentity, viaValue } from './db';\nexport const open = () => prisma.order.findMany({ where: { status: 'open' } });\nexport const open2 = () => viaValue.order.findMany({ where: { status: 'open' } });\nexport const open3 = () => viaIdentity.order.findMany({ where: { status: 'open' } });\n",
       },
       errors: [
         { messageId: 'notServed', file: 'src/q.ts', line: 2, messageIncludes: ['`orders` (`status`)'] },
         { messageId: 'notServed', file: 'src/q.ts', line: 3, messageIncludes: ['`orders` (`status`)'] },
+        { messageId: 'notServed', file: 'src/q.ts', line: 4, messageIncludes: ['`orders` (`status`)'] },
       ],
     },
     {

@@ -3,17 +3,13 @@ import { quoteIdent } from '../sql/ast';
 import { describeIndex } from '../sql/coverage';
 import { indexMigrationFix } from '../sql/indexMigration';
 import { prismaIndexFix } from '../sql/prismaFix';
-import { isTestCode } from '../project/testFiles';
-import { schemaFor } from '../sql/ruleSupport';
+import { schemaFor, skippedAsTestCode, sqlRuleOptionsSchema, type SqlRuleOptions } from '../sql/ruleSupport';
 import { displayTableName, type ForeignKeyModel, type IndexModel, type TableModel } from '../sql/schema';
 import { defineRule } from './types';
 
 type MessageId = 'fkWithoutIndex' | 'fkPartlyIndexed';
 
-export interface FkWithoutIndexOptions {
-  /** Leave foreign keys declared in test code alone (test migrations, entities of a test fixture). */
-  ignoreTestFiles: boolean;
-}
+export type FkWithoutIndexOptions = SqlRuleOptions;
 
 /**
  * fk-without-index: a foreign key whose columns are not the leading columns of any index of
@@ -32,17 +28,7 @@ export const fkWithoutIndex = defineRule<MessageId, FkWithoutIndexOptions>({
       fkPartlyIndexed:
         'Foreign key {{name}} ({{columns}}) on `{{table}}` is indexed only in part: {{index}} finds the referencing rows by {{served}}, and {{left}} is checked row by row over every row with the same {{served}}. Fine when {{served}} alone picks out a few rows; if one value can have many rows (a tenant, an owner), each DELETE or key UPDATE on `{{referenced}}` reads all of them. To index the whole key: `{{createIndex}}`',
     },
-    optionsSchema: {
-      type: 'object',
-      properties: {
-        ignoreTestFiles: {
-          type: 'boolean',
-          default: true,
-          description: 'Skip foreign keys declared in test files (*.test.ts, *.spec.ts, __tests__/, test/, tests/, e2e/, fixtures/): they build a test database, not production.',
-        },
-      },
-      additionalProperties: false,
-    },
+    optionsSchema: sqlRuleOptionsSchema('foreign keys declared'),
   },
   defaultOptions: { ignoreTestFiles: true },
   run(ctx) {
@@ -51,7 +37,7 @@ export const fkWithoutIndex = defineRule<MessageId, FkWithoutIndexOptions>({
     for (const table of found.schema.tables.values()) {
       for (const fk of table.foreignKeys) {
         if (!ctx.targetFiles.has(fk.origin.file) || fk.columns.length === 0 || isIndexed(table, fk)) continue;
-        if (ctx.options.ignoreTestFiles && isTestCode(ctx.project.root, fk.origin.file)) continue;
+        if (ctx.options.ignoreTestFiles && skippedAsTestCode(ctx.project.root, fk.origin.file)) continue;
         const partly = partlyServing(table, fk);
         const indexName = `${table.name}_${fk.columns.join('_')}_idx`.slice(0, 63);
         const createIndex = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(indexName)} ON ${displayTableName(table).split('.').map(quoteIdent).join('.')} (${fk.columns.map(quoteIdent).join(', ')});`;

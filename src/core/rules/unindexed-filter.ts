@@ -5,17 +5,13 @@ import { prismaIndexFix } from '../sql/prismaFix';
 import { describeIndex } from '../sql/coverage';
 import { indexMigrationFix } from '../sql/indexMigration';
 import { queriesInFiles } from '../sql/projectQueries';
-import { isMigrationCode, recordFileQueries, schemaFor } from '../sql/ruleSupport';
+import { isMigrationCode, recordFileQueries, schemaFor, skippedAsTestCode, sqlRuleOptionsSchema, type SqlRuleOptions } from '../sql/ruleSupport';
 import { displayTableName } from '../sql/schema';
-import { isFixtureFile, isTestCode } from '../project/testFiles';
 import { defineRule } from './types';
 
 type MessageId = 'notServed' | 'partlyServed' | 'unsortedLimit';
 
-export interface UnindexedFilterOptions {
-  /** Leave test files alone: a test database holds a few rows, and its queries never reach production. */
-  ignoreTestFiles: boolean;
-}
+export type UnindexedFilterOptions = SqlRuleOptions;
 
 /**
  * unindexed-filter: a query whose WHERE/JOIN/ORDER BY columns no index serves, against the
@@ -35,17 +31,7 @@ export const unindexedFilter = defineRule<MessageId, UnindexedFilterOptions>({
       unsortedLimit:
         'No index returns `{{table}}` in {{columns}} order: for this ORDER BY … LIMIT each call reads and sorts every row of `{{table}}` to return the first few. Add an index: `{{createIndex}}`',
     },
-    optionsSchema: {
-      type: 'object',
-      properties: {
-        ignoreTestFiles: {
-          type: 'boolean',
-          default: true,
-          description: 'Skip test files (*.test.ts, *.spec.ts, __tests__/, test/, tests/, e2e/, test setup files): their queries run against a test database, not production.',
-        },
-      },
-      additionalProperties: false,
-    },
+    optionsSchema: sqlRuleOptionsSchema('queries'),
   },
   defaultOptions: { ignoreTestFiles: true },
   run(ctx) {
@@ -57,7 +43,7 @@ export const unindexedFilter = defineRule<MessageId, UnindexedFilterOptions>({
     // Queries in migrations run once, on the deploy's schema (a backfill reads every row anyway);
     // queries in tests and seed scripts run against a few rows (checking what a request left in the
     // test database, looking up the user a seed just created). All are still extracted above, for hovers.
-    const skipped = (file: string) => isMigrationCode(ctx.project, file) || (ctx.options.ignoreTestFiles && (isTestCode(ctx.project.root, file) || isFixtureFile(ctx.project.root, file)));
+    const skipped = (file: string) => isMigrationCode(ctx.project, file) || (ctx.options.ignoreTestFiles && skippedAsTestCode(ctx.project.root, file));
     for (const q of queries) {
       if (skipped(q.file)) continue;
       for (const c of q.coverages) {

@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import { toPosix } from '../project/files';
+import { isFixtureFile, isTestCode } from '../project/testFiles';
 import type { ProjectModel } from '../project/project';
 import { readMigrationText, type MigrationFile } from './migrations';
 import { isSqlParserLoaded } from './parser';
@@ -177,4 +178,29 @@ function tableShape(t: TableModel): unknown {
 
 function tableSetOf(schema: SchemaModel): string {
   return [...schema.tables.keys()].sort().join(',');
+}
+
+/** The options of the SQL rules (unindexed-filter, fk-without-index): one schema for both. */
+export interface SqlRuleOptions {
+  /** Leave test code and seed scripts alone: they build or read a test database of a few rows. */
+  ignoreTestFiles: boolean;
+}
+
+/** Test code (tests, their setup and fixtures) or a seed script: what `ignoreTestFiles` leaves alone. */
+export function skippedAsTestCode(root: string, file: string): boolean {
+  return isTestCode(root, file) || isFixtureFile(root, file);
+}
+
+export function sqlRuleOptionsSchema(what: string): Record<string, unknown> {
+  return {
+    type: 'object',
+    properties: {
+      ignoreTestFiles: {
+        type: 'boolean',
+        default: true,
+        description: `Skip ${what} in test files (*.test.ts, *.spec.ts, __tests__/, test/, tests/, e2e/, fixtures/, test setup files) and seed scripts (seed/, seeds/, seed*.ts, *.seed.ts): they build or read a test database, not production.`,
+      },
+    },
+    additionalProperties: false,
+  };
 }
