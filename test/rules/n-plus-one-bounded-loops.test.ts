@@ -359,6 +359,30 @@ export class OrderEntityResolver {
   ],
   invalid: [
     {
+      name: 'rows a query loaded are data even when typed as an interface of methods (a list of jobs read from a table, directly, destructured, filtered)',
+      files: {
+        'src/db.ts': `import { Pool } from 'pg';\nexport const pool = new Pool();\n`,
+        'src/jobs.ts': `import { pool } from './db';
+export interface Job {
+  readonly id: string;
+  start(): void;
+  cancel(): void;
+  retry(): void;
+}
+export async function sweep() {
+  const result: { rows: Job[] } = await pool.query('SELECT * FROM jobs WHERE due < now()');
+  for (const job of result.rows) await pool.query('UPDATE jobs SET taken = true WHERE id = $1', [job.id]);
+  const { rows }: { rows: Job[] } = await pool.query('SELECT * FROM jobs');
+  await Promise.all(rows.filter((j) => j.id).map((job) => pool.query('SELECT * FROM job_logs WHERE job_id = $1', [job.id])));
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', file: 'src/jobs.ts', line: 10 },
+        { messageId: 'queryInLoop', file: 'src/jobs.ts', line: 12 },
+      ],
+    },
+    {
       name: 'control: a list a provider loads through an injected service (a method call) is data',
       files: {
         'src/prisma.ts': PRISMA,

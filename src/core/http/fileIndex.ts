@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { digestOf } from '../ts/fileDigest';
 import { rootName, skipOuterAndAwait } from '../ts/expressions';
 import { importsOf } from '../ts/syntax';
 import { FRAMEWORK_IDS, FRAMEWORKS, type FrameworkDescriptor } from './frameworks/registry';
@@ -44,25 +45,20 @@ export function candidatesOf(sf: ts.SourceFile): FileCandidates {
   if (cached) return cached;
   const out: FileCandidates = { methodCalls: [], importedCalls: [], decoratedClasses: [], pathComparisons: [], pathSwitches: [] };
   const imported = importsOf(sf);
-  const visit = (n: ts.Node): void => {
-    if (ts.isCallExpression(n)) {
-      const callee = n.expression;
-      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
-      if (name !== undefined && METHOD_NAMES.has(name)) out.methodCalls.push(n);
-      // `router[method](path, …)`: a route whose method is computed.
-      else if (ts.isElementAccessExpression(callee) && !ts.isStringLiteralLike(callee.argumentExpression)) out.methodCalls.push(n);
-      const root = rootName(callee);
-      if ((root && imported.has(root)) || isRequireCall(callee)) out.importedCalls.push(n);
-    } else if (ts.isClassDeclaration(n) && ts.getDecorators(n)?.length) {
-      out.decoratedClasses.push(n);
-    } else if (ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken || n.operatorToken.kind === ts.SyntaxKind.EqualsEqualsToken)) {
-      if (isPathLiteral(n.left) || isPathLiteral(n.right)) out.pathComparisons.push(n);
-    } else if (ts.isSwitchStatement(n) && n.caseBlock.clauses.some((c) => ts.isCaseClause(c) && isPathLiteral(c.expression))) {
-      out.pathSwitches.push(n);
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
+  const digest = digestOf(sf);
+  for (const n of digest.calls) {
+    if (!ts.isCallExpression(n)) continue;
+    const callee = n.expression;
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
+    if (name !== undefined && METHOD_NAMES.has(name)) out.methodCalls.push(n);
+    // `router[method](path, …)`: a route whose method is computed.
+    else if (ts.isElementAccessExpression(callee) && !ts.isStringLiteralLike(callee.argumentExpression)) out.methodCalls.push(n);
+    const root = rootName(callee);
+    if ((root && imported.has(root)) || isRequireCall(callee)) out.importedCalls.push(n);
+  }
+  out.decoratedClasses.push(...digest.decoratedClasses);
+  for (const n of digest.equalities) if (isPathLiteral(n.left) || isPathLiteral(n.right)) out.pathComparisons.push(n);
+  for (const n of digest.switches) if (n.caseBlock.clauses.some((c) => ts.isCaseClause(c) && isPathLiteral(c.expression))) out.pathSwitches.push(n);
   cache.set(sf, out);
   return out;
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import ts from 'typescript';
+import { digestOf } from '../ts/fileDigest';
 import { absolutePath } from './absolutePath';
 
 /**
@@ -103,26 +104,7 @@ export class DependentsGraph {
 
 /** Every module a file refers to: import/export declarations, `import x = require()`, `require()`, `import()`. */
 function moduleSpecifiers(sf: ts.SourceFile): Array<{ specifier: string; literal: ts.StringLiteralLike }> {
-  const out: Array<{ specifier: string; literal: ts.StringLiteralLike }> = [];
-  const add = (literal: ts.StringLiteralLike) => out.push({ specifier: literal.text, literal });
-  const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      add(node.moduleSpecifier);
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
-      add(node.moduleReference.expression);
-    } else if (
-      ts.isCallExpression(node) &&
-      node.arguments.length === 1 &&
-      ts.isStringLiteralLike(node.arguments[0]) &&
-      (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
-    ) {
-      add(node.arguments[0]);
-    }
-    // Imports live at the top level or inside functions (lazy require); skip nothing.
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return out;
+  return digestOf(sf).moduleReferences.map((literal) => ({ specifier: literal.text, literal }));
 }
 
 /**

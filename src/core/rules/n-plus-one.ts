@@ -9,7 +9,7 @@ import { claimsRowsSkippingLocked, isListDerivedFrom } from '../db/queryShape';
 import { displayCall, skipOuter } from '../ts/expressions';
 import { inFirstTick, isCollection, isFixedList, iteratesFixedList, walkRegion, type FunctionBody, type IterationContext } from '../ts/iteration';
 import type { RelatedLocation } from '../finding';
-import { filtersOnGroupOfKey, iteratesConstantObject, iteratesInjectedConfiguration, iteratesServices, probesForFreeValue, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
+import { filtersOnGroupOfKey, isLoadedByQuery, iteratesConstantObject, iteratesInjectedConfiguration, iteratesServices, probesForFreeValue, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
 import { PackageOwners } from '../project/packageOwners';
 import { queriesRunInProcess } from '../db/embeddedEngines';
 import { isSeedScript } from '../project/testFiles';
@@ -227,6 +227,11 @@ function checker(
     return known;
   };
   /** Whether a loop runs per element of data: callbacks only on collections, never over a list written in the code. Asked lazily, once per loop. */
+  /** A call the recogniser reads as a query that returns rows. */
+  const isReadQuery = (call: ts.CallExpression | ts.TaggedTemplateExpression): boolean => {
+    const target = graph.analyseCall(call);
+    return target?.kind === 'query' && target.site.operation === 'read';
+  };
   const iterates = (ic: IterationContext): boolean => {
     let known = collections.get(ic.node);
     if (known === undefined) {
@@ -238,7 +243,7 @@ function checker(
         !walksChunks(ic, ctx.checker) &&
         (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver)) &&
         // Last: it types the loop's element.
-        !iteratesServices(ic, ctx.checker);
+        !iteratesServices(ic, ctx.checker, (collection) => isLoadedByQuery(collection, ctx.checker, isReadQuery));
       collections.set(ic.node, known);
     }
     return known;

@@ -19,6 +19,7 @@
  */
 import * as path from 'node:path';
 import ts from 'typescript';
+import { digestOf } from '../ts/fileDigest';
 import type { Range } from '../finding';
 import type { DbCallSite } from '../db/callSite';
 import { DB_LIBRARIES, dbLibraryImportedBy, type DbLibrary, type DbLibraryDescriptor } from '../db/libraries';
@@ -98,25 +99,21 @@ export function queriesInFiles(ctx: QueryScanContext, files: readonly ts.SourceF
   const out: ProjectQuery[] = [];
   for (const sf of files) {
     const seen = new Set<ts.Node>();
-    const visit = (node: ts.Node): void => {
-      if ((ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) && filter.admits(node)) {
-        const site = recognizer.byProvenance(node) ?? (recognizer.isTypedCandidate(node) ? recognizer.byType(node) : undefined);
-        if (site) {
-          for (const code of extractedSql(site, ctx, prismaModels, schema)) {
-            if (seen.has(code.node)) continue;
-            seen.add(code.node);
-            // A relation filter's key is one more way in, never a column left to a row filter: it
-            // counts only where it serves more than the query's own columns do (a query `token`
-            // serves stays served; a sweep served in part by its range keeps that verdict).
-            const own = code.withoutRelations !== undefined ? queryOf(site.library, { node: code.node, sql: code.withoutRelations }, schema) : undefined;
-            const joined = queryOf(site.library, code, schema);
-            out.push(own && VERDICT_RANK[own.verdict] >= VERDICT_RANK[joined.verdict] ? own : joined);
-          }
-        }
+    for (const node of digestOf(sf).calls) {
+      if (!filter.admits(node)) continue;
+      const site = recognizer.byProvenance(node) ?? (recognizer.isTypedCandidate(node) ? recognizer.byType(node) : undefined);
+      if (!site) continue;
+      for (const code of extractedSql(site, ctx, prismaModels, schema)) {
+        if (seen.has(code.node)) continue;
+        seen.add(code.node);
+        // A relation filter's key is one more way in, never a column left to a row filter: it
+        // counts only where it serves more than the query's own columns do (a query `token`
+        // serves stays served; a sweep served in part by its range keeps that verdict).
+        const own = code.withoutRelations !== undefined ? queryOf(site.library, { node: code.node, sql: code.withoutRelations }, schema) : undefined;
+        const joined = queryOf(site.library, code, schema);
+        out.push(own && VERDICT_RANK[own.verdict] >= VERDICT_RANK[joined.verdict] ? own : joined);
       }
-      ts.forEachChild(node, visit);
-    };
-    visit(sf);
+    }
   }
   return out;
 }

@@ -157,7 +157,10 @@ function isWrittenTo(symbol: ts.Symbol, decl: ts.VariableDeclaration, checker: t
  * `Enhancer[]`, `providers.filter(enabled)`): its length is fixed by the code and the settings,
  * not by the data. Asks the checker for the element's type: ask only once a query was found.
  */
-export function iteratesServices(ic: IterationContext, checker: ts.TypeChecker): boolean {
+export function iteratesServices(ic: IterationContext, checker: ts.TypeChecker, loadedByQuery?: (collection: ts.Expression) => boolean): boolean {
+  // Rows a query loaded are data: known without typing the element, which costs a call resolution per loop.
+  const collection = collectionOf(ic);
+  if (collection && loadedByQuery?.(collection)) return false;
   let element: ts.Node | undefined;
   if (ic.kind === 'callback') element = ic.fn?.parameters[0];
   else if (ts.isForOfStatement(ic.node) && ts.isVariableDeclarationList(ic.node.initializer)) element = ic.node.initializer.declarations[0];
@@ -182,13 +185,48 @@ const ELEMENT_FIRST = new Set(['map', 'forEach', 'flatMap', 'filter', 'some', 'e
  * callback's body, queries and all: most of the rule's checker time on a large workspace.
  */
 function elementTypeOfArray(ic: IterationContext, checker: ts.TypeChecker): ts.Type | undefined {
-  let collection: ts.Expression | undefined;
-  if (ic.kind === 'callback') collection = ic.method && ELEMENT_FIRST.has(ic.method) ? ic.receiver : undefined;
-  else if (ts.isForOfStatement(ic.node) && !ic.node.awaitModifier) collection = ic.node.expression;
+  const collection = collectionOf(ic);
   if (!collection) return undefined;
   const t = checker.getNonNullableType(checker.getTypeAtLocation(collection));
   if (!checker.isArrayType(t) && !checker.isTupleType(t)) return undefined;
   return checker.getIndexTypeOfType(t, ts.IndexKind.Number);
+}
+
+/** The array a loop walks element by element: a `for…of`'s expression, or the receiver of `map`/`forEach`/…. */
+function collectionOf(ic: IterationContext): ts.Expression | undefined {
+  if (ic.kind === 'callback') return ic.method && ELEMENT_FIRST.has(ic.method) ? ic.receiver : undefined;
+  if (ts.isForOfStatement(ic.node) && !ic.node.awaitModifier) return ic.node.expression;
+  return undefined;
+}
+
+/** Array methods whose result holds elements of the receiver (`rows.filter(…)`, `rows.slice(0, 5)`), not new values. */
+const SAME_ELEMENTS = new Set(['filter', 'slice', 'concat', 'toSorted', 'sort', 'reverse', 'toReversed']);
+
+/**
+ * Whether `e` holds rows a query loaded: the result of a call `isQuery` recognises
+ * (`await pool.query(…)`, `repo.find()`), a property of it (`result.rows`), a `const` bound to one
+ * (also by destructuring: `const { rows } = await …`), or a part of such a list (`rows.filter(…)`).
+ * Reads declarations and calls only; types nothing.
+ */
+export function isLoadedByQuery(e: ts.Expression, checker: ts.TypeChecker, isQuery: (call: ts.CallExpression | ts.TaggedTemplateExpression) => boolean, depth = 0): boolean {
+  if (depth > 6) return false;
+  let x = skipOuter(e);
+  while (ts.isAwaitExpression(x)) x = skipOuter(x.expression);
+  if (ts.isCallExpression(x)) {
+    const callee = skipOuter(x.expression);
+    if (ts.isPropertyAccessExpression(callee) && SAME_ELEMENTS.has(callee.name.text)) return isLoadedByQuery(callee.expression, checker, isQuery, depth + 1);
+    return isQuery(x);
+  }
+  if (ts.isTaggedTemplateExpression(x)) return isQuery(x);
+  if (ts.isPropertyAccessExpression(x)) return isLoadedByQuery(x.expression, checker, isQuery, depth + 1);
+  if (!ts.isIdentifier(x)) return false;
+  const decl = checker.getSymbolAtLocation(x)?.valueDeclaration;
+  if (!decl) return false;
+  // `const { rows } = await pool.query(…)`, `const { data: { items } } = …`: a property of the value, however deep.
+  let n: ts.Node = decl;
+  while (ts.isBindingElement(n) && ts.isObjectBindingPattern(n.parent) && !n.dotDotDotToken) n = n.parent.parent;
+  if (!ts.isVariableDeclaration(n) || !n.initializer || !ts.isVariableDeclarationList(n.parent) || !(n.parent.flags & ts.NodeFlags.Const)) return false;
+  return isLoadedByQuery(n.initializer, checker, isQuery, depth + 1);
 }
 
 function isCode(t: ts.Type, checker: ts.TypeChecker): boolean {
