@@ -19,6 +19,7 @@ import { loadProject } from '../src/core/project/project';
 import { allRules } from '../src/core/rules';
 import { nPlusOne } from '../src/core/rules/n-plus-one';
 import { loadSqlParser } from '../src/core/sql/parser';
+import { useBaselineWasmCompiler } from '../src/core/sql/wasmCompiler';
 import type { Rule } from '../src/core/rules/types';
 
 const [mode, root, which, editsArg] = process.argv.slice(2);
@@ -47,7 +48,8 @@ function startProfile(file: string | undefined): (() => void) | undefined {
 const round = (n: number) => Math.round(n * 10) / 10;
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-// The PostgreSQL parser (WebAssembly) loads first, as the CLI and the server do.
+// The PostgreSQL parser (WebAssembly) loads first, compiled as the CLI and the server compile it.
+useBaselineWasmCompiler();
 void loadSqlParser().then(() => {
 if (mode === 'scan') {
   const t0 = performance.now();

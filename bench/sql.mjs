@@ -18,6 +18,7 @@ export async function sqlBench() {
   fs.writeFileSync(
     entry,
     `export { loadSqlParser } from '${path.join(REPO, 'src/core/sql/parser')}';
+export { useBaselineWasmCompiler } from '${path.join(REPO, 'src/core/sql/wasmCompiler')}';
 export { discoverMigrations, readMigrationStatements, statementsOfFile } from '${path.join(REPO, 'src/core/sql/migrations')}';
 export { buildSchema } from '${path.join(REPO, 'src/core/sql/schemaSource')}';
 export { coverageOfQuery } from '${path.join(REPO, 'src/core/sql/queryCoverage')}';
@@ -29,6 +30,8 @@ export { discoverFiles } from '${path.join(REPO, 'src/core/project/files')}';
   fs.copyFileSync(path.join(REPO, 'node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm'), path.join(WORK, 'libpg-query.wasm'));
   const m = await import(out);
   const lib = m.default ?? m;
+  // Compiled as the CLI and the language server compile it (src/core/sql/wasmCompiler.ts).
+  lib.useBaselineWasmCompiler();
   await lib.loadSqlParser();
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -3,10 +3,13 @@
 // (dist/cli-main.js, main.ts). Both are required at run time, next to this file, so neither is
 // compiled when the other runs.
 import * as path from 'node:path';
+import { useBaselineWasmCompiler } from '../core/sql/wasmCompiler';
 
 type Entry = { main(argv: string[]): Promise<number> };
 
 const argv = process.argv.slice(2);
+// This process is the CLI's own: the PostgreSQL parser's WebAssembly is compiled for a scan.
+useBaselineWasmCompiler();
 const bundle = argv[0] === 'loadtest' ? 'cli-loadtest.js' : 'cli-main.js';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a computed path, loaded at run time on purpose
 const entry = require(path.join(__dirname, bundle)) as Entry;
