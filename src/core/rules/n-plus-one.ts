@@ -12,7 +12,9 @@ import type { RelatedLocation } from '../finding';
 import { filtersOnGroupOfKey, iteratesConstantObject, iteratesInjectedConfiguration, iteratesServices, probesForFreeValue, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
 import { PackageOwners } from '../project/packageOwners';
 import { queriesRunInProcess } from '../db/embeddedEngines';
-import { isSeedScript } from '../project/testFiles';
+import { isSeedScript, isTestSource } from '../project/testFiles';
+import { findServerStarts } from '../http/servers';
+import { iteratesStartupList, type StartupFacts } from '../ts/startupLoops';
 import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
 import { backfillsParameterRow, gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
@@ -226,6 +228,18 @@ function checker(
     }
     return known;
   };
+  let startFunctions: Set<ts.Node> | undefined;
+  const startup: StartupFacts = {
+    startFunctions: () => {
+      if (!startFunctions) {
+        const scan = { checker: ctx.checker, provenance: ctx.provenance, root: ctx.project.root, projectFiles: ctx.projectFiles };
+        startFunctions = new Set(findServerStarts(scan, ctx.projectFiles).flatMap((s) => enclosingFunction(s.call) ?? []));
+      }
+      return startFunctions;
+    },
+    callsOf: (fn) => graph.callsOf(fn),
+    isTestFile: (sf) => isTestSource(ctx.project.root, sf),
+  };
   /** Whether a loop runs per element of data: callbacks only on collections, never over a list written in the code. Asked lazily, once per loop. */
   const iterates = (ic: IterationContext): boolean => {
     let known = collections.get(ic.node);
@@ -237,8 +251,10 @@ function checker(
         // it (over groups, say) is not made per-row by it either.
         !walksChunks(ic, ctx.checker) &&
         (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver)) &&
-        // Last: it types the loop's element.
-        !iteratesServices(ic, ctx.checker);
+        // It types the loop's element.
+        !iteratesServices(ic, ctx.checker) &&
+        // Last: it looks for the project's server starts.
+        !iteratesStartupList(ic, ctx.checker, startup);
       collections.set(ic.node, known);
     }
     return known;
