@@ -48,6 +48,67 @@ const CONFIGURED_SEED = `async seedStaff() {
     }
   }`;
 
+const DB = `import { Pool } from 'pg';\nexport const pool = new Pool();\n`;
+
+/** Identifiers a sign-in has verified, kept one per kind: a new one replaces the one of its kind. */
+const IDENTIFIERS = `export type Identifier =
+  | { key: 'accountId'; value: string }
+  | { key: 'emailVerified'; value: string }
+  | { key: 'phoneVerified'; value: string }
+  | { key: 'social'; connectorId: string };
+export const mergeIdentifiers = (next: Identifier, old?: Identifier[]) => {
+  if (!old) return [next];
+  const rest = old.filter((o) => next.key !== o.key);
+  return [...rest, next];
+};
+`;
+
+/** The same without the packages' types (a fresh clone): zod's inferred types are unknown. */
+const ZOD_IDENTIFIERS = `import { z } from 'zod';
+export const identifierGuard = z.discriminatedUnion('key', [
+  z.object({ key: z.literal('accountId'), value: z.string() }),
+  z.object({ key: z.literal('emailVerified'), value: z.string() }),
+]);
+export type Identifier = z.infer<typeof identifierGuard>;
+export const signInGuard = z.object({ identifiers: z.array(identifierGuard).optional() });
+export type SignIn = z.infer<typeof signInGuard>;
+export function mergeIdentifiers(next: Identifier, old: Identifier[] = []): Identifier[] {
+  return [...old.filter(function (o) { return o.key !== next.key; }), next];
+}
+`;
+
+/** A loop over a list of identifiers that looks each kind up its own way. */
+const LOOKUP_PER_KIND = `import { pool } from './db';
+import type { Identifier } from './identifiers';
+const byEmail = async (email: string) => (await pool.query('SELECT * FROM users WHERE email = $1', [email])).rows[0];
+export async function currentUser(identifiers: Identifier[] = []) {
+  const users = await Promise.all(
+    identifiers.map(async (identifier) => {
+      switch (identifier.key) {
+        case 'emailVerified':
+          return byEmail(identifier.value);
+        case 'phoneVerified':
+          return (await pool.query('SELECT * FROM users WHERE phone = $1', [identifier.value])).rows[0];
+        case 'social':
+          return (await pool.query('SELECT * FROM users WHERE social_id = $1', [identifier.connectorId])).rows[0];
+        case 'accountId':
+          return (await pool.query('SELECT * FROM users WHERE id = $1', [identifier.value])).rows[0];
+      }
+    }),
+  );
+  return users.find(Boolean);
+}
+const identify = async (identifier: Identifier): Promise<string | undefined> => {
+  if (identifier.key === 'accountId') return identifier.value;
+  if (identifier.key === 'social') return (await pool.query('SELECT id FROM users WHERE social_id = $1', [identifier.connectorId])).rows[0]?.id;
+  return (await pool.query('SELECT id FROM users WHERE email = $1 OR phone = $1', [identifier.value])).rows[0]?.id;
+};
+export async function verifyAccount(identifiers: Identifier[]) {
+  const ids = await Promise.all(identifiers.map(async (identifier) => identify(identifier)));
+  return new Set(ids).size === 1;
+}
+`;
+
 const files = (serverCode: string, extra: Record<string, string> = {}) => ({ 'src/index.ts': serverCode, 'src/staff.ts': STAFF, 'src/db.ts': KYSELY, ...extra });
 
 runRuleTests(nPlusOne, {
@@ -71,8 +132,76 @@ export async function main(cfg: { port: number }) {
 }
 `),
     },
+    {
+      name: 'one per kind: a list the project merges by replacing the element of the same kind, looked up per kind (switch here, or if on the parameter of the function it is handed to)',
+      files: { 'src/example.ts': LOOKUP_PER_KIND, 'src/identifiers.ts': IDENTIFIERS, 'src/db.ts': DB },
+    },
+    {
+      name: 'one per kind, without the packages\' types: zod-inferred identifiers, a replace-by-kind merge written as a function expression',
+      files: {
+        'src/identifiers.ts': ZOD_IDENTIFIERS,
+        'src/db.ts': DB,
+        'src/example.ts': `import { pool } from './db';
+import type { SignIn } from './identifiers';
+export async function currentUser({ identifiers }: Pick<SignIn, 'identifiers'>) {
+  const users = await Promise.all(
+    identifiers?.map(async (identifier) => {
+      switch (identifier.key) {
+        case 'emailVerified':
+          return (await pool.query('SELECT * FROM users WHERE email = $1', [identifier.value])).rows[0];
+        case 'accountId':
+          return (await pool.query('SELECT * FROM users WHERE id = $1', [identifier.value])).rows[0];
+      }
+    }) ?? [],
+  );
+  return users.find(Boolean);
+}
+`,
+      },
+    },
   ],
   invalid: [
+    {
+      name: 'one per kind twin: a batch of changes switched on a tag the project never replaces by kind is data, one write per change',
+      files: {
+        'src/identifiers.ts': IDENTIFIERS,
+        'src/db.ts': DB,
+        'src/example.ts': `import { pool } from './db';
+type Change = { key: 'created'; id: string } | { key: 'deleted'; id: string };
+export async function apply(changes: Change[]) {
+  for (const change of changes) {
+    switch (change.key) {
+      case 'created':
+        await pool.query('INSERT INTO items (id) VALUES ($1)', [change.id]);
+        break;
+      case 'deleted':
+        await pool.query('DELETE FROM items WHERE id = $1', [change.id]);
+        break;
+    }
+  }
+}
+`,
+      },
+      errors: [{ messageId: 'queryInLoop', file: 'src/example.ts', line: 7 }],
+    },
+    {
+      name: 'one per kind twin: without types, events switched on a property other than the one the project replaces by',
+      files: {
+        'src/identifiers.ts': ZOD_IDENTIFIERS,
+        'src/db.ts': DB,
+        'src/example.ts': `import { z } from 'zod';
+import { pool } from './db';
+const eventsGuard = z.array(z.object({ type: z.string(), id: z.string() }));
+export async function apply(body: unknown) {
+  const events = eventsGuard.parse(body);
+  for (const event of events) {
+    if (event.type === 'deleted') await pool.query('DELETE FROM items WHERE id = $1', [event.id]);
+  }
+}
+`,
+      },
+      errors: [{ messageId: 'queryInLoop', file: 'src/example.ts', line: 7 }],
+    },
     {
       name: 'start-up twin: rows loaded at start-up (an await before the loop) are data, one write per row',
       files: files(

@@ -15,6 +15,7 @@ import { queriesRunInProcess } from '../db/embeddedEngines';
 import { isSeedScript, isTestSource } from '../project/testFiles';
 import { findServerStarts } from '../http/servers';
 import { iteratesStartupList, type StartupFacts } from '../ts/startupLoops';
+import { findReplacedKinds, iteratesOnePerKindList, type KindedListFacts } from '../ts/kindedLists';
 import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
 import { backfillsParameterRow, gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
@@ -210,6 +211,11 @@ function checker(
     callsOf: (fn) => graph.callsOf(fn),
     isFixedLeaf: (e) => isFixedList(e, ctx.checker, 0) || isCodeDefinedList(e, ctx.checker, 0) || isFileListing(e, ctx.checker, calleesOf, 0),
   };
+  let replacedKinds: Map<string, ts.Type[]> | undefined;
+  const kinded: KindedListFacts = {
+    replacedKinds: () => (replacedKinds ??= findReplacedKinds(ctx.projectFiles.filter((sf) => !isTestSource(ctx.project.root, sf)), ctx.checker)),
+    calleesOf,
+  };
   /** A loop whose number of iterations the code fixes: a list written in the code, a retry budget, the statements of one operation. */
   const boundedByCode = (ic: IterationContext): boolean => {
     let known = fixed.get(ic.node);
@@ -222,6 +228,7 @@ function checker(
         iteratesFileListing(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression)) ||
         iteratesConstantObject(ic, ctx.checker) ||
         iteratesInjectedConfiguration(ic, ctx.checker) ||
+        iteratesOnePerKindList(ic, ctx.checker, kinded) ||
         // Last: it may search the project for a helper's callers.
         iteratesListFromCallers(ic, origins);
       fixed.set(ic.node, known);
