@@ -203,6 +203,23 @@ export async function apply(body: unknown) {
       errors: [{ messageId: 'queryInLoop', file: 'src/example.ts', line: 7 }],
     },
     {
+      name: 'one per kind twin: without types, settings rows picked by one value of the same property name (no dispatch over kinds) are data',
+      files: {
+        'src/identifiers.ts': ZOD_IDENTIFIERS,
+        'src/db.ts': DB,
+        'src/example.ts': `import { z } from 'zod';
+import { pool } from './db';
+const settingsGuard = z.array(z.object({ key: z.string(), value: z.string(), userId: z.string() }));
+export async function migrate(body: unknown) {
+  for (const setting of settingsGuard.parse(body)) {
+    if (setting.key === 'theme') await pool.query('UPDATE users SET theme = $2 WHERE id = $1', [setting.userId, setting.value]);
+  }
+}
+`,
+      },
+      errors: [{ messageId: 'queryInLoop', file: 'src/example.ts', line: 6 }],
+    },
+    {
       name: 'start-up twin: rows loaded at start-up (an await before the loop) are data, one write per row',
       files: files(
         server(`async seedStaff() {

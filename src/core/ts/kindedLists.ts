@@ -32,7 +32,8 @@ export function iteratesOnePerKindList(ic: IterationContext, checker: ts.TypeChe
   if (!element || !ts.isIdentifier(element) || !body) return false;
   const symbol = checker.getSymbolAtLocation(element);
   if (!symbol) return false;
-  const kinds = new Set<string>();
+  // Kind property → the values the loop tells apart.
+  const kinds = new Map<string, Set<string>>();
   branchesOnKind(body, symbol, checker, kinds);
   // The element handed to a project function that tells the kinds apart on its parameter (`identifyUser(tenant, identifier)`).
   forEachCallPassing(body, symbol, checker, (call, index) => {
@@ -45,9 +46,13 @@ export function iteratesOnePerKindList(ic: IterationContext, checker: ts.TypeChe
   if (kinds.size === 0) return false;
   const replaced = facts.replacedKinds();
   const elementType = checker.getTypeAtLocation(element);
-  return [...kinds].some((k) => {
+  return [...kinds].some(([k, values]) => {
     const merged = replaced.get(k);
-    return !!merged && (!known(elementType) || (isKindProperty(elementType, k, checker) && merged.some((t) => !known(t) || checker.isTypeAssignableTo(checker.getNonNullableType(elementType), t))));
+    if (!merged) return false;
+    // Without types, only the property's name ties the loop to the merge: ask for a dispatch over
+    // several kinds (`case 'email': … case 'phone': …`), not one value picked out of a batch.
+    if (!known(elementType)) return values.size >= 2;
+    return isKindProperty(elementType, k, checker) && merged.some((t) => !known(t) || checker.isTypeAssignableTo(checker.getNonNullableType(elementType), t));
   });
 }
 
@@ -67,21 +72,28 @@ function isKindProperty(t: ts.Type, name: string, checker: ts.TypeChecker): bool
   });
 }
 
-/** Adds `K` for each `switch (x.K) { case 'lit': … }` and `x.K === 'lit'` on the symbol `x` in `scope`. */
-function branchesOnKind(scope: ts.Node, x: ts.Symbol, checker: ts.TypeChecker, kinds: Set<string>): void {
+/** Adds `K` → `'lit'` for each `switch (x.K) { case 'lit': … }` and `x.K === 'lit'` on the symbol `x` in `scope`. */
+function branchesOnKind(scope: ts.Node, x: ts.Symbol, checker: ts.TypeChecker, kinds: Map<string, Set<string>>): void {
   const kindOf = (e: ts.Expression): string | undefined => {
     const a = skipOuter(e);
     if (!ts.isPropertyAccessExpression(a)) return undefined;
     const target = skipOuter(a.expression);
     return ts.isIdentifier(target) && checker.getSymbolAtLocation(target) === x ? a.name.text : undefined;
   };
+  const add = (k: string, value: ts.Expression) => {
+    const values = kinds.get(k) ?? new Set<string>();
+    values.add(skipOuter(value).getText());
+    kinds.set(k, values);
+  };
   const visit = (n: ts.Node): void => {
     if (ts.isSwitchStatement(n)) {
       const k = kindOf(n.expression);
-      if (k && n.caseBlock.clauses.some((c) => ts.isCaseClause(c) && isTagValue(c.expression))) kinds.add(k);
+      for (const c of n.caseBlock.clauses) if (k && ts.isCaseClause(c) && isTagValue(c.expression)) add(k, c.expression);
     } else if (ts.isBinaryExpression(n) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(n.operatorToken.kind)) {
-      const k = (isTagValue(n.right) && kindOf(n.left)) || (isTagValue(n.left) && kindOf(n.right));
-      if (k) kinds.add(k);
+      const left = isTagValue(n.right) ? kindOf(n.left) : undefined;
+      const right = isTagValue(n.left) ? kindOf(n.right) : undefined;
+      if (left) add(left, n.right);
+      else if (right) add(right, n.left);
     }
     ts.forEachChild(n, visit);
   };
