@@ -12,7 +12,10 @@ import type { RelatedLocation } from '../finding';
 import { filtersOnGroupOfKey, isLoadedByQuery, iteratesConstantObject, iteratesInjectedConfiguration, iteratesServices, probesForFreeValue, queriesTableOfElement, walksChunks } from '../ts/boundedCollections';
 import { PackageOwners } from '../project/packageOwners';
 import { queriesRunInProcess } from '../db/embeddedEngines';
-import { isSeedScript } from '../project/testFiles';
+import { isSeedScript, isTestSource } from '../project/testFiles';
+import { findServerStarts } from '../http/servers';
+import { iteratesStartupList, type StartupFacts } from '../ts/startupLoops';
+import { findReplacedKinds, iteratesOnePerKindList, type KindedListFacts } from '../ts/kindedLists';
 import { isBoundedRepeat, isRepeatOrBatch, iteratesEventStream, iteratesStatementList, runsOncePerLoop } from '../ts/loopShapes';
 import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
 import { backfillsParameterRow, gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
@@ -208,6 +211,11 @@ function checker(
     callsOf: (fn) => graph.callsOf(fn),
     isFixedLeaf: (e) => isFixedList(e, ctx.checker, 0) || isCodeDefinedList(e, ctx.checker, 0) || isFileListing(e, ctx.checker, calleesOf, 0),
   };
+  let replacedKinds: Map<string, ts.Type[]> | undefined;
+  const kinded: KindedListFacts = {
+    replacedKinds: () => (replacedKinds ??= findReplacedKinds(ctx.projectFiles.filter((sf) => !isTestSource(ctx.project.root, sf)), ctx.checker)),
+    calleesOf,
+  };
   /** A loop whose number of iterations the code fixes: a list written in the code, a retry budget, the statements of one operation. */
   const boundedByCode = (ic: IterationContext): boolean => {
     let known = fixed.get(ic.node);
@@ -220,18 +228,31 @@ function checker(
         iteratesFileListing(ic, ctx.checker, (callee) => graph.calleesOf(callee as ts.Expression)) ||
         iteratesConstantObject(ic, ctx.checker) ||
         iteratesInjectedConfiguration(ic, ctx.checker) ||
+        iteratesOnePerKindList(ic, ctx.checker, kinded) ||
         // Last: it may search the project for a helper's callers.
         iteratesListFromCallers(ic, origins);
       fixed.set(ic.node, known);
     }
     return known;
   };
-  /** Whether a loop runs per element of data: callbacks only on collections, never over a list written in the code. Asked lazily, once per loop. */
+  let startFunctions: Set<ts.Node> | undefined;
+  const startup: StartupFacts = {
+    startFunctions: () => {
+      if (!startFunctions) {
+        const scan = { checker: ctx.checker, provenance: ctx.provenance, root: ctx.project.root, projectFiles: ctx.projectFiles };
+        startFunctions = new Set(findServerStarts(scan, ctx.projectFiles).flatMap((s) => enclosingFunction(s.call) ?? []));
+      }
+      return startFunctions;
+    },
+    callsOf: (fn) => graph.callsOf(fn),
+    isTestFile: (sf) => isTestSource(ctx.project.root, sf),
+  };
   /** A call the recogniser reads as a query that returns rows. */
   const isReadQuery = (call: ts.CallExpression | ts.TaggedTemplateExpression): boolean => {
     const target = graph.analyseCall(call);
     return target?.kind === 'query' && target.site.operation === 'read';
   };
+  /** Whether a loop runs per element of data: callbacks only on collections, never over a list written in the code. Asked lazily, once per loop. */
   const iterates = (ic: IterationContext): boolean => {
     let known = collections.get(ic.node);
     if (known === undefined) {
@@ -242,8 +263,10 @@ function checker(
         // it (over groups, say) is not made per-row by it either.
         !walksChunks(ic, ctx.checker) &&
         (ic.kind !== 'callback' || !ic.receiver || isCollection(ctx.checker, ic.receiver)) &&
-        // Last: it types the loop's element.
-        !iteratesServices(ic, ctx.checker, (collection) => isLoadedByQuery(collection, ctx.checker, isReadQuery));
+        // It types the loop's element (unless a query loaded the list).
+        !iteratesServices(ic, ctx.checker, (collection) => isLoadedByQuery(collection, ctx.checker, isReadQuery)) &&
+        // Last: it looks for the project's server starts.
+        !iteratesStartupList(ic, ctx.checker, startup);
       collections.set(ic.node, known);
     }
     return known;
