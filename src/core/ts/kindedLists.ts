@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { digestOf } from './fileDigest';
 import { skipOuter } from './expressions';
 import type { IterationContext } from './iteration';
 
@@ -128,7 +129,7 @@ export function findReplacedKinds(files: readonly ts.SourceFile[], checker: ts.T
   const out = new Map<string, ts.Type[]>();
   for (const sf of files) {
     if (sf.isDeclarationFile || !sf.text.includes('.filter(') || !/!==?/.test(sf.text)) continue;
-    const visit = (n: ts.Node): void => {
+    for (const n of digestOf(sf).calls) {
       if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'filter' && n.arguments.length === 1) {
         const merge = replaceByKind(n, checker);
         if (merge) {
@@ -137,9 +138,7 @@ export function findReplacedKinds(files: readonly ts.SourceFile[], checker: ts.T
           out.set(merge.kind, types);
         }
       }
-      ts.forEachChild(n, visit);
-    };
-    visit(sf);
+    }
   }
   return out;
 }
