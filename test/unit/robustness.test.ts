@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { Analyzer } from '../../src/core/analyze';
 import { MAX_SYNTAX_DEPTH, syntaxDepth } from '../../src/core/limits/syntaxDepth';
+import { parseWithinLimits } from '../../src/core/limits/parseWithinLimits';
 import { discoverFiles } from '../../src/core/project/files';
 import { loadProject } from '../../src/core/project/project';
 import { quotePath } from '../../src/core/report/quotePath';
@@ -88,6 +89,28 @@ describe('robustness: deep input is left out with its name, the rest is analysed
     assert.equal(syntaxDepth(sf, Number.MAX_SAFE_INTEGER), 20_004);
     assert.equal(syntaxDepth(sf), MAX_SYNTAX_DEPTH + 1, 'stops counting past the limit');
     assert.equal(syntaxDepth(ts.createSourceFile('x.ts', 'const a = 1;', ts.ScriptTarget.Latest, true)), 5);
+  });
+
+  it('a parsed file has every node linked to its parent before any binding (the depth walk links them)', () => {
+    const { sourceFile, problem } = parseWithinLimits('p.ts', 'export async function f(ids: string[]) {\n  for (const id of ids) await load(id, { deep: [1, (2)] });\n}\n', ts.ScriptTarget.Latest);
+    assert.equal(problem, undefined);
+    let nodes = 0;
+    const visit = (n: ts.Node, parent: ts.Node): void => {
+      nodes++;
+      assert.equal(n.parent, parent, `${ts.SyntaxKind[n.kind]} at ${n.pos} is linked to its parent`);
+      ts.forEachChild(n, (c) => visit(c, n));
+    };
+    ts.forEachChild(sourceFile, (c) => visit(c, sourceFile));
+    assert.ok(nodes > 20, `walked ${nodes} nodes`);
+    // What the rules do with any node: find its file and where it starts, through the parents.
+    let two: ts.Node | undefined;
+    const find = (n: ts.Node): void => {
+      if (ts.isNumericLiteral(n) && n.text === '2') two = n;
+      ts.forEachChild(n, find);
+    };
+    find(sourceFile);
+    assert.equal(two?.getSourceFile(), sourceFile);
+    assert.equal(two?.getStart(), sourceFile.text.indexOf('2)'));
   });
 
   it('an edit that makes a buffer too deep leaves that file out, and fixing it brings it back', () => {

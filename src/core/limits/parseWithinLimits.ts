@@ -18,12 +18,13 @@ const WHAT_TO_DO = 'the file is left out of the analysis and the rest is analyse
 export function parseWithinLimits(fileName: string, text: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions): GuardedSourceFile {
   let sourceFile: ts.SourceFile;
   try {
-    sourceFile = ts.createSourceFile(fileName, text, languageVersion, true);
+    // Parents are linked by the depth walk below, not by a second walk of the parser's.
+    sourceFile = ts.createSourceFile(fileName, text, languageVersion, false);
   } catch (err) {
     const why = err instanceof RangeError ? 'it nests too deeply for the TypeScript parser' : `the TypeScript parser failed on it (${(err as Error).message})`;
     return { sourceFile: ts.createSourceFile(fileName, '', languageVersion, true), problem: `${why}; ${WHAT_TO_DO}.` };
   }
-  const depth = syntaxDepth(sourceFile);
+  const depth = syntaxDepth(sourceFile, MAX_SYNTAX_DEPTH, true);
   if (depth > MAX_SYNTAX_DEPTH) {
     return {
       sourceFile: ts.createSourceFile(fileName, '', languageVersion, true),

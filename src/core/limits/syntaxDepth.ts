@@ -13,8 +13,10 @@ export const MAX_SYNTAX_DEPTH = 500;
 /**
  * The depth of the deepest node under `root` (the root is level 1), measured without recursion
  * so that it is safe on exactly the input it guards against. Stops counting at `limit + 1`.
+ * With `setParents`, also links each node it visits to its parent — what `createSourceFile(…,
+ * setParentNodes: true)` does in a walk of its own (JSDoc nodes are left to the binder).
  */
-export function syntaxDepth(root: ts.Node, limit = MAX_SYNTAX_DEPTH): number {
+export function syntaxDepth(root: ts.Node, limit = MAX_SYNTAX_DEPTH, setParents = false): number {
   let deepest = 0;
   const nodes: ts.Node[] = [root];
   const depths: number[] = [1];
@@ -29,11 +31,13 @@ export function syntaxDepth(root: ts.Node, limit = MAX_SYNTAX_DEPTH): number {
     ts.forEachChild(
       node,
       (child) => {
+        if (setParents) (child as { parent: ts.Node }).parent = node;
         nodes.push(child);
         depths.push(depth + 1);
       },
       (children) => {
         for (const child of children) {
+          if (setParents) (child as { parent: ts.Node }).parent = node;
           nodes.push(child);
           depths.push(depth + 1);
         }
