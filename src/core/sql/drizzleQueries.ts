@@ -14,7 +14,7 @@ import ts from 'typescript';
 import type { DbCallSite } from '../db/callSite';
 import { hidesProperty, propertyOf, skipExpression } from './ormSyntax';
 import type { ExtractedFilter, ExtractedQuery, QueryExtractionContext } from '../db/libraries/types';
-import { readDrizzleTable, type DrizzleTable } from './drizzleSchema';
+import { readDrizzleTable, tableCreatorOf, type DrizzleTable, type TableNamer } from './drizzleSchema';
 
 const COMPARISONS: Record<string, string> = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=', inArray: 'in', isNull: 'is null', between: '>=' };
 const NEUTRAL = new Set(['select', 'selectDistinct', 'from', 'where', 'orderBy', 'limit', 'offset', 'set', 'returning', 'for', '$dynamic', 'innerJoin', 'leftJoin', 'rightJoin', 'fullJoin', 'execute', 'then', 'prepare']);
@@ -135,8 +135,16 @@ function tableOfSymbol(symbol: ts.Symbol, checker: ts.TypeChecker): { variable: 
   const sym = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
   const decl = sym.valueDeclaration;
   if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return undefined;
-  const def = readDrizzleTable(decl.initializer, (v) => schemaNamed(v, decl.getSourceFile()));
+  const def = readDrizzleTable(decl.initializer, (v) => schemaNamed(v, decl.getSourceFile()), (callee) => creatorOf(callee, checker));
   return def ? { variable: sym, def } : undefined;
+}
+
+/** `createTable` in `createTable('post', …)`, when it is a `pgTableCreator(…)` (imported or not). */
+function creatorOf(callee: ts.Identifier, checker: ts.TypeChecker): TableNamer | undefined {
+  const symbol = checker.getSymbolAtLocation(callee);
+  const sym = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  const decl = sym?.valueDeclaration;
+  return decl && ts.isVariableDeclaration(decl) ? tableCreatorOf(decl.initializer) : undefined;
 }
 
 /** `const auth = pgSchema('auth')` in the table's file. */

@@ -36,6 +36,8 @@ export interface DrizzleConstraint {
   method?: string;
   /** Foreign keys: the referenced table variable and its properties. */
   references?: { table: string; properties: string[] };
+  /** Indexes: the predicate of a partial index (`.where(sql`…`)`). */
+  where?: ts.Expression;
   node: ts.Node;
 }
 
@@ -53,11 +55,17 @@ const TABLE_FUNCTIONS = new Set(['pgTable']);
  * The table a `pgTable(…)` / `schema.table(…)` call defines. `schemaOf` names the schema of a
  * `pgSchema('auth')` variable used as `auth.table(…)`.
  */
-export function readDrizzleTable(call: ts.Expression, schemaOf: (variable: string) => string | undefined = () => undefined): DrizzleTable | undefined {
+export function readDrizzleTable(
+  call: ts.Expression,
+  schemaOf: (variable: string) => string | undefined = () => undefined,
+  creatorOf: (callee: ts.Identifier) => TableNamer | undefined = () => undefined,
+): DrizzleTable | undefined {
   if (!ts.isCallExpression(call)) return undefined;
   const callee = call.expression;
   let schema: string | undefined;
+  let namer: TableNamer | undefined;
   if (ts.isIdentifier(callee) && TABLE_FUNCTIONS.has(callee.text)) schema = undefined;
+  else if (ts.isIdentifier(callee) && (namer = creatorOf(callee))) schema = undefined;
   else if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'table') {
     const owner = callee.expression;
     if (ts.isIdentifier(owner)) schema = schemaOf(owner.text);
@@ -68,7 +76,10 @@ export function readDrizzleTable(call: ts.Expression, schemaOf: (variable: strin
   if (!nameArg || !ts.isStringLiteralLike(nameArg) || !columnsArg) return undefined;
   const columnsObj = columnsObject(columnsArg);
   if (!columnsObj) return undefined;
-  const out: DrizzleTable = { table: nameArg.text, schema, columns: [], constraints: [], node: call };
+  // `createTable('post', …)` with `createTable = pgTableCreator((name) => `app_${name}`)`: the table is `app_post`.
+  const table = namer ? namer(nameArg.text) : nameArg.text;
+  if (table === undefined) return undefined;
+  const out: DrizzleTable = { table, schema, columns: [], constraints: [], node: call };
   for (const p of columnsObj.properties) {
     if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) continue;
     const col = readColumn(p.name.text, p.initializer);
@@ -80,6 +91,57 @@ export function readDrizzleTable(call: ts.Expression, schemaOf: (variable: strin
     for (const item of items) {
       const c = readConstraint(item);
       if (c) out.constraints.push(c);
+    }
+  }
+  return out;
+}
+
+/** What a table creator makes of the name given to it; undefined when it cannot be told from the code. */
+export type TableNamer = (name: string) => string | undefined;
+
+/**
+ * `pgTableCreator((name) => `app_${name}`)` (create-t3-app's multi-project prefix): how the
+ * creator names tables, when its callback builds the name from the given name and constants
+ * (a template or `+`). Anything else: undefined, and the tables it makes stay unknown.
+ */
+export function tableCreatorOf(init: ts.Expression | undefined): TableNamer | undefined {
+  if (!init || !ts.isCallExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== 'pgTableCreator') return undefined;
+  const fn = init.arguments[0];
+  if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || fn.parameters.length !== 1 || !ts.isIdentifier(fn.parameters[0].name)) return undefined;
+  const param = fn.parameters[0].name.text;
+  const body = returnedExpression(fn);
+  if (!body) return undefined;
+  const evaluate = (e: ts.Expression, name: string): string | undefined => {
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    if (ts.isIdentifier(e)) return e.text === param ? name : undefined;
+    if (ts.isStringLiteralLike(e)) return e.text;
+    if (ts.isTemplateExpression(e)) {
+      let text = e.head.text;
+      for (const span of e.templateSpans) {
+        const part = evaluate(span.expression, name);
+        if (part === undefined) return undefined;
+        text += part + span.literal.text;
+      }
+      return text;
+    }
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      const left = evaluate(e.left, name);
+      const right = left === undefined ? undefined : evaluate(e.right, name);
+      return right === undefined ? undefined : left! + right;
+    }
+    return undefined;
+  };
+  return (name) => evaluate(body, name);
+}
+
+/** `const createTable = pgTableCreator(…)` at the top of a file: variable → how it names tables. */
+export function tableCreatorsOf(sf: ts.SourceFile): Map<string, TableNamer> {
+  const out = new Map<string, TableNamer>();
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    for (const d of st.declarationList.declarations) {
+      const namer = ts.isIdentifier(d.name) ? tableCreatorOf(d.initializer) : undefined;
+      if (namer) out.set((d.name as ts.Identifier).text, namer);
     }
   }
   return out;
@@ -179,7 +241,9 @@ function readConstraint(item: ts.Expression): DrizzleConstraint | undefined {
     const refs = (on.name === 'using' ? on.args.slice(1) : on.args).map(columnReference);
     if (refs.length === 0 || refs.some((r) => !r)) return undefined;
     const kind = head.name === 'index' ? 'index' : head.name === 'uniqueIndex' ? 'unique-index' : 'unique';
-    return { kind, name, properties: refs.map((r) => r!.property), method, node: item };
+    // `.where(sql`${t.deletedAt} is null`)`: a partial index.
+    const where = kind !== 'unique' ? chain.find((s) => s.name === 'where')?.args[0] : undefined;
+    return { kind, name, properties: refs.map((r) => r!.property), method, where, node: item };
   }
   if (head.name === 'primaryKey' || head.name === 'foreignKey') {
     const opts = head.args[0] && ts.isObjectLiteralExpression(head.args[0]) ? head.args[0] : undefined;
@@ -211,14 +275,14 @@ function schemasOf(sf: ts.SourceFile): Map<string, string> {
 }
 
 /** Every `const x = pgTable(…)` of a file, by variable name. */
-export function drizzleTablesOf(sf: ts.SourceFile): Map<string, DrizzleTable> {
+export function drizzleTablesOf(sf: ts.SourceFile, creators: ReadonlyMap<string, TableNamer> = new Map()): Map<string, DrizzleTable> {
   const schemas = schemasOf(sf);
   const out = new Map<string, DrizzleTable>();
   for (const st of sf.statements) {
     if (!ts.isVariableStatement(st)) continue;
     for (const d of st.declarationList.declarations) {
       if (!ts.isIdentifier(d.name) || !d.initializer) continue;
-      const t = readDrizzleTable(d.initializer, (v) => schemas.get(v));
+      const t = readDrizzleTable(d.initializer, (v) => schemas.get(v), (callee) => creators.get(callee.text));
       if (t) out.set(d.name.text, t);
     }
   }
@@ -228,9 +292,12 @@ export function drizzleTablesOf(sf: ts.SourceFile): Map<string, DrizzleTable> {
 /** The SQL drizzle-kit would run for the tables of these files, placed on their definitions. */
 export function drizzleTableSchema(files: ReadonlyArray<{ file: string; text: string }>): MigrationStatement[] {
   const tables = new Map<string, { t: DrizzleTable; file: string; sf: ts.SourceFile }>();
-  for (const f of files) {
-    const sf = ts.createSourceFile(f.file, f.text, ts.ScriptTarget.Latest, true);
-    for (const [variable, t] of drizzleTablesOf(sf)) tables.set(variable, { t, file: f.file, sf });
+  const parsed = files.map((f) => ({ file: f.file, sf: ts.createSourceFile(f.file, f.text, ts.ScriptTarget.Latest, true) }));
+  // Table creators are found in every file first: the tables are often made in another file than the creator.
+  const creators = new Map<string, TableNamer>();
+  for (const { sf } of parsed) for (const [variable, namer] of tableCreatorsOf(sf)) creators.set(variable, namer);
+  for (const { file, sf } of parsed) {
+    for (const [variable, t] of drizzleTablesOf(sf, creators)) tables.set(variable, { t, file, sf });
   }
   const out: MigrationStatement[] = [];
   const fks: MigrationStatement[] = [];
@@ -252,7 +319,10 @@ export function drizzleTableSchema(files: ReadonlyArray<{ file: string; text: st
     out.push(...generatedStatements(file, `CREATE TABLE ${name(t)} (${defs.join(', ')})`, at(t.node), 'drizzle', 'sql'));
     for (const c of t.constraints.filter((x) => x.kind === 'index' || x.kind === 'unique-index')) {
       const cols = c.properties.map((p) => columnOf(t, p));
-      const sql = `CREATE ${c.kind === 'unique-index' ? 'UNIQUE ' : ''}INDEX ${quoteIdent(c.name ?? `${t.table}_${cols.join('_')}_index`)} ON ${name(t)}${c.method ? ` USING ${c.method}` : ''} (${list(cols)})`;
+      const predicate = c.where && sqlOfTemplate(c.where, (p) => columnOf(t, p));
+      // A predicate that cannot be read from the code is left out: the index is then taken as a
+      // full one, which may call a filter served that is not — never the other way round.
+      const sql = `CREATE ${c.kind === 'unique-index' ? 'UNIQUE ' : ''}INDEX ${quoteIdent(c.name ?? `${t.table}_${cols.join('_')}_index`)} ON ${name(t)}${c.method ? ` USING ${c.method}` : ''} (${list(cols)})${predicate ? ` WHERE ${predicate}` : ''}`;
       out.push(...generatedStatements(file, sql, at(c.node), 'drizzle', 'sql'));
     }
     const foreignKeys = [
@@ -269,4 +339,22 @@ export function drizzleTableSchema(files: ReadonlyArray<{ file: string; text: st
     }
   }
   return [...out, ...fks];
+}
+
+/**
+ * The SQL of a `sql`…`` template whose interpolations are columns of the table (`${t.deletedAt}`,
+ * `${table.status}`): each becomes its quoted column name. Undefined for anything else
+ * interpolated (a value, a function call), or when the expression is not such a template.
+ */
+function sqlOfTemplate(e: ts.Expression, columnOf: (property: string) => string): string | undefined {
+  if (!ts.isTaggedTemplateExpression(e) || !ts.isIdentifier(e.tag) || e.tag.text !== 'sql') return undefined;
+  const tpl = e.template;
+  if (ts.isNoSubstitutionTemplateLiteral(tpl)) return tpl.text;
+  let text = tpl.head.text;
+  for (const span of tpl.templateSpans) {
+    const ref = columnReference(span.expression);
+    if (!ref) return undefined;
+    text += quoteIdent(columnOf(ref.property)) + span.literal.text;
+  }
+  return text;
 }

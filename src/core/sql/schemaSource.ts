@@ -69,7 +69,9 @@ function codeSchemaStatements(files: string[], read: (file: string) => string | 
 }
 
 const TYPEORM_MARK = /@Entity\(/;
-const DRIZZLE_MARK = /\bpg(Table|Schema)\b/;
+// `pgTable`, `pgSchema`, `pgTableCreator`, or the import of Drizzle's column builders (tables made
+// with a creator imported from another file name none of them).
+const DRIZZLE_MARK = /\bpg(Table|Schema|TableCreator)\b|['"]drizzle-orm\/pg-core['"]/;
 const markCache = new Map<string, { signature: string; marked: boolean }>();
 
 /**
