@@ -1,0 +1,178 @@
+import { nPlusOne } from '../../src/core/rules/n-plus-one';
+import { runRuleTests } from '../helpers/ruleTester';
+
+/**
+ * Shapes met on real repositories (issue 8, fifth pass: documenso with Prisma), each written
+ * from its shape, not copied. No node_modules: the packages are known from their imports only,
+ * as in a fresh clone.
+ */
+
+const DB = `import { Pool } from 'pg';\nexport const pool = new Pool();\n`;
+
+/** A task provider contract: the client registers task kinds on it, then triggers them by name. */
+const TASK_BASE = `export type TaskKind = { id: string; name: string; every?: string; run: (input: unknown) => Promise<void> };
+export class TaskProvider {
+  register(_kind: TaskKind): void {
+    throw new Error('not implemented');
+  }
+  async trigger(_name: string, _input: unknown): Promise<void> {
+    throw new Error('not implemented');
+  }
+}
+`;
+
+/**
+ * A provider whose private registries (a record by id, a list of scheduled kinds) are filled only
+ * by `register(kind)`: one entry per kind the code defines, so its loops run once per task kind.
+ */
+const MEMORY_PROVIDER = `import { pool } from './db';
+import { TaskProvider, type TaskKind } from './base';
+type Scheduled = { kind: TaskKind; every: string; lastRunAt: Date };
+export class MemoryProvider extends TaskProvider {
+  private kinds: Record<string, TaskKind> = {};
+  private scheduled: Scheduled[] = [];
+  override register(kind: TaskKind) {
+    this.kinds[kind.id] = { ...kind, name: kind.name ?? kind.id };
+    if (kind.every && !this.scheduled.some((s) => s.kind.id === kind.id)) {
+      this.scheduled.push({ kind: { ...kind }, every: kind.every, lastRunAt: new Date() });
+    }
+  }
+  async tick() {
+    for (const entry of this.scheduled) {
+      entry.lastRunAt = new Date();
+      await pool.query('INSERT INTO task_runs (task_id) VALUES ($1)', [entry.kind.id]);
+    }
+  }
+  override async trigger(name: string, input: unknown) {
+    const matching = Object.values(this.kinds).filter((k) => k.name === name);
+    await Promise.all(matching.map(async (k) => pool.query('INSERT INTO task_runs (task_id, input) VALUES ($1, $2)', [k.id, input])));
+  }
+}
+`;
+
+/** The client: handed the task kinds, registers each on the provider it picks. */
+const TASK_CLIENT = `import { TaskProvider, type TaskKind } from './base';
+import { MemoryProvider } from './memory';
+export class TaskClient {
+  private provider: TaskProvider;
+  constructor(kinds: readonly TaskKind[]) {
+    this.provider = new MemoryProvider();
+    kinds.forEach((kind) => {
+      this.provider.register(kind);
+    });
+  }
+  trigger(name: string, input: unknown) {
+    return this.provider.trigger(name, input);
+  }
+}
+`;
+
+const TASK_KINDS = `import type { TaskKind } from './base';
+const MAIL_ID = 'mail.send';
+export const SEND_MAIL_TASK = {
+  id: MAIL_ID,
+  name: MAIL_ID,
+  run: async (input: unknown) => {
+    console.log(input);
+  },
+} as const satisfies TaskKind;
+export const SWEEP_TASK = { id: 'sweep', name: 'sweep', every: '*/5 * * * *', run: async () => {} } satisfies TaskKind;
+`;
+
+runRuleTests(nPlusOne, {
+  valid: [
+    {
+      name: 'loops over a private registry filled only with the task kinds a code-written list hands to its register method (through the base class)',
+      files: {
+        'src/db.ts': DB,
+        'src/base.ts': TASK_BASE,
+        'src/memory.ts': MEMORY_PROVIDER,
+        'src/client.ts': TASK_CLIENT,
+        'src/kinds.ts': TASK_KINDS,
+        'src/index.ts': `import { TaskClient } from './client';
+import { SEND_MAIL_TASK, SWEEP_TASK } from './kinds';
+export const tasks = new TaskClient([SEND_MAIL_TASK, SWEEP_TASK]);
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the same registries when the client is also handed the rows of a query',
+      files: {
+        'src/db.ts': DB,
+        'src/base.ts': TASK_BASE,
+        'src/memory.ts': MEMORY_PROVIDER,
+        'src/client.ts': TASK_CLIENT,
+        'src/kinds.ts': TASK_KINDS,
+        'src/index.ts': `import { pool } from './db';
+import { TaskClient } from './client';
+import { SEND_MAIL_TASK } from './kinds';
+export const tasks = new TaskClient([SEND_MAIL_TASK]);
+export async function restore() {
+  const { rows } = await pool.query('SELECT id, name FROM saved_tasks');
+  return new TaskClient(rows.map((r) => ({ id: r.id, name: r.name, run: async () => {} })));
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', file: 'src/memory.ts', line: 16, messageIncludes: ['element of `this.scheduled` (for…of loop)'] },
+        { messageId: 'queryInLoop', file: 'src/memory.ts', line: 21, messageIncludes: ['element of `matching`'] },
+      ],
+    },
+    {
+      name: 'the same registries when a request handler registers a kind built from its body',
+      files: {
+        'src/db.ts': DB,
+        'src/base.ts': TASK_BASE,
+        'src/memory.ts': MEMORY_PROVIDER,
+        'src/client.ts': TASK_CLIENT,
+        'src/kinds.ts': TASK_KINDS,
+        'src/index.ts': `import { TaskClient } from './client';
+import { MemoryProvider } from './memory';
+import { SEND_MAIL_TASK } from './kinds';
+export const tasks = new TaskClient([SEND_MAIL_TASK]);
+export function registerFromRequest(provider: MemoryProvider, body: { id: string; name: string }) {
+  provider.register({ id: body.id, name: body.name, run: async () => {} });
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', file: 'src/memory.ts', line: 16 },
+        { messageId: 'queryInLoop', file: 'src/memory.ts', line: 21 },
+      ],
+    },
+    {
+      name: 'a private registry its own method fills with the rows of a query, or with a key from the data',
+      files: {
+        'src/db.ts': DB,
+        'src/listeners.ts': `import { pool } from './db';
+type Listener = { id: string; url: string };
+export class Listeners {
+  private byId: Record<string, Listener> = {};
+  private list: Listener[] = [];
+  register(listener: Listener) {
+    this.byId[listener.id] = listener;
+  }
+  async reload() {
+    const { rows } = await pool.query<Listener>('SELECT id, url FROM listeners');
+    this.list.push(...rows);
+  }
+  async notify(event: string) {
+    for (const l of this.list) await pool.query('INSERT INTO deliveries (listener_id, event) VALUES ($1, $2)', [l.id, event]);
+    for (const l of Object.values(this.byId)) await pool.query('INSERT INTO deliveries (listener_id, event) VALUES ($1, $2)', [l.id, event]);
+  }
+}
+export const listeners = new Listeners();
+export function subscribe(body: Listener) {
+  listeners.register(body);
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', file: 'src/listeners.ts', line: 14 },
+        { messageId: 'queryInLoop', file: 'src/listeners.ts', line: 15 },
+      ],
+    },
+  ],
+});
