@@ -79,6 +79,21 @@ export const SEND_MAIL_TASK = {
 export const SWEEP_TASK = { id: 'sweep', name: 'sweep', every: '*/5 * * * *', run: async () => {} } satisfies TaskKind;
 `;
 
+/** A plugin host whose `#private` Map is filled only by `use(plugin)`. */
+const PLUGIN_HOST = `import { pool } from './db';
+type Plugin = { name: string; table: string };
+export class PluginHost {
+  #plugins = new Map<string, Plugin>();
+  use(plugin: Plugin) {
+    const table = plugin.table || 'plugin_events';
+    this.#plugins.set(plugin.name, { ...plugin, table });
+  }
+  async record(event: string) {
+    for (const p of this.#plugins.values()) await pool.query('INSERT INTO plugin_events (plugin, event) VALUES ($1, $2)', [p.name, event]);
+  }
+}
+`;
+
 runRuleTests(nPlusOne, {
   valid: [
     {
@@ -92,6 +107,19 @@ runRuleTests(nPlusOne, {
         'src/index.ts': `import { TaskClient } from './client';
 import { SEND_MAIL_TASK, SWEEP_TASK } from './kinds';
 export const tasks = new TaskClient([SEND_MAIL_TASK, SWEEP_TASK]);
+`,
+      },
+    },
+    {
+      name: 'a `#private` Map of plugins filled by `use(plugin)` calls made at module level with constants and literals, walked with `.values()`',
+      files: {
+        'src/db.ts': DB,
+        'src/plugins.ts': PLUGIN_HOST,
+        'src/index.ts': `import { PluginHost } from './plugins';
+const AUDIT = { name: 'audit', table: 'audit_events' };
+export const host = new PluginHost();
+host.use(AUDIT);
+host.use({ name: 'metrics', table: 'metric_events' });
 `,
       },
     },
@@ -141,6 +169,21 @@ export function registerFromRequest(provider: MemoryProvider, body: { id: string
         { messageId: 'queryInLoop', file: 'src/memory.ts', line: 16 },
         { messageId: 'queryInLoop', file: 'src/memory.ts', line: 21 },
       ],
+    },
+    {
+      name: 'the same plugin host when a request handler hands `use` the body it was sent',
+      files: {
+        'src/db.ts': DB,
+        'src/plugins.ts': PLUGIN_HOST,
+        'src/index.ts': `import { PluginHost } from './plugins';
+export const host = new PluginHost();
+host.use({ name: 'metrics', table: 'metric_events' });
+export function install(req: { body: { name: string; table: string } }) {
+  host.use(req.body);
+}
+`,
+      },
+      errors: [{ messageId: 'queryInLoop', file: 'src/plugins.ts', line: 10, messageIncludes: ['element of `this.#plugins.values()`'] }],
     },
     {
       name: 'a private registry its own method fills with the rows of a query, or with a key from the data',

@@ -37,10 +37,11 @@ export class RegistryCheck {
 
   constructor(private readonly o: RegistryOrigins) {}
 
-  /** `this.kinds`, `Object.values(this.kinds)`: a registry filled from the code (see above). */
+  /** `this.kinds`, `Object.values(this.kinds)`, `this.plugins.values()`: a registry filled from the code (see above). */
   isFilledFromCode(e: ts.Expression): boolean {
     let x = skipOuter(e);
     if (ts.isCallExpression(x) && x.arguments.length === 1 && isObjectStatic(x.expression, ['values', 'keys', 'entries'])) x = skipOuter(x.arguments[0]);
+    else if (ts.isCallExpression(x) && x.arguments.length === 0 && ts.isPropertyAccessExpression(x.expression) && ['values', 'keys', 'entries'].includes(x.expression.name.text)) x = skipOuter(x.expression.expression);
     if (!ts.isPropertyAccessExpression(x) || x.expression.kind !== ts.SyntaxKind.ThisKeyword) return false;
     const symbol = this.o.checker.getSymbolAtLocation(x.name);
     if (!symbol) return false;
