@@ -94,6 +94,15 @@ export class PluginHost {
 }
 `;
 
+/** A loader whose loop walks a list its callers hand it. */
+const REGION_LOADER = `import { pool } from './db';
+export class RegionLoader {
+  async load(data: { regions: string[] }) {
+    for (const r of data.regions) await pool.query('INSERT INTO regions (code) VALUES ($1)', [r]);
+  }
+}
+`;
+
 runRuleTests(nPlusOne, {
   valid: [
     {
@@ -120,6 +129,18 @@ const AUDIT = { name: 'audit', table: 'audit_events' };
 export const host = new PluginHost();
 host.use(AUDIT);
 host.use({ name: 'metrics', table: 'metric_events' });
+`,
+      },
+    },
+    {
+      name: 'a loader method whose only caller hands it regions written in the code',
+      files: {
+        'src/db.ts': DB,
+        'src/regions.ts': REGION_LOADER,
+        'src/dev.ts': `import { RegionLoader } from './regions';
+export async function dev(loader: RegionLoader) {
+  await loader.load({ regions: ['eu', 'us'] });
+}
 `,
       },
     },
@@ -184,6 +205,24 @@ export function install(req: { body: { name: string; table: string } }) {
 `,
       },
       errors: [{ messageId: 'queryInLoop', file: 'src/plugins.ts', line: 10, messageIncludes: ['element of `this.#plugins.values()`'] }],
+    },
+    {
+      name: 'the same loader when another call of a method of that name has a receiver the checker cannot type (callers not all known)',
+      files: {
+        'src/db.ts': DB,
+        'src/regions.ts': REGION_LOADER,
+        'src/dev.ts': `import { RegionLoader } from './regions';
+export async function dev(loader: RegionLoader) {
+  await loader.load({ regions: ['eu', 'us'] });
+}
+`,
+        'src/cli.ts': `export async function run(app: any, file: string) {
+  const loader = app.get('RegionLoader');
+  await loader.load(require(file));
+}
+`,
+      },
+      errors: [{ messageId: 'queryInLoop', file: 'src/regions.ts', line: 4 }],
     },
     {
       name: 'a private registry its own method fills with the rows of a query, or with a key from the data',

@@ -224,7 +224,14 @@ export function findCallsOf(fn: FunctionBody, files: Iterable<ts.SourceFile>, ch
           if (same(checker.getShorthandAssignmentValueSymbol(p))) escapes = true;
           return;
         }
-        if (!same(checker.getSymbolAtLocation(n))) return;
+        const symbol = checker.getSymbolAtLocation(n);
+        if (!symbol) {
+          // `populator.populate(…)` on a receiver the checker could not type (a package's export
+          // without its types, `any`): it may be this method, so its callers are not all known.
+          if (ts.isPropertyAccessExpression(p) && p.name === n && ts.isCallExpression(p.parent) && p.parent.expression === p && isUntyped(p.expression, checker)) escapes = true;
+          return;
+        }
+        if (!same(symbol)) return;
         const callee = ts.isPropertyAccessExpression(p) && p.name === n ? p : n;
         let outer: ts.Node = callee;
         while (ts.isParenthesizedExpression(outer.parent) || ts.isNonNullExpression(outer.parent)) outer = outer.parent;
@@ -242,6 +249,10 @@ export function findCallsOf(fn: FunctionBody, files: Iterable<ts.SourceFile>, ch
     visit(sf);
   }
   return escapes ? undefined : calls;
+}
+
+function isUntyped(receiver: ts.Expression, checker: ts.TypeChecker): boolean {
+  return (checker.getTypeAtLocation(receiver).flags & ts.TypeFlags.Any) !== 0;
 }
 
 /** The members of the same name in the classes and interfaces a method's class extends or implements, at any depth. */
