@@ -225,6 +225,39 @@ export async function dev(loader: RegionLoader) {
       errors: [{ messageId: 'queryInLoop', file: 'src/regions.ts', line: 4 }],
     },
     {
+      name: 'a private buffer appended to with constants on every call, with no check of what is there: it grows per call, not per kind',
+      files: {
+        'src/db.ts': DB,
+        'src/audit.ts': `import { pool } from './db';
+type AuditEvent = { kind: string; level: number };
+export const LOGIN_EVENT = { kind: 'login', level: 1 };
+export class AuditBuffer {
+  private pending: AuditEvent[] = [];
+  private byTime = new Map<string, AuditEvent>();
+  record(event: AuditEvent) {
+    this.pending.push({ ...event });
+  }
+  stamp(event: AuditEvent) {
+    this.byTime.set(String(new Date()), event);
+  }
+  async flush() {
+    for (const e of this.pending) await pool.query('INSERT INTO audit (kind, level) VALUES ($1, $2)', [e.kind, e.level]);
+    for (const e of this.byTime.values()) await pool.query('INSERT INTO audit (kind, level) VALUES ($1, $2)', [e.kind, e.level]);
+  }
+}
+export const audit = new AuditBuffer();
+export function onLogin() {
+  audit.record(LOGIN_EVENT);
+  audit.stamp(LOGIN_EVENT);
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', file: 'src/audit.ts', line: 14 },
+        { messageId: 'queryInLoop', file: 'src/audit.ts', line: 15 },
+      ],
+    },
+    {
       name: 'a private registry its own method fills with the rows of a query, or with a key from the data',
       files: {
         'src/db.ts': DB,

@@ -21,6 +21,13 @@ export interface RegistryOrigins {
 
 export type Invocation = ts.CallExpression | ts.NewExpression;
 
+/** What one write adds to a registry: its values, the key it is stored under, whether it appends. */
+interface Write {
+  values: ts.Expression[];
+  key?: ts.Expression;
+  appends: boolean;
+}
+
 /** Methods that add an entry to an array, a `Map` or a `Set`. */
 const ADDERS = new Set(['push', 'unshift', 'set', 'add']);
 /** Methods that add entries in a form not read here (`splice(i, 0, …rows)`, `fill`). */
@@ -67,12 +74,15 @@ export class RegistryCheck {
     const visit = (n: ts.Node): void => {
       if (!ok) return;
       if (ts.isPropertyAccessExpression(n) && n.expression.kind === ts.SyntaxKind.ThisKeyword && n.name.text === name) {
-        const written = this.writtenValues(n);
-        if (written === false) ok = false;
-        else if (written) {
+        const write = this.writtenValues(n);
+        if (write === false) ok = false;
+        else if (write) {
           const method = registeringMethod(n, cls);
-          if (!method) ok = false;
-          else writers.set(method, [...(writers.get(method) ?? []), ...written]);
+          // An append (`push`) grows with every call, even with the same value: only a
+          // registration that first checks the field (`if (!this.jobs.some(…)) this.jobs.push(…)`)
+          // stays one entry per value. A key must not be minted per call (`new Date()`).
+          if (!method || (write.appends && !guardedByField(n, method, name, this.o.checker)) || (write.key && mints(write.key))) ok = false;
+          else writers.set(method, [...(writers.get(method) ?? []), ...write.values]);
         }
         return;
       }
@@ -90,23 +100,31 @@ export class RegistryCheck {
   }
 
   /**
-   * What a use of `this.<field>` adds to it: the keys and values of `this.f[k] = v`,
-   * `this.f.push(v)`, `this.f.set(k, v)`; undefined for a read; false for a use that may add
-   * in a form not read here (handed to other code, replaced by another collection).
+   * What a use of `this.<field>` adds to it: the key and value of `this.f[k] = v`,
+   * `this.f.set(k, v)`, `this.f.add(v)`, or the values `this.f.push(v)` appends; undefined for a
+   * read; false for a use that may add in a form not read here (handed to other code, replaced by
+   * another collection).
    */
-  private writtenValues(use: ts.PropertyAccessExpression): ts.Expression[] | undefined | false {
+  private writtenValues(use: ts.PropertyAccessExpression): Write | undefined | false {
     let u: ts.Node = use;
     while (ts.isParenthesizedExpression(u.parent) || ts.isNonNullExpression(u.parent)) u = u.parent;
     const p = u.parent;
     if (ts.isPropertyAccessExpression(p) && p.expression === u) {
       const call = p.parent;
       if (ts.isCallExpression(call) && call.expression === p) {
-        if (ADDERS.has(p.name.text)) return call.arguments.some(ts.isSpreadElement) ? false : [...call.arguments];
+        const args = [...call.arguments];
+        if (args.some(ts.isSpreadElement)) return ADDERS.has(p.name.text) || OPAQUE_WRITERS.has(p.name.text) ? false : undefined;
+        if (p.name.text === 'push' || p.name.text === 'unshift') return { values: args, appends: true };
+        if (p.name.text === 'set') return args[0] ? { values: args, key: args[0], appends: false } : false;
+        // A Set keeps one of each value; a literal or `new` object is a new value every call.
+        if (p.name.text === 'add') return args[0] ? { values: args, key: args[0], appends: isFreshObject(args[0]) } : false;
         return OPAQUE_WRITERS.has(p.name.text) ? false : undefined;
       }
-      return isAssigned(p) ? [p.parent.right] : undefined;
+      return isAssigned(p) ? { values: [p.parent.right], appends: false } : undefined;
     }
-    if (ts.isElementAccessExpression(p) && p.expression === u) return isAssigned(p) ? [p.argumentExpression, p.parent.right] : undefined;
+    if (ts.isElementAccessExpression(p) && p.expression === u) {
+      return isAssigned(p) ? { values: [p.argumentExpression, p.parent.right], key: p.argumentExpression, appends: false } : undefined;
+    }
     if (isAssigned(u)) return isEmptyCollection(u.parent.right) ? undefined : false;
     // Reads: a loop over it, a spread, `Object.values(…)`, a test.
     if (ts.isForOfStatement(p) || ts.isForInStatement(p) || ts.isSpreadElement(p) || ts.isIfStatement(p) || ts.isPrefixUnaryExpression(p)) return undefined;
@@ -220,6 +238,60 @@ export class RegistryCheck {
   }
 }
 
+/** An object or list literal, a `new` object: a value no earlier call handed in. */
+function isFreshObject(expression: ts.Expression): boolean {
+  const e = skipOuter(expression);
+  return ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) || ts.isNewExpression(e);
+}
+
+/** A key made anew on every call (`new Date()`, `` `${new Date()}` ``): each call adds an entry. */
+function mints(key: ts.Expression): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isNewExpression(n)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(key);
+  return found;
+}
+
+/**
+ * Whether an append runs only after the method checked the field: inside `if (…this.f…)` (or
+ * a local `const` read from it: `const known = this.f.some(…); if (!known) …`), or after
+ * `if (…this.f…) return;` — a registration that skips what is there already.
+ */
+function guardedByField(write: ts.Node, method: FunctionBody, name: string, checker: ts.TypeChecker): boolean {
+  const readsField = (e: ts.Node, depth: number): boolean => {
+    if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword && e.name.text === name) return true;
+    if (ts.isIdentifier(e) && depth < 3) {
+      const decl = checker.getSymbolAtLocation(e)?.valueDeclaration;
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && decl.pos >= method.pos && decl.end <= method.end && (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0) return readsField(decl.initializer, depth + 1);
+      return false;
+    }
+    return !!ts.forEachChild(e, (c) => readsField(c, depth) || undefined);
+  };
+  for (let n: ts.Node = write; n !== method && n.parent; n = n.parent) {
+    const p = n.parent;
+    if (ts.isIfStatement(p) && p.thenStatement === n && readsField(p.expression, 0)) return true;
+    if (ts.isBlock(p)) {
+      const before = p.statements.slice(0, p.statements.indexOf(n as ts.Statement));
+      if (before.some((st) => ts.isIfStatement(st) && !st.elseStatement && exits(st.thenStatement) && readsField(st.expression, 0))) return true;
+    }
+  }
+  return false;
+}
+
+/** `return`, `throw`, or a block that ends with one. */
+function exits(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
+  if (ts.isBlock(statement)) {
+    const last = statement.statements[statement.statements.length - 1];
+    return !!last && exits(last);
+  }
+  return false;
+}
+
 /** `[]`, `{}`, `new Map()`, `new Set()`: an empty collection. */
 function isEmptyCollection(expression: ts.Expression): boolean {
   const e = skipOuter(expression);
@@ -286,7 +358,8 @@ function builtFromParameters(value: ts.Expression, method: FunctionBody, checker
       }
       if (decl.getSourceFile().isDeclarationFile) return; // `Date`, `Number`: the platform's
       if (ts.isParameter(decl) && decl.parent === method) return;
-      if (ts.isSourceFile(moduleScope(decl))) return; // a module-level constant, function or class
+      // A module-level constant, function or class (a module-level `let` may change between calls).
+      if (ts.isSourceFile(moduleScope(decl)) && !(ts.isVariableDeclaration(decl) && (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0)) return;
       if (ts.isVariableDeclaration(decl) && decl.initializer && (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0 && decl.pos >= method.pos && decl.end <= method.end) {
         ok = builtFromParameters(decl.initializer, method, checker, depth + 1);
         return;
