@@ -21,6 +21,7 @@ import { enclosingFunction, resultUse, type ResultUse } from '../ts/resultUse';
 import { backfillsParameterRow, gateOf, gateThroughCall, parentParameterIndex, type QueryGate } from '../ts/queryGates';
 import { isCodeDefinedList, isFileListing, iteratesCodeDefinedList, iteratesFileListing } from '../ts/codeDefinedLists';
 import { iteratesListFromCallers, type ListOrigins } from '../ts/listsFromCallers';
+import { RegistryCheck } from '../ts/registries';
 import { runsForOneElementValue, runsPerFullBuffer } from '../ts/elementGuards';
 import { GraphqlSchemaFacts, resolverParentType, servesCallerOnly } from '../graphql/fieldResolvers';
 import { defineRule, type RuleContext } from './types';
@@ -205,11 +206,13 @@ function checker(
     return known;
   };
   const calleesOf = (callee: ts.Node) => graph.calleesOf(callee as ts.Expression);
+  const registries = new RegistryCheck({ checker: ctx.checker, callsOf: (fn) => graph.callsOf(fn) });
   const origins: ListOrigins = {
     checker: ctx.checker,
     calleesOf,
     callsOf: (fn) => graph.callsOf(fn),
     isFixedLeaf: (e) => isFixedList(e, ctx.checker, 0) || isCodeDefinedList(e, ctx.checker, 0) || isFileListing(e, ctx.checker, calleesOf, 0),
+    isCodeFilledRegistry: (e) => registries.isFilledFromCode(e),
   };
   let replacedKinds: Map<string, ts.Type[]> | undefined;
   const kinded: KindedListFacts = {

@@ -14,6 +14,7 @@ import type { ProvenanceResolver } from './provenance';
 import { resultUse, type ResultUse } from './resultUse';
 import { gateOf, gateThroughCall, memoizedInField, type QueryGate } from './queryGates';
 import { findCallsOf } from './listsFromCallers';
+import type { Invocation } from './registries';
 
 /**
  * Which project functions perform database calls, directly or through other functions (any
@@ -138,7 +139,7 @@ export class CallGraph {
   private readonly cache: GraphCache;
   private readonly targets = new Map<ts.Node, CallTarget | null>();
   private readonly summaries = new Map<FunctionBody, FunctionSummary>();
-  private readonly calls = new Map<FunctionBody, readonly ts.CallExpression[] | undefined>();
+  private readonly calls = new Map<FunctionBody, readonly Invocation[] | undefined>();
   /** Functions that call themselves, directly or through others: the functions of their cycle. */
   private readonly cycles = new Map<FunctionBody, readonly FunctionBody[]>();
   private heritageIndex: Map<string, Array<ts.ClassLikeDeclaration>> | undefined;
@@ -222,7 +223,7 @@ export class CallGraph {
    * Every call of `fn` in the project's files, or undefined when its name is used there in any
    * other way (handed on as a value: its callers are not all known). Searched once per function.
    */
-  callsOf(fn: FunctionBody): readonly ts.CallExpression[] | undefined {
+  callsOf(fn: FunctionBody): readonly Invocation[] | undefined {
     if (!this.calls.has(fn)) this.calls.set(fn, findCallsOf(fn, this.projectFiles, this.checker));
     return this.calls.get(fn);
   }

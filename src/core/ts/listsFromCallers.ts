@@ -2,6 +2,7 @@ import ts from 'typescript';
 import { skipOuter } from './expressions';
 import { isMutated, type FunctionBody, type IterationContext } from './iteration';
 import { returnedExpressions } from './loopShapes';
+import type { Invocation } from './registries';
 
 /**
  * Lists a loop is handed rather than lists it loads: a loop over a parameter (or a property of
@@ -18,10 +19,12 @@ export interface ListOrigins {
   checker: ts.TypeChecker;
   /** The project functions a callee expression runs. */
   calleesOf(callee: ts.Expression): readonly ts.FunctionLikeDeclaration[];
-  /** Every call of `fn` in the project, or undefined when `fn` is also handed around as a value (callers unknown). */
-  callsOf(fn: FunctionBody): readonly ts.CallExpression[] | undefined;
+  /** Every call (or `new`) of `fn` in the project, or undefined when `fn` is also handed around as a value (callers unknown). */
+  callsOf(fn: FunctionBody): readonly Invocation[] | undefined;
   /** A list the code fixes by itself, in a form read elsewhere (a literal, an enum's values, a file listing). */
   isFixedLeaf(e: ts.Expression): boolean;
+  /** `this.kinds`, `Object.values(this.kinds)`: a private registry its methods fill only with values the code writes (see registries). */
+  isCodeFilledRegistry(e: ts.Expression): boolean;
 }
 
 /** One step from a value to a part of it: a property, an element, the elements from an index on. */
@@ -66,6 +69,8 @@ class ListWalk {
     if (!step) {
       if (ts.isArrayLiteralExpression(e)) return e.elements.every((el) => !ts.isSpreadElement(el) || this.bounded(el.expression, [], depth));
       if (this.o.isFixedLeaf(e)) return true;
+      // Its registrations were followed to their callers.
+      if (this.o.isCodeFilledRegistry(e)) return (this.crossedCall = true);
     }
     if (ts.isConditionalExpression(e)) return this.bounded(e.whenTrue, path, depth) && this.bounded(e.whenFalse, path, depth);
     if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
@@ -163,7 +168,7 @@ class ListWalk {
     if (!calls || calls.length === 0) return false;
     this.crossedCall = true;
     return calls.every((call) => {
-      const args = call.arguments;
+      const args = call.arguments ?? [];
       if (p.dotDotDotToken) {
         // `assign(role, ...ids)`: the arguments written at the call, each spread a bounded list itself.
         if (path.length > 0) return false;
@@ -178,40 +183,64 @@ class ListWalk {
 }
 
 /**
- * Every call of `fn` in `files` (`fn(…)`, `obj.fn(…)`, through imports), or undefined when its
- * name is used any other way there (passed as a callback, stored, exported as a value of an
- * object): then the callers are not all known.
+ * Every call of `fn` in `files` (`fn(…)`, `obj.fn(…)`, through imports; `new C(…)` for a
+ * constructor; for a method, also calls of the base-class or interface member it overrides, which
+ * may run it), or undefined when its name is used any other way there (passed as a callback,
+ * stored, exported as a value of an object, a class extended): then the callers are not all known.
  */
-export function findCallsOf(fn: FunctionBody, files: Iterable<ts.SourceFile>, checker: ts.TypeChecker): ts.CallExpression[] | undefined {
-  const nameNode = declaredName(fn);
+export function findCallsOf(fn: FunctionBody, files: Iterable<ts.SourceFile>, checker: ts.TypeChecker): Invocation[] | undefined {
+  const nameNode = ts.isConstructorDeclaration(fn) ? (ts.isClassDeclaration(fn.parent) ? fn.parent.name : undefined) : declaredName(fn);
   if (!nameNode) return undefined;
   const target = checker.getSymbolAtLocation(nameNode);
   if (!target) return undefined;
+  const targets = new Set([target, ...(ts.isMethodDeclaration(fn) ? overriddenMembers(fn, checker) : [])]);
+  // The declarations of the members overridden: naming them, not using them.
+  const declarations = new Set<ts.Node>([nameNode]);
+  const members = new Set<ts.Node>();
+  for (const t of targets) {
+    for (const d of t.declarations ?? []) {
+      members.add(d);
+      if ((d as ts.NamedDeclaration).name) declarations.add((d as ts.NamedDeclaration).name!);
+    }
+  }
   const name = nameNode.text;
+  // By declaration: a member read on a subclass's instance (`provider.register`) is a transient symbol of its own.
   const same = (s: ts.Symbol | undefined) => {
     if (s && s.flags & ts.SymbolFlags.Alias) s = checker.getAliasedSymbol(s);
-    return s === target;
+    return !!s && (targets.has(s) || (s.declarations ?? []).some((d) => members.has(d)));
   };
-  const calls: ts.CallExpression[] = [];
+  const calls: Invocation[] = [];
   let escapes = false;
   for (const sf of files) {
     if (escapes) break;
     if (!sf.text.includes(name)) continue;
     const visit = (n: ts.Node): void => {
       if (escapes) return;
-      if (ts.isIdentifier(n) && n.text === name && n !== nameNode) {
+      if (ts.isIdentifier(n) && n.text === name && !declarations.has(n)) {
         const p = n.parent;
-        // Naming it, not using it: imports, exports, the declaration.
-        if (ts.isImportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p) || ts.isExportSpecifier(p)) return;
+        // Naming it, not using it: imports, exports, the declaration, a type.
+        if (ts.isImportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p) || ts.isExportSpecifier(p) || ts.isTypeReferenceNode(p) || ts.isTypeQueryNode(p)) return;
         if (ts.isShorthandPropertyAssignment(p)) {
           if (same(checker.getShorthandAssignmentValueSymbol(p))) escapes = true;
           return;
         }
-        if (!same(checker.getSymbolAtLocation(n))) return;
+        const symbol = checker.getSymbolAtLocation(n);
+        if (!symbol) {
+          // `populator.populate(…)` on a receiver the checker could not type (a package's export
+          // without its types, `any`): it may be this method, so its callers are not all known.
+          if (ts.isPropertyAccessExpression(p) && p.name === n && ts.isCallExpression(p.parent) && p.parent.expression === p && isUntyped(p.expression, checker)) escapes = true;
+          return;
+        }
+        if (!same(symbol)) return;
         const callee = ts.isPropertyAccessExpression(p) && p.name === n ? p : n;
         let outer: ts.Node = callee;
         while (ts.isParenthesizedExpression(outer.parent) || ts.isNonNullExpression(outer.parent)) outer = outer.parent;
-        if (ts.isCallExpression(outer.parent) && outer.parent.expression === outer) calls.push(outer.parent);
+        const call = outer.parent;
+        if (ts.isConstructorDeclaration(fn)) {
+          if (ts.isNewExpression(call) && call.expression === outer) calls.push(call);
+          // `C.create()`, `x instanceof C`: not a construction; anything else (`extends C`, handed on) may be one.
+          else if (!(ts.isPropertyAccessExpression(call) && call.expression === outer) && !(ts.isBinaryExpression(call) && call.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword)) escapes = true;
+        } else if (ts.isCallExpression(call) && call.expression === outer) calls.push(call);
         else escapes = true;
         return;
       }
@@ -220,6 +249,40 @@ export function findCallsOf(fn: FunctionBody, files: Iterable<ts.SourceFile>, ch
     visit(sf);
   }
   return escapes ? undefined : calls;
+}
+
+function isUntyped(receiver: ts.Expression, checker: ts.TypeChecker): boolean {
+  return (checker.getTypeAtLocation(receiver).flags & ts.TypeFlags.Any) !== 0;
+}
+
+/** The members of the same name in the classes and interfaces a method's class extends or implements, at any depth. */
+function overriddenMembers(method: ts.MethodDeclaration, checker: ts.TypeChecker): ts.Symbol[] {
+  const cls = method.parent;
+  if (!ts.isClassLike(cls) || !method.name || !(ts.isIdentifier(method.name) || ts.isStringLiteral(method.name))) return [];
+  const name = method.name.text;
+  const out: ts.Symbol[] = [];
+  const seen = new Set<ts.Node>();
+  const visit = (decl: ts.ClassLikeDeclaration | ts.InterfaceDeclaration, depth: number): void => {
+    if (depth > 5 || seen.has(decl)) return;
+    seen.add(decl);
+    for (const clause of decl.heritageClauses ?? []) {
+      for (const t of clause.types) {
+        let s = checker.getSymbolAtLocation(t.expression);
+        if (s && s.flags & ts.SymbolFlags.Alias) s = checker.getAliasedSymbol(s);
+        for (const d of s?.declarations ?? []) {
+          if (!ts.isClassLike(d) && !ts.isInterfaceDeclaration(d)) continue;
+          for (const m of d.members) {
+            const mName = m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) ? m.name.text : undefined;
+            const ms = mName === name ? checker.getSymbolAtLocation(m.name!) : undefined;
+            if (ms && !out.includes(ms)) out.push(ms);
+          }
+          visit(d, depth + 1);
+        }
+      }
+    }
+  };
+  visit(cls, 0);
+  return out;
 }
 
 /** The name a function is declared under: `function f`, `const f = () =>`, a method, `{ f: () => … }`. */
