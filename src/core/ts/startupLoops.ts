@@ -16,8 +16,8 @@ import { enclosingFunction } from './resultUse';
 export interface StartupFacts {
   /** The functions that start a server: each encloses a recognised `listen`/`serve` call. */
   startFunctions(): ReadonlySet<ts.Node>;
-  /** Every call of `fn` in the project, or undefined when its callers are not all known. */
-  callsOf(fn: FunctionBody): readonly ts.CallExpression[] | undefined;
+  /** Every call of `fn` in the project (`new C()` for a constructor), or undefined when its callers are not all known. */
+  callsOf(fn: FunctionBody): ReadonlyArray<ts.CallExpression | ts.NewExpression> | undefined;
   /** Test code: its calls do not make a function part of a request path. */
   isTestFile(sf: ts.SourceFile): boolean;
 }
