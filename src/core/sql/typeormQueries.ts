@@ -19,7 +19,8 @@ import type { DbCallSite } from '../db/callSite';
 import { hidesProperty, propertyOf, skipExpression } from './ormSyntax';
 import type { ExtractedFilter, ExtractedQuery, QueryExtractionContext } from '../db/libraries/types';
 import { normalisePlaceholders } from './sqlFromCode';
-import { columnOfProperty, isEntityClass, readEntity, type TypeormEntity } from './typeormEntities';
+import { ColumnDecoratorStandIns, DEFERRED_COLUMN_APPLICATION, moduleCandidates, type ModuleResolver } from './typeormDecorators';
+import { columnOfProperty, isEntityClass, readEntity, type StandInOf, type TypeormEntity } from './typeormEntities';
 
 const FIND_WITH_OPTIONS = new Set(['find', 'findOne', 'findOneOrFail', 'findAndCount', 'count', 'exists', 'exist']);
 const FIND_WITH_WHERE = new Set(['findBy', 'findOneBy', 'findOneByOrFail', 'findAndCountBy', 'countBy', 'existsBy', 'delete', 'softDelete', 'restore']);
@@ -33,6 +34,7 @@ export function typeormQuery(site: DbCallSite, ctx: QueryExtractionContext): Ext
   if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression)) return [];
   const receiver = call.expression.expression;
   if (site.method === 'query' || site.method === 'sql') return [];
+  currentProgram = ctx.program;
   const qb = queryBuilderQuery(call, ctx.checker);
   if (qb) return qb;
   let args: readonly ts.Expression[] = call.arguments;
@@ -309,6 +311,7 @@ export function entityOfClassExpression(expr: ts.Expression, checker: ts.TypeChe
 }
 
 const entities = new WeakMap<ts.ClassDeclaration, TypeormEntity | undefined>();
+const standInsByProgram = new WeakMap<ts.Program, ColumnDecoratorStandIns>();
 
 function entityOf(decl: ts.ClassDeclaration, checker: ts.TypeChecker): TypeormEntity | undefined {
   if (entities.has(decl)) return entities.get(decl);
@@ -316,9 +319,32 @@ function entityOf(decl: ts.ClassDeclaration, checker: ts.TypeChecker): TypeormEn
     const ext = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
     return ext ? symbolOf(ext, checker)?.declarations?.find(ts.isClassDeclaration) : undefined;
   };
-  const entity = readEntity(decl, baseOf);
+  const entity = readEntity(decl, baseOf, currentProgram && standInReader(currentProgram, checker));
   entities.set(decl, entity);
   return entity;
+}
+
+/** The program of the extraction under way (entity reading is reached from many helpers that only carry the checker). */
+let currentProgram: ts.Program | undefined;
+
+/** Project decorators standing for TypeORM column decorators, found through the checker (typeormDecorators.ts). */
+function standInReader(program: ts.Program, checker: ts.TypeChecker): StandInOf {
+  let standIns = standInsByProgram.get(program);
+  if (!standIns) {
+    const files = program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && DEFERRED_COLUMN_APPLICATION.test(sf.text));
+    const resolve: ModuleResolver = (from, specifier) => moduleCandidates(from.fileName, specifier).map((f) => program.getSourceFile(f)).find((sf) => !!sf);
+    standInsByProgram.set(program, (standIns = new ColumnDecoratorStandIns(files, resolve)));
+  }
+  const table = standIns;
+  return (d) => {
+    const e = ts.isCallExpression(d.expression) ? d.expression.expression : d.expression;
+    if (!ts.isIdentifier(e)) return undefined;
+    const decl = symbolOf(e, checker)?.declarations?.[0];
+    const sf = decl?.getSourceFile();
+    if (!decl || !sf || sf.isDeclarationFile) return undefined;
+    const name = ts.isFunctionDeclaration(decl) ? decl.name?.text : ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+    return name ? table.of(sf, name) : undefined;
+  };
 }
 
 function symbolOf(e: ts.Expression, checker: ts.TypeChecker): ts.Symbol | undefined {
