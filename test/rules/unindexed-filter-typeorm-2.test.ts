@@ -40,6 +40,8 @@ export class Label extends Stamped {
 }
 `;
 
+const SOFT_LABEL = LABEL.replace('  @Column() text!: string;', '  @Column() text!: string;\n  @Column({ type: Date, nullable: true }) deletedAt!: Date | null;\n  @Column({ type: Date, nullable: true }) processedAt!: Date | null;');
+
 const q = (body: string) => `import { DataSource, In } from 'typeorm';\nimport { Label } from './model/label.entity';\nexport const q = (ds: DataSource, ids: number[], t: string) => ${body};\n`;
 const inherited = { 'src/common/stamped.ts': BASE, 'src/model/label.entity.ts': LABEL };
 
@@ -148,6 +150,10 @@ const valid: ValidCase[] = both([
   { name: 'wrapper decorators: the column a wrapper of Column declares is served by the class @Index', files: { ...wrapped, 'src/q.ts': nq('ds.getRepository(Note).findBy({ ownerId: o })') } },
   { name: 'registry: the key registered for PrimaryGeneratedColumn at start-up serves findOneBy', files: { ...registry, 'src/q.ts': tq('ds.getRepository(Ticket).findOneBy({ id: n })') } },
   { name: 'registry: the @RefId column is the @Index-ed relation column', files: { ...registry, 'src/q.ts': tq('ds.getRepository(Ticket).findBy({ queueId: n })') } },
+  {
+    name: 'a soft-delete flag alone (deletedAt: IsNull()): every live row matches, no index would be used',
+    files: { ...inherited, 'src/model/label.entity.ts': SOFT_LABEL, 'src/q.ts': q('ds.getRepository(Label).find({ where: { deletedAt: IsNull() } })').replace('{ DataSource, In }', '{ DataSource, In, IsNull }') },
+  },
 ]);
 
 const invalid: InvalidCase[] = both([
@@ -160,6 +166,16 @@ const invalid: InvalidCase[] = both([
     name: 'wrapper decorators: a plain column next to them is still reported (a decorator that wraps nothing is no column)',
     files: { ...wrapped, 'src/q.ts': nq('ds.getRepository(Note).findBy({ body: b })') },
     errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3, messageIncludes: ['`notes` (`body`)', '(key) starts with key'] }],
+  },
+  {
+    name: 'a soft-delete flag with ORDER BY … LIMIT is judged by its order',
+    files: { ...inherited, 'src/model/label.entity.ts': SOFT_LABEL, 'src/q.ts': q("ds.getRepository(Label).find({ where: { deletedAt: IsNull() }, order: { text: 'ASC' }, take: 20 })").replace('{ DataSource, In }', '{ DataSource, In, IsNull }') },
+    errors: [{ messageId: 'unsortedLimit', file: 'src/q.ts', line: 3, messageIncludes: ['`labels` in `text` order', 'ON labels (text)'] }],
+  },
+  {
+    name: 'a queue flag alone (processedAt: IsNull()) is still judged',
+    files: { ...inherited, 'src/model/label.entity.ts': SOFT_LABEL, 'src/q.ts': q('ds.getRepository(Label).find({ where: { processedAt: IsNull() } })').replace('{ DataSource, In }', '{ DataSource, In, IsNull }') },
+    errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3, messageIncludes: ['`labels` (`processedAt`)'] }],
   },
   {
     name: 'registry: a @RefId column without an index is reported',
