@@ -72,8 +72,34 @@ export function discoverMigrations(input: DiscoverMigrationsInput): MigrationFil
     if (ext === '.sql') return true;
     return SCRIPT_EXTENSIONS.has(ext) && !abs.endsWith('.d.ts') && !/\.(test|spec)\.[cm]?[jt]s$/.test(abs);
   });
-  const files = [...new Set(candidates)].map(classify);
+  const files = postgresDialectOnly(input.root, [...new Set(candidates)]).map(classify);
   return files.sort(compareMigrations);
+}
+
+/** A folder named for a database (`migrations/postgres/`, `migrations/mysql/`). */
+const DIALECT_FOLDER = /^(postgres|postgresql|pg|pgsql|mysql|mariadb|sqlite|sqlite3|better-sqlite3|mssql|sqlserver|oracle|cockroach|cockroachdb)$/i;
+const POSTGRES_FOLDER = /^(postgres|postgresql|pg|pgsql)$/i;
+
+/**
+ * A project that supports several databases keeps one migration folder per database, side by side
+ * (`migrations/postgres/`, `migrations/mysql/`, `migrations/sqlite/`): only one of them ever runs
+ * against a database, so where a PostgreSQL folder is among them, the others are not its schema
+ * (applied too, SQLite's table rebuilds would replace PostgreSQL's tables and indexes).
+ */
+function postgresDialectOnly(root: string, files: string[]): string[] {
+  const dialectOf = (abs: string): { parent: string; postgres: boolean } | undefined => {
+    const parts = toPosix(path.relative(root, abs)).split('/').slice(0, -1);
+    const i = parts.findIndex((p) => DIALECT_FOLDER.test(p));
+    return i < 0 ? undefined : { parent: parts.slice(0, i).join('/'), postgres: POSTGRES_FOLDER.test(parts[i]) };
+  };
+  const withPostgres = new Set(files.flatMap((f) => {
+    const d = dialectOf(f);
+    return d?.postgres ? [d.parent] : [];
+  }));
+  return files.filter((f) => {
+    const d = dialectOf(f);
+    return !d || d.postgres || !withPostgres.has(d.parent);
+  });
 }
 
 /** Down, undo and revert scripts, and sqitch's verify scripts, are never part of the schema. */

@@ -73,6 +73,21 @@ describe('sql: migration discovery and order', () => {
     assert.ok(naturalCompare('1700000000000-A.ts', '1700000000001-B.ts') < 0);
   });
 
+  it('keeps only the PostgreSQL folder of per-database migration folders (postgres/, mysql/, mariadb/, sqlite/ side by side)', () => {
+    const up = (sql: string) => `import { MigrationInterface, QueryRunner } from 'typeorm';\nexport class M implements MigrationInterface {\n  async up(q: QueryRunner) { await q.query(\`${sql}\`); }\n  async down() {}\n}\n`;
+    const d = discovered({
+      'src/db/migrations/postgres/1700000000000-Init.ts': up('CREATE TABLE team (id uuid PRIMARY KEY, "orgId" uuid NOT NULL)'),
+      'src/db/migrations/postgres/1700000000001-OrgIndex.ts': up('CREATE INDEX team_org ON team ("orgId")'),
+      'src/db/migrations/sqlite/1700000000000-Init.ts': up('CREATE TABLE team (id varchar PRIMARY KEY, orgId varchar)'),
+      'src/db/migrations/sqlite/1700000000001-Rebuild.ts': up('CREATE TABLE temp_team (id varchar PRIMARY KEY, orgId varchar REFERENCES org (id))'),
+      'src/db/migrations/mysql/1700000000000-Init.ts': up('CREATE TABLE `team` (`id` varchar(36) NOT NULL)'),
+      'src/extra/migrations/sqlite/1700000000002-Only.ts': up('CREATE TABLE note (id int)'),
+    });
+    roots.push(d.root);
+    // A folder of one database with no PostgreSQL sibling is still read (nothing says which one runs).
+    assert.deepEqual(d.rel, ['src/db/migrations/postgres/1700000000000-Init.ts', 'src/db/migrations/postgres/1700000000001-OrgIndex.ts', 'src/extra/migrations/sqlite/1700000000002-Only.ts']);
+  });
+
   it('reads TypeORM migration classes (up only) with their statement positions', async () => {
     const migration = [
       "import { MigrationInterface, QueryRunner } from 'typeorm';",
