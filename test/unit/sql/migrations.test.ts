@@ -112,6 +112,56 @@ describe('sql: migration discovery and order', () => {
     assert.deepEqual(fk.origin.range.start, { line: 5, character: 52 });
   });
 
+  it('reads the methods a TypeORM migration hands its query runner to, in call order (not down, not unrelated methods)', () => {
+    const migration = [
+      "import { MigrationInterface, QueryRunner } from 'typeorm';",
+      "import { MemberState } from '../member-state';",
+      'export class Rebuild1700000000001 implements MigrationInterface {',
+      '  private async rebuild(runner: QueryRunner): Promise<void> {',
+      '    await runner.query(`ALTER TABLE "member" RENAME TO "old_member"`);',
+      "    await runner.query(`CREATE TABLE \"member\" (\"id\" uuid PRIMARY KEY, \"email\" varchar(255) NOT NULL UNIQUE, \"state\" varchar(20) DEFAULT '${MemberState.ACTIVE}' NOT NULL)`);",
+      '  }',
+      '  private async cleanUp(q: QueryRunner): Promise<void> {',
+      '    await q.query(`DROP TABLE "old_member"`);',
+      '  }',
+      '  private async undo(q: QueryRunner): Promise<void> {',
+      '    await q.query(`DROP TABLE "member"`);',
+      '  }',
+      '  public async up(queryRunner: QueryRunner): Promise<void> {',
+      '    await this.rebuild(queryRunner);',
+      '    await this.cleanUp(queryRunner);',
+      '  }',
+      '  public async down(queryRunner: QueryRunner): Promise<void> {',
+      '    await this.undo(queryRunner);',
+      '  }',
+      '}',
+    ].join('\n');
+    const root = createWorkspace({
+      files: {
+        'src/migrations/1700000000000-Init.ts': "export class Init1700000000000 {\n  async up(q: any) { await q.query('CREATE TABLE member (id uuid PRIMARY KEY, email text)'); }\n}\n",
+        'src/migrations/1700000000001-Rebuild.ts': migration,
+      },
+    });
+    roots.push(root);
+    const { schema, statements } = projectSchema({ root, files: discoverFiles(root), config: defaultConfig() });
+    assert.deepEqual(
+      statements.map((s) => s.sql.slice(0, 30)),
+      ['CREATE TABLE member (id uuid P', 'ALTER TABLE "member" RENAME TO', 'CREATE TABLE "member" ("id" uu', 'DROP TABLE "old_member"'],
+    );
+    // The quoted interpolation ('${MemberState.ACTIVE}') is a string constant: the statement is read.
+    assert.deepEqual([...schema.lookup('member')!.columns.keys()], ['id', 'email', 'state']);
+    assert.deepEqual(schema.lookup('member')!.indexes.map((i) => i.name), ['member_pkey', 'member_email_key']);
+    assert.equal(schema.lookup('old_member'), undefined);
+  });
+
+  it('leaves out a migration statement whose unknown interpolation is not inside a SQL string (a name, a clause)', () => {
+    const migration = "export class X1700000000000 {\n  async up(q: any) {\n    await q.query(`CREATE TABLE ${T.name} (id int)`);\n    await q.query(`CREATE TABLE kept (id int DEFAULT ${n}, note text DEFAULT 'a''${s}')`);\n  }\n}\n";
+    const root = createWorkspace({ files: { 'src/migrations/1700000000000-X.ts': migration } });
+    roots.push(root);
+    const { statements } = projectSchema({ root, files: discoverFiles(root), config: defaultConfig() });
+    assert.deepEqual(statements.map((s) => s.sql), []);
+  });
+
   it('reads db-migrate modules: db.runSql in exports.up (callback style), not exports.down', () => {
     const migration = [
       "'use strict';",
