@@ -151,6 +151,14 @@ const valid: ValidCase[] = both([
   { name: 'registry: the key registered for PrimaryGeneratedColumn at start-up serves findOneBy', files: { ...registry, 'src/q.ts': tq('ds.getRepository(Ticket).findOneBy({ id: n })') } },
   { name: 'registry: the @RefId column is the @Index-ed relation column', files: { ...registry, 'src/q.ts': tq('ds.getRepository(Ticket).findBy({ queueId: n })') } },
   {
+    name: "QueryBuilder: a relation's referenced key ('t.queue.id') is its join column, which an @Index() serves",
+    files: { ...registry, 'src/q.ts': tq("ds.getRepository(Ticket).createQueryBuilder('t').where('t.queue.id = :q', { q: n }).orderBy('t.createdAt', 'DESC').getOne()").replace('{ DataSource, In }', '{ DataSource }') },
+  },
+  {
+    name: "QueryBuilder: another column of the related table ('t.queue.name') is not known here: left alone",
+    files: { ...registry, 'src/q.ts': tq("ds.getRepository(Ticket).createQueryBuilder('t').where('t.title = :n', { n }).andWhere('t.queue.name = :q', { q: n }).getMany()").replace('{ DataSource, In }', '{ DataSource }') },
+  },
+  {
     name: 'a soft-delete flag alone (deletedAt: IsNull()): every live row matches, no index would be used',
     files: { ...inherited, 'src/model/label.entity.ts': SOFT_LABEL, 'src/q.ts': q('ds.getRepository(Label).find({ where: { deletedAt: IsNull() } })').replace('{ DataSource, In }', '{ DataSource, In, IsNull }') },
   },
@@ -166,6 +174,11 @@ const invalid: InvalidCase[] = both([
     name: 'wrapper decorators: a plain column next to them is still reported (a decorator that wraps nothing is no column)',
     files: { ...wrapped, 'src/q.ts': nq('ds.getRepository(Note).findBy({ body: b })') },
     errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3, messageIncludes: ['`notes` (`body`)', '(key) starts with key'] }],
+  },
+  {
+    name: "QueryBuilder: with the relation's key mapped, a filter on another column is still reported",
+    files: { ...registry, 'src/q.ts': tq("ds.getRepository(Ticket).createQueryBuilder('t').where('t.title = :n', { n }).andWhere('t.assigneeId = :a', { a: n }).getMany()").replace('{ DataSource, In }', '{ DataSource }') },
+    errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3, messageIncludes: ['`tickets` (`title`, `assigneeId`)'] }],
   },
   {
     name: 'a soft-delete flag with ORDER BY … LIMIT is judged by its order',

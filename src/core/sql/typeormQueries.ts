@@ -188,7 +188,17 @@ function queryBuilderQuery(terminal: ts.CallExpression, checker: ts.TypeChecker)
   if (/^(getOne|getRawOne|getExists)/.test((terminal.expression as ts.PropertyAccessExpression).name.text)) limited = true;
   const rewrite = (text: string): string | undefined => {
     let ok = true;
-    const out = text.replace(/("?)([A-Za-z_]\w*)\1\.("?)([A-Za-z_]\w*)\3/g, (m, _q1, a: string, _q2, p: string) => {
+    // `order.customer.id`: TypeORM reads a relation's referenced key as its join column (`order.customerId`).
+    const viaRelation = text.replace(/("?)([A-Za-z_]\w*)\1\.("?)([A-Za-z_]\w*)\3\.("?)([A-Za-z_]\w*)\5/g, (m, _q1, a: string, _q2, p: string, _q3, r: string) => {
+      const relation = a === alias ? entity!.relations.find((x) => x.property === p && x.owner) : undefined;
+      if (!relation || relation.joinColumns.length > 1 || r !== (relation.joinColumns[0]?.referenced ?? 'id')) {
+        ok = false; // an embedded column or another column of the related table: not known here
+        return m;
+      }
+      return `${quote(alias)}.${quote(columnOfProperty(entity!, p)!)}`;
+    });
+    if (!ok) return undefined;
+    const out = viaRelation.replace(/("?)([A-Za-z_]\w*)\1\.("?)([A-Za-z_]\w*)\3/g, (m, _q1, a: string, _q2, p: string) => {
       if (a === alias) return `${quote(alias)}.${quote(columnOfProperty(entity!, p) ?? p)}`;
       ok = false; // a joined alias: the plan may start from the other table
       return m;
