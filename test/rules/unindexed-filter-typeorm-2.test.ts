@@ -181,6 +181,15 @@ const invalid: InvalidCase[] = both([
     errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 3, messageIncludes: ['`tickets` (`title`, `assigneeId`)'] }],
   },
   {
+    name: "a project's repository accessor taking the entity after a request context (connection.getRepository(ctx, Label))",
+    files: {
+      ...inherited,
+      'src/connection.ts': "import { DataSource, ObjectLiteral, Repository } from 'typeorm';\nexport class Ctx { constructor(readonly tenant: string) {} }\nexport class Connection {\n  constructor(private readonly ds: DataSource) {}\n  getRepository<T extends ObjectLiteral>(ctx: Ctx | undefined, target: new () => T): Repository<T> {\n    return this.ds.getRepository(target);\n  }\n}\n",
+      'src/q.ts': "import { Connection, Ctx } from './connection';\nimport { Label } from './model/label.entity';\nexport class Labels {\n  constructor(private readonly connection: Connection) {}\n  byText(ctx: Ctx, t: string) { return this.connection.getRepository(ctx, Label).findBy({ text: t }); }\n  byId(ctx: Ctx, id: number) { return this.connection.getRepository(ctx, Label).findOneBy({ id }); }\n}\n",
+    },
+    errors: [{ messageId: 'notServed', file: 'src/q.ts', line: 5, messageIncludes: ['`labels` (`text`)'] }],
+  },
+  {
     name: 'a soft-delete flag with ORDER BY … LIMIT is judged by its order',
     files: { ...inherited, 'src/model/label.entity.ts': SOFT_LABEL, 'src/q.ts': q("ds.getRepository(Label).find({ where: { deletedAt: IsNull() }, order: { text: 'ASC' }, take: 20 })").replace('{ DataSource, In }', '{ DataSource, In, IsNull }') },
     errors: [{ messageId: 'unsortedLimit', file: 'src/q.ts', line: 3, messageIncludes: ['`labels` in `text` order', 'ON labels (text)'] }],

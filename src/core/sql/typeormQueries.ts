@@ -235,7 +235,12 @@ export function entityOfRepository(expr: ts.Expression, checker: ts.TypeChecker,
   if (ts.isCallExpression(e)) {
     // `getRepository(User)`, `dataSource.getRepository(User)`, `manager.getTreeRepository(User)`.
     const callee = ts.isPropertyAccessExpression(e.expression) ? e.expression.name.text : ts.isIdentifier(e.expression) ? e.expression.text : '';
-    if (/^get(Tree|Mongo)?Repository$|^withRepository$/.test(callee) && e.arguments[0]) return entityOfClassExpression(e.arguments[0], checker);
+    if (!/^get(Tree|Mongo)?Repository$|^withRepository$/.test(callee)) return undefined;
+    // A project's own accessor may take the entity after a context (`connection.getRepository(ctx, User)`).
+    for (const arg of e.arguments) {
+      const entity = entityOfClassExpression(arg, checker);
+      if (entity) return entity;
+    }
     return undefined;
   }
   if (e.kind === ts.SyntaxKind.ThisKeyword) {
