@@ -17,7 +17,9 @@
  * - plain folders (`migrations/`, `db/migrate/`, `sql/`, drizzle-kit's `drizzle/`) and TypeORM,
  *   Knex, node-pg-migrate, Sequelize and MikroORM migration modules (`.ts`/`.js`) by file name,
  *   numbers compared as numbers (`2_x` before `10_x`, timestamps in order).
- * Files are grouped by their folder; folders are applied in path order.
+ * Files are grouped by their folder; folders are applied in path order — except migration modules
+ * named by a timestamp (`1700000000000-AddUser.ts`, `20240101120000_add_user.js`): TypeORM and Knex
+ * run every configured folder's migrations in one timestamp order, so those are merged.
  *
  * `readMigrationStatements` yields one `MigrationStatement` per SQL statement: the statement's
  * text (`sql`), its file and 0-based range, the parse tree, or the parser's error. For TypeScript
@@ -73,7 +75,9 @@ export function discoverMigrations(input: DiscoverMigrationsInput): MigrationFil
     return SCRIPT_EXTENSIONS.has(ext) && !abs.endsWith('.d.ts') && !/\.(test|spec)\.[cm]?[jt]s$/.test(abs);
   });
   const files = postgresDialectOnly(input.root, [...new Set(candidates)]).map(classify);
-  return files.sort(compareMigrations);
+  // Timestamped modules of several folders run as one sequence, placed where the first folder's would.
+  const timestampedAt = files.filter(isTimestamped).map((m) => m.folder).sort()[0] ?? '';
+  return files.sort((a, b) => compareMigrations(a, b, timestampedAt));
 }
 
 /** A folder named for a database (`migrations/postgres/`, `migrations/mysql/`). */
@@ -119,10 +123,21 @@ function classify(file: string): MigrationFile {
   return { file, style: 'sql', folder: dir };
 }
 
-function compareMigrations(a: MigrationFile, b: MigrationFile): number {
-  // Flyway merges every location into one version order.
-  const groupA = a.style === 'flyway' ? '' : a.folder;
-  const groupB = b.style === 'flyway' ? '' : b.folder;
+/** A migration module named by its timestamp (TypeORM `<ms>-Name.ts`, Knex `<yyyymmddhhmmss>_name.js`). */
+const TIMESTAMPED_MODULE = /^\d{10,}[-_]/;
+
+const isTimestamped = (m: MigrationFile) => m.style === 'script' && TIMESTAMPED_MODULE.test(path.basename(m.file));
+
+/** The order key of a file's group: its folder, or where its merged order starts. */
+function groupOf(m: MigrationFile, timestampedAt: string): string {
+  // Flyway merges every location into one version order; TypeORM and Knex merge their folders by timestamp.
+  if (m.style === 'flyway') return '';
+  return isTimestamped(m) ? timestampedAt : m.folder;
+}
+
+function compareMigrations(a: MigrationFile, b: MigrationFile, timestampedAt: string): number {
+  const groupA = groupOf(a, timestampedAt);
+  const groupB = groupOf(b, timestampedAt);
   if (groupA !== groupB) return groupA < groupB ? -1 : 1;
   if (a.style === 'flyway' && b.style === 'flyway') return compareFlyway(path.basename(a.file), path.basename(b.file));
   const keyA = a.style === 'prisma' ? path.basename(path.dirname(a.file)) : path.basename(a.file);

@@ -88,6 +88,27 @@ describe('sql: migration discovery and order', () => {
     assert.deepEqual(d.rel, ['src/db/migrations/postgres/1700000000000-Init.ts', 'src/db/migrations/postgres/1700000000001-OrgIndex.ts', 'src/extra/migrations/sqlite/1700000000002-Only.ts']);
   });
 
+  it('runs timestamp-named migration modules of several folders in one timestamp order (TypeORM, Knex), other folders by path', () => {
+    const up = (sql: string) => `export class M {\n  async up(q: any) { await q.query(\`${sql}\`); }\n}\n`;
+    const d = discovered({
+      'db/migrate/001_seed.sql': 'SELECT 1;',
+      'src/core/migrations/1700000000000-Init.ts': up('CREATE TABLE account (id uuid PRIMARY KEY)'),
+      'src/core/migrations/1700000000300-TeamOwner.ts': up('ALTER TABLE team ADD COLUMN "ownerId" uuid'),
+      'src/extra/migrations/1700000000200-Team.ts': up('CREATE TABLE team (id uuid PRIMARY KEY)'),
+      'src/extra/migrations/1700000000400-TeamIndex.ts': up('CREATE INDEX team_owner ON team ("ownerId")'),
+      'src/zz/migrations/1_plain.sql': 'SELECT 1;',
+    });
+    roots.push(d.root);
+    assert.deepEqual(d.rel, [
+      'db/migrate/001_seed.sql',
+      'src/core/migrations/1700000000000-Init.ts',
+      'src/extra/migrations/1700000000200-Team.ts',
+      'src/core/migrations/1700000000300-TeamOwner.ts',
+      'src/extra/migrations/1700000000400-TeamIndex.ts',
+      'src/zz/migrations/1_plain.sql',
+    ]);
+  });
+
   it('reads TypeORM migration classes (up only) with their statement positions', async () => {
     const migration = [
       "import { MigrationInterface, QueryRunner } from 'typeorm';",
