@@ -22,7 +22,11 @@
  *
  * `col IS NULL` next to other filters (`deleted_at IS NULL`, `archived_at IS NULL`) is a soft-delete
  * or state flag most rows match: an index uses it when it has the column, but it is never a column
- * the query needs served. Alone it is judged like any filter (`processed_at IS NULL`: a queue).
+ * the query needs served. Alone it is judged like any filter (`processed_at IS NULL`: a queue),
+ * except a soft-delete flag (`deleted_at`, `deletedAt`, `archived_at`…): every live row matches it,
+ * so the query reads the table whatever index there is — PostgreSQL's planner picks a sequential
+ * scan for a condition most rows satisfy, and an index on it would never be used. Such a query is
+ * judged by its ORDER BY … LIMIT alone, if it has one.
  */
 import { expressionKey, fieldsOf, quoteIdent, stringList, type PgNode } from './ast';
 import { conjuncts, targetKey, targetText, type ColumnPredicate, type PredicateTarget, type TableAccess } from './queryShape';
@@ -81,7 +85,8 @@ export function coverageOf(access: TableAccess, opts: { countJoins: boolean }): 
   // see, a property name where the column is spelled otherwise): the schema is not the database's
   // here, and a verdict from it would be a guess.
   if (readsUnknownColumn(access)) return undefined;
-  const predicates = access.predicates.filter((p) => p.kind !== 'is-not-null' && (!p.join || (opts.countJoins && !access.driving)));
+  let predicates = access.predicates.filter((p) => p.kind !== 'is-not-null' && (!p.join || (opts.countJoins && !access.driving)));
+  if (predicates.every((p) => p.kind === 'is-null')) predicates = predicates.filter((p) => !isSoftDeleteFlag(p));
   const orderOnly = predicates.length === 0 && access.orderBy.length > 0 && access.limited;
   if (predicates.length === 0 && !orderOnly) return undefined;
   const uses = access.table.indexes.map((index) => useOf(index, access, predicates));
@@ -123,6 +128,13 @@ export function coverageOf(access: TableAccess, opts: { countJoins: boolean }): 
     uses,
     suggestion: status === 'served' ? undefined : suggestIndex(access, predicates),
   };
+}
+
+/** Columns that mark a row deleted or archived (a timestamp, NULL while the row is live). */
+const SOFT_DELETE_COLUMN = /^(deleted|archived|removed|trashed)_?(at|on|date|time)?$/i;
+
+function isSoftDeleteFlag(p: ColumnPredicate): boolean {
+  return p.kind === 'is-null' && 'column' in p.target && SOFT_DELETE_COLUMN.test(p.target.column);
 }
 
 function readsUnknownColumn(access: TableAccess): boolean {

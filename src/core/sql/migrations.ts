@@ -17,7 +17,9 @@
  * - plain folders (`migrations/`, `db/migrate/`, `sql/`, drizzle-kit's `drizzle/`) and TypeORM,
  *   Knex, node-pg-migrate, Sequelize and MikroORM migration modules (`.ts`/`.js`) by file name,
  *   numbers compared as numbers (`2_x` before `10_x`, timestamps in order).
- * Files are grouped by their folder; folders are applied in path order.
+ * Files are grouped by their folder; folders are applied in path order — except migration modules
+ * named by a timestamp (`1700000000000-AddUser.ts`, `20240101120000_add_user.js`): TypeORM and Knex
+ * run every configured folder's migrations in one timestamp order, so those are merged.
  *
  * `readMigrationStatements` yields one `MigrationStatement` per SQL statement: the statement's
  * text (`sql`), its file and 0-based range, the parse tree, or the parser's error. For TypeScript
@@ -72,8 +74,36 @@ export function discoverMigrations(input: DiscoverMigrationsInput): MigrationFil
     if (ext === '.sql') return true;
     return SCRIPT_EXTENSIONS.has(ext) && !abs.endsWith('.d.ts') && !/\.(test|spec)\.[cm]?[jt]s$/.test(abs);
   });
-  const files = [...new Set(candidates)].map(classify);
-  return files.sort(compareMigrations);
+  const files = postgresDialectOnly(input.root, [...new Set(candidates)]).map(classify);
+  // Timestamped modules of several folders run as one sequence, placed where the first folder's would.
+  const timestampedAt = files.filter(isTimestamped).map((m) => m.folder).sort()[0] ?? '';
+  return files.sort((a, b) => compareMigrations(a, b, timestampedAt));
+}
+
+/** A folder named for a database (`migrations/postgres/`, `migrations/mysql/`). */
+const DIALECT_FOLDER = /^(postgres|postgresql|pg|pgsql|mysql|mariadb|sqlite|sqlite3|better-sqlite3|mssql|sqlserver|oracle|cockroach|cockroachdb)$/i;
+const POSTGRES_FOLDER = /^(postgres|postgresql|pg|pgsql)$/i;
+
+/**
+ * A project that supports several databases keeps one migration folder per database, side by side
+ * (`migrations/postgres/`, `migrations/mysql/`, `migrations/sqlite/`): only one of them ever runs
+ * against a database, so where a PostgreSQL folder is among them, the others are not its schema
+ * (applied too, SQLite's table rebuilds would replace PostgreSQL's tables and indexes).
+ */
+function postgresDialectOnly(root: string, files: string[]): string[] {
+  const dialectOf = (abs: string): { parent: string; postgres: boolean } | undefined => {
+    const parts = toPosix(path.relative(root, abs)).split('/').slice(0, -1);
+    const i = parts.findIndex((p) => DIALECT_FOLDER.test(p));
+    return i < 0 ? undefined : { parent: parts.slice(0, i).join('/'), postgres: POSTGRES_FOLDER.test(parts[i]) };
+  };
+  const withPostgres = new Set(files.flatMap((f) => {
+    const d = dialectOf(f);
+    return d?.postgres ? [d.parent] : [];
+  }));
+  return files.filter((f) => {
+    const d = dialectOf(f);
+    return !d || d.postgres || !withPostgres.has(d.parent);
+  });
 }
 
 /** Down, undo and revert scripts, and sqitch's verify scripts, are never part of the schema. */
@@ -93,10 +123,21 @@ function classify(file: string): MigrationFile {
   return { file, style: 'sql', folder: dir };
 }
 
-function compareMigrations(a: MigrationFile, b: MigrationFile): number {
-  // Flyway merges every location into one version order.
-  const groupA = a.style === 'flyway' ? '' : a.folder;
-  const groupB = b.style === 'flyway' ? '' : b.folder;
+/** A migration module named by its timestamp (TypeORM `<ms>-Name.ts`, Knex `<yyyymmddhhmmss>_name.js`). */
+const TIMESTAMPED_MODULE = /^\d{10,}[-_]/;
+
+const isTimestamped = (m: MigrationFile) => m.style === 'script' && TIMESTAMPED_MODULE.test(path.basename(m.file));
+
+/** The order key of a file's group: its folder, or where its merged order starts. */
+function groupOf(m: MigrationFile, timestampedAt: string): string {
+  // Flyway merges every location into one version order; TypeORM and Knex merge their folders by timestamp.
+  if (m.style === 'flyway') return '';
+  return isTimestamped(m) ? timestampedAt : m.folder;
+}
+
+function compareMigrations(a: MigrationFile, b: MigrationFile, timestampedAt: string): number {
+  const groupA = groupOf(a, timestampedAt);
+  const groupB = groupOf(b, timestampedAt);
   if (groupA !== groupB) return groupA < groupB ? -1 : 1;
   if (a.style === 'flyway' && b.style === 'flyway') return compareFlyway(path.basename(a.file), path.basename(b.file));
   const keyA = a.style === 'prisma' ? path.basename(path.dirname(a.file)) : path.basename(a.file);

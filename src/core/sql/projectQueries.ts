@@ -133,7 +133,7 @@ function queryOf(library: DbLibrary, code: { node: ts.Node; sql: string }, schem
 /** The SQL a recognised call sends, as its library's descriptor reads it (`queries`). */
 function extractedSql(site: DbCallSite, ctx: QueryScanContext, prismaModels: readonly PrismaModelInfo[], schema: SchemaModel): Array<{ node: ts.Node; sql: string; withoutRelations?: string }> {
   const descriptor: DbLibraryDescriptor = DB_LIBRARIES[site.library];
-  const extracted = descriptor.queries?.extract(site, { checker: ctx.checker, provenance: ctx.provenance }) ?? [];
+  const extracted = descriptor.queries?.extract(site, { checker: ctx.checker, provenance: ctx.provenance, program: ctx.program }) ?? [];
   return extracted.flatMap((q) => {
     if (q.sql !== undefined) return [{ node: q.node, sql: q.sql }];
     if (!q.filters || q.tables.length !== 1) return [];

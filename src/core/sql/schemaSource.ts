@@ -13,6 +13,7 @@ import { prismaSchemaSource, type PrismaModelInfo } from './prismaSchema';
 import type { SchemaModel } from './schema';
 import { SchemaBuilder, type SchemaStatement } from './schemaBuilder';
 import { drizzleTableSchema } from './drizzleSchema';
+import { DEFERRED_COLUMN_APPLICATION } from './typeormDecorators';
 import { typeormEntitySchema } from './typeormEntities';
 
 /** Applies statements in order and returns the resulting model (problems included). */
@@ -65,7 +66,9 @@ function codeSchemaStatements(files: string[], read: (file: string) => string | 
     const text = read(file);
     return text === undefined ? [] : [{ file, text }];
   });
-  return [...typeormEntitySchema(texts.filter((t) => TYPEORM_MARK.test(t.text))), ...drizzleTableSchema(texts.filter((t) => DRIZZLE_MARK.test(t.text)))];
+  const entityFiles = texts.filter((t) => TYPEORM_MARK.test(t.text));
+  const typeorm = entityFiles.length ? typeormEntitySchema(entityFiles, { read, applicationFiles: texts.filter((t) => DEFERRED_COLUMN_APPLICATION.test(t.text)) }) : [];
+  return [...typeorm, ...drizzleTableSchema(texts.filter((t) => DRIZZLE_MARK.test(t.text)))];
 }
 
 const TYPEORM_MARK = /@Entity\(/;
@@ -84,7 +87,8 @@ function codeSchemaFiles(files: readonly string[]): string[] {
     const cached = markCache.get(file);
     if (cached && cached.signature === signature) return cached.marked;
     const text = readMigrationText(file) ?? '';
-    const marked = TYPEORM_MARK.test(text) || DRIZZLE_MARK.test(text);
+    // A file applying TypeORM column decorators by code decides what a project decorator stands for (typeormDecorators.ts).
+    const marked = TYPEORM_MARK.test(text) || DRIZZLE_MARK.test(text) || DEFERRED_COLUMN_APPLICATION.test(text);
     markCache.set(file, { signature, marked });
     return marked;
   });

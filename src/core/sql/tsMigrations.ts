@@ -43,20 +43,31 @@ export function extractMigrationSql(file: string, text: string): ExtractedMigrat
   let style: MigrationStyle | undefined;
   for (const up of ups) {
     const param = up.parameters[0] && ts.isIdentifier(up.parameters[0].name) ? up.parameters[0].name.text : undefined;
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) {
-        const found = recogniseCall(node, param, consts, sf);
-        if (found) {
-          // `knex.schema.createTable('a', …).createTable('b', …)`: the calls in the receiver run first.
-          if (ts.isPropertyAccessExpression(node.expression)) visit(node.expression.expression);
-          style ??= found.style;
-          pieces.push(...found.pieces);
-          return;
+    const readBody = (fn: ts.FunctionLikeDeclaration, param: string | undefined, seen: Set<ts.Node>): void => {
+      const visit = (node: ts.Node): void => {
+        if (ts.isCallExpression(node)) {
+          const found = recogniseCall(node, param, consts, sf);
+          if (found) {
+            // `knex.schema.createTable('a', …).createTable('b', …)`: the calls in the receiver run first.
+            if (ts.isPropertyAccessExpression(node.expression)) visit(node.expression.expression);
+            style ??= found.style;
+            pieces.push(...found.pieces);
+            return;
+          }
+          // `await this.renameTables(queryRunner)`: a method of the migration class that `up` hands
+          // its query runner to runs its SQL there, in call order.
+          const helper = param ? helperMethod(node, fn, param) : undefined;
+          if (helper && !seen.has(helper.method)) {
+            ts.forEachChild(node, visit);
+            readBody(helper.method, helper.param, new Set([...seen, helper.method]));
+            return;
+          }
         }
-      }
-      ts.forEachChild(node, visit);
+        ts.forEachChild(node, visit);
+      };
+      if (fn.body) visit(fn.body);
     };
-    if (up.body) visit(up.body);
+    readBody(up, param, new Set([up]));
   }
   if (!style) return undefined;
   return { style, pieces };
@@ -76,6 +87,17 @@ function findUpFunctions(sf: ts.SourceFile): UpFunction[] {
   };
   visit(sf);
   return out;
+}
+
+/** `this.m(…, runner, …)` in a method of a class with a method `m`: `m` and the name it gives `runner`. */
+function helperMethod(call: ts.CallExpression, from: ts.FunctionLikeDeclaration, param: string): { method: ts.MethodDeclaration; param: string } | undefined {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee) || callee.expression.kind !== ts.SyntaxKind.ThisKeyword || !ts.isClassLike(from.parent)) return undefined;
+  const index = call.arguments.findIndex((a) => ts.isIdentifier(a) && a.text === param);
+  if (index < 0) return undefined;
+  const method = from.parent.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && ts.isIdentifier(m.name) && m.name.text === callee.name.text);
+  const p = method?.parameters[index];
+  return method && p && ts.isIdentifier(p.name) ? { method, param: p.name.text } : undefined;
 }
 
 function isFunctionLike(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {
@@ -156,8 +178,29 @@ function stringPiece(arg: ts.Expression, consts: Map<string, string>, sf: ts.Sou
   if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) {
     return { kind: 'literal', sql: arg.text, start: arg.getStart(sf) + 1, length: arg.getEnd() - arg.getStart(sf) - 2 };
   }
-  const folded = foldString(arg, consts);
+  const folded = foldString(arg, consts) ?? foldSqlTemplate(arg, consts);
   return folded === undefined ? undefined : { kind: 'generated', sql: folded, start: arg.getStart(sf), end: arg.getEnd() };
+}
+
+/**
+ * A SQL template whose unknown interpolations all sit inside a quoted SQL string
+ * (`"status" varchar(20) default '${Status.PENDING}'`, `insert … values ('${row.id}')`): a string
+ * constant's content never changes the statement's structure, so any text stands in for it. An
+ * unknown interpolation anywhere else (a name, a clause) leaves the statement unknown.
+ */
+function foldSqlTemplate(expr: ts.Expression, consts: Map<string, string>): string | undefined {
+  if (!ts.isTemplateExpression(expr)) return undefined;
+  let out = expr.head.text;
+  for (const span of expr.templateSpans) {
+    const v = foldString(span.expression, consts);
+    if (v === undefined) {
+      const insideQuotes = (out.match(/'/g)?.length ?? 0) % 2 === 1;
+      if (!insideQuotes) return undefined;
+      out += 'x';
+    } else out += v;
+    out += span.literal.text;
+  }
+  return out;
 }
 
 /** The value of a string expression built from literals, templates, `+` and same-file `const`s. */

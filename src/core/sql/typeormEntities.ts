@@ -13,11 +13,13 @@
  * alone by the query analysis (projectQueries.ts), never guessed.
  */
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import ts from 'typescript';
 import type { Range } from '../finding';
 import { quoteIdent } from './ast';
 import type { MigrationStatement } from './migrations';
 import { generatedStatements } from './prismaSchema';
+import { COLUMN_DECORATORS, ColumnDecoratorStandIns, moduleCandidates, topLevelFunction, type ColumnDecoratorStandIn, type ModuleResolver } from './typeormDecorators';
 
 export interface TypeormColumn {
   property: string;
@@ -56,7 +58,8 @@ export interface TypeormEntity {
   node: ts.ClassDeclaration;
 }
 
-const COLUMN_DECORATORS = new Set(['Column', 'PrimaryColumn', 'PrimaryGeneratedColumn', 'CreateDateColumn', 'UpdateDateColumn', 'DeleteDateColumn', 'VersionColumn', 'ObjectIdColumn']);
+/** The TypeORM column decorator a project decorator on a property stands for (typeormDecorators.ts). */
+export type StandInOf = (decorator: ts.Decorator) => ColumnDecoratorStandIn | undefined;
 
 /** TypeORM's `snakeCase` (typeorm/src/util/StringUtils.ts). */
 export function typeormSnakeCase(s: string): string {
@@ -88,7 +91,7 @@ export function isEntityClass(node: ts.Node): node is ts.ClassDeclaration {
  * The entity a class declares, with the columns it inherits from its base classes (an abstract
  * `BaseEntity` holding `id`/`createdAt` is common); `baseOf` finds a base class's declaration.
  */
-export function readEntity(node: ts.ClassDeclaration, baseOf: (cls: ts.ClassDeclaration) => ts.ClassDeclaration | undefined): TypeormEntity | undefined {
+export function readEntity(node: ts.ClassDeclaration, baseOf: (cls: ts.ClassDeclaration) => ts.ClassDeclaration | undefined, standInOf?: StandInOf): TypeormEntity | undefined {
   const entity = decorators(node).find((d) => d.name === 'Entity');
   if (!entity || !node.name) return undefined;
   const [a0, a1] = entity.args;
@@ -105,7 +108,7 @@ export function readEntity(node: ts.ClassDeclaration, baseOf: (cls: ts.ClassDecl
   };
   const chain: ts.ClassDeclaration[] = [];
   for (let c: ts.ClassDeclaration | undefined = node; c && chain.length < 8 && !chain.includes(c); c = baseOf(c)) chain.unshift(c);
-  for (const cls of chain) readMembers(cls, out);
+  for (const cls of chain) readMembers(cls, out, standInOf);
   for (const d of decorators(node)) {
     if (d.name !== 'Index' && d.name !== 'Unique') continue;
     const name = d.args[0] && ts.isStringLiteralLike(d.args[0]) ? d.args[0].text : undefined;
@@ -119,27 +122,30 @@ export function readEntity(node: ts.ClassDeclaration, baseOf: (cls: ts.ClassDecl
   return out;
 }
 
-function readMembers(cls: ts.ClassDeclaration, out: TypeormEntity): void {
+function readMembers(cls: ts.ClassDeclaration, out: TypeormEntity, standInOf: StandInOf | undefined): void {
   for (const member of cls.members) {
     if (!ts.isPropertyDeclaration(member) || !member.name || !(ts.isIdentifier(member.name) || ts.isStringLiteral(member.name))) continue;
     const property = member.name.text;
     const decs = decorators(member);
-    const col = decs.find((d) => COLUMN_DECORATORS.has(d.name));
+    const col = decs.find((d) => COLUMN_DECORATORS.has(d.name)) ?? standInColumn(decs, standInOf);
     const index = decs.find((d) => d.name === 'Index');
     const indexOpts = index?.args.find((a) => ts.isObjectLiteralExpression(a)) as ts.ObjectLiteralExpression | undefined;
     const indexInfo = index ? { name: index.args[0] && ts.isStringLiteralLike(index.args[0]) ? index.args[0].text : undefined, unique: !!indexOpts && booleanOption(indexOpts, 'unique') } : undefined;
     if (col) {
       const opts = col.args.find((a) => ts.isObjectLiteralExpression(a)) as ts.ObjectLiteralExpression | undefined;
+      // A stand-in's own options at the property (`@EntityId({ nullable: true })`) are what it passes on.
+      const siteOpts = ('siteArgs' in col ? col.siteArgs : undefined)?.find((a) => ts.isObjectLiteralExpression(a)) as ts.ObjectLiteralExpression | undefined;
+      const flag = (key: string) => (!!opts && booleanOption(opts, key)) || (!!siteOpts && booleanOption(siteOpts, key));
       const typeArg = col.args[0] && ts.isStringLiteralLike(col.args[0]) ? col.args[0].text : opts ? stringOption(opts, 'type') : undefined;
-      const primary = col.name.startsWith('Primary') || (!!opts && booleanOption(opts, 'primary'));
+      const primary = col.name.startsWith('Primary') || flag('primary');
       const existing = out.columns.findIndex((c) => c.property === property);
       const column: TypeormColumn = {
         property,
-        column: (opts && stringOption(opts, 'name')) ?? property,
+        column: (opts && stringOption(opts, 'name')) ?? (siteOpts && stringOption(siteOpts, 'name')) ?? property,
         type: sqlType(col.name, typeArg),
         primary,
-        nullable: !primary && !!opts && booleanOption(opts, 'nullable'),
-        unique: !!opts && booleanOption(opts, 'unique'),
+        nullable: !primary && flag('nullable'),
+        unique: flag('unique'),
         index: indexInfo,
         node: member,
       };
@@ -157,6 +163,16 @@ function readMembers(cls: ts.ClassDeclaration, out: TypeormEntity): void {
     const joinColumns = joinList.flatMap((j) => (ts.isObjectLiteralExpression(j) ? [{ name: stringOption(j, 'name'), referenced: stringOption(j, 'referencedColumnName') }] : []));
     out.relations.push({ property, kind: rel.name === 'ManyToOne' ? 'many-to-one' : 'one-to-one', target, joinColumns, owner: rel.name === 'ManyToOne' || !!join, index: indexInfo, node: member });
   }
+}
+
+/** The first decorator of a property that stands for a TypeORM column decorator, read as that one. */
+function standInColumn(decs: ReturnType<typeof decorators>, standInOf: StandInOf | undefined): { name: string; args: readonly ts.Expression[]; siteArgs: readonly ts.Expression[] } | undefined {
+  if (!standInOf) return undefined;
+  for (const d of decs) {
+    const s = standInOf(d.node);
+    if (s) return { name: s.decorator, args: s.args, siteArgs: d.args };
+  }
+  return undefined;
 }
 
 /** `() => User` / `'User'` / `type => User`. */
@@ -217,25 +233,64 @@ export function entityClassesOf(sf: ts.SourceFile): ts.ClassDeclaration[] {
   return sf.statements.filter(isEntityClass);
 }
 
+/** Where the schema reader finds the files an entity file imports (base classes, decorator modules). */
+export interface EntityFileAccess {
+  /** The text of a project file, read on demand. */
+  read(file: string): string | undefined;
+  /** Files that may apply TypeORM column decorators by code (typeormDecorators.ts DEFERRED_COLUMN_APPLICATION). */
+  applicationFiles?: ReadonlyArray<{ file: string; text: string }>;
+}
+
 /**
  * The SQL TypeORM's schema synchronisation runs for the entities of these files, placed on the
- * declarations (the class for its table, the relation property for its foreign key).
+ * declarations (the class for its table, the relation property for its foreign key). Base
+ * classes and project column decorators are followed through the files' relative imports.
  */
-export function typeormEntitySchema(files: ReadonlyArray<{ file: string; text: string }>): MigrationStatement[] {
-  const sources = files.map((f) => ({ file: f.file, sf: ts.createSourceFile(f.file, f.text, ts.ScriptTarget.Latest, true) }));
+export function typeormEntitySchema(files: ReadonlyArray<{ file: string; text: string }>, access?: EntityFileAccess): MigrationStatement[] {
+  const parsed = new Map<string, ts.SourceFile | undefined>();
+  const parse = (file: string, text: string) => {
+    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    parsed.set(path.resolve(file), sf);
+    return sf;
+  };
+  const sources = files.map((f) => ({ file: f.file, sf: parse(f.file, f.text) }));
+  const applications = (access?.applicationFiles ?? []).map((f) => parsed.get(path.resolve(f.file)) ?? parse(f.file, f.text));
+  const sourceOf = (file: string): ts.SourceFile | undefined => {
+    const key = path.resolve(file);
+    if (parsed.has(key)) return parsed.get(key);
+    const text = /\.tsx?$/.test(file) ? access?.read(file) : undefined;
+    return text === undefined ? (parsed.set(key, undefined), undefined) : parse(file, text);
+  };
+  const resolve: ModuleResolver = (from, specifier) => {
+    for (const candidate of moduleCandidates(from.fileName, specifier)) {
+      const sf = sourceOf(candidate);
+      if (sf) return sf;
+    }
+    return undefined;
+  };
+  const standIns = new ColumnDecoratorStandIns(applications, resolve);
   const classes = new Map<string, ts.ClassDeclaration>();
   for (const { sf } of sources) {
     for (const st of sf.statements) if (ts.isClassDeclaration(st) && st.name) classes.set(st.name.text, st);
   }
-  // Base classes are found by name across the entity files (no checker here).
+  // Base classes through the file's imports, else by name across the entity files (no checker here).
   const baseOf = (cls: ts.ClassDeclaration) => {
     const ext = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-    return ext && ts.isIdentifier(ext) ? classes.get(ext.text) : undefined;
+    if (!ext || !ts.isIdentifier(ext)) return undefined;
+    const found = declarationOf(cls.getSourceFile(), ext.text, resolve, (sf, name) => sf.statements.find((st): st is ts.ClassDeclaration => ts.isClassDeclaration(st) && st.name?.text === name));
+    return found ?? classes.get(ext.text);
+  };
+  const standInOf: StandInOf = (d) => {
+    const e = ts.isCallExpression(d.expression) ? d.expression.expression : d.expression;
+    if (!ts.isIdentifier(e)) return undefined;
+    let out: ColumnDecoratorStandIn | undefined;
+    declarationOf(d.getSourceFile(), e.text, resolve, (sf, name) => (topLevelFunction(sf, name) ? ((out = standIns.of(sf, name)), true) : undefined));
+    return out;
   };
   const entities = new Map<string, { entity: TypeormEntity; file: string; sf: ts.SourceFile }>();
   for (const { file, sf } of sources) {
     for (const cls of entityClassesOf(sf)) {
-      const entity = readEntity(cls, baseOf);
+      const entity = readEntity(cls, baseOf, standInOf);
       if (entity) entities.set(entity.className, { entity, file, sf });
     }
   }
@@ -283,6 +338,32 @@ export function typeormEntitySchema(files: ReadonlyArray<{ file: string; text: s
   }
   // Foreign keys after every table exists, as TypeORM's synchronisation adds them.
   return [...out, ...fks];
+}
+
+/**
+ * The declaration `find` picks for `name` as seen from `sf`: declared in the file, or imported
+ * from a relative module (through `export … from` re-exports, a few levels deep).
+ */
+function declarationOf<T>(sf: ts.SourceFile, name: string, resolve: ModuleResolver, find: (sf: ts.SourceFile, name: string) => T | undefined, depth = 0): T | undefined {
+  const local = find(sf, name);
+  if (local !== undefined || depth > 3) return local;
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
+      const named = st.importClause?.namedBindings;
+      const el = named && ts.isNamedImports(named) ? named.elements.find((x) => x.name.text === name) : undefined;
+      const target = el && resolve(sf, st.moduleSpecifier.text);
+      if (target) return declarationOf(target, (el.propertyName ?? el.name).text, resolve, find, depth + 1);
+    }
+    if (depth > 0 && ts.isExportDeclaration(st) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) {
+      const clause = st.exportClause;
+      const el = clause && ts.isNamedExports(clause) ? clause.elements.find((x) => x.name.text === name) : undefined;
+      if (clause && !el) continue;
+      const target = resolve(sf, st.moduleSpecifier.text);
+      const found = target && declarationOf(target, el ? (el.propertyName ?? el.name).text : name, resolve, find, depth + 1);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 function indexSql(name: string | undefined, unique: boolean, table: string, plainTable: string, columns: string[]): string {

@@ -19,7 +19,8 @@ import type { DbCallSite } from '../db/callSite';
 import { hidesProperty, propertyOf, skipExpression } from './ormSyntax';
 import type { ExtractedFilter, ExtractedQuery, QueryExtractionContext } from '../db/libraries/types';
 import { normalisePlaceholders } from './sqlFromCode';
-import { columnOfProperty, isEntityClass, readEntity, type TypeormEntity } from './typeormEntities';
+import { ColumnDecoratorStandIns, DEFERRED_COLUMN_APPLICATION, moduleCandidates, type ModuleResolver } from './typeormDecorators';
+import { columnOfProperty, isEntityClass, readEntity, type StandInOf, type TypeormEntity } from './typeormEntities';
 
 const FIND_WITH_OPTIONS = new Set(['find', 'findOne', 'findOneOrFail', 'findAndCount', 'count', 'exists', 'exist']);
 const FIND_WITH_WHERE = new Set(['findBy', 'findOneBy', 'findOneByOrFail', 'findAndCountBy', 'countBy', 'existsBy', 'delete', 'softDelete', 'restore']);
@@ -33,6 +34,7 @@ export function typeormQuery(site: DbCallSite, ctx: QueryExtractionContext): Ext
   if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression)) return [];
   const receiver = call.expression.expression;
   if (site.method === 'query' || site.method === 'sql') return [];
+  currentProgram = ctx.program;
   const qb = queryBuilderQuery(call, ctx.checker);
   if (qb) return qb;
   let args: readonly ts.Expression[] = call.arguments;
@@ -186,7 +188,17 @@ function queryBuilderQuery(terminal: ts.CallExpression, checker: ts.TypeChecker)
   if (/^(getOne|getRawOne|getExists)/.test((terminal.expression as ts.PropertyAccessExpression).name.text)) limited = true;
   const rewrite = (text: string): string | undefined => {
     let ok = true;
-    const out = text.replace(/("?)([A-Za-z_]\w*)\1\.("?)([A-Za-z_]\w*)\3/g, (m, _q1, a: string, _q2, p: string) => {
+    // `order.customer.id`: TypeORM reads a relation's referenced key as its join column (`order.customerId`).
+    const viaRelation = text.replace(/("?)([A-Za-z_]\w*)\1\.("?)([A-Za-z_]\w*)\3\.("?)([A-Za-z_]\w*)\5/g, (m, _q1, a: string, _q2, p: string, _q3, r: string) => {
+      const relation = a === alias ? entity!.relations.find((x) => x.property === p && x.owner) : undefined;
+      if (!relation || relation.joinColumns.length > 1 || r !== (relation.joinColumns[0]?.referenced ?? 'id')) {
+        ok = false; // an embedded column or another column of the related table: not known here
+        return m;
+      }
+      return `${quote(alias)}.${quote(columnOfProperty(entity!, p)!)}`;
+    });
+    if (!ok) return undefined;
+    const out = viaRelation.replace(/("?)([A-Za-z_]\w*)\1\.("?)([A-Za-z_]\w*)\3/g, (m, _q1, a: string, _q2, p: string) => {
       if (a === alias) return `${quote(alias)}.${quote(columnOfProperty(entity!, p) ?? p)}`;
       ok = false; // a joined alias: the plan may start from the other table
       return m;
@@ -223,7 +235,12 @@ export function entityOfRepository(expr: ts.Expression, checker: ts.TypeChecker,
   if (ts.isCallExpression(e)) {
     // `getRepository(User)`, `dataSource.getRepository(User)`, `manager.getTreeRepository(User)`.
     const callee = ts.isPropertyAccessExpression(e.expression) ? e.expression.name.text : ts.isIdentifier(e.expression) ? e.expression.text : '';
-    if (/^get(Tree|Mongo)?Repository$|^withRepository$/.test(callee) && e.arguments[0]) return entityOfClassExpression(e.arguments[0], checker);
+    if (!/^get(Tree|Mongo)?Repository$|^withRepository$/.test(callee)) return undefined;
+    // A project's own accessor may take the entity after a context (`connection.getRepository(ctx, User)`).
+    for (const arg of e.arguments) {
+      const entity = entityOfClassExpression(arg, checker);
+      if (entity) return entity;
+    }
     return undefined;
   }
   if (e.kind === ts.SyntaxKind.ThisKeyword) {
@@ -309,6 +326,7 @@ export function entityOfClassExpression(expr: ts.Expression, checker: ts.TypeChe
 }
 
 const entities = new WeakMap<ts.ClassDeclaration, TypeormEntity | undefined>();
+const standInsByProgram = new WeakMap<ts.Program, ColumnDecoratorStandIns>();
 
 function entityOf(decl: ts.ClassDeclaration, checker: ts.TypeChecker): TypeormEntity | undefined {
   if (entities.has(decl)) return entities.get(decl);
@@ -316,9 +334,32 @@ function entityOf(decl: ts.ClassDeclaration, checker: ts.TypeChecker): TypeormEn
     const ext = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
     return ext ? symbolOf(ext, checker)?.declarations?.find(ts.isClassDeclaration) : undefined;
   };
-  const entity = readEntity(decl, baseOf);
+  const entity = readEntity(decl, baseOf, currentProgram && standInReader(currentProgram, checker));
   entities.set(decl, entity);
   return entity;
+}
+
+/** The program of the extraction under way (entity reading is reached from many helpers that only carry the checker). */
+let currentProgram: ts.Program | undefined;
+
+/** Project decorators standing for TypeORM column decorators, found through the checker (typeormDecorators.ts). */
+function standInReader(program: ts.Program, checker: ts.TypeChecker): StandInOf {
+  let standIns = standInsByProgram.get(program);
+  if (!standIns) {
+    const files = program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && DEFERRED_COLUMN_APPLICATION.test(sf.text));
+    const resolve: ModuleResolver = (from, specifier) => moduleCandidates(from.fileName, specifier).map((f) => program.getSourceFile(f)).find((sf) => !!sf);
+    standInsByProgram.set(program, (standIns = new ColumnDecoratorStandIns(files, resolve)));
+  }
+  const table = standIns;
+  return (d) => {
+    const e = ts.isCallExpression(d.expression) ? d.expression.expression : d.expression;
+    if (!ts.isIdentifier(e)) return undefined;
+    const decl = symbolOf(e, checker)?.declarations?.[0];
+    const sf = decl?.getSourceFile();
+    if (!decl || !sf || sf.isDeclarationFile) return undefined;
+    const name = ts.isFunctionDeclaration(decl) ? decl.name?.text : ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+    return name ? table.of(sf, name) : undefined;
+  };
 }
 
 function symbolOf(e: ts.Expression, checker: ts.TypeChecker): ts.Symbol | undefined {

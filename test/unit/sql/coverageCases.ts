@@ -21,7 +21,7 @@ export interface CoverageCase {
 const FLAGS = `CREATE TABLE flags (id bigserial PRIMARY KEY, feature text NOT NULL, env text NOT NULL, note text, deleted_at timestamptz); CREATE INDEX flags_feature ON flags (feature); CREATE INDEX flags_env ON flags (env);`;
 const FLAG_ROWS = `INSERT INTO flags (feature, env, deleted_at) SELECT 'f' || (i % 2000), 'e' || (i % 20), CASE WHEN i % 50 = 0 THEN now() END FROM generate_series(1, 100000) i; ANALYZE flags;`;
 
-const ORDERS = `CREATE TABLE orders (id bigserial PRIMARY KEY, user_id int NOT NULL, tenant_id int, status text, email text, total numeric, created_at timestamptz, deleted_at timestamptz, tags text[], data jsonb, active boolean);`;
+const ORDERS = `CREATE TABLE orders (id bigserial PRIMARY KEY, user_id int NOT NULL, tenant_id int, status text, email text, total numeric, created_at timestamptz, deleted_at timestamptz, shipped_at timestamptz, tags text[], data jsonb, active boolean);`;
 
 export const COVERAGE_CASES: CoverageCase[] = [
   // btree
@@ -42,7 +42,7 @@ export const COVERAGE_CASES: CoverageCase[] = [
   { name: 'btree: unique lookup serves extra filters', ddl: `${ORDERS} CREATE UNIQUE INDEX orders_email ON orders (email);`, query: 'SELECT * FROM orders WHERE email = $1 AND status = $2', table: 'orders', expected: 'served', columns: ['email'] },
   { name: 'btree: an IN list on the primary key serves extra filters (one row per value)', ddl: ORDERS, query: 'SELECT * FROM orders WHERE id = ANY($1::bigint[]) AND user_id = $2', table: 'orders', expected: 'served', columns: ['id'] },
   { name: 'btree: an IN list on a unique key serves extra filters', ddl: `${ORDERS} CREATE UNIQUE INDEX orders_email ON orders (email);`, query: "SELECT * FROM orders WHERE email IN ('a', 'b') AND status = $1", table: 'orders', expected: 'served', columns: ['email'] },
-  { name: 'btree: IS NULL on the indexed column', ddl: `${ORDERS} CREATE INDEX orders_deleted ON orders (deleted_at);`, query: 'SELECT * FROM orders WHERE deleted_at IS NULL', table: 'orders', expected: 'served', columns: ['deleted_at'] },
+  { name: 'btree: IS NULL on the indexed column', ddl: `${ORDERS} CREATE INDEX orders_shipped ON orders (shipped_at);`, query: 'SELECT * FROM orders WHERE shipped_at IS NULL', table: 'orders', expected: 'served', columns: ['shipped_at'] },
   { name: 'btree: ORDER BY … LIMIT on the indexed column', ddl: `${ORDERS} CREATE INDEX orders_created ON orders (created_at);`, query: 'SELECT * FROM orders ORDER BY created_at DESC LIMIT 20', table: 'orders', expected: 'served', columns: [], orderOnly: true },
   { name: 'btree: ORDER BY … LIMIT with no index → not served', ddl: ORDERS, query: 'SELECT * FROM orders ORDER BY created_at DESC LIMIT 20', table: 'orders', expected: 'not-served', columns: [], orderOnly: true },
   { name: 'btree: LIKE prefix needs a pattern opclass', ddl: `${ORDERS} CREATE INDEX orders_email_pattern ON orders (email text_pattern_ops);`, query: "SELECT * FROM orders WHERE email LIKE 'ann%'", table: 'orders', expected: 'served', columns: ['email'] },
@@ -56,7 +56,11 @@ export const COVERAGE_CASES: CoverageCase[] = [
   { name: 'btree: = ANY on the primary key serves extra filters (one row per id)', ddl: FLAGS, data: FLAG_ROWS, query: 'SELECT * FROM flags WHERE id = ANY($1::bigint[]) AND note = $2', table: 'flags', expected: 'served', columns: ['id'] },
   { name: 'btree: IS NULL next to a served filter is a flag, not a column to serve', ddl: FLAGS, data: FLAG_ROWS, query: 'SELECT * FROM flags WHERE feature = $1 AND deleted_at IS NULL', table: 'flags', expected: 'served', columns: ['feature'] },
   { name: 'btree: IS NULL next to an unserved filter: still not served', ddl: FLAGS, query: 'SELECT * FROM flags WHERE note = $1 AND deleted_at IS NULL', table: 'flags', expected: 'not-served', columns: ['note'] },
-  { name: 'btree: IS NULL alone without an index → not served', ddl: ORDERS, query: 'SELECT * FROM orders WHERE deleted_at IS NULL', table: 'orders', expected: 'not-served', columns: ['deleted_at'] },
+  { name: 'btree: IS NULL alone without an index → not served', ddl: ORDERS, query: 'SELECT * FROM orders WHERE shipped_at IS NULL', table: 'orders', expected: 'not-served', columns: ['shipped_at'] },
+  // a soft-delete flag alone: every live row matches, the table is read whatever index there is (vendure: find({ where: { deletedAt: IsNull() } }))
+  { name: 'btree: a soft-delete flag IS NULL alone → no finding', ddl: FLAGS, query: 'SELECT * FROM flags WHERE deleted_at IS NULL', table: 'flags', expected: 'no-finding', columns: [] },
+  { name: 'btree: a camelCase soft-delete flag alone → no finding', ddl: 'CREATE TABLE shipping_method (id serial PRIMARY KEY, code text, "deletedAt" timestamp);', query: 'SELECT * FROM shipping_method WHERE "deletedAt" IS NULL', table: 'shipping_method', expected: 'no-finding', columns: [] },
+  { name: 'btree: a soft-delete flag with ORDER BY … LIMIT is judged by its order → not served', ddl: FLAGS, query: 'SELECT * FROM flags WHERE deleted_at IS NULL ORDER BY note LIMIT 20', table: 'flags', expected: 'not-served', columns: ['note'], orderOnly: true },
   { name: 'btree: one equality column without any index → partly', ddl: FLAGS, data: FLAG_ROWS, query: 'SELECT * FROM flags WHERE feature = $1 AND note = $2', table: 'flags', expected: 'partly', columns: ['feature', 'note'] },
   // expression indexes
   { name: 'expression: lower(email) served by the same expression', ddl: `${ORDERS} CREATE INDEX orders_lower_email ON orders (lower(email));`, query: 'SELECT * FROM orders WHERE lower(email) = lower($1)', table: 'orders', expected: 'served', columns: ['email'] },

@@ -73,6 +73,42 @@ describe('sql: migration discovery and order', () => {
     assert.ok(naturalCompare('1700000000000-A.ts', '1700000000001-B.ts') < 0);
   });
 
+  it('keeps only the PostgreSQL folder of per-database migration folders (postgres/, mysql/, mariadb/, sqlite/ side by side)', () => {
+    const up = (sql: string) => `import { MigrationInterface, QueryRunner } from 'typeorm';\nexport class M implements MigrationInterface {\n  async up(q: QueryRunner) { await q.query(\`${sql}\`); }\n  async down() {}\n}\n`;
+    const d = discovered({
+      'src/db/migrations/postgres/1700000000000-Init.ts': up('CREATE TABLE team (id uuid PRIMARY KEY, "orgId" uuid NOT NULL)'),
+      'src/db/migrations/postgres/1700000000001-OrgIndex.ts': up('CREATE INDEX team_org ON team ("orgId")'),
+      'src/db/migrations/sqlite/1700000000000-Init.ts': up('CREATE TABLE team (id varchar PRIMARY KEY, orgId varchar)'),
+      'src/db/migrations/sqlite/1700000000001-Rebuild.ts': up('CREATE TABLE temp_team (id varchar PRIMARY KEY, orgId varchar REFERENCES org (id))'),
+      'src/db/migrations/mysql/1700000000000-Init.ts': up('CREATE TABLE `team` (`id` varchar(36) NOT NULL)'),
+      'src/extra/migrations/sqlite/1700000000002-Only.ts': up('CREATE TABLE note (id int)'),
+    });
+    roots.push(d.root);
+    // A folder of one database with no PostgreSQL sibling is still read (nothing says which one runs).
+    assert.deepEqual(d.rel, ['src/db/migrations/postgres/1700000000000-Init.ts', 'src/db/migrations/postgres/1700000000001-OrgIndex.ts', 'src/extra/migrations/sqlite/1700000000002-Only.ts']);
+  });
+
+  it('runs timestamp-named migration modules of several folders in one timestamp order (TypeORM, Knex), other folders by path', () => {
+    const up = (sql: string) => `export class M {\n  async up(q: any) { await q.query(\`${sql}\`); }\n}\n`;
+    const d = discovered({
+      'db/migrate/001_seed.sql': 'SELECT 1;',
+      'src/core/migrations/1700000000000-Init.ts': up('CREATE TABLE account (id uuid PRIMARY KEY)'),
+      'src/core/migrations/1700000000300-TeamOwner.ts': up('ALTER TABLE team ADD COLUMN "ownerId" uuid'),
+      'src/extra/migrations/1700000000200-Team.ts': up('CREATE TABLE team (id uuid PRIMARY KEY)'),
+      'src/extra/migrations/1700000000400-TeamIndex.ts': up('CREATE INDEX team_owner ON team ("ownerId")'),
+      'src/zz/migrations/1_plain.sql': 'SELECT 1;',
+    });
+    roots.push(d.root);
+    assert.deepEqual(d.rel, [
+      'db/migrate/001_seed.sql',
+      'src/core/migrations/1700000000000-Init.ts',
+      'src/extra/migrations/1700000000200-Team.ts',
+      'src/core/migrations/1700000000300-TeamOwner.ts',
+      'src/extra/migrations/1700000000400-TeamIndex.ts',
+      'src/zz/migrations/1_plain.sql',
+    ]);
+  });
+
   it('reads TypeORM migration classes (up only) with their statement positions', async () => {
     const migration = [
       "import { MigrationInterface, QueryRunner } from 'typeorm';",
@@ -95,6 +131,56 @@ describe('sql: migration discovery and order', () => {
     const fk = schema.lookup('post')!.foreignKeys[0];
     assert.equal(fk.name, 'FK_post_author');
     assert.deepEqual(fk.origin.range.start, { line: 5, character: 52 });
+  });
+
+  it('reads the methods a TypeORM migration hands its query runner to, in call order (not down, not unrelated methods)', () => {
+    const migration = [
+      "import { MigrationInterface, QueryRunner } from 'typeorm';",
+      "import { MemberState } from '../member-state';",
+      'export class Rebuild1700000000001 implements MigrationInterface {',
+      '  private async rebuild(runner: QueryRunner): Promise<void> {',
+      '    await runner.query(`ALTER TABLE "member" RENAME TO "old_member"`);',
+      "    await runner.query(`CREATE TABLE \"member\" (\"id\" uuid PRIMARY KEY, \"email\" varchar(255) NOT NULL UNIQUE, \"state\" varchar(20) DEFAULT '${MemberState.ACTIVE}' NOT NULL)`);",
+      '  }',
+      '  private async cleanUp(q: QueryRunner): Promise<void> {',
+      '    await q.query(`DROP TABLE "old_member"`);',
+      '  }',
+      '  private async undo(q: QueryRunner): Promise<void> {',
+      '    await q.query(`DROP TABLE "member"`);',
+      '  }',
+      '  public async up(queryRunner: QueryRunner): Promise<void> {',
+      '    await this.rebuild(queryRunner);',
+      '    await this.cleanUp(queryRunner);',
+      '  }',
+      '  public async down(queryRunner: QueryRunner): Promise<void> {',
+      '    await this.undo(queryRunner);',
+      '  }',
+      '}',
+    ].join('\n');
+    const root = createWorkspace({
+      files: {
+        'src/migrations/1700000000000-Init.ts': "export class Init1700000000000 {\n  async up(q: any) { await q.query('CREATE TABLE member (id uuid PRIMARY KEY, email text)'); }\n}\n",
+        'src/migrations/1700000000001-Rebuild.ts': migration,
+      },
+    });
+    roots.push(root);
+    const { schema, statements } = projectSchema({ root, files: discoverFiles(root), config: defaultConfig() });
+    assert.deepEqual(
+      statements.map((s) => s.sql.slice(0, 30)),
+      ['CREATE TABLE member (id uuid P', 'ALTER TABLE "member" RENAME TO', 'CREATE TABLE "member" ("id" uu', 'DROP TABLE "old_member"'],
+    );
+    // The quoted interpolation ('${MemberState.ACTIVE}') is a string constant: the statement is read.
+    assert.deepEqual([...schema.lookup('member')!.columns.keys()], ['id', 'email', 'state']);
+    assert.deepEqual(schema.lookup('member')!.indexes.map((i) => i.name), ['member_pkey', 'member_email_key']);
+    assert.equal(schema.lookup('old_member'), undefined);
+  });
+
+  it('leaves out a migration statement whose unknown interpolation is not inside a SQL string (a name, a clause)', () => {
+    const migration = "export class X1700000000000 {\n  async up(q: any) {\n    await q.query(`CREATE TABLE ${T.name} (id int)`);\n    await q.query(`CREATE TABLE kept (id int DEFAULT ${n}, note text DEFAULT 'a''${s}')`);\n  }\n}\n";
+    const root = createWorkspace({ files: { 'src/migrations/1700000000000-X.ts': migration } });
+    roots.push(root);
+    const { statements } = projectSchema({ root, files: discoverFiles(root), config: defaultConfig() });
+    assert.deepEqual(statements.map((s) => s.sql), []);
   });
 
   it('reads db-migrate modules: db.runSql in exports.up (callback style), not exports.down', () => {

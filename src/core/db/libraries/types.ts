@@ -116,6 +116,8 @@ export interface QueryCallShapes {
 export interface QueryExtractionContext {
   checker: ts.TypeChecker;
   provenance: ProvenanceResolver;
+  /** The program the checker belongs to (a reader may look at other files, e.g. TypeORM decorator modules). */
+  program?: ts.Program;
 }
 
 /** One statement a call sends, as far as the syntax tells. */
