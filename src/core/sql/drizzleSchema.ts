@@ -64,8 +64,9 @@ export function readDrizzleTable(
   const callee = call.expression;
   let schema: string | undefined;
   let namer: TableNamer | undefined;
-  if (ts.isIdentifier(callee) && TABLE_FUNCTIONS.has(callee.text)) schema = undefined;
-  else if (ts.isIdentifier(callee) && (namer = creatorOf(callee))) schema = undefined;
+  // A creator first: `const pgTable = pgTableCreator(…)` takes the name of the function it stands for.
+  if (ts.isIdentifier(callee) && (namer = creatorOf(callee))) schema = undefined;
+  else if (ts.isIdentifier(callee) && TABLE_FUNCTIONS.has(callee.text)) schema = undefined;
   else if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'table') {
     const owner = callee.expression;
     if (ts.isIdentifier(owner)) schema = schemaOf(owner.text);
@@ -289,15 +290,58 @@ export function drizzleTablesOf(sf: ts.SourceFile, creators: ReadonlyMap<string,
   return out;
 }
 
+function normalisePath(file: string): string {
+  return file.replace(/\\/g, '/');
+}
+
+/** `import { pgTable } from './table'`: the creators a file imports from another file of the list, by local name. */
+function importedCreators(file: string, sf: ts.SourceFile, creatorsByFile: ReadonlyMap<string, ReadonlyMap<string, TableNamer>>): Map<string, TableNamer> {
+  const out = new Map<string, TableNamer>();
+  const dir = normalisePath(file).replace(/\/[^/]*$/, '');
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !st.moduleSpecifier.text.startsWith('.')) continue;
+    const bindings = st.importClause?.namedBindings;
+    if (!bindings || !ts.isNamedImports(bindings)) continue;
+    const base = joinPath(dir, st.moduleSpecifier.text.replace(/\.(js|ts|mjs|mts)$/, ''));
+    const target = ['.ts', '.tsx', '.mts', '/index.ts', '/index.tsx'].map((ext) => creatorsByFile.get(base + ext)).find((m) => m !== undefined);
+    if (!target) continue;
+    for (const el of bindings.elements) {
+      const namer = target.get((el.propertyName ?? el.name).text);
+      if (namer) out.set(el.name.text, namer);
+    }
+  }
+  return out;
+}
+
+function joinPath(dir: string, rel: string): string {
+  const parts = dir.split('/');
+  for (const seg of rel.split('/')) {
+    if (seg === '..') parts.pop();
+    else if (seg !== '.' && seg !== '') parts.push(seg);
+  }
+  return parts.join('/');
+}
+
 /** The SQL drizzle-kit would run for the tables of these files, placed on their definitions. */
 export function drizzleTableSchema(files: ReadonlyArray<{ file: string; text: string }>): MigrationStatement[] {
   const tables = new Map<string, { t: DrizzleTable; file: string; sf: ts.SourceFile }>();
   const parsed = files.map((f) => ({ file: f.file, sf: ts.createSourceFile(f.file, f.text, ts.ScriptTarget.Latest, true) }));
   // Table creators are found in every file first: the tables are often made in another file than the creator.
   const creators = new Map<string, TableNamer>();
-  for (const { sf } of parsed) for (const [variable, namer] of tableCreatorsOf(sf)) creators.set(variable, namer);
+  const creatorsByFile = new Map<string, Map<string, TableNamer>>();
   for (const { file, sf } of parsed) {
-    for (const [variable, t] of drizzleTablesOf(sf, creators)) tables.set(variable, { t, file, sf });
+    const own = tableCreatorsOf(sf);
+    creatorsByFile.set(normalisePath(file), own);
+    for (const [variable, namer] of own) creators.set(variable, namer);
+  }
+  for (const { file, sf } of parsed) {
+    // A file's creators are its own and those it imports from a file of the project (several
+    // modules may each name their creator `pgTable`, with prefixes of their own); a creator
+    // imported through a path alias is known by its name only.
+    const visible = new Map(creators);
+    for (const [local, namer] of importedCreators(file, sf, creatorsByFile)) visible.set(local, namer);
+    for (const [variable, namer] of creatorsByFile.get(normalisePath(file)) ?? []) visible.set(variable, namer);
+    for (const [variable, t] of drizzleTablesOf(sf, visible)) tables.set(variable, { t, file, sf });
   }
   const out: MigrationStatement[] = [];
   const fks: MigrationStatement[] = [];
