@@ -206,7 +206,9 @@ function readColumn(property: string, init: ts.Expression): DrizzleColumn | unde
     notNull: false,
     node: init,
   };
-  for (const step of chain.slice(1)) {
+  // The head is a modifier too when a project helper owns it: `id: idColumn.primaryKey()`,
+  // `ownerId: idColumn.references(() => users.id)` (a column builder function with methods of its own).
+  for (const step of TYPES[head.name] ? chain.slice(1) : chain) {
     if (step.name === 'primaryKey') col.primary = true;
     else if (step.name === 'notNull') col.notNull = true;
     else if (step.name === 'unique') col.unique = step.args[0] && ts.isStringLiteralLike(step.args[0]) ? step.args[0].text : '';
