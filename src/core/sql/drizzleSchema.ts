@@ -325,7 +325,7 @@ function joinPath(dir: string, rel: string): string {
 }
 
 /** The SQL drizzle-kit would run for the tables of these files, placed on their definitions. */
-export function drizzleTableSchema(files: ReadonlyArray<{ file: string; text: string }>): MigrationStatement[] {
+export function drizzleTableSchema(files: ReadonlyArray<{ file: string; text: string }>, managedSchemas?: ReadonlySet<string>): MigrationStatement[] {
   const tables = new Map<string, { t: DrizzleTable; file: string; sf: ts.SourceFile }>();
   const parsed = files.map((f) => ({ file: f.file, sf: ts.createSourceFile(f.file, f.text, ts.ScriptTarget.Latest, true) }));
   // Table creators are found in every file first: the tables are often made in another file than the creator.
@@ -348,6 +348,9 @@ export function drizzleTableSchema(files: ReadonlyArray<{ file: string; text: st
   const out: MigrationStatement[] = [];
   const fks: MigrationStatement[] = [];
   for (const { t, file, sf } of tables.values()) {
+    // A table of a schema drizzle-kit does not manage (`schemaFilter`): the platform's own table,
+    // declared to be queried and referenced. Its indexes are unknown; foreign keys to it stay.
+    if (managedSchemas && !managedSchemas.has(t.schema ?? 'public')) continue;
     const at = (node: ts.Node): Range => ({ start: sf.getLineAndCharacterOfPosition(node.getStart(sf)), end: sf.getLineAndCharacterOfPosition(node.getEnd()) });
     const name = (t2: DrizzleTable) => (t2.schema ? `${quoteIdent(t2.schema)}.${quoteIdent(t2.table)}` : quoteIdent(t2.table));
     const columnOf = (t2: DrizzleTable, p: string) => t2.columns.find((c) => c.property === p)?.column ?? p;

@@ -51,7 +51,7 @@ export function projectSchema(project: ProjectInput, read: (file: string) => str
   });
   const prismaModels = prisma.flatMap((p) => p.models);
   const migrationsDefineTables = statements.some((s) => s.ast && 'CreateStmt' in s.ast);
-  const applied = migrationsDefineTables ? statements : [...statements, ...prisma.flatMap((p) => p.statements), ...codeSchemaStatements(codeSchemaFiles(project.files.ts), read)];
+  const applied = migrationsDefineTables ? statements : [...statements, ...prisma.flatMap((p) => p.statements), ...codeSchemaStatements(codeSchemaFiles(project.files.ts), read, drizzleManagedSchemas(project.files.ts, read))];
   return { schema: buildSchema(applied), migrations, statements: applied, prismaModels };
 }
 
@@ -60,12 +60,34 @@ export function projectSchema(project: ProjectInput, read: (file: string) => str
  * `synchronize: true` creates) and Drizzle tables (what `drizzle-kit push` creates). Only used
  * when no migration creates a table: migrations are what the database really ran.
  */
-function codeSchemaStatements(files: string[], read: (file: string) => string | undefined): MigrationStatement[] {
+function codeSchemaStatements(files: string[], read: (file: string) => string | undefined, drizzleSchemas?: ReadonlySet<string>): MigrationStatement[] {
   const texts = files.flatMap((file) => {
     const text = read(file);
     return text === undefined ? [] : [{ file, text }];
   });
-  return [...typeormEntitySchema(texts.filter((t) => TYPEORM_MARK.test(t.text))), ...drizzleTableSchema(texts.filter((t) => DRIZZLE_MARK.test(t.text)))];
+  return [...typeormEntitySchema(texts.filter((t) => TYPEORM_MARK.test(t.text))), ...drizzleTableSchema(texts.filter((t) => DRIZZLE_MARK.test(t.text)), drizzleSchemas)];
+}
+
+/**
+ * The schemas drizzle-kit manages: `schemaFilter` of the project's drizzle.config (a string or an
+ * array of strings). A table declared in another schema (`pgSchema('auth').table(…)`, a mirror of
+ * tables a platform owns, such as Supabase's `auth` and `storage`) is not created by drizzle-kit:
+ * its indexes and constraints are not the project's to know. Undefined when a config has no
+ * literal filter (then every schema counts).
+ */
+function drizzleManagedSchemas(files: readonly string[], read: (file: string) => string | undefined): Set<string> | undefined {
+  const configs = files.filter((f) => /^drizzle\.config\.[cm]?ts$/.test(path.basename(f)));
+  if (configs.length === 0) return undefined;
+  const out = new Set<string>();
+  for (const file of configs) {
+    const text = read(file);
+    const m = text && /\bschemaFilter\s*:\s*(\[[^\]]*\]|'[^']*'|"[^"]*")/.exec(text);
+    if (!m) return undefined;
+    const names = [...m[1].matchAll(/'([^']*)'|"([^"]*)"/g)].map((x) => x[1] ?? x[2]);
+    if (names.length === 0 || m[1].replace(/'[^']*'|"[^"]*"|[\s,\[\]]/g, '') !== '') return undefined;
+    for (const n of names) out.add(n);
+  }
+  return out;
 }
 
 const TYPEORM_MARK = /@Entity\(/;
