@@ -23,6 +23,8 @@ export interface DrizzleColumn {
   primary: boolean;
   notNull: boolean;
   unique?: string;
+  /** The name was given (`integer('author_id')`), not taken from the property. */
+  named?: boolean;
   /** `.references(() => users.id)`: the referenced table variable and property. */
   references?: { table: string; property: string };
   node: ts.Node;
@@ -201,6 +203,7 @@ function readColumn(property: string, init: ts.Expression): DrizzleColumn | unde
   const col: DrizzleColumn = {
     property,
     column: nameArg && ts.isStringLiteralLike(nameArg) ? nameArg.text : property,
+    named: !!nameArg && ts.isStringLiteralLike(nameArg),
     type: TYPES[head.name] ?? 'text',
     primary: false,
     notNull: false,
@@ -325,7 +328,20 @@ function joinPath(dir: string, rel: string): string {
 }
 
 /** The SQL drizzle-kit would run for the tables of these files, placed on their definitions. */
-export function drizzleTableSchema(files: ReadonlyArray<{ file: string; text: string }>, managedSchemas?: ReadonlySet<string>): MigrationStatement[] {
+/** drizzle-orm's `casing: 'snake_case'`: `createdAt` → `created_at`, `userID` → `user_id`. */
+export function drizzleSnakeCase(name: string): string {
+  return (name.replace(/['\u2019]/g, '').match(/[\da-z]+|[A-Z]+(?![a-z])|[A-Z][\da-z]+/g) ?? [name]).map((w) => w.toLowerCase()).join('_');
+}
+
+export interface DrizzleKitOptions {
+  /** `schemaFilter`: the schemas drizzle-kit manages (undefined: all). */
+  schemas?: ReadonlySet<string>;
+  /** `casing: 'snake_case'`: the columns named by their property are snake_cased. */
+  snakeCase?: boolean;
+}
+
+export function drizzleTableSchema(files: ReadonlyArray<{ file: string; text: string }>, options: DrizzleKitOptions = {}): MigrationStatement[] {
+  const managedSchemas = options.schemas;
   const tables = new Map<string, { t: DrizzleTable; file: string; sf: ts.SourceFile }>();
   const parsed = files.map((f) => ({ file: f.file, sf: ts.createSourceFile(f.file, f.text, ts.ScriptTarget.Latest, true) }));
   // Table creators are found in every file first: the tables are often made in another file than the creator.
@@ -345,6 +361,7 @@ export function drizzleTableSchema(files: ReadonlyArray<{ file: string; text: st
     for (const [variable, namer] of creatorsByFile.get(normalisePath(file)) ?? []) visible.set(variable, namer);
     for (const [variable, t] of drizzleTablesOf(sf, visible)) tables.set(variable, { t, file, sf });
   }
+  if (options.snakeCase) for (const { t } of tables.values()) for (const c of t.columns) if (!c.named) c.column = drizzleSnakeCase(c.property);
   const out: MigrationStatement[] = [];
   const fks: MigrationStatement[] = [];
   for (const { t, file, sf } of tables.values()) {

@@ -12,7 +12,7 @@ import { discoverMigrations, readMigrationStatements, readMigrationText, type Mi
 import { prismaSchemaSource, type PrismaModelInfo } from './prismaSchema';
 import type { SchemaModel } from './schema';
 import { SchemaBuilder, type SchemaStatement } from './schemaBuilder';
-import { drizzleTableSchema } from './drizzleSchema';
+import { drizzleTableSchema, type DrizzleKitOptions } from './drizzleSchema';
 import { typeormEntitySchema } from './typeormEntities';
 
 /** Applies statements in order and returns the resulting model (problems included). */
@@ -51,7 +51,7 @@ export function projectSchema(project: ProjectInput, read: (file: string) => str
   });
   const prismaModels = prisma.flatMap((p) => p.models);
   const migrationsDefineTables = statements.some((s) => s.ast && 'CreateStmt' in s.ast);
-  const applied = migrationsDefineTables ? statements : [...statements, ...prisma.flatMap((p) => p.statements), ...codeSchemaStatements(codeSchemaFiles(project.files.ts), read, drizzleManagedSchemas(project.files.ts, read))];
+  const applied = migrationsDefineTables ? statements : [...statements, ...prisma.flatMap((p) => p.statements), ...codeSchemaStatements(codeSchemaFiles(project.files.ts), read, drizzleKitOptions(project.files.ts, read))];
   return { schema: buildSchema(applied), migrations, statements: applied, prismaModels };
 }
 
@@ -60,12 +60,20 @@ export function projectSchema(project: ProjectInput, read: (file: string) => str
  * `synchronize: true` creates) and Drizzle tables (what `drizzle-kit push` creates). Only used
  * when no migration creates a table: migrations are what the database really ran.
  */
-function codeSchemaStatements(files: string[], read: (file: string) => string | undefined, drizzleSchemas?: ReadonlySet<string>): MigrationStatement[] {
+function codeSchemaStatements(files: string[], read: (file: string) => string | undefined, drizzleKit: DrizzleKitOptions = {}): MigrationStatement[] {
   const texts = files.flatMap((file) => {
     const text = read(file);
     return text === undefined ? [] : [{ file, text }];
   });
-  return [...typeormEntitySchema(texts.filter((t) => TYPEORM_MARK.test(t.text))), ...drizzleTableSchema(texts.filter((t) => DRIZZLE_MARK.test(t.text)), drizzleSchemas)];
+  return [...typeormEntitySchema(texts.filter((t) => TYPEORM_MARK.test(t.text))), ...drizzleTableSchema(texts.filter((t) => DRIZZLE_MARK.test(t.text)), drizzleKit)];
+}
+
+/** What the project's drizzle.config tells of the tables drizzle-kit creates. */
+function drizzleKitOptions(files: readonly string[], read: (file: string) => string | undefined): DrizzleKitOptions {
+  const configs = files.filter((f) => /^drizzle\.config\.[cm]?ts$/.test(path.basename(f)));
+  // `casing: 'snake_case'` in every config: drizzle-kit snake_cases the column names it derives from properties.
+  const snakeCase = configs.length > 0 && configs.every((f) => /\bcasing\s*:\s*['"]snake_case['"]/.test(read(f) ?? ''));
+  return { schemas: drizzleManagedSchemas(configs, read), snakeCase };
 }
 
 /**
@@ -75,8 +83,7 @@ function codeSchemaStatements(files: string[], read: (file: string) => string | 
  * its indexes and constraints are not the project's to know. Undefined when a config has no
  * literal filter (then every schema counts).
  */
-function drizzleManagedSchemas(files: readonly string[], read: (file: string) => string | undefined): Set<string> | undefined {
-  const configs = files.filter((f) => /^drizzle\.config\.[cm]?ts$/.test(path.basename(f)));
+function drizzleManagedSchemas(configs: readonly string[], read: (file: string) => string | undefined): Set<string> | undefined {
   if (configs.length === 0) return undefined;
   const out = new Set<string>();
   for (const file of configs) {
