@@ -4,8 +4,8 @@
  * projects without migrations (`drizzle-kit push`) — the SQL drizzle-kit would run for them.
  *
  * A column's name is its builder's first argument (`integer('author_id')`), else the property
- * name (drizzle-orm ≥ 0.31 allows `integer()`; a `casing: 'snake_case'` option then renames it,
- * which the query analysis survives by leaving unknown columns alone). The third argument may
+ * name (drizzle-orm ≥ 0.31 allows `integer()`; drizzle.config's `casing: 'snake_case'` then
+ * snake_cases it, see `DrizzleKitOptions`). The third argument may
  * return an array (current) or an object (older releases) of `index`, `uniqueIndex`, `unique`,
  * `primaryKey` and `foreignKey` builders. Default names follow drizzle-kit
  * (`<table>_<columns>_index`, `<table>_<column>_unique`, `<table>_<column>_<table>_<column>_fk`).
