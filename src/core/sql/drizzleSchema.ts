@@ -4,8 +4,8 @@
  * projects without migrations (`drizzle-kit push`) — the SQL drizzle-kit would run for them.
  *
  * A column's name is its builder's first argument (`integer('author_id')`), else the property
- * name (drizzle-orm ≥ 0.31 allows `integer()`; a `casing: 'snake_case'` option then renames it,
- * which the query analysis survives by leaving unknown columns alone). The third argument may
+ * name (drizzle-orm ≥ 0.31 allows `integer()`; drizzle.config's `casing: 'snake_case'` then
+ * snake_cases it, see `DrizzleKitOptions`). The third argument may
  * return an array (current) or an object (older releases) of `index`, `uniqueIndex`, `unique`,
  * `primaryKey` and `foreignKey` builders. Default names follow drizzle-kit
  * (`<table>_<columns>_index`, `<table>_<column>_unique`, `<table>_<column>_<table>_<column>_fk`).
@@ -23,6 +23,8 @@ export interface DrizzleColumn {
   primary: boolean;
   notNull: boolean;
   unique?: string;
+  /** The name was given (`integer('author_id')`), not taken from the property. */
+  named?: boolean;
   /** `.references(() => users.id)`: the referenced table variable and property. */
   references?: { table: string; property: string };
   node: ts.Node;
@@ -64,8 +66,9 @@ export function readDrizzleTable(
   const callee = call.expression;
   let schema: string | undefined;
   let namer: TableNamer | undefined;
-  if (ts.isIdentifier(callee) && TABLE_FUNCTIONS.has(callee.text)) schema = undefined;
-  else if (ts.isIdentifier(callee) && (namer = creatorOf(callee))) schema = undefined;
+  // A creator first: `const pgTable = pgTableCreator(…)` takes the name of the function it stands for.
+  if (ts.isIdentifier(callee) && (namer = creatorOf(callee))) schema = undefined;
+  else if (ts.isIdentifier(callee) && TABLE_FUNCTIONS.has(callee.text)) schema = undefined;
   else if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'table') {
     const owner = callee.expression;
     if (ts.isIdentifier(owner)) schema = schemaOf(owner.text);
@@ -200,12 +203,15 @@ function readColumn(property: string, init: ts.Expression): DrizzleColumn | unde
   const col: DrizzleColumn = {
     property,
     column: nameArg && ts.isStringLiteralLike(nameArg) ? nameArg.text : property,
+    named: !!nameArg && ts.isStringLiteralLike(nameArg),
     type: TYPES[head.name] ?? 'text',
     primary: false,
     notNull: false,
     node: init,
   };
-  for (const step of chain.slice(1)) {
+  // The head is a modifier too when a project helper owns it: `id: idColumn.primaryKey()`,
+  // `ownerId: idColumn.references(() => users.id)` (a column builder function with methods of its own).
+  for (const step of TYPES[head.name] ? chain.slice(1) : chain) {
     if (step.name === 'primaryKey') col.primary = true;
     else if (step.name === 'notNull') col.notNull = true;
     else if (step.name === 'unique') col.unique = step.args[0] && ts.isStringLiteralLike(step.args[0]) ? step.args[0].text : '';
@@ -289,19 +295,79 @@ export function drizzleTablesOf(sf: ts.SourceFile, creators: ReadonlyMap<string,
   return out;
 }
 
+function normalisePath(file: string): string {
+  return file.replace(/\\/g, '/');
+}
+
+/** `import { pgTable } from './table'`: the creators a file imports from another file of the list, by local name. */
+function importedCreators(file: string, sf: ts.SourceFile, creatorsByFile: ReadonlyMap<string, ReadonlyMap<string, TableNamer>>): Map<string, TableNamer> {
+  const out = new Map<string, TableNamer>();
+  const dir = normalisePath(file).replace(/\/[^/]*$/, '');
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !st.moduleSpecifier.text.startsWith('.')) continue;
+    const bindings = st.importClause?.namedBindings;
+    if (!bindings || !ts.isNamedImports(bindings)) continue;
+    const base = joinPath(dir, st.moduleSpecifier.text.replace(/\.(js|ts|mjs|mts)$/, ''));
+    const target = ['.ts', '.tsx', '.mts', '/index.ts', '/index.tsx'].map((ext) => creatorsByFile.get(base + ext)).find((m) => m !== undefined);
+    if (!target) continue;
+    for (const el of bindings.elements) {
+      const namer = target.get((el.propertyName ?? el.name).text);
+      if (namer) out.set(el.name.text, namer);
+    }
+  }
+  return out;
+}
+
+function joinPath(dir: string, rel: string): string {
+  const parts = dir.split('/');
+  for (const seg of rel.split('/')) {
+    if (seg === '..') parts.pop();
+    else if (seg !== '.' && seg !== '') parts.push(seg);
+  }
+  return parts.join('/');
+}
+
 /** The SQL drizzle-kit would run for the tables of these files, placed on their definitions. */
-export function drizzleTableSchema(files: ReadonlyArray<{ file: string; text: string }>): MigrationStatement[] {
+/** drizzle-orm's `casing: 'snake_case'`: `createdAt` → `created_at`, `userID` → `user_id`. */
+export function drizzleSnakeCase(name: string): string {
+  return (name.replace(/['\u2019]/g, '').match(/[\da-z]+|[A-Z]+(?![a-z])|[A-Z][\da-z]+/g) ?? [name]).map((w) => w.toLowerCase()).join('_');
+}
+
+export interface DrizzleKitOptions {
+  /** `schemaFilter`: the schemas drizzle-kit manages (undefined: all). */
+  schemas?: ReadonlySet<string>;
+  /** `casing: 'snake_case'`: the columns named by their property are snake_cased. */
+  snakeCase?: boolean;
+}
+
+export function drizzleTableSchema(files: ReadonlyArray<{ file: string; text: string }>, options: DrizzleKitOptions = {}): MigrationStatement[] {
+  const managedSchemas = options.schemas;
   const tables = new Map<string, { t: DrizzleTable; file: string; sf: ts.SourceFile }>();
   const parsed = files.map((f) => ({ file: f.file, sf: ts.createSourceFile(f.file, f.text, ts.ScriptTarget.Latest, true) }));
   // Table creators are found in every file first: the tables are often made in another file than the creator.
   const creators = new Map<string, TableNamer>();
-  for (const { sf } of parsed) for (const [variable, namer] of tableCreatorsOf(sf)) creators.set(variable, namer);
+  const creatorsByFile = new Map<string, Map<string, TableNamer>>();
   for (const { file, sf } of parsed) {
-    for (const [variable, t] of drizzleTablesOf(sf, creators)) tables.set(variable, { t, file, sf });
+    const own = tableCreatorsOf(sf);
+    creatorsByFile.set(normalisePath(file), own);
+    for (const [variable, namer] of own) creators.set(variable, namer);
   }
+  for (const { file, sf } of parsed) {
+    // A file's creators are its own and those it imports from a file of the project (several
+    // modules may each name their creator `pgTable`, with prefixes of their own); a creator
+    // imported through a path alias is known by its name only.
+    const visible = new Map(creators);
+    for (const [local, namer] of importedCreators(file, sf, creatorsByFile)) visible.set(local, namer);
+    for (const [variable, namer] of creatorsByFile.get(normalisePath(file)) ?? []) visible.set(variable, namer);
+    for (const [variable, t] of drizzleTablesOf(sf, visible)) tables.set(variable, { t, file, sf });
+  }
+  if (options.snakeCase) for (const { t } of tables.values()) for (const c of t.columns) if (!c.named) c.column = drizzleSnakeCase(c.property);
   const out: MigrationStatement[] = [];
   const fks: MigrationStatement[] = [];
   for (const { t, file, sf } of tables.values()) {
+    // A table of a schema drizzle-kit does not manage (`schemaFilter`): the platform's own table,
+    // declared to be queried and referenced. Its indexes are unknown; foreign keys to it stay.
+    if (managedSchemas && !managedSchemas.has(t.schema ?? 'public')) continue;
     const at = (node: ts.Node): Range => ({ start: sf.getLineAndCharacterOfPosition(node.getStart(sf)), end: sf.getLineAndCharacterOfPosition(node.getEnd()) });
     const name = (t2: DrizzleTable) => (t2.schema ? `${quoteIdent(t2.schema)}.${quoteIdent(t2.table)}` : quoteIdent(t2.table));
     const columnOf = (t2: DrizzleTable, p: string) => t2.columns.find((c) => c.property === p)?.column ?? p;

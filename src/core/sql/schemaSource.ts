@@ -12,7 +12,7 @@ import { discoverMigrations, readMigrationStatements, readMigrationText, type Mi
 import { prismaSchemaSource, type PrismaModelInfo } from './prismaSchema';
 import type { SchemaModel } from './schema';
 import { SchemaBuilder, type SchemaStatement } from './schemaBuilder';
-import { drizzleTableSchema } from './drizzleSchema';
+import { drizzleTableSchema, type DrizzleKitOptions } from './drizzleSchema';
 import { DEFERRED_COLUMN_APPLICATION } from './typeormDecorators';
 import { typeormEntitySchema } from './typeormEntities';
 
@@ -52,7 +52,7 @@ export function projectSchema(project: ProjectInput, read: (file: string) => str
   });
   const prismaModels = prisma.flatMap((p) => p.models);
   const migrationsDefineTables = statements.some((s) => s.ast && 'CreateStmt' in s.ast);
-  const applied = migrationsDefineTables ? statements : [...statements, ...prisma.flatMap((p) => p.statements), ...codeSchemaStatements(codeSchemaFiles(project.files.ts), read)];
+  const applied = migrationsDefineTables ? statements : [...statements, ...prisma.flatMap((p) => p.statements), ...codeSchemaStatements(codeSchemaFiles(project.files.ts), read, drizzleKitOptions(project.files.ts, read))];
   return { schema: buildSchema(applied), migrations, statements: applied, prismaModels };
 }
 
@@ -61,14 +61,43 @@ export function projectSchema(project: ProjectInput, read: (file: string) => str
  * `synchronize: true` creates) and Drizzle tables (what `drizzle-kit push` creates). Only used
  * when no migration creates a table: migrations are what the database really ran.
  */
-function codeSchemaStatements(files: string[], read: (file: string) => string | undefined): MigrationStatement[] {
+function codeSchemaStatements(files: string[], read: (file: string) => string | undefined, drizzleKit: DrizzleKitOptions = {}): MigrationStatement[] {
   const texts = files.flatMap((file) => {
     const text = read(file);
     return text === undefined ? [] : [{ file, text }];
   });
   const entityFiles = texts.filter((t) => TYPEORM_MARK.test(t.text));
   const typeorm = entityFiles.length ? typeormEntitySchema(entityFiles, { read, applicationFiles: texts.filter((t) => DEFERRED_COLUMN_APPLICATION.test(t.text)) }) : [];
-  return [...typeorm, ...drizzleTableSchema(texts.filter((t) => DRIZZLE_MARK.test(t.text)))];
+  return [...typeorm, ...drizzleTableSchema(texts.filter((t) => DRIZZLE_MARK.test(t.text)), drizzleKit)];
+}
+
+/** What the project's drizzle.config tells of the tables drizzle-kit creates. */
+function drizzleKitOptions(files: readonly string[], read: (file: string) => string | undefined): DrizzleKitOptions {
+  const configs = files.filter((f) => /^drizzle\.config\.[cm]?ts$/.test(path.basename(f)));
+  // `casing: 'snake_case'` in every config: drizzle-kit snake_cases the column names it derives from properties.
+  const snakeCase = configs.length > 0 && configs.every((f) => /\bcasing\s*:\s*['"]snake_case['"]/.test(read(f) ?? ''));
+  return { schemas: drizzleManagedSchemas(configs, read), snakeCase };
+}
+
+/**
+ * The schemas drizzle-kit manages: `schemaFilter` of the project's drizzle.config (a string or an
+ * array of strings). A table declared in another schema (`pgSchema('auth').table(…)`, a mirror of
+ * tables a platform owns, such as Supabase's `auth` and `storage`) is not created by drizzle-kit:
+ * its indexes and constraints are not the project's to know. Undefined when a config has no
+ * literal filter (then every schema counts).
+ */
+function drizzleManagedSchemas(configs: readonly string[], read: (file: string) => string | undefined): Set<string> | undefined {
+  if (configs.length === 0) return undefined;
+  const out = new Set<string>();
+  for (const file of configs) {
+    const text = read(file);
+    const m = text && /\bschemaFilter\s*:\s*(\[[^\]]*\]|'[^']*'|"[^"]*")/.exec(text);
+    if (!m) return undefined;
+    const names = [...m[1].matchAll(/'([^']*)'|"([^"]*)"/g)].map((x) => x[1] ?? x[2]);
+    if (names.length === 0 || m[1].replace(/'[^']*'|"[^"]*"|[\s,\[\]]/g, '') !== '') return undefined;
+    for (const n of names) out.add(n);
+  }
+  return out;
 }
 
 const TYPEORM_MARK = /@Entity\(/;

@@ -140,6 +140,8 @@ export class ProvenanceResolver {
       const alias = this.projectTypeAlias(node.typeName);
       const viaAlias = alias ? next(alias.type) : undefined;
       if (viaAlias) return viaAlias;
+      const viaUtility = alias ? undefined : this.utilityType(node, depth, seen);
+      if (viaUtility) return viaUtility;
       // `pool: Pool` — a value of an imported class type is an instance of it.
       const t = next(node.typeName);
       return t ? append(t, '()') : undefined;
@@ -376,7 +378,8 @@ export class ProvenanceResolver {
     let symbol = this.checker.getSymbolAtLocation(typeName);
     if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
     const decl = symbol?.declarations?.find(ts.isTypeAliasDeclaration);
-    if (!decl || /[\\/]node_modules[\\/]/.test(decl.getSourceFile().fileName)) return undefined;
+    // TypeScript's own lib files (`ReturnType`, `Awaited`) are no project's either.
+    if (!decl || /[\\/]node_modules[\\/]/.test(decl.getSourceFile().fileName) || decl.getSourceFile().hasNoDefaultLib) return undefined;
     for (let n: ts.Node = decl.parent; n; n = n.parent) if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) return undefined;
     return decl;
   }
@@ -484,6 +487,22 @@ export class ProvenanceResolver {
       if (p) return p;
     }
     return undefined;
+  }
+
+  /**
+   * TypeScript's utility types over a value: `type DB = ReturnType<typeof createDb>` is what
+   * `createDb` returns (a library's function, or a project function followed to its return);
+   * `Awaited<…>` and `NonNullable<…>` are what they wrap.
+   */
+  private utilityType(node: ts.TypeReferenceNode, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    const arg = node.typeArguments?.length === 1 ? node.typeArguments[0] : undefined;
+    if (!arg || !ts.isIdentifier(node.typeName)) return undefined;
+    const name = node.typeName.text;
+    if (name === 'Awaited' || name === 'NonNullable') return this.resolve(arg, depth + 1, seen);
+    if (name !== 'ReturnType' || !ts.isTypeQueryNode(arg)) return undefined;
+    const fn = this.resolve(arg.exprName, depth + 1, seen);
+    if (fn) return append(fn, '()');
+    return this.returnedBy(ts.isIdentifier(arg.exprName) ? arg.exprName : arg.exprName.right, depth + 1, seen);
   }
 
   /** `const db = makePool()` where makePool is a project function: what its return statements return. */
