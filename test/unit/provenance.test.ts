@@ -130,3 +130,61 @@ describe('tsconfig discovery', () => {
     }
   });
 });
+
+describe('provenance of members, asked once per value and name', () => {
+  let root: string;
+  before(() => {
+    root = createWorkspace({
+      files: {
+        'src/db.ts': "import { Pool } from 'pg';\nexport const pool = new Pool();\n",
+        'src/store.ts': [
+          "import { Pool } from 'pg';",
+          "import Redis from 'ioredis';",
+          'export const store = { cache: new Redis(), sql: new Pool() };',
+          'export const helpers = { query: (s: string) => s.length };',
+        ].join('\n'),
+        'src/a.ts': [
+          "import { pool } from './db';",
+          "import { store, helpers } from './store';",
+          "export const one = () => pool.query('a');",
+          "export const two = () => store.cache.get('k');",
+          "export const three = () => helpers.query('x');",
+        ].join('\n'),
+        'src/b.ts': [
+          "import { pool } from './db';",
+          "import { store, helpers } from './store';",
+          "export const again = () => pool.query('b');",
+          "export const sql = () => store.sql.query('c');",
+          "export const local = () => helpers.query('y');",
+        ].join('\n'),
+      },
+    });
+  });
+  after(() => removeWorkspace(root));
+
+  it('the same member of the same value, read in two files, in one resolver', () => {
+    const project = loadProject(root);
+    const program = new ProgramHost(project.files.ts, project.tsconfig.options).getProgram();
+    const resolver = new ProvenanceResolver(program.getTypeChecker(), { resolveModule: programModuleResolver(program) });
+    const at = (file: string, marker: string): string | undefined => {
+      const sf = program.getSourceFile(path.join(root, file))!;
+      let found: ts.Node | undefined;
+      const visit = (n: ts.Node): void => {
+        if (!found && ts.isExpression(n) && n.getText(sf) === marker) found = n;
+        ts.forEachChild(n, visit);
+      };
+      visit(sf);
+      assert.ok(found, `marker ${marker} not found in ${file}`);
+      const p = resolver.of(found);
+      return p && `${p.module}:${p.path.join('.')}`;
+    };
+    assert.equal(at('src/a.ts', 'pool.query'), 'pg:Pool.().query');
+    assert.equal(at('src/b.ts', 'pool.query'), 'pg:Pool.().query');
+    // Members declared in the project (object literal properties) are followed to their values, each by its own name.
+    assert.equal(at('src/a.ts', 'store.cache.get'), 'ioredis:default.().get');
+    assert.equal(at('src/b.ts', 'store.sql.query'), 'pg:Pool.().query');
+    // A project function under a name a package also uses is not a package's.
+    assert.equal(at('src/a.ts', 'helpers.query'), undefined);
+    assert.equal(at('src/b.ts', 'helpers.query'), undefined);
+  });
+});

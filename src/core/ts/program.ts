@@ -131,6 +131,9 @@ export class ProgramHost {
       fileExists: (f) => this.overlays.has(absolutePath(f)) || base.fileExists(f),
       readFile: (f) => this.overlays.get(absolutePath(f))?.text ?? base.readFile(f),
       getSourceFile: (fileName, languageVersion, onError) => this.getSourceFile(fileName, languageVersion, onError),
+      // No rule reads JSDoc, and in TypeScript files it carries no types: the parser skips it (tsc
+      // itself skips all but @see/@link). The lib files alone are mostly JSDoc.
+      jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo,
       // The compiler takes the package.json cache from here (see packageJsonCache).
       getModuleResolutionCache: () => this.moduleResolutionCache(),
     };

@@ -70,6 +70,12 @@ export function isRelative(specifier: string): boolean {
 
 export class ProvenanceResolver {
   private readonly cache = new Map<ts.Node, Provenance | null>();
+  /**
+   * `pool.query` for every `pool.query(…)` of the project: the member of a module-level or `const`
+   * value, by the value's symbol and the member's name — asked once, not once per call (each asks
+   * the checker for the member, which types the receiver at that spot).
+   */
+  private readonly members = new Map<ts.Symbol, Map<string, Provenance | null>>();
 
   constructor(
     private readonly checker: ts.TypeChecker,
@@ -120,17 +126,20 @@ export class ProvenanceResolver {
       const callee = next(node.expression);
       return callee ? append(callee, '()') : undefined;
     }
-    if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
-      const name = ts.isPropertyAccessExpression(node) ? node.name.text : literalText(node.argumentExpression);
-      // A member declared in the project (a field, a getter): follow its declaration first.
-      const viaDecl = this.fromDeclarationsOf(ts.isPropertyAccessExpression(node) ? node.name : node, depth, seen, node.expression);
-      if (viaDecl) return viaDecl;
-      // `require('./db').pool`, `const db = require('./db'); db.pool`.
-      const module = this.requiredProjectModule(node.expression);
-      if (module && name !== undefined) return this.projectExport(module, name, depth, seen);
-      const base = ts.isCallExpression(node.expression) ? this.resolve(node.expression, depth, seen) : next(node.expression);
-      return base && name !== undefined ? append(base, name) : undefined;
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
+      const owner = this.stableValue(node.expression);
+      if (owner) {
+        let byName = this.members.get(owner);
+        if (!byName) this.members.set(owner, (byName = new Map()));
+        const known = byName.get(node.name.text);
+        if (known !== undefined) return known ?? undefined;
+        const found = this.member(node, depth, seen);
+        // Only a complete answer is kept (see `resolve`): a search cut short by a cycle says nothing.
+        if (found || seen.size === 1) byName.set(node.name.text, found ?? null);
+        return found;
+      }
     }
+    if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return this.member(node, depth, seen);
     if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) {
       return this.fromDeclarationsOf(node, depth, seen);
     }
@@ -176,6 +185,29 @@ export class ProvenanceResolver {
       return next(node.left) ?? next(node.right);
     }
     return undefined;
+  }
+
+  /** `x.name` / `x['name']`: a member declared in the project first, else the receiver's provenance and the name. */
+  private member(node: ts.PropertyAccessExpression | ts.ElementAccessExpression, depth: number, seen: Set<ts.Node>): Provenance | undefined {
+    const next = (n: ts.Node | undefined) => (n ? this.resolve(n, depth + 1, seen) : undefined);
+    const name = ts.isPropertyAccessExpression(node) ? node.name.text : literalText(node.argumentExpression);
+    // A member declared in the project (a field, a getter): follow its declaration first.
+    const viaDecl = this.fromDeclarationsOf(ts.isPropertyAccessExpression(node) ? node.name : node, depth, seen, node.expression);
+    if (viaDecl) return viaDecl;
+    // `require('./db').pool`, `const db = require('./db'); db.pool`.
+    const module = this.requiredProjectModule(node.expression);
+    if (module && name !== undefined) return this.projectExport(module, name, depth, seen);
+    const base = ts.isCallExpression(node.expression) ? this.resolve(node.expression, depth, seen) : next(node.expression);
+    return base && name !== undefined ? append(base, name) : undefined;
+  }
+
+  /** The symbol of a value that is the same wherever it is read: an import, or a `const`. */
+  private stableValue(id: ts.Identifier): ts.Symbol | undefined {
+    const symbol = this.checker.getSymbolAtLocation(id);
+    if (!symbol) return undefined;
+    if (symbol.flags & ts.SymbolFlags.Alias) return symbol;
+    const decl = symbol.valueDeclaration;
+    return decl && ts.isVariableDeclaration(decl) && ts.isVariableDeclarationList(decl.parent) && decl.parent.flags & ts.NodeFlags.Const ? symbol : undefined;
   }
 
   /** Follows a name to its declarations: imports, variables, parameters, fields. */
