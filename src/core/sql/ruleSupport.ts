@@ -13,10 +13,12 @@ import { readMigrationText, type MigrationFile } from './migrations';
 import { isSqlParserLoaded } from './parser';
 import type { PrismaModelInfo } from './prismaSchema';
 import { tableKey, type SchemaModel, type TableModel } from './schema';
-import { projectSchema, schemaSourceFiles, statSignature } from './schemaSource';
+import { codeSchemaFiles, migrationSourceFiles, projectSchema, statSignature } from './schemaSource';
 
 export interface CachedSchema {
   signature: string;
+  /** Built from the TypeScript that defines tables too (no migration creates a table): their edits rebuild it. */
+  usesCodeSchema: boolean;
   schema: SchemaModel;
   migrations: MigrationFile[];
   prismaModels: PrismaModelInfo[];
@@ -29,7 +31,7 @@ interface ProjectSqlState {
   /** Editor buffers of schema files (unsaved text), with a sequence number for the signature. */
   overlays: Map<string, { text: string; seq: number }>;
   seq: number;
-  sources?: { migrations: MigrationFile[]; prismaFiles: string[]; codeSchemaFiles: string[]; all: Set<string> };
+  sources?: { migrations: MigrationFile[]; prismaFiles: string[]; all: Set<string> };
 }
 
 // Keyed by the project model: a reload (new file list, config) starts afresh, and both SQL rules
@@ -45,10 +47,8 @@ function stateOf(project: ProjectInput): ProjectSqlState {
 function sourcesOf(project: ProjectInput): NonNullable<ProjectSqlState['sources']> {
   const state = stateOf(project);
   if (!state.sources) {
-    const { migrations, prismaFiles, codeSchemaFiles } = schemaSourceFiles(project);
-    // TypeORM entity / Drizzle pgTable files are in the signature (an edit rebuilds the schema) but
-    // stay TypeScript files for everything else.
-    state.sources = { migrations, prismaFiles, codeSchemaFiles, all: new Set([...migrations.map((m) => m.file), ...prismaFiles]) };
+    const { migrations, prismaFiles } = migrationSourceFiles(project);
+    state.sources = { migrations, prismaFiles, all: new Set([...migrations.map((m) => m.file), ...prismaFiles]) };
   }
   return state.sources;
 }
@@ -87,11 +87,14 @@ export function setSchemaSourceText(project: ProjectInput, file: string, text: s
 export function schemaFor(project: ProjectInput, _cache?: Map<string, unknown>): CachedSchema | undefined {
   if (!isSqlParserLoaded()) return undefined;
   const state = stateOf(project);
-  const { migrations, prismaFiles, codeSchemaFiles } = sourcesOf(project);
-  const signature = [...migrations.map((m) => m.file), ...prismaFiles, ...codeSchemaFiles].map((f) => `${f}:${state.overlays.has(f) ? `o${state.overlays.get(f)!.seq}` : statSignature(f)}`).join('|');
-  if (state.cached && state.cached.signature === signature) return state.cached;
-  const built = projectSchema(project, (file) => state.overlays.get(file)?.text ?? readMigrationText(file));
-  state.cached = { signature, schema: built.schema, migrations: built.migrations, prismaModels: built.prismaModels };
+  const { migrations, prismaFiles } = sourcesOf(project);
+  // TypeORM entity / Drizzle table files are in the signature (an edit rebuilds the schema) only
+  // while they build it: when no migration creates a table. Otherwise none of them is read.
+  const signatureOf = (usesCode: boolean) =>
+    [...migrations.map((m) => m.file), ...prismaFiles, ...(usesCode ? codeSchemaFiles(project.files.ts) : [])].map((f) => `${f}:${state.overlays.has(f) ? `o${state.overlays.get(f)!.seq}` : statSignature(f)}`).join('|');
+  if (state.cached && state.cached.signature === signatureOf(state.cached.usesCodeSchema)) return state.cached;
+  const built = projectSchema(project, (file) => state.overlays.get(file)?.text ?? readMigrationText(file), { migrations, prismaFiles });
+  state.cached = { signature: signatureOf(built.usesCodeSchema), usesCodeSchema: built.usesCodeSchema, schema: built.schema, migrations: built.migrations, prismaModels: built.prismaModels };
   return state.cached;
 }
 

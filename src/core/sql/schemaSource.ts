@@ -29,6 +29,8 @@ export interface ProjectSchema {
    * generated from schema.prisma (`source: 'prisma-schema'`). Both are real PostgreSQL DDL.
    */
   statements: MigrationStatement[];
+  /** Whether the TypeScript that defines tables (entities, Drizzle tables) was read: no migration creates a table. */
+  usesCodeSchema: boolean;
   /** Models of schema.prisma (model → table, field → column), whichever source built the schema. */
   prismaModels: PrismaModelInfo[];
 }
@@ -37,14 +39,26 @@ type ProjectInput = Pick<ProjectModel, 'root' | 'files' | 'config'>;
 
 /** The files the schema is built from. */
 export function schemaSourceFiles(project: ProjectInput): { migrations: MigrationFile[]; prismaFiles: string[]; codeSchemaFiles: string[] } {
-  const migrations = discoverMigrations({ root: project.root, files: project.files, globs: project.config.migrations });
-  const prismaFiles = project.files.other.filter((f) => path.extname(f) === '.prisma');
-  return { migrations, prismaFiles, codeSchemaFiles: codeSchemaFiles(project.files.ts) };
+  return { ...migrationSourceFiles(project), codeSchemaFiles: codeSchemaFiles(project.files.ts) };
 }
 
-/** The schema of a project. Needs `await loadSqlParser()` first. */
-export function projectSchema(project: ProjectInput, read: (file: string) => string | undefined = readOrUndefined): ProjectSchema {
-  const { migrations, prismaFiles } = schemaSourceFiles(project);
+/** The migrations and schema.prisma files of a project (not the TypeScript files that define tables, which need a read each). */
+export function migrationSourceFiles(project: ProjectInput): { migrations: MigrationFile[]; prismaFiles: string[] } {
+  const migrations = discoverMigrations({ root: project.root, files: project.files, globs: project.config.migrations });
+  const prismaFiles = project.files.other.filter((f) => path.extname(f) === '.prisma');
+  return { migrations, prismaFiles };
+}
+
+/**
+ * The schema of a project. Needs `await loadSqlParser()` first. `sources`: the project's
+ * migrations and schema.prisma files, when the caller already found them.
+ */
+export function projectSchema(
+  project: ProjectInput,
+  read: (file: string) => string | undefined = readOrUndefined,
+  sources: { migrations: MigrationFile[]; prismaFiles: string[] } = migrationSourceFiles(project),
+): ProjectSchema {
+  const { migrations, prismaFiles } = sources;
   const statements = readMigrationStatements(migrations, read);
   const prisma = prismaFiles.flatMap((f) => {
     const text = read(f);
@@ -53,7 +67,7 @@ export function projectSchema(project: ProjectInput, read: (file: string) => str
   const prismaModels = prisma.flatMap((p) => p.models);
   const migrationsDefineTables = statements.some((s) => s.ast && 'CreateStmt' in s.ast);
   const applied = migrationsDefineTables ? statements : [...statements, ...prisma.flatMap((p) => p.statements), ...codeSchemaStatements(codeSchemaFiles(project.files.ts), read, drizzleKitOptions(project.files.ts, read))];
-  return { schema: buildSchema(applied), migrations, statements: applied, prismaModels };
+  return { schema: buildSchema(applied), migrations, statements: applied, prismaModels, usesCodeSchema: !migrationsDefineTables };
 }
 
 /**
@@ -110,7 +124,7 @@ const markCache = new Map<string, { signature: string; marked: boolean }>();
  * TypeScript files that declare tables (entities, `pgTable`): read once and remembered by size
  * and modification time, so the rule's schema check costs a `stat` per file, not a read.
  */
-function codeSchemaFiles(files: readonly string[]): string[] {
+export function codeSchemaFiles(files: readonly string[]): string[] {
   return files.filter((file) => {
     const signature = statSignature(file);
     const cached = markCache.get(file);

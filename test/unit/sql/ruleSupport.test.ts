@@ -1,7 +1,11 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadProject } from '../../../src/core/project/project';
 import { statementsOfFile } from '../../../src/core/sql/migrations';
 import { loadSqlParser } from '../../../src/core/sql/parser';
-import { fileQueries, filesWithChangedTables, recordFileQueries } from '../../../src/core/sql/ruleSupport';
+import { fileQueries, filesWithChangedTables, recordFileQueries, schemaFor } from '../../../src/core/sql/ruleSupport';
+import { createWorkspace, removeWorkspace } from '../../helpers/workspace';
 import type { SchemaModel } from '../../../src/core/sql/schema';
 import { buildSchema } from '../../../src/core/sql/schemaSource';
 
@@ -56,5 +60,51 @@ describe('sql: which files a schema change re-checks', () => {
   it('a table added or dropped: every file with queries (one may read a table the schema did not know), not files without', () => {
     const queries = record(schemaOf(INIT));
     assert.deepEqual(filesWithChangedTables(queries, schemaOf(INIT, 'CREATE TABLE audit (id bigint);')).sort(), ['/ws/src/customers.ts', '/ws/src/orders.ts']);
+  });
+});
+
+describe('sql: when the schema is rebuilt', () => {
+  before(loadSqlParser);
+  const ENTITY = (index: string) => `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+@Entity('tickets')
+${index}export class Ticket {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() state!: string;
+}
+`;
+  const indexesOf = (schema: SchemaModel) => (schema.lookup('tickets')?.indexes ?? []).map((i) => i.keys.map((k) => k.column ?? '?').join(','));
+
+  it('from entities (no migration creates a table): an edit to an entity rebuilds it', () => {
+    const root = createWorkspace({ files: { 'src/ticket.entity.ts': ENTITY('') } });
+    try {
+      const project = loadProject(root);
+      const first = schemaFor(project)!;
+      assert.equal(first.usesCodeSchema, true);
+      assert.equal(schemaFor(project), first, 'unchanged files: the same schema');
+      const file = path.join(root, 'src', 'ticket.entity.ts');
+      fs.writeFileSync(file, ENTITY("@Index(['state'])\n"));
+      fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+      const second = schemaFor(project)!;
+      assert.notEqual(second, first);
+      assert.ok(indexesOf(second.schema).includes('state'), `indexes: ${indexesOf(second.schema)}`);
+    } finally {
+      removeWorkspace(root);
+    }
+  });
+
+  it('from migrations: the entity files are not part of it, and their edits rebuild nothing', () => {
+    const root = createWorkspace({ files: { 'migrations/001_init.sql': 'CREATE TABLE tickets (id serial PRIMARY KEY, state text NOT NULL);\n', 'src/ticket.entity.ts': ENTITY('') } });
+    try {
+      const project = loadProject(root);
+      const first = schemaFor(project)!;
+      assert.equal(first.usesCodeSchema, false);
+      const file = path.join(root, 'src', 'ticket.entity.ts');
+      fs.writeFileSync(file, ENTITY("@Index(['state'])\n"));
+      fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+      assert.equal(schemaFor(project), first);
+      assert.deepEqual(indexesOf(first.schema).filter((c) => c === 'state'), []);
+    } finally {
+      removeWorkspace(root);
+    }
   });
 });
