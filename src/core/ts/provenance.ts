@@ -201,11 +201,18 @@ export class ProvenanceResolver {
     return base && name !== undefined ? append(base, name) : undefined;
   }
 
-  /** The symbol of a value that is the same wherever it is read: an import, or a `const`. */
+  /**
+   * The symbol of a value that is the same wherever it is read: a `const`, or an import (as the
+   * symbol it imports, so that every file importing `pool` shares one answer).
+   */
   private stableValue(id: ts.Identifier): ts.Symbol | undefined {
     const symbol = this.checker.getSymbolAtLocation(id);
     if (!symbol) return undefined;
-    if (symbol.flags & ts.SymbolFlags.Alias) return symbol;
+    if (symbol.flags & ts.SymbolFlags.Alias) {
+      const target = this.checker.getAliasedSymbol(symbol);
+      // An import the checker cannot follow (a package without declarations): the import itself.
+      return target.declarations?.length ? target : symbol;
+    }
     const decl = symbol.valueDeclaration;
     return decl && ts.isVariableDeclaration(decl) && ts.isVariableDeclarationList(decl.parent) && decl.parent.flags & ts.NodeFlags.Const ? symbol : undefined;
   }
