@@ -99,6 +99,7 @@ export class ProgramHost {
   private readonly sources = new Map<string, CachedSource>();
   private readonly overlays = new Map<string, { text: string; version: number }>();
   private readonly diskVersions = new Map<string, string>();
+  private diskReads = 0;
   /** Files whose content was left out of the program (see parseWithinLimits), and why. */
   private readonly unanalysable = new Map<string, string>();
   private program: ts.Program | undefined;
@@ -253,16 +254,10 @@ export class ProgramHost {
     if (overlay) {
       version = `o${overlay.version}:${overlay.text.length}`;
     } else {
+      // The disk's copy is read once and kept until `invalidate` (a watcher event) drops it: its
+      // version is when it was read, not a `stat` of the file (a system call per file per scan).
       let v = this.diskVersions.get(abs);
-      if (v === undefined) {
-        try {
-          const st = fs.statSync(abs);
-          v = `d${st.mtimeMs}:${st.size}`;
-        } catch {
-          return undefined;
-        }
-        this.diskVersions.set(abs, v);
-      }
+      if (v === undefined) this.diskVersions.set(abs, (v = `d${++this.diskReads}`));
       version = v;
     }
     const cached = this.sources.get(abs);
@@ -270,7 +265,9 @@ export class ProgramHost {
     try {
       text = overlay ? overlay.text : fs.readFileSync(abs, 'utf8');
     } catch (err) {
-      onError?.((err as Error).message);
+      // Gone since the file list was made: no such file, as before any read.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') onError?.((err as Error).message);
+      this.diskVersions.delete(abs);
       return undefined;
     }
     const { sourceFile, problem } = parseWithinLimits(fileName, text, languageVersion);
