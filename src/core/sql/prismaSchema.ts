@@ -10,7 +10,7 @@
  * Used when a project has no SQL migrations (`prisma db push`), and for the Prisma-side facts
  * (model → table, field → column) either way.
  */
-import { getSchema, type Attribute as FieldAttribute, type BlockAttribute, type Field, type Model } from '@mrleebo/prisma-ast';
+import type { Attribute as FieldAttribute, BlockAttribute, Field, Model } from '@mrleebo/prisma-ast';
 
 /** Field (`@id`) and block (`@@index`) attributes read the same way here. */
 type Attribute = FieldAttribute | BlockAttribute;
@@ -59,9 +59,9 @@ const SCALARS: Record<string, string> = {
 };
 
 export function prismaSchemaSource(file: string, text: string): PrismaSchemaSource {
-  let schema: ReturnType<typeof getSchema>;
+  let schema: ReturnType<typeof import('@mrleebo/prisma-ast').getSchema>;
   try {
-    schema = getSchema(text);
+    schema = prismaAst().getSchema(text);
   } catch (err) {
     return { statements: [], models: [], error: (err as Error).message.split('\n')[0] };
   }
@@ -267,4 +267,13 @@ function modelBlock(text: string, name: string): { start: number; open: number; 
     else if (text[i] === '}' && --depth === 0) return { start: m.index + (m[0].length - m[0].trimStart().length), open, close: i };
   }
   return undefined;
+}
+
+/**
+ * The parser, loaded on the first schema.prisma: building its grammar (chevrotain) costs ~80 ms
+ * at start-up, which a project without Prisma — and every CLI or server start — need not pay.
+ */
+function prismaAst(): typeof import('@mrleebo/prisma-ast') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use on purpose (see above)
+  return require('@mrleebo/prisma-ast') as typeof import('@mrleebo/prisma-ast');
 }
