@@ -119,6 +119,14 @@ describe('the shipped artifacts (dist/ and the .vsix) on workspaces outside the 
     }
   });
 
+  it('only the processes Shipshape owns (CLI, language server) compile WebAssembly with the baseline compiler only; the extension host is left alone', () => {
+    const dist = path.join(unpacked, 'extension', 'dist');
+    const sets = (file: string) => fs.readFileSync(path.join(dist, file), 'utf8').includes('--liftoff-only');
+    assert.equal(sets('cli.js'), true, 'cli.js sets --liftoff-only before the parser loads');
+    assert.equal(sets('server.js'), true, 'server.js sets --liftoff-only before the parser loads');
+    assert.equal(sets('extension.js'), false, 'the extension host is a shared process: no V8 flag may be set there');
+  });
+
   const artifacts = [
     { name: 'dist/cli.js', cli: () => path.join(REPO_ROOT, 'dist', 'cli.js') },
     { name: 'the .vsix (extension/dist/cli.js)', cli: () => path.join(unpacked, 'extension', 'dist', 'cli.js') },
