@@ -127,6 +127,29 @@ describe('robustness: deep input is left out with its name, the rest is analysed
   });
 });
 
+describe('robustness: a file deleted between the listing and the analysis', () => {
+  it('is no file: the rest is analysed, nothing is reported missing; written again and invalidated, it is read again', () => {
+    const root = createWorkspace({ files: { ...HEALTHY, 'src/extra.ts': 'export const x = 1;\n' }, dependencies: { express: '5.0.0' } });
+    try {
+      const project = loadProject(root);
+      const extra = path.join(root, 'src', 'extra.ts');
+      fs.rmSync(extra);
+      const analyzer = new Analyzer(project);
+      const result = analyzer.analyze();
+      assert.deepEqual(ruleFindings(root, result), ['missing-graceful-shutdown src/server.ts:4', 'missing-health-endpoint src/server.ts:4']);
+      assert.deepEqual(result.errors, []);
+      assert.equal(analyzer.host.getProgram().getSourceFile(extra), undefined);
+      // Back on disk (a watcher event): read again, not remembered as missing.
+      fs.writeFileSync(extra, "import express from 'express';\nexport const other = express();\nother.listen(4000);\n");
+      analyzer.host.invalidate(extra);
+      const again = analyzer.analyze();
+      assert.ok(ruleFindings(root, again).includes('missing-graceful-shutdown src/extra.ts:3'), ruleFindings(root, again).join(', '));
+    } finally {
+      removeWorkspace(root);
+    }
+  });
+});
+
 describe('robustness: a rule that fails on one file loses that file only', () => {
   let root: string;
   before(() => {
