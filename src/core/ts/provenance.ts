@@ -3,6 +3,7 @@
 // other recursively with one cache and one depth budget, so they stay in one class.
 import ts from 'typescript';
 import { nodeIndex } from './nodeIndex';
+import { canonicalSymbol } from './symbols';
 
 /**
  * Where a value comes from, in terms of an npm package's exports: `express()` is
@@ -208,11 +209,7 @@ export class ProvenanceResolver {
   private stableValue(id: ts.Identifier): ts.Symbol | undefined {
     const symbol = this.checker.getSymbolAtLocation(id);
     if (!symbol) return undefined;
-    if (symbol.flags & ts.SymbolFlags.Alias) {
-      const target = this.checker.getAliasedSymbol(symbol);
-      // An import the checker cannot follow (a package without declarations): the import itself.
-      return target.declarations?.length ? target : symbol;
-    }
+    if (symbol.flags & ts.SymbolFlags.Alias) return canonicalSymbol(this.checker, symbol);
     const decl = symbol.valueDeclaration;
     return decl && ts.isVariableDeclaration(decl) && ts.isVariableDeclarationList(decl.parent) && decl.parent.flags & ts.NodeFlags.Const ? symbol : undefined;
   }
