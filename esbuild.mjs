@@ -4,13 +4,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { copyTypeScriptLib } from './scripts/typescript-lib.mjs';
 import { typescriptOnce } from './scripts/esbuild-typescript-once.mjs';
+import { asciiOutput } from './scripts/esbuild-ascii-output.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 const common = {
   bundle: true,
-  plugins: [typescriptOnce],
+  plugins: [typescriptOnce, asciiOutput],
   platform: 'node',
   target: 'node20',
   format: 'cjs',
@@ -26,14 +27,18 @@ const common = {
 
 const entries = [
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
-  { entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
+  // Processes of their own (the language server, the CLI, the load-test thread) are minified in
+  // every build, as in the packaged .vsix: each start reads, decodes and compiles its bundle, and
+  // TypeScript's compiler with its comments is 14 MB where minified it is 5.5 MB (~0.2 s less per
+  // CLI run). The linked source map keeps stack traces readable (`node --enable-source-maps`).
+  { entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js', minify: true },
   // The `shipshape` executable picks one of the two CLI bundles next to it (src/cli/bin.ts):
   // `loadtest` runs from the lean one, without loading the analysis.
-  { entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js' },
-  { entryPoints: ['src/cli/loadtestMain.ts'], outfile: 'dist/cli-loadtest.js' },
+  { entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, minify: true },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', minify: true },
+  { entryPoints: ['src/cli/loadtestMain.ts'], outfile: 'dist/cli-loadtest.js', minify: true },
   // The load-test engine thread, started by src/core/loadtest/run.ts from next to the bundle that uses it.
-  { entryPoints: ['src/core/loadtest/worker.ts'], outfile: 'dist/loadtest-worker.js' },
+  { entryPoints: ['src/core/loadtest/worker.ts'], outfile: 'dist/loadtest-worker.js', minify: true },
 ];
 
 // Webview scripts: every `src/webview/<name>/main.ts` becomes `media/dist/<name>.js` (a browser

@@ -1,9 +1,11 @@
 // The `shipshape` executable (dist/cli.js). `loadtest` runs from a lean bundle
 // (dist/cli-loadtest.js, loadtestMain.ts); every other command from the full CLI
 // (dist/cli-main.js, main.ts). Both are required at run time, next to this file, so neither is
-// compiled when the other runs.
+// compiled when the other runs, and through V8's code cache (compileCache.ts), so a command does not
+// compile again what its previous run compiled.
 import * as path from 'node:path';
 import { useBaselineWasmCompiler } from '../core/sql/wasmCompiler';
+import { requireWithCodeCache } from './compileCache';
 
 type Entry = { main(argv: string[]): Promise<number> };
 
@@ -11,11 +13,13 @@ const argv = process.argv.slice(2);
 // This process is the CLI's own: the PostgreSQL parser's WebAssembly is compiled for a scan.
 useBaselineWasmCompiler();
 const bundle = argv[0] === 'loadtest' ? 'cli-loadtest.js' : 'cli-main.js';
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- a computed path, loaded at run time on purpose
-const entry = require(path.join(__dirname, bundle)) as Entry;
+// One cache per command: what `--help` compiles is not what a scan needs.
+const loaded = requireWithCodeCache(path.join(__dirname, bundle), /^[a-z][a-z-]*$/.test(argv[0] ?? '') ? argv[0] : 'other');
+const entry = loaded.exports as Entry;
 entry.main(argv).then(
   (code) => {
     process.exitCode = code;
+    loaded.save();
   },
   (err: unknown) => {
     process.stderr.write(`shipshape: internal error: ${(err as Error).message}\n`);

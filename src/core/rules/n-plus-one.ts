@@ -448,7 +448,7 @@ function fixFor(site: Pick<DbCallSite, 'library' | 'operation'>, ic: IterationCo
 
 /** `pool.query(…)` → `pool.query`. */
 function bare(display: string): string {
-  return display.replace(/\((…)?\)$/, '').replace(/`…`$/, '`…`');
+  return display.replace(/\((\u2026)?\)$/, '');
 }
 
 function relative(ctx: RuleContext<MessageId, NPlusOneOptions>, file: string): string {
