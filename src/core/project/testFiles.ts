@@ -44,8 +44,18 @@ export function isTestSource(root: string, sf: ts.SourceFile): boolean {
  * and test helpers' folders (`test-utils/`, `fixtures/`), which prepare test databases.
  */
 export function isTestCode(root: string, file: string): boolean {
+  return isTestCodePath(toPosix(path.relative(root, file)));
+}
+
+/** `isTestCode` of a path relative to the project root, in `/` form. */
+function isTestCodePath(rel: string): boolean {
+  return TEST_FILE.test(rel) || TEST_DIR.test(rel) || TEST_SETUP.test(rel) || TEST_SUPPORT_DIR.test(rel);
+}
+
+/** Test code (`isTestCode`) or a seed script: one relative path for both (asked once per query). */
+export function isTestCodeOrSeedScript(root: string, file: string): boolean {
   const rel = toPosix(path.relative(root, file));
-  return isTestFile(root, file) || TEST_SETUP.test(rel) || TEST_SUPPORT_DIR.test(rel);
+  return isTestCodePath(rel) || isSeedScript(rel);
 }
 
 const TEST_SETUP = /(^|\/)(test-setup|setup-tests|setupTests|vitest\.setup|jest\.setup|global-setup|globalSetup|test-teardown|global-teardown)\.[cm]?[jt]sx?$/;

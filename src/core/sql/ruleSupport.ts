@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { toPosix } from '../project/files';
-import { isFixtureFile, isTestCode } from '../project/testFiles';
+import { isTestCodeOrSeedScript } from '../project/testFiles';
 import type { ProjectModel } from '../project/project';
 import { readMigrationText, type MigrationFile } from './migrations';
 import { isSqlParserLoaded } from './parser';
@@ -191,7 +191,7 @@ export interface SqlRuleOptions {
 
 /** Test code (tests, their setup and fixtures) or a seed script: what `ignoreTestFiles` leaves alone. */
 export function skippedAsTestCode(root: string, file: string): boolean {
-  return isTestCode(root, file) || isFixtureFile(root, file);
+  return isTestCodeOrSeedScript(root, file);
 }
 
 export function sqlRuleOptionsSchema(what: string): Record<string, unknown> {
