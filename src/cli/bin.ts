@@ -20,6 +20,10 @@ entry.main(argv).then(
   (code) => {
     process.exitCode = code;
     loaded.save();
+    // A scan has nothing left to run once its report is out: exit when stdout and stderr have
+    // taken what was written, rather than after freeing a heap of several hundred MB (~35 ms).
+    // Other commands end on their own (servers, engine threads and databases stop first).
+    if (argv[0] === 'scan') process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   },
   (err: unknown) => {
     process.stderr.write(`shipshape: internal error: ${(err as Error).message}\n`);

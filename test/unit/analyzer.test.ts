@@ -160,6 +160,25 @@ describe('ProgramHost', () => {
     analyzer.host.setOverlay(app, "import { connect } from 'dblib';\nexport const c = connect(); // edited\n", 2);
     assert.deepEqual(resolvedTo(), ['new.d.ts']);
   });
+
+  // Folders are looked up once per program (ProgramHost.directoryExists), not once per host.
+  it('a package installed after a program was built is found by the next program', () => {
+    root = createWorkspace({ files: { 'src/app.ts': "import { connect } from 'dblib';\nexport const c = connect();\n" } });
+    const analyzer = new Analyzer(loadProject(root), { rules: [] });
+    const app = path.join(root, 'src', 'app.ts');
+    const connectType = () => {
+      const program = analyzer.host.getProgram();
+      const sf = program.getSourceFile(app)!;
+      const decl = (sf.statements[1] as ts.VariableStatement).declarationList.declarations[0];
+      return program.getTypeChecker().typeToString(program.getTypeChecker().getTypeAtLocation(decl.name));
+    };
+    assert.equal(connectType(), 'any');
+    fs.mkdirSync(path.join(root, 'node_modules', 'dblib'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'node_modules', 'dblib', 'package.json'), JSON.stringify({ name: 'dblib', version: '1.0.0', types: 'index.d.ts' }));
+    fs.writeFileSync(path.join(root, 'node_modules', 'dblib', 'index.d.ts'), 'export declare function connect(): number;\n');
+    analyzer.host.setOverlay(app, "import { connect } from 'dblib';\nexport const c = connect(); // edited\n", 2);
+    assert.equal(connectType(), 'number');
+  });
 });
 
 // The migrations are matched once per project model (sql/ruleSupport.ts); their content is checked on every run.

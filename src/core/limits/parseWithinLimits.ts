@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { DigestCollector } from '../ts/fileDigest';
 import { MAX_SYNTAX_DEPTH, syntaxDepth } from './syntaxDepth';
 
 export interface GuardedSourceFile {
@@ -24,12 +25,15 @@ export function parseWithinLimits(fileName: string, text: string, languageVersio
     const why = err instanceof RangeError ? 'it nests too deeply for the TypeScript parser' : `the TypeScript parser failed on it (${(err as Error).message})`;
     return { sourceFile: ts.createSourceFile(fileName, '', languageVersion, true), problem: `${why}; ${WHAT_TO_DO}.` };
   }
-  const depth = syntaxDepth(sourceFile, MAX_SYNTAX_DEPTH, true);
+  // The same walk digests the file (the nodes every rule starts from), but a declaration file's.
+  const digest = sourceFile.isDeclarationFile ? undefined : new DigestCollector();
+  const depth = syntaxDepth(sourceFile, MAX_SYNTAX_DEPTH, true, digest && ((node) => digest.add(node)));
   if (depth > MAX_SYNTAX_DEPTH) {
     return {
       sourceFile: ts.createSourceFile(fileName, '', languageVersion, true),
       problem: `its syntax nests more than ${MAX_SYNTAX_DEPTH} levels deep, more than Shipshape analyses safely; ${WHAT_TO_DO}.`,
     };
   }
+  digest?.finish(sourceFile);
   return { sourceFile };
 }

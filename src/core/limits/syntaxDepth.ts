@@ -14,15 +14,17 @@ export const MAX_SYNTAX_DEPTH = 500;
  * The depth of the deepest node under `root` (the root is level 1), measured without recursion
  * so that it is safe on exactly the input it guards against. Stops counting at `limit + 1`.
  * With `setParents`, also links each node it visits to its parent — what `createSourceFile(…,
- * setParentNodes: true)` does in a walk of its own (JSDoc nodes are left to the binder).
+ * setParentNodes: true)` does in a walk of its own (JSDoc nodes are left to the binder). `onNode`
+ * is handed every node it visits, in no particular order (last child first), until it stops.
  */
-export function syntaxDepth(root: ts.Node, limit = MAX_SYNTAX_DEPTH, setParents = false): number {
+export function syntaxDepth(root: ts.Node, limit = MAX_SYNTAX_DEPTH, setParents = false, onNode?: (node: ts.Node) => void): number {
   let deepest = 0;
   const nodes: ts.Node[] = [root];
   const depths: number[] = [1];
   while (nodes.length > 0) {
     const node = nodes.pop()!;
     const depth = depths.pop()!;
+    onNode?.(node);
     if (depth > deepest) {
       deepest = depth;
       if (deepest > limit) return deepest;

@@ -117,6 +117,8 @@ export class ProgramHost {
   private packageJsonCache: ts.PackageJsonInfoCache | undefined;
   private workspacePackages: Map<string, WorkspacePackage> | undefined;
   private readonly subpathImports: SubpathImportsCache = new Map();
+  /** Folders found or not found while building the current program (see directoryExists). */
+  private readonly directories = new Map<string, boolean>();
   /** The folder holding every root file, computed once per file list (asked per unresolved import). */
   private rootDir: string | undefined;
 
@@ -130,6 +132,7 @@ export class ProgramHost {
       resolveModuleNameLiterals: (literals, containingFile, redirected, options, containingSourceFile) =>
         literals.map((literal) => this.resolveModule(literal, containingFile, redirected, options, containingSourceFile)),
       fileExists: (f) => this.overlays.has(absolutePath(f)) || base.fileExists(f),
+      directoryExists: (d) => this.directoryExists(d, base),
       readFile: (f) => this.overlays.get(absolutePath(f))?.text ?? base.readFile(f),
       getSourceFile: (fileName, languageVersion, onError) => this.getSourceFile(fileName, languageVersion, onError),
       // No rule reads JSDoc, and in TypeScript files it carries no types: the parser skips it (tsc
@@ -240,10 +243,21 @@ export class ProgramHost {
       // Fresh per program, as the compiler's own: files added or removed change resolutions
       // (the package.json files under them are kept: see packageJsonCache).
       this.resolutionCache = undefined;
+      this.directories.clear();
       this.program = ts.createProgram({ rootNames: this.rootNames, options: this.options, host: this.host, oldProgram: this.program });
       this.dirty = false;
     }
     return this.program;
+  }
+
+  /**
+   * Whether a folder exists, asked once per program: module resolution asks for the same
+   * `node_modules` folders above every importing file (a `stat` each, ~25 ms on 1,500 files).
+   */
+  private directoryExists(dir: string, base: ts.CompilerHost): boolean {
+    let exists = this.directories.get(dir);
+    if (exists === undefined) this.directories.set(dir, (exists = base.directoryExists?.(dir) ?? true));
+    return exists;
   }
 
   private getSourceFile(fileName: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions, onError?: (m: string) => void): ts.SourceFile | undefined {
