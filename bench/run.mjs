@@ -195,7 +195,12 @@ async function main() {
     );
   }
   const cpuRatio = (runs) => (tscCpu ? (median(runs.map((r) => r.cpuMs ?? 0)) / tscCpu).toFixed(2) : '?');
-  report.push('## Targets', '', `- scan ≤ 0.5× tsc: n-plus-one ${n1Ratio.toFixed(2)}× (${n1Ratio <= 0.5 ? 'met' : 'NOT met'}; CPU ${cpuRatio(scanN1)}×); all rules ${allRatio.toFixed(2)}× (${allRatio <= 0.5 ? 'met' : 'NOT met'}; CPU ${cpuRatio(scanAll)}×).`);
+  report.push('## Targets', '', `- scan ≤ 0.5× tsc, in process: n-plus-one ${n1Ratio.toFixed(2)}× (${n1Ratio <= 0.5 ? 'met' : 'NOT met'}; CPU ${cpuRatio(scanN1)}×); all rules ${allRatio.toFixed(2)}× (${allRatio <= 0.5 ? 'met' : 'NOT met'}; CPU ${cpuRatio(scanAll)}×).`);
+  // The issue's measure: whole processes, `shipshape scan` against `tsc --noEmit`.
+  if (cli.length) {
+    const cliRatio = ratioTo(cli, (r) => r.wallMs);
+    report.push(`- scan ≤ 0.5× tsc, whole processes (\`shipshape scan\` vs \`tsc --noEmit\`): ${cliRatio.toFixed(2)}× (${cliRatio <= 0.5 ? 'met' : 'NOT met'}; rounds ${perRound(cli, (r) => r.wallMs)}; CPU ${cpuRatio(cli)}×).`);
+  }
   report.push(`- edit p95 < 50 ms: ${editN1.routeEdit.p95 < 50 ? 'met' : 'NOT met'} for n-plus-one (${editN1.routeEdit.p95} ms); all rules ${editAll.routeEdit.p95} ms.`);
   const peak = Math.max(...scanAll.map((r) => r.peakRssMb), editAll.peakRssMb, lsp?.peakRssMb ?? 0);
   report.push(`- peak memory < 500 MB: ${peak < 500 ? 'met' : 'NOT met'} (${peak} MB at most, any measurement above).`, '');
