@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import ts from 'typescript';
 import { Analyzer } from '../../src/core/analyze';
 import { loadProject } from '../../src/core/project/project';
+import { readTsConfig } from '../../src/core/ts/program';
 import { defineRule } from '../../src/core/rules/types';
 import { unindexedFilter } from '../../src/core/rules/unindexed-filter';
 import { loadSqlParser } from '../../src/core/sql/parser';
@@ -207,5 +209,41 @@ describe('Analyzer: the schema across runs', () => {
     assert.deepEqual(ids(), []);
     analyzer.updateProject(loadProject(root));
     assert.deepEqual(ids(), ['unindexed-filter src/q.ts:2']);
+  });
+});
+
+describe('readTsConfig', () => {
+  let root: string;
+  afterEach(() => removeWorkspace(root));
+
+  // The root files come from the project model: the tsconfig's `include` is not expanded again.
+  it('reads the options without listing the project\'s folders', () => {
+    root = createWorkspace({
+      files: {
+        'tsconfig.json': JSON.stringify({ extends: './tsconfig.base.json', compilerOptions: { strict: false }, include: ['src/**/*'] }),
+        'tsconfig.base.json': JSON.stringify({ compilerOptions: { target: 'ES2021', strict: true, baseUrl: '.', paths: { '@app/*': ['src/*'] } } }),
+        'src/a.ts': 'export const a = 1;\n',
+        'src/deep/b.ts': 'export const b = 2;\n',
+      },
+    });
+    // TypeScript's `sys` lists folders through the `fs` module object (the one `require` returns).
+    const nodeFs = createRequire(__filename)('node:fs') as { readdirSync: (...a: unknown[]) => unknown };
+    const listed: string[] = [];
+    const readdirSync = nodeFs.readdirSync;
+    nodeFs.readdirSync = (dir: unknown, ...rest: unknown[]) => {
+      listed.push(String(dir));
+      return readdirSync(dir, ...rest);
+    };
+    let info: ReturnType<typeof readTsConfig>;
+    try {
+      info = readTsConfig(root);
+    } finally {
+      nodeFs.readdirSync = readdirSync;
+    }
+    assert.deepEqual(info.problems, []);
+    assert.equal(info.options.target, ts.ScriptTarget.ES2021);
+    assert.equal(info.options.strict, false);
+    assert.deepEqual(info.options.paths, { '@app/*': ['src/*'] });
+    assert.deepEqual(listed.filter((d) => d.startsWith(root)), []);
   });
 });

@@ -61,8 +61,10 @@ function readTsConfigFile(root: string): TsConfigInfo {
   }
   let parsed: ts.ParsedCommandLine;
   try {
-    // Files reached through `extends` get the same bounds; one refused reads as not found.
-    const host: ts.ParseConfigHost = { ...ts.sys, readFile: (f) => readBoundedJson(f).text };
+    // Files reached through `extends` get the same bounds; one refused reads as not found. The
+    // root files come from the project model (src/core/project/files.ts), not from `include`:
+    // listing the folders again for `fileNames`, which nothing reads, walked the whole tree.
+    const host: ts.ParseConfigHost = { ...ts.sys, readFile: (f) => readBoundedJson(f).text, readDirectory: () => [] };
     parsed = ts.parseJsonConfigFileContent(read.config, host, root, undefined, file);
   } catch (err) {
     return { options: withLeanGlobals({ ...DEFAULTS, ...FORCED }), file, problems: [`${file}: cannot be read (${(err as Error).message}); using default compiler options`] };
