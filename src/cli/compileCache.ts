@@ -13,9 +13,10 @@
 // functions) and per bundle path, named by what makes V8 reject or — worse — wrongly accept it:
 // V8 checks its own version, its flags and the source's *length* only, so the name also holds the
 // bundle's size and modification time. A cache V8 rejects (another Node, a changed flag, a damaged
-// file) is compiled around and written again. It lives in `$XDG_CACHE_HOME/shipshape/code-cache`
-// (`~/.cache/shipshape/code-cache`), a folder of the user's own; `NODE_DISABLE_COMPILE_CACHE=1` (Node's
-// own switch) turns it off. Nothing here may fail a command: every file error means "no cache".
+// file) is compiled around and written again. The caches live in `$XDG_CACHE_HOME/shipshape/code-cache`
+// (`~/.cache/shipshape/code-cache`), a folder of the user's own, which keeps the 12 most recently
+// used; `NODE_DISABLE_COMPILE_CACHE=1` (Node's own switch) turns it off. Nothing here may fail a
+// command: every file error means "no cache".
 import { isAscii } from 'node:buffer';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -74,7 +75,16 @@ export function requireWithCodeCache(file: string, command: string): CachedBundl
   return {
     exports: mod.exports,
     save() {
-      if (accepted) return;
+      if (accepted) {
+        // Its modification time is when it was last used: what `prune` keeps.
+        try {
+          const now = new Date();
+          fs.utimesSync(cacheFile, now, now);
+        } catch {
+          // Not ours to touch (a read-only cache): it is still used.
+        }
+        return;
+      }
       try {
         const data = script.createCachedData();
         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -84,11 +94,40 @@ export function requireWithCodeCache(file: string, command: string): CachedBundl
         fs.writeFileSync(tmp, data, { mode: 0o600 });
         fs.renameSync(tmp, cacheFile);
         debug('%s: written, %d bytes', cacheFile, data.length);
+        prune(dir);
       } catch (err) {
         debug('%s: not written: %s', cacheFile, (err as Error).message);
       }
     },
   };
+}
+
+/** How many caches the folder keeps (a few MB each): the most recently used. */
+export const MAX_CACHES = 12;
+const CACHE_NAME = /^[a-z0-9_-]+-[0-9a-f]{12}-[0-9a-f]{16}\.bin$/i;
+
+/**
+ * Keeps the `MAX_CACHES` most recently used caches. Each copy of Shipshape at another path (an
+ * upgrade, a .vsix unpacked elsewhere, a temporary install) has caches of its own that no run
+ * will prune by name once that copy is gone. Only files named as caches are removed.
+ */
+function prune(dir: string): void {
+  const caches = fs
+    .readdirSync(dir)
+    .filter((name) => CACHE_NAME.test(name))
+    .map((name) => {
+      try {
+        return { file: path.join(dir, name), used: fs.statSync(path.join(dir, name)).mtimeMs };
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((c): c is { file: string; used: number } => c !== undefined)
+    .sort((a, b) => b.used - a.used);
+  for (const old of caches.slice(MAX_CACHES)) {
+    fs.rmSync(old.file, { force: true });
+    debug('%s: removed (least recently used)', old.file);
+  }
 }
 
 /**

@@ -119,6 +119,34 @@ describe('CLI code cache (dist/cli.js)', function () {
     assert.equal(run.stderr.includes('internal error'), false, run.stderr);
   });
 
+  it('keeps the 12 most recently used caches: using one keeps it, the least recently used go, other files stay', () => {
+    scan();
+    const [own] = cacheFiles();
+    fs.writeFileSync(path.join(cacheDir(), 'notes.txt'), 'not a cache');
+    // Caches of copies of Shipshape that are gone, used 1..20 days ago; the scan's own, 30 days ago.
+    const day = 86_400_000;
+    for (let i = 1; i <= 20; i++) {
+      const name = path.join(cacheDir(), `scan-${i.toString(16).padStart(12, '0')}-${'0'.repeat(16)}.bin`);
+      fs.writeFileSync(name, 'x');
+      fs.utimesSync(name, new Date(Date.now() - i * day), new Date(Date.now() - i * day));
+    }
+    const ownFile = path.join(cacheDir(), own);
+    fs.utimesSync(ownFile, new Date(Date.now() - 30 * day), new Date(Date.now() - 30 * day));
+    // Used: accepted, and its time of use is now.
+    assert.deepEqual(scan().cache, ['accepted']);
+    assert.ok(Date.now() - fs.statSync(ownFile).mtimeMs < 60_000, 'an accepted cache is marked as used');
+    // A command without a cache yet writes one, then prunes.
+    const checklist = spawnSync(process.execPath, [CLI, 'checklist', ws, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome, NODE_DISABLE_COMPILE_CACHE: '' } });
+    assert.ok(checklist.status === 0 || checklist.status === 1, checklist.stderr);
+    const left = cacheFiles();
+    assert.equal(left.filter((f) => f.endsWith('.bin')).length, 12);
+    assert.ok(left.includes(own), 'the cache used last is kept');
+    assert.ok(left.some((f) => f.startsWith('checklist-')), 'the new cache is kept');
+    const dummies = left.filter((f) => /^scan-0{10}[0-9a-f]{2}-/.test(f)).map((f) => parseInt(f.slice(5, 17), 16));
+    assert.deepEqual(dummies.sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'the ten most recently used of the others are kept');
+    assert.ok(left.includes('notes.txt'), 'a file that is not a cache is left alone');
+  });
+
   it('NODE_DISABLE_COMPILE_CACHE (Node\'s own switch) turns it off', () => {
     const run = scan({ NODE_DISABLE_COMPILE_CACHE: '1' });
     assert.equal(run.status, 0, run.stderr);
