@@ -36,7 +36,7 @@ export interface CachedBundle {
   save(): void;
 }
 
-export function codeCacheDir(): string {
+function codeCacheDir(): string {
   const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(cache, 'shipshape', 'code-cache');
 }
@@ -103,7 +103,7 @@ export function requireWithCodeCache(file: string, command: string): CachedBundl
 }
 
 /** How many caches the folder keeps (a few MB each): the most recently used. */
-export const MAX_CACHES = 12;
+const MAX_CACHES = 12;
 const CACHE_NAME = /^[a-z0-9_-]+-[0-9a-f]{12}-[0-9a-f]{16}\.bin$/i;
 
 /**

@@ -17,6 +17,9 @@ runRuleTests(unindexedFilter, {
     { name: 'a query in a *.test.ts file', files: { 'migrations/001_init.sql': SCHEMA, 'src/invoices.test.ts': BY_STATE } },
     { name: 'a query in a __tests__ folder', files: { 'migrations/001_init.sql': SCHEMA, 'src/__tests__/helpers.ts': BY_STATE } },
     { name: 'a query in a test setup file', files: { 'migrations/001_init.sql': SCHEMA, 'src/vitest.setup.ts': BY_STATE } },
+    { name: 'a query in a test helpers\' fixtures folder', files: { 'migrations/001_init.sql': SCHEMA, 'src/fixtures/invoices.ts': BY_STATE } },
+    { name: 'a query in a seed script', files: { 'migrations/001_init.sql': SCHEMA, 'prisma/seed.ts': BY_STATE } },
+    { name: 'a query in a seeds folder', files: { 'migrations/001_init.sql': SCHEMA, 'src/seeds/invoices.ts': BY_STATE } },
     { name: 'a data migration next to the schema migrations', files: { 'migrations/001_init.sql': SCHEMA, 'migrations/002_backfill.ts': BACKFILL } },
     {
       name: 'a timestamp-named script in a migrations folder the configured globs do not list',

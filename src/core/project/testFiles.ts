@@ -22,11 +22,6 @@ export function isSeedScript(relativePath: string): boolean {
   return SEED_SCRIPT.test(relativePath);
 }
 
-/** A test file or a seed script: code that prepares a database for a test or a developer, never for a request. */
-export function isFixtureFile(root: string, file: string): boolean {
-  return isTestFile(root, file) || isSeedScript(toPosix(path.relative(root, file)));
-}
-
 const testSourceCache = new WeakMap<ts.SourceFile, { root: string; test: boolean }>();
 
 /** `isTestFile` for a source file, remembered per file version. */
@@ -39,23 +34,14 @@ export function isTestSource(root: string, sf: ts.SourceFile): boolean {
 }
 
 /**
- * Test code, for rules about production behaviour: `isTestFile`'s files plus test-runner setup
- * files (`test-setup.ts`, `vitest.setup.ts`, `jest.setup.ts`, `setupTests.ts`, `global-setup.ts`)
- * and test helpers' folders (`test-utils/`, `fixtures/`), which prepare test databases.
+ * Test code or a seed script, for rules about production behaviour: `isTestFile`'s files plus
+ * test-runner setup files (`test-setup.ts`, `vitest.setup.ts`, `jest.setup.ts`, `setupTests.ts`,
+ * `global-setup.ts`), test helpers' folders (`test-utils/`, `fixtures/`) and seed scripts — code
+ * that prepares a database for a test or a developer, never for a request.
  */
-export function isTestCode(root: string, file: string): boolean {
-  return isTestCodePath(toPosix(path.relative(root, file)));
-}
-
-/** `isTestCode` of a path relative to the project root, in `/` form. */
-function isTestCodePath(rel: string): boolean {
-  return TEST_FILE.test(rel) || TEST_DIR.test(rel) || TEST_SETUP.test(rel) || TEST_SUPPORT_DIR.test(rel);
-}
-
-/** Test code (`isTestCode`) or a seed script: one relative path for both (asked once per query). */
 export function isTestCodeOrSeedScript(root: string, file: string): boolean {
   const rel = toPosix(path.relative(root, file));
-  return isTestCodePath(rel) || isSeedScript(rel);
+  return TEST_FILE.test(rel) || TEST_DIR.test(rel) || TEST_SETUP.test(rel) || TEST_SUPPORT_DIR.test(rel) || isSeedScript(rel);
 }
 
 const TEST_SETUP = /(^|\/)(test-setup|setup-tests|setupTests|vitest\.setup|jest\.setup|global-setup|globalSetup|test-teardown|global-teardown)\.[cm]?[jt]sx?$/;
