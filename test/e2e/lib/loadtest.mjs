@@ -44,9 +44,13 @@ export async function pickFromCommand(workbench, command, item) {
   return labels.map((l) => l.replace(/\s+/g, ' ').trim());
 }
 
-/** A notification toast whose text matches `re`. */
-export async function toast(page, re, timeoutMs = 30_000) {
-  const t = page.locator('.notifications-toasts .notification-toast', { hasText: re }).first();
+/**
+ * A notification toast whose text matches `re` and, when `action` is given, that offers that button —
+ * an earlier toast with a similar text (still on screen, or fading out) is not taken for it.
+ */
+export async function toast(page, re, { action, timeoutMs = 30_000 } = {}) {
+  const has = action ? page.locator('a, .monaco-button', { hasText: action }) : undefined;
+  const t = page.locator('.notifications-toasts .notification-toast', { hasText: re, ...(has ? { has } : {}) }).first();
   await t.waitFor({ timeout: timeoutMs });
   return t;
 }

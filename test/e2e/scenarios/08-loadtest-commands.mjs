@@ -189,7 +189,7 @@ export async function run(ctx) {
   await input.waitFor({ state: 'visible' });
   await input.fill(deadUrl);
   await page.keyboard.press('Enter');
-  const unreachable = await toast(page, /not reachable/);
+  const unreachable = await toast(page, /not reachable/, { action: 'Edit URL' });
   const unreachableText = (await unreachable.innerText()).replace(/\s+/g, ' ');
   assert.ok(unreachableText.includes(`127.0.0.1:${deadPort}`), `message: ${unreachableText}`);
   // The panel says the same: did not run, why, and no empty charts.
@@ -205,7 +205,7 @@ export async function run(ctx) {
 
   // 7. Unreachable target, scenario: Open Config puts the cursor on that scenario's baseUrl.
   await pickFromCommand(workbench, 'Shipshape: Run Load Test…', 'closed-port');
-  const fromConfig = await toast(page, /closed-port|not reachable.*127\.0\.0\.1/);
+  const fromConfig = await toast(page, /closed-port|not reachable.*127\.0\.0\.1/, { action: 'Open Config' });
   await fromConfig.locator('a, .monaco-button', { hasText: 'Open Config' }).first().click();
   await page.locator('.tabs-container .tab.active', { hasText: 'shipshape.config.json' }).waitFor({ timeout: 10_000 });
   const expectedLine = configText.split('\n').findIndex((l) => l.includes(`"baseUrl": "http://127.0.0.1:${deadPort}"`)) + 1;
