@@ -124,17 +124,39 @@ function recogniseCall(call: ts.CallExpression, param: string | undefined, const
     if (built) return { style: built.style, pieces: built.sql ? [{ kind: 'generated', sql: built.sql, start: call.getStart(sf), end: call.getEnd() }] : [] };
   }
   if (path.length === 1 && method === 'query') return wrap('typeorm', sqlPiece());
-  if (path.length === 1 && method === 'raw') return wrap('knex', sqlPiece());
+  if (path.length === 1 && method === 'raw') return wrap('knex', isSqlFragment(call) ? undefined : sqlPiece());
   if (path.length === 1 && method === 'sql') return wrap('node-pg-migrate', sqlPiece());
   if (path.length === 1 && method === 'runSql') return wrap('db-migrate', sqlPiece());
   if (path.length === 2 && path[1] === 'sequelize' && method === 'query') return wrap('sequelize', sqlPiece());
   if (path[1] === 'schema') {
-    if (method === 'raw') return wrap('knex', sqlPiece());
+    if (method === 'raw') return wrap('knex', isSqlFragment(call) ? undefined : sqlPiece());
     const schemaName = schemaOfChain(callee.expression, consts);
     const generated = knexSchemaCall(method, call, schemaName, consts);
     if (generated !== undefined) return { style: 'knex', pieces: generated ? [{ kind: 'generated', sql: generated, start: call.getStart(sf), end: call.getEnd() }] : [] };
   }
   return undefined;
+}
+
+/**
+ * `knex('t').update({ data: knex.raw("data - 'k'") })`, `.select([knex.raw("'IN' AS type")])`: a raw
+ * expression handed to a query builder, part of a statement Shipshape does not compose, not a
+ * statement of its own (parsing it alone only reports a syntax error). An argument of
+ * `Promise.all([…])` is still a statement.
+ */
+function isSqlFragment(call: ts.CallExpression): boolean {
+  let node: ts.Expression = call;
+  for (;;) {
+    const parent = node.parent;
+    if (ts.isParenthesizedExpression(parent) || ts.isArrayLiteralExpression(parent)) node = parent;
+    else if (ts.isPropertyAssignment(parent)) return parent.initializer === node;
+    else if (ts.isCallExpression(parent) && parent.arguments.includes(node)) return !isPromiseCombinator(parent);
+    else return false;
+  }
+}
+
+function isPromiseCombinator(call: ts.CallExpression): boolean {
+  const callee = call.expression;
+  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise' && /^(all|allSettled|race|any)$/.test(callee.name.text);
 }
 
 function wrap(style: MigrationStyle, piece: ExtractedPiece | undefined): Recognised {
@@ -247,8 +269,9 @@ export function constStrings(sf: ts.SourceFile): Map<string, string> {
 
 /**
  * The SQL a Knex schema-builder call runs on PostgreSQL (names as Knex generates them:
- * `<table>_<cols>_index`, `_unique`, `_foreign`, `_pkey`). `undefined`: not a schema-builder
- * call; `''`: one that changes nothing Shipshape models.
+ * `<table>_<cols>_index`, `_unique`, `_foreign` lower-cased, `<table>_pkey` as written; see
+ * knexIndexName). `undefined`: not a schema-builder call (its arguments are read on, e.g. the
+ * callback of `.then`); `''`: one that changes nothing Shipshape models.
  */
 function knexSchemaCall(method: string, call: ts.CallExpression, schema: string | undefined, consts: Map<string, string>): string | undefined {
   const name = call.arguments[0] ? foldString(call.arguments[0], consts) : undefined;
@@ -277,7 +300,9 @@ function knexSchemaCall(method: string, call: ts.CallExpression, schema: string 
     case 'createSchemaIfNotExists':
       return name === undefined ? '' : `CREATE SCHEMA ${method.endsWith('IfNotExists') ? 'IF NOT EXISTS ' : ''}${ident(name)}`;
     default:
-      return method === 'hasTable' || method === 'hasColumn' || method === 'withSchema' ? undefined : '';
+      // `knex.schema.createTable(…).then(() => knex.raw('CREATE INDEX …'))`: the callback runs after
+      // the builder's SQL, so it is read on like any other code of `up` (`catch` only runs on failure).
+      return method === 'hasTable' || method === 'hasColumn' || method === 'withSchema' || method === 'then' || method === 'finally' ? undefined : '';
   }
 }
 
@@ -367,13 +392,13 @@ class KnexTableBuilder {
         return;
       case 'unique': {
         const cols = list(base.args[0]);
-        const name = indexNameArg(base.args[1], this.consts) ?? `${t}_${cols.join('_')}_unique`;
+        const name = indexNameArg(base.args[1], this.consts) ?? knexIndexName(t, cols, 'unique');
         if (cols.length) this.after.push(`ALTER TABLE ${this.qualified} ADD CONSTRAINT ${ident(name)} UNIQUE (${cols.map(ident).join(', ')})`);
         return;
       }
       case 'index': {
         const cols = list(base.args[0]);
-        const name = indexNameArg(base.args[1], this.consts) ?? `${t}_${cols.join('_')}_index`;
+        const name = indexNameArg(base.args[1], this.consts) ?? knexIndexName(t, cols, 'index');
         const method = base.args[2] && ts.isObjectLiteralExpression(base.args[2]) ? objectString(base.args[2], 'indexType', this.consts) : base.args[2] ? str(base.args[2]) : undefined;
         if (cols.length) this.after.push(`CREATE INDEX ${ident(name)} ON ${this.qualified}${method ? ` USING ${method}` : ''} (${cols.map(ident).join(', ')})`);
         return;
@@ -391,7 +416,7 @@ class KnexTableBuilder {
           else if (m.method === 'onDelete') onDelete = str(m.args[0]);
         }
         if (ref && ref.table && cols.length) {
-          this.after.push(`ALTER TABLE ${this.qualified} ADD CONSTRAINT ${ident(`${t}_${cols.join('_')}_foreign`)} FOREIGN KEY (${cols.map(ident).join(', ')}) REFERENCES ${qualifiedIdent(ref.table)} (${ref.columns.map(ident).join(', ')})${onDelete ? ` ON DELETE ${onDelete.toUpperCase()}` : ''}`);
+          this.after.push(`ALTER TABLE ${this.qualified} ADD CONSTRAINT ${ident(knexIndexName(t, cols, 'foreign'))} FOREIGN KEY (${cols.map(ident).join(', ')}) REFERENCES ${qualifiedIdent(ref.table)} (${ref.columns.map(ident).join(', ')})${onDelete ? ` ON DELETE ${onDelete.toUpperCase()}` : ''}`);
         }
         return;
       }
@@ -411,7 +436,7 @@ class KnexTableBuilder {
       case 'dropPrimary': {
         const cols = list(base.args[0]);
         const suffix = { dropIndex: 'index', dropUnique: 'unique', dropForeign: 'foreign', dropPrimary: 'pkey' }[base.method];
-        const name = str(base.args[base.method === 'dropPrimary' ? 0 : 1]) ?? (base.method === 'dropPrimary' ? `${t}_pkey` : `${t}_${cols.join('_')}_${suffix}`);
+        const name = str(base.args[base.method === 'dropPrimary' ? 0 : 1]) ?? (base.method === 'dropPrimary' ? `${t}_pkey` : knexIndexName(t, cols, suffix));
         this.alters.push(base.method === 'dropIndex' ? `DROP INDEX IF EXISTS ${ident(name)}` : `ALTER TABLE ${this.qualified} DROP CONSTRAINT IF EXISTS ${ident(name)}`);
         return;
       }
@@ -493,13 +518,23 @@ class KnexTableBuilder {
   private columnExtras(): string[] {
     const t = this.table;
     return this.columns.flatMap((c) => [
-      ...(c.unique ? [`ALTER TABLE ${this.qualified} ADD CONSTRAINT ${ident(`${t}_${c.name}_unique`)} UNIQUE (${ident(c.name)})`] : []),
-      ...(c.index ? [`CREATE INDEX ${ident(`${t}_${c.name}_index`)} ON ${this.qualified} (${ident(c.name)})`] : []),
+      ...(c.unique ? [`ALTER TABLE ${this.qualified} ADD CONSTRAINT ${ident(knexIndexName(t, [c.name], 'unique'))} UNIQUE (${ident(c.name)})`] : []),
+      ...(c.index ? [`CREATE INDEX ${ident(knexIndexName(t, [c.name], 'index'))} ON ${this.qualified} (${ident(c.name)})`] : []),
       ...(c.references?.table
-        ? [`ALTER TABLE ${this.qualified} ADD CONSTRAINT ${ident(`${t}_${c.name}_foreign`)} FOREIGN KEY (${ident(c.name)}) REFERENCES ${qualifiedIdent(c.references.table)} (${ident(c.references.column)})${c.onDelete ? ` ON DELETE ${c.onDelete.toUpperCase()}` : ''}`]
+        ? [`ALTER TABLE ${this.qualified} ADD CONSTRAINT ${ident(knexIndexName(t, [c.name], 'foreign'))} FOREIGN KEY (${ident(c.name)}) REFERENCES ${qualifiedIdent(c.references.table)} (${ident(c.references.column)})${c.onDelete ? ` ON DELETE ${c.onDelete.toUpperCase()}` : ''}`]
         : []),
     ]);
   }
+}
+
+/**
+ * Knex's default index and constraint name, lower-cased as Knex makes it (TableCompiler
+ * `_indexCommand`, https://github.com/knex/knex/blob/master/lib/schema/tablecompiler.js): a later
+ * `DROP CONSTRAINT "users_teamid_foreign"` written by hand must find the key `teamId` made.
+ * The primary key's `<table>_pkey` keeps the table's case (Knex names it apart).
+ */
+function knexIndexName(table: string, columns: readonly string[], type: string): string {
+  return `${table.replace(/\.|-/g, '_')}_${columns.join('_')}_${type}`.toLowerCase();
 }
 
 function indexNameArg(arg: ts.Expression | undefined, consts: Map<string, string>): string | undefined {

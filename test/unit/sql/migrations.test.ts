@@ -236,14 +236,38 @@ describe('sql: migration discovery and order', () => {
     assert.deepEqual(schema.lookup('users')!.indexes.map((i) => i.name), ['users_pkey', 'users_email_unique']);
   });
 
-  it('reads chained Knex schema calls in order (createTable(…).createTable(…)), with .index() on a column', () => {
+  it('reads chained Knex schema calls in order (createTable(…).createTable(…)), with .index() on a column (named lower-case, as Knex does)', () => {
     const migration = "exports.up = (knex) => {\n  return knex.schema\n    .createTable('persons', (table) => {\n      table.increments('id').primary();\n    })\n    .createTable('animals', (table) => {\n      table.increments('id').primary();\n      table.integer('ownerId').unsigned().references('id').inTable('persons').onDelete('SET NULL').index();\n    });\n};\n";
     const root = createWorkspace({ files: { 'migrations/20150613161239_initial_schema.js': migration } });
     roots.push(root);
     const { schema } = projectSchema({ root, files: discoverFiles(root), config: defaultConfig() });
     assert.deepEqual(schema.allTables().map((t) => t.name), ['persons', 'animals']);
-    assert.deepEqual(schema.lookup('animals')!.indexes.map((i) => i.name), ['animals_pkey', 'animals_ownerId_index']);
-    assert.deepEqual(schema.lookup('animals')!.foreignKeys.map((f) => `${f.name} -> ${f.references.table} ${f.onDelete}`), ['animals_ownerId_foreign -> persons set null']);
+    assert.deepEqual(schema.lookup('animals')!.indexes.map((i) => i.name), ['animals_pkey', 'animals_ownerid_index']);
+    assert.deepEqual(schema.lookup('animals')!.foreignKeys.map((f) => `${f.name} -> ${f.references.table} ${f.onDelete}`), ['animals_ownerid_foreign -> persons set null']);
+  });
+
+  it('reads the callback of .then on a Knex schema chain (not of .catch), and leaves out knex.raw expressions handed to a query builder', () => {
+    const migration = [
+      'exports.up = function (knex) {',
+      '  return Promise.all([',
+      "    knex('events').update({ data: knex.raw(\"data::jsonb - 'old' || jsonb_build_object('new', data::jsonb->'old')\") }).whereRaw(\"data->'old' is not null\"),",
+      "    knex('quotes').whereNull('rate').update({ rate: knex.raw('?? / ??', ['num', 'den']) }),",
+      "    knex('payments').select(['id', knex.raw(\"'IN' AS type\")]),",
+      "    knex.raw('CREATE INDEX events_type_idx ON events (type)'),",
+      '    knex.schema',
+      "      .createTable('spends', (t) => {",
+      "        t.uuid('id').primary();",
+      "        t.string('grantId').notNullable();",
+      '      })',
+      "      .then(() => knex.raw('CREATE INDEX spends_grant_idx ON spends (\"grantId\")'))",
+      "      .catch(() => knex.raw('CREATE INDEX spends_never_idx ON spends (id)')),",
+      '  ]);',
+      '};',
+    ].join('\n');
+    const root = createWorkspace({ files: { 'migrations/20240101000000_update.js': migration } });
+    roots.push(root);
+    const { statements } = projectSchema({ root, files: discoverFiles(root), config: defaultConfig() });
+    assert.deepEqual(statements.map((s) => s.sql.split('(')[0].trim()), ['CREATE INDEX events_type_idx ON events', 'CREATE TABLE "spends"', 'CREATE INDEX spends_grant_idx ON spends']);
   });
 
   it('reads the same statements again for the same files (a stable list for the explain feature)', () => {
