@@ -103,6 +103,44 @@ export async function uniqueSlug(t: { slug: string }) {
       },
     },
     {
+      name: 'while (true) probing for a free random value: every exit is under an if on the row found, the next try is drawn again, not read from the row or from a list',
+      files: {
+        'src/prisma.ts': PRISMA,
+        'src/shortcodes.ts': `import { randomBytes } from 'node:crypto';
+import { prisma } from './prisma';
+const ALPHABET = ['a', 'b', 'c', 'd'];
+export class ShortcodeService {
+  private generate(): string {
+    let out = '';
+    for (let i = 0; i < 12; i++) out += ALPHABET[Math.floor(Math.random() * ALPHABET.length)];
+    return out;
+  }
+  async find(code: string) {
+    try {
+      return { found: true, row: await prisma.shortcode.findFirstOrThrow({ where: { id: code } }) };
+    } catch {
+      return { found: false, row: null };
+    }
+  }
+  async uniqueCode() {
+    while (true) {
+      const code = this.generate();
+      const data = await this.find(code);
+      if (!data.found) return code;
+    }
+  }
+  async uniqueToken(prefix: string) {
+    for (;;) {
+      const token = prefix + randomBytes(8).toString('hex') + ALPHABET[0];
+      const taken = await prisma.apiToken.findFirst({ where: { token } });
+      if (!taken) return token;
+    }
+  }
+}
+`,
+      },
+    },
+    {
       name: 'Object.values of an enum imported from the ORM package, of a TypeScript enum, and of a constant catalog object',
       files: {
         'src/prisma.ts': PRISMA,
@@ -358,6 +396,61 @@ export class OrderEntityResolver {
     },
   ],
   invalid: [
+    {
+      name: 'control: a while (true) whose next try comes from the row found, from a queue outside the loop, or that also exits when its list runs out, and a do…while feeding the row found back as `{ where: { id } }`, are still per element',
+      files: {
+        'src/prisma.ts': PRISMA,
+        'src/walks.ts': `import { prisma } from './prisma';
+export async function rootOf(id: string) {
+  let current = id;
+  while (true) {
+    const node = await prisma.folder.findUnique({ where: { id: current } });
+    if (!node?.parentId) return current;
+    current = node.parentId;
+  }
+}
+export async function firstFree(queue: { shift(): string | undefined }) {
+  while (true) {
+    const name = queue.shift() ?? '';
+    const taken = await prisma.team.findFirst({ where: { name } });
+    if (!taken) return name;
+  }
+}
+export async function firstKnown(ids: string[]) {
+  let i = 0;
+  while (true) {
+    const id = ids[i++];
+    const user = await prisma.user.findFirst({ where: { id } });
+    if (user) return user;
+  }
+}
+export async function firstMissing(pending: string[]) {
+  while (true) {
+    const code = pending.pop();
+    if (code === undefined) return null;
+    const row = await prisma.invite.findFirst({ where: { code } });
+    if (!row) return code;
+  }
+}
+export async function topmost(start: string) {
+  let id = start;
+  let node: { parentId: string | null } | null;
+  do {
+    node = await prisma.folder.findUnique({ where: { id } });
+    if (node?.parentId) id = node.parentId;
+  } while (node?.parentId);
+  return id;
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', file: 'src/walks.ts', line: 5, messageIncludes: ['iteration of this `while` loop'] },
+        { messageId: 'queryInLoop', file: 'src/walks.ts', line: 13 },
+        { messageId: 'queryInLoop', file: 'src/walks.ts', line: 21 },
+        { messageId: 'queryInLoop', file: 'src/walks.ts', line: 29 },
+        { messageId: 'queryInLoop', file: 'src/walks.ts', line: 37, messageIncludes: ['iteration of this `do…while` loop'] },
+      ],
+    },
     {
       name: 'rows a query loaded are data even when typed as an interface of methods (a list of jobs read from a table, directly, destructured, filtered)',
       files: {

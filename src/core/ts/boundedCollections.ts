@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { skipOuter } from './expressions';
-import { isMutated, type IterationContext } from './iteration';
+import { isFixedList, isMutated, type IterationContext } from './iteration';
 
 /**
  * Loops whose number of iterations is not the number of rows: they walk chunks of a list, the
@@ -424,10 +424,15 @@ function filtersOnGroupOfEntry(operands: readonly ts.Expression[], loop: ts.ForO
  * rebuilt from a counter or from itself (`candidate = base + '-' + ++suffix`), never from the row
  * it found — a handful of tries for one value, not one query per element. A walk that feeds the
  * found row into the next query (`node = parent`, `id = row.parentId`) stays per element.
+ * A `while (true)`/`for (;;)` probes the same way when every `return`/`break` of it is under an
+ * `if` on the found row (`const code = randomCode(); if (!(await find(code))) return code;`) and
+ * the next try reads no list from outside the loop (`queue.shift()`, `ids[i]`: that walks data).
  */
 export function probesForFreeValue(call: ts.Node, ic: IterationContext, checker: ts.TypeChecker): boolean {
-  if ((ic.kind !== 'do' && ic.kind !== 'while') || !ts.isCallExpression(call)) return false;
-  const loop = ic.node as ts.DoStatement | ts.WhileStatement;
+  if (!ts.isCallExpression(call)) return false;
+  const openEnded = (ts.isWhileStatement(ic.node) && skipOuter(ic.node.expression).kind === ts.SyntaxKind.TrueKeyword) || (ts.isForStatement(ic.node) && !ic.node.condition);
+  if (ic.kind !== 'do' && ic.kind !== 'while' && !openEnded) return false;
+  const loop = ic.node as ts.DoStatement | ts.WhileStatement | ts.ForStatement;
   let n: ts.Node = call;
   while (ts.isAwaitExpression(n.parent) || ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent)) n = n.parent;
   const holder = n.parent;
@@ -439,7 +444,8 @@ export function probesForFreeValue(call: ts.Node, ic: IterationContext, checker:
     const out = new Set<ts.Symbol>();
     const visit = (x: ts.Node): void => {
       if (ts.isIdentifier(x) && !(ts.isPropertyAccessExpression(x.parent) && x.parent.name === x)) {
-        const s = checker.getSymbolAtLocation(x);
+        // `{ where: { code } }` reads the variable `code`, not the property it names.
+        const s = ts.isShorthandPropertyAssignment(x.parent) ? checker.getShorthandAssignmentValueSymbol(x.parent) : checker.getSymbolAtLocation(x);
         if (s) out.add(s);
       }
       ts.forEachChild(x, visit);
@@ -474,10 +480,15 @@ export function probesForFreeValue(call: ts.Node, ic: IterationContext, checker:
       }
     }
   }
-  if (![...symbolsIn(loop.expression)].some((s) => fromResult.has(s))) return false;
+  const readsResult = (e: ts.Node) => [...symbolsIn(e)].some((s) => fromResult.has(s));
+  if (openEnded ? !everyExitTests(loop, readsResult) : !readsResult((loop as ts.DoStatement | ts.WhileStatement).expression)) return false;
   // What the query is asked with: its arguments, its chain's arguments, and a builder declared in the loop.
   const inputs = new Set<ts.Symbol>();
-  const addInputs = (e: ts.Node) => symbolsIn(e).forEach((s) => inputs.add(s));
+  const inputExpressions: ts.Node[] = [];
+  const addInputs = (e: ts.Node) => {
+    inputExpressions.push(e);
+    symbolsIn(e).forEach((s) => inputs.add(s));
+  };
   for (let e: ts.Expression = call; ; ) {
     if (ts.isCallExpression(e)) {
       e.arguments.forEach(addInputs);
@@ -491,7 +502,87 @@ export function probesForFreeValue(call: ts.Node, ic: IterationContext, checker:
       break;
     }
   }
-  return ![...inputs].some((s) => fromResult.has(s));
+  if ([...inputs].some((s) => fromResult.has(s))) return false;
+  if (!openEnded) return true;
+  // The next try, traced through the loop's own assignments, must not draw from a list outside it.
+  const sources: ts.Node[] = [...inputExpressions];
+  const traced = new Set(inputs);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const x of loopAssignments(loop.statement, checker)) {
+      if (traced.has(x.target) && !sources.includes(x.value)) {
+        sources.push(x.value);
+        symbolsIn(x.value).forEach((s) => traced.add(s));
+        changed = true;
+      }
+    }
+  }
+  return !sources.some((e) => readsOuterList(e, loop, checker));
+}
+
+/** Every `return`/`break` that leaves the loop sits under an `if` whose condition passes `test`; at least one does. */
+function everyExitTests(loop: ts.IterationStatement, test: (condition: ts.Expression) => boolean): boolean {
+  let exits = 0;
+  let untested = false;
+  const visit = (n: ts.Node, nested: boolean): void => {
+    if (untested || ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n) || (ts.isBreakStatement(n) && !n.label && !nested)) {
+      exits++;
+      let tested = false;
+      for (let p: ts.Node = n; p !== loop.statement && p.parent; p = p.parent) if (ts.isIfStatement(p.parent) && p.parent.expression !== p && test(p.parent.expression)) tested = true;
+      if (!tested) untested = true;
+      return;
+    }
+    const inner = nested || ts.isIterationStatement(n, false) || ts.isSwitchStatement(n);
+    ts.forEachChild(n, (c) => visit(c, inner));
+  };
+  visit(loop.statement, false);
+  return exits > 0 && !untested;
+}
+
+/** Assignments in the loop body (not in nested functions): the symbol written and the value. */
+function loopAssignments(body: ts.Statement, checker: ts.TypeChecker): Array<{ target: ts.Symbol; value: ts.Expression }> {
+  const out: Array<{ target: ts.Symbol; value: ts.Expression }> = [];
+  const visit = (x: ts.Node): void => {
+    if (ts.isFunctionLike(x)) return;
+    if (ts.isBinaryExpression(x) && x.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && x.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isIdentifier(skipOuter(x.left))) {
+      const s = checker.getSymbolAtLocation(skipOuter(x.left));
+      if (s) out.push({ target: s, value: x.right });
+    } else if (ts.isVariableDeclaration(x) && ts.isIdentifier(x.name) && x.initializer) {
+      const s = checker.getSymbolAtLocation(x.name);
+      if (s) out.push({ target: s, value: x.initializer });
+    }
+    ts.forEachChild(x, visit);
+  };
+  visit(body);
+  return out;
+}
+
+/**
+ * Whether the expression reads a list, a queue or an iterator declared outside the loop
+ * (`queue.shift()`, `ids[i]`, `this.pending.pop()`). A list written in the code (an alphabet
+ * the next try is drawn from) is not data.
+ */
+function readsOuterList(e: ts.Node, loop: ts.Node, checker: ts.TypeChecker): boolean {
+  const isList = (t: ts.Type): boolean => {
+    const type = checker.getNonNullableType(t);
+    if (type.isUnion()) return type.types.some(isList);
+    return checker.isArrayType(type) || checker.isTupleType(type) || ['shift', 'pop', 'next', 'dequeue'].some((m) => !!type.getProperty(m));
+  };
+  let found = false;
+  const visit = (x: ts.Node): void => {
+    if (found || ts.isFunctionLike(x)) return;
+    const named = ts.isIdentifier(x) && !(ts.isPropertyAccessExpression(x.parent) && x.parent.name === x);
+    const callee = ts.isCallExpression(x.parent) && x.parent.expression === x;
+    if ((named || ts.isPropertyAccessExpression(x)) && !callee) {
+      const decl = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(x) ? x.name : x)?.valueDeclaration;
+      const outside = !decl || decl.pos < loop.pos || decl.end > loop.end;
+      if (outside && isList(checker.getTypeAtLocation(x)) && !(named && isFixedList(x as ts.Identifier, checker, 0))) found = true;
+    }
+    if (!found) ts.forEachChild(x, visit);
+  };
+  visit(e);
+  return found;
 }
 
 /**
