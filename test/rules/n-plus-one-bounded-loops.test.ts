@@ -141,6 +141,40 @@ export class ShortcodeService {
       },
     },
     {
+      name: 'Object.entries of what a helper returns: an object it fills only under keys the code names (a property, a literal, the key of an element of a list written in the code), or an object literal',
+      files: {
+        'src/prisma.ts': PRISMA,
+        'src/derived.ts': `import { prisma } from './prisma';
+const CALLBACKS = [
+  { key: 'GOOGLE_CALLBACK_URL', path: '/auth/google/callback' },
+  { key: 'GITHUB_CALLBACK_URL', path: '/auth/github/callback' },
+];
+export async function buildDerived(current: Record<string, string>) {
+  const derived: Record<string, string> = {};
+  const base = (process.env.BACKEND_URL ?? '').replace(/\\/+$/, '');
+  if (current.SECURE !== String(base.startsWith('https'))) derived.SECURE = String(base.startsWith('https'));
+  if (!current.MODE) derived['MODE'] = 'default';
+  for (const { key, path } of CALLBACKS) {
+    if (current[key] !== base + path) derived[key] = base + path;
+  }
+  return derived;
+}
+export function limits(plan: string) {
+  return { seats: plan === 'pro' ? 50 : 5, projects: 10 };
+}
+`,
+        'src/sync.ts': `import { prisma } from './prisma';
+import { buildDerived, limits } from './derived';
+export async function syncDerived() {
+  const rows = await prisma.setting.findMany();
+  const derived = await buildDerived(Object.fromEntries(rows.map((r) => [r.name, r.value])));
+  await Promise.all(Object.entries(derived).map(([name, value]) => prisma.setting.update({ where: { name }, data: { value } })));
+  for (const [name, value] of Object.entries(limits('pro'))) await prisma.limit.update({ where: { name }, data: { value } });
+}
+`,
+      },
+    },
+    {
       name: 'Object.values of an enum imported from the ORM package, of a TypeScript enum, and of a constant catalog object',
       files: {
         'src/prisma.ts': PRISMA,
@@ -396,6 +430,43 @@ export class OrderEntityResolver {
     },
   ],
   invalid: [
+    {
+      name: 'control: Object.entries of what a helper returns, when it fills the object under keys from the data (rows, a parameter list), or hands it on',
+      files: {
+        'src/prisma.ts': PRISMA,
+        'src/derived.ts': `import { prisma } from './prisma';
+export async function byName() {
+  const out: Record<string, string> = {};
+  for (const row of await prisma.setting.findMany()) out[row.name] = row.value;
+  return out;
+}
+export function fromKeys(keys: string[]) {
+  const out: Record<string, string> = {};
+  for (const key of keys) out[key] = '';
+  return out;
+}
+export function merged(extra: Record<string, string>) {
+  const out: Record<string, string> = { MODE: 'x' };
+  Object.assign(out, extra);
+  return out;
+}
+`,
+        'src/sync.ts': `import { prisma } from './prisma';
+import { byName, fromKeys, merged } from './derived';
+export async function sync(keys: string[], extra: Record<string, string>) {
+  for (const [name, value] of Object.entries(await byName())) await prisma.audit.create({ data: { name, value } });
+  const blank = fromKeys(keys);
+  for (const name of Object.keys(blank)) await prisma.audit.create({ data: { name, value: '' } });
+  await Promise.all(Object.entries(merged(extra)).map(([name, value]) => prisma.audit.create({ data: { name, value } })));
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', file: 'src/sync.ts', line: 4 },
+        { messageId: 'queryInLoop', file: 'src/sync.ts', line: 6 },
+        { messageId: 'queryInLoop', file: 'src/sync.ts', line: 7 },
+      ],
+    },
     {
       name: 'control: a while (true) whose next try comes from the row found, from a queue outside the loop, or that also exits when its list runs out, and a do…while feeding the row found back as `{ where: { id } }`, are still per element',
       files: {

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { skipOuter } from './expressions';
 import { isFixedList, isMutated, type IterationContext } from './iteration';
+import { returnedExpressions } from './loopShapes';
 
 /**
  * Loops whose number of iterations is not the number of rows: they walk chunks of a list, the
@@ -100,10 +101,16 @@ function isConstantObject(expression: ts.Expression, checker: ts.TypeChecker, de
   if (depth > 3) return false;
   const e = skipOuter(expression);
   if (ts.isObjectLiteralExpression(e)) return e.properties.every((p) => !ts.isSpreadAssignment(p));
+  if (ts.isAwaitExpression(e)) return isConstantObject(e.expression, checker, depth + 1);
   if (ts.isCallExpression(e)) {
     // Object.freeze({ … })
     const callee = skipOuter(e.expression);
-    return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && callee.name.text === 'freeze' && !!e.arguments[0] && isConstantObject(e.arguments[0], checker, depth + 1);
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && callee.name.text === 'freeze') return !!e.arguments[0] && isConstantObject(e.arguments[0], checker, depth + 1);
+    // What a project function returns: every return an object it fills under keys the code writes.
+    const fn = projectFunctionOf(callee, checker);
+    const returned = fn ? returnedExpressions(fn) : [];
+    const literal = (r: ts.Expression) => ts.isObjectLiteralExpression(r) && r.properties.every((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && !ts.isComputedPropertyName(p.name));
+    return returned.length > 0 && returned.every((r) => literal(skipOuter(r)) || isKeyedByCode(r, fn!, checker));
   }
   if (!ts.isIdentifier(e)) return false;
   let symbol = checker.getSymbolAtLocation(e);
@@ -119,6 +126,62 @@ function isConstantObject(expression: ts.Expression, checker: ts.TypeChecker, de
   if (decl.getSourceFile().isDeclarationFile) return true;
   if (!ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
   return !isWrittenTo(symbol, decl, checker) && isConstantObject(decl.initializer, checker, depth + 1);
+}
+
+/** The function a call runs, when the project declares it with a body (a function, a method, an arrow in a `const`). */
+function projectFunctionOf(callee: ts.Expression, checker: ts.TypeChecker): ts.FunctionLikeDeclaration | undefined {
+  let symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  let decl: ts.Node | undefined = symbol?.valueDeclaration;
+  if (decl && ts.isVariableDeclaration(decl) && decl.initializer) decl = skipOuter(decl.initializer);
+  if (!decl || decl.getSourceFile().isDeclarationFile) return undefined;
+  return (ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl) || ts.isArrowFunction(decl) || ts.isFunctionExpression(decl)) && decl.body ? decl : undefined;
+}
+
+/**
+ * `return derived` where `const derived: Record<string, string> = {}` is filled only under keys
+ * the code writes — `derived.ALLOW_SECURE_COOKIES = …`, `derived['x'] = …`, or `derived[key] = …`
+ * with `key` taken from the elements of a list written in the code (`for (const { key } of
+ * CALLBACKS)`) — and goes nowhere else: at most as many entries as the code names.
+ */
+function isKeyedByCode(returned: ts.Expression, fn: ts.FunctionLikeDeclaration, checker: ts.TypeChecker): boolean {
+  const e = skipOuter(returned);
+  if (!ts.isIdentifier(e)) return false;
+  const symbol = checker.getSymbolAtLocation(e);
+  const decl = symbol?.valueDeclaration;
+  if (!symbol || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer || decl.pos < fn.pos || decl.end > fn.end || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
+  const init = skipOuter(decl.initializer);
+  if (!ts.isObjectLiteralExpression(init) || init.properties.some((p) => !ts.isPropertyAssignment(p) || ts.isComputedPropertyName(p.name))) return false;
+  const isWrite = (n: ts.Node) =>
+    (ts.isBinaryExpression(n.parent) && n.parent.left === n && n.parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment) ||
+    ((ts.isPrefixUnaryExpression(n.parent) || ts.isPostfixUnaryExpression(n.parent)) && (n.parent.operator === ts.SyntaxKind.PlusPlusToken || n.parent.operator === ts.SyntaxKind.MinusMinusToken));
+  const keyFromCode = (key: ts.Expression): boolean => {
+    const k = skipOuter(key);
+    if (ts.isStringLiteralLike(k)) return true;
+    if (!ts.isIdentifier(k)) return false;
+    let d: ts.Node | undefined = checker.getSymbolAtLocation(k)?.valueDeclaration;
+    while (d && (ts.isBindingElement(d) || ts.isObjectBindingPattern(d) || ts.isArrayBindingPattern(d))) d = d.parent;
+    const loop = d && ts.isVariableDeclaration(d) && ts.isVariableDeclarationList(d.parent) ? d.parent.parent : undefined;
+    return !!loop && ts.isForOfStatement(loop) && (ts.getCombinedNodeFlags(d!) & ts.NodeFlags.Const) !== 0 && isFixedList(loop.expression, checker, 0);
+  };
+  let ok = true;
+  const visit = (n: ts.Node): void => {
+    if (!ok) return;
+    if (ts.isIdentifier(n) && n !== decl.name && checker.getSymbolAtLocation(n) === symbol) {
+      const p = n.parent;
+      if (ts.isReturnStatement(p)) return;
+      if (ts.isPropertyAccessExpression(p) && p.expression === n) return; // a key the code names
+      if (ts.isElementAccessExpression(p) && p.expression === n) {
+        if (isWrite(p) && !keyFromCode(p.argumentExpression)) ok = false;
+        return;
+      }
+      ok = false; // handed on, spread, merged: its keys are no longer the code's
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(fn.body!);
+  return ok;
 }
 
 /** `import { DataSource } from '@prisma/client'`: a name a package exports (not a relative import). */
