@@ -103,6 +103,78 @@ export async function uniqueSlug(t: { slug: string }) {
       },
     },
     {
+      name: 'while (true) probing for a free random value: every exit is under an if on the row found, the next try is drawn again, not read from the row or from a list',
+      files: {
+        'src/prisma.ts': PRISMA,
+        'src/shortcodes.ts': `import { randomBytes } from 'node:crypto';
+import { prisma } from './prisma';
+const ALPHABET = ['a', 'b', 'c', 'd'];
+export class ShortcodeService {
+  private generate(): string {
+    let out = '';
+    for (let i = 0; i < 12; i++) out += ALPHABET[Math.floor(Math.random() * ALPHABET.length)];
+    return out;
+  }
+  async find(code: string) {
+    try {
+      return { found: true, row: await prisma.shortcode.findFirstOrThrow({ where: { id: code } }) };
+    } catch {
+      return { found: false, row: null };
+    }
+  }
+  async uniqueCode() {
+    while (true) {
+      const code = this.generate();
+      const data = await this.find(code);
+      if (!data.found) return code;
+    }
+  }
+  async uniqueToken(prefix: string) {
+    for (;;) {
+      const token = prefix + randomBytes(8).toString('hex') + ALPHABET[0];
+      const taken = await prisma.apiToken.findFirst({ where: { token } });
+      if (!taken) return token;
+    }
+  }
+}
+`,
+      },
+    },
+    {
+      name: 'Object.entries of what a helper returns: an object it fills only under keys the code names (a property, a literal, the key of an element of a list written in the code), or an object literal',
+      files: {
+        'src/prisma.ts': PRISMA,
+        'src/derived.ts': `import { prisma } from './prisma';
+const CALLBACKS = [
+  { key: 'GOOGLE_CALLBACK_URL', path: '/auth/google/callback' },
+  { key: 'GITHUB_CALLBACK_URL', path: '/auth/github/callback' },
+];
+export async function buildDerived(current: Record<string, string>) {
+  const derived: Record<string, string> = {};
+  const base = (process.env.BACKEND_URL ?? '').replace(/\\/+$/, '');
+  if (current.SECURE !== String(base.startsWith('https'))) derived.SECURE = String(base.startsWith('https'));
+  if (!current.MODE) derived['MODE'] = 'default';
+  for (const { key, path } of CALLBACKS) {
+    if (current[key] !== base + path) derived[key] = base + path;
+  }
+  return derived;
+}
+export function limits(plan: string) {
+  return { seats: plan === 'pro' ? 50 : 5, projects: 10 };
+}
+`,
+        'src/sync.ts': `import { prisma } from './prisma';
+import { buildDerived, limits } from './derived';
+export async function syncDerived() {
+  const rows = await prisma.setting.findMany();
+  const derived = await buildDerived(Object.fromEntries(rows.map((r) => [r.name, r.value])));
+  await Promise.all(Object.entries(derived).map(([name, value]) => prisma.setting.update({ where: { name }, data: { value } })));
+  for (const [name, value] of Object.entries(limits('pro'))) await prisma.limit.update({ where: { name }, data: { value } });
+}
+`,
+      },
+    },
+    {
       name: 'Object.values of an enum imported from the ORM package, of a TypeScript enum, and of a constant catalog object',
       files: {
         'src/prisma.ts': PRISMA,
@@ -358,6 +430,98 @@ export class OrderEntityResolver {
     },
   ],
   invalid: [
+    {
+      name: 'control: Object.entries of what a helper returns, when it fills the object under keys from the data (rows, a parameter list), or hands it on',
+      files: {
+        'src/prisma.ts': PRISMA,
+        'src/derived.ts': `import { prisma } from './prisma';
+export async function byName() {
+  const out: Record<string, string> = {};
+  for (const row of await prisma.setting.findMany()) out[row.name] = row.value;
+  return out;
+}
+export function fromKeys(keys: string[]) {
+  const out: Record<string, string> = {};
+  for (const key of keys) out[key] = '';
+  return out;
+}
+export function merged(extra: Record<string, string>) {
+  const out: Record<string, string> = { MODE: 'x' };
+  Object.assign(out, extra);
+  return out;
+}
+`,
+        'src/sync.ts': `import { prisma } from './prisma';
+import { byName, fromKeys, merged } from './derived';
+export async function sync(keys: string[], extra: Record<string, string>) {
+  for (const [name, value] of Object.entries(await byName())) await prisma.audit.create({ data: { name, value } });
+  const blank = fromKeys(keys);
+  for (const name of Object.keys(blank)) await prisma.audit.create({ data: { name, value: '' } });
+  await Promise.all(Object.entries(merged(extra)).map(([name, value]) => prisma.audit.create({ data: { name, value } })));
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', file: 'src/sync.ts', line: 4 },
+        { messageId: 'queryInLoop', file: 'src/sync.ts', line: 6 },
+        { messageId: 'queryInLoop', file: 'src/sync.ts', line: 7 },
+      ],
+    },
+    {
+      name: 'control: a while (true) whose next try comes from the row found, from a queue outside the loop, or that also exits when its list runs out, and a do…while feeding the row found back as `{ where: { id } }`, are still per element',
+      files: {
+        'src/prisma.ts': PRISMA,
+        'src/walks.ts': `import { prisma } from './prisma';
+export async function rootOf(id: string) {
+  let current = id;
+  while (true) {
+    const node = await prisma.folder.findUnique({ where: { id: current } });
+    if (!node?.parentId) return current;
+    current = node.parentId;
+  }
+}
+export async function firstFree(queue: { shift(): string | undefined }) {
+  while (true) {
+    const name = queue.shift() ?? '';
+    const taken = await prisma.team.findFirst({ where: { name } });
+    if (!taken) return name;
+  }
+}
+export async function firstKnown(ids: string[]) {
+  let i = 0;
+  while (true) {
+    const id = ids[i++];
+    const user = await prisma.user.findFirst({ where: { id } });
+    if (user) return user;
+  }
+}
+export async function firstMissing(pending: string[]) {
+  while (true) {
+    const code = pending.pop();
+    if (code === undefined) return null;
+    const row = await prisma.invite.findFirst({ where: { code } });
+    if (!row) return code;
+  }
+}
+export async function topmost(start: string) {
+  let id = start;
+  let node: { parentId: string | null } | null;
+  do {
+    node = await prisma.folder.findUnique({ where: { id } });
+    if (node?.parentId) id = node.parentId;
+  } while (node?.parentId);
+  return id;
+}
+`,
+      },
+      errors: [
+        { messageId: 'queryInLoop', file: 'src/walks.ts', line: 5, messageIncludes: ['iteration of this `while` loop'] },
+        { messageId: 'queryInLoop', file: 'src/walks.ts', line: 13 },
+        { messageId: 'queryInLoop', file: 'src/walks.ts', line: 21 },
+        { messageId: 'queryInLoop', file: 'src/walks.ts', line: 29 },
+        { messageId: 'queryInLoop', file: 'src/walks.ts', line: 37, messageIncludes: ['iteration of this `do…while` loop'] },
+      ],
+    },
     {
       name: 'rows a query loaded are data even when typed as an interface of methods (a list of jobs read from a table, directly, destructured, filtered)',
       files: {

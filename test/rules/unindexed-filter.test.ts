@@ -100,6 +100,28 @@ runRuleTests(unindexedFilter, {
   ],
   invalid: [
     {
+      name: 'a trigram GIN index (gin_trgm_ops) is named for the searches it serves, a plain GIN for its containment operators; a filter on another column is not served by either',
+      files: {
+        'prisma/migrations/20240101000000_init/migration.sql': `CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE TABLE "Request" ("id" TEXT NOT NULL, "collectionID" TEXT NOT NULL, "title" TEXT NOT NULL, "tags" TEXT[], CONSTRAINT "Request_pkey" PRIMARY KEY ("id"));
+CREATE INDEX "Request_title_trgm_idx" ON "Request" USING GIN (title gin_trgm_ops);
+CREATE INDEX "Request_tags_idx" ON "Request" USING GIN ("tags");
+`,
+        'src/q.ts': PG("export const inCollection = (id: string) => pool.query('SELECT * FROM \"Request\" WHERE \"collectionID\" = $1', [id]);"),
+      },
+      errors: [
+        {
+          messageId: 'notServed',
+          file: 'src/q.ts',
+          line: 3,
+          messageIncludes: [
+            'Request_title_trgm_idx USING gin (title) is a trigram GIN index (title): it serves LIKE/ILIKE patterns, ~ and % (similarity) on those columns',
+            'Request_tags_idx USING gin (tags) is a GIN index (tags): it serves @>, <@, &&, ?, @@ on those columns',
+          ],
+        },
+      ],
+    },
+    {
       name: 'Prisma relation filter on a foreign key no index serves: the semi-join scans the table (the filter names the key column, not the relation); an unknown operator on a scalar (`notIn`) is not a relation',
       files: {
         'prisma/schema.prisma': PRISMA_RELATIONS,

@@ -184,12 +184,15 @@ function btreeOrOtherUse(index: IndexModel, access: TableAccess, predicates: Col
     }
     case 'gin': {
       const served = index.keys.filter((k) => on(k).some((p) => p.kind === 'contains' || (isScalarGinKey(k, access) && (p.kind === 'eq' || p.kind === 'range')))).map(targetOf);
-      return served.length ? { index, served, ordered: false } : { index, served, ordered: false, whyNot: `is a GIN index ${keysText}: it serves @>, <@, &&, ?, @@ on those columns` };
+      if (served.length) return { index, served, ordered: false };
+      return { index, served, ordered: false, whyNot: isTrigramIndex(index) ? `is a trigram GIN index ${keysText}: it serves LIKE/ILIKE patterns, ~ and % (similarity) on those columns` : `is a GIN index ${keysText}: it serves @>, <@, &&, ?, @@ on those columns` };
     }
     case 'gist':
     case 'spgist': {
       const served = index.keys.filter((k) => on(k).some((p) => p.kind === 'contains' || p.kind === 'range')).map(targetOf);
-      return served.length ? { index, served, ordered: false } : { index, served, ordered: false, whyNot: `is a ${index.method === 'gist' ? 'GiST' : 'SP-GiST'} index ${keysText}: it serves ranges, &&, @>, <@ on those columns` };
+      if (served.length) return { index, served, ordered: false };
+      const kind = index.method === 'gist' ? 'GiST' : 'SP-GiST';
+      return { index, served, ordered: false, whyNot: isTrigramIndex(index) ? `is a trigram ${kind} index ${keysText}: it serves LIKE/ILIKE patterns, ~ and % (similarity) on those columns` : `is a ${kind} index ${keysText}: it serves ranges, &&, @>, <@ on those columns` };
     }
     case 'brin': {
       const served = index.keys.filter((k) => on(k).some((p) => p.kind === 'eq' || p.kind === 'range')).map(targetOf);
@@ -198,6 +201,15 @@ function btreeOrOtherUse(index: IndexModel, access: TableAccess, predicates: Col
     default:
       return { index, served: [], ordered: false, whyNot: `uses the ${index.method} access method, which Shipshape does not model` };
   }
+}
+
+/**
+ * Every key uses pg_trgm's operator class (`gin_trgm_ops`, `gist_trgm_ops`): the index answers
+ * text searches, not the operators of the access method's default classes.
+ * https://www.postgresql.org/docs/current/pgtrgm.html#PGTRGM-INDEX
+ */
+function isTrigramIndex(index: IndexModel): boolean {
+  return index.keys.length > 0 && index.keys.every((k) => /(^|\.)g(in|ist)_trgm_ops$/.test(k.opclass ?? ''));
 }
 
 /** GIN on a plain scalar column exists only through btree_gin, which serves = and ranges. */

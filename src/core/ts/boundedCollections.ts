@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { skipOuter } from './expressions';
-import { isMutated, type IterationContext } from './iteration';
+import { isFixedList, isMutated, type IterationContext } from './iteration';
+import { returnedExpressions } from './loopShapes';
 
 /**
  * Loops whose number of iterations is not the number of rows: they walk chunks of a list, the
@@ -100,10 +101,16 @@ function isConstantObject(expression: ts.Expression, checker: ts.TypeChecker, de
   if (depth > 3) return false;
   const e = skipOuter(expression);
   if (ts.isObjectLiteralExpression(e)) return e.properties.every((p) => !ts.isSpreadAssignment(p));
+  if (ts.isAwaitExpression(e)) return isConstantObject(e.expression, checker, depth + 1);
   if (ts.isCallExpression(e)) {
     // Object.freeze({ … })
     const callee = skipOuter(e.expression);
-    return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && callee.name.text === 'freeze' && !!e.arguments[0] && isConstantObject(e.arguments[0], checker, depth + 1);
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && callee.name.text === 'freeze') return !!e.arguments[0] && isConstantObject(e.arguments[0], checker, depth + 1);
+    // What a project function returns: every return an object it fills under keys the code writes.
+    const fn = projectFunctionOf(callee, checker);
+    const returned = fn ? returnedExpressions(fn) : [];
+    const literal = (r: ts.Expression) => ts.isObjectLiteralExpression(r) && r.properties.every((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && !ts.isComputedPropertyName(p.name));
+    return returned.length > 0 && returned.every((r) => literal(skipOuter(r)) || isKeyedByCode(r, fn!, checker));
   }
   if (!ts.isIdentifier(e)) return false;
   let symbol = checker.getSymbolAtLocation(e);
@@ -119,6 +126,62 @@ function isConstantObject(expression: ts.Expression, checker: ts.TypeChecker, de
   if (decl.getSourceFile().isDeclarationFile) return true;
   if (!ts.isVariableDeclaration(decl) || !decl.initializer || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
   return !isWrittenTo(symbol, decl, checker) && isConstantObject(decl.initializer, checker, depth + 1);
+}
+
+/** The function a call runs, when the project declares it with a body (a function, a method, an arrow in a `const`). */
+function projectFunctionOf(callee: ts.Expression, checker: ts.TypeChecker): ts.FunctionLikeDeclaration | undefined {
+  let symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  let decl: ts.Node | undefined = symbol?.valueDeclaration;
+  if (decl && ts.isVariableDeclaration(decl) && decl.initializer) decl = skipOuter(decl.initializer);
+  if (!decl || decl.getSourceFile().isDeclarationFile) return undefined;
+  return (ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl) || ts.isArrowFunction(decl) || ts.isFunctionExpression(decl)) && decl.body ? decl : undefined;
+}
+
+/**
+ * `return derived` where `const derived: Record<string, string> = {}` is filled only under keys
+ * the code writes — `derived.ALLOW_SECURE_COOKIES = …`, `derived['x'] = …`, or `derived[key] = …`
+ * with `key` taken from the elements of a list written in the code (`for (const { key } of
+ * CALLBACKS)`) — and goes nowhere else: at most as many entries as the code names.
+ */
+function isKeyedByCode(returned: ts.Expression, fn: ts.FunctionLikeDeclaration, checker: ts.TypeChecker): boolean {
+  const e = skipOuter(returned);
+  if (!ts.isIdentifier(e)) return false;
+  const symbol = checker.getSymbolAtLocation(e);
+  const decl = symbol?.valueDeclaration;
+  if (!symbol || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer || decl.pos < fn.pos || decl.end > fn.end || (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) === 0) return false;
+  const init = skipOuter(decl.initializer);
+  if (!ts.isObjectLiteralExpression(init) || init.properties.some((p) => !ts.isPropertyAssignment(p) || ts.isComputedPropertyName(p.name))) return false;
+  const isWrite = (n: ts.Node) =>
+    (ts.isBinaryExpression(n.parent) && n.parent.left === n && n.parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment) ||
+    ((ts.isPrefixUnaryExpression(n.parent) || ts.isPostfixUnaryExpression(n.parent)) && (n.parent.operator === ts.SyntaxKind.PlusPlusToken || n.parent.operator === ts.SyntaxKind.MinusMinusToken));
+  const keyFromCode = (key: ts.Expression): boolean => {
+    const k = skipOuter(key);
+    if (ts.isStringLiteralLike(k)) return true;
+    if (!ts.isIdentifier(k)) return false;
+    let d: ts.Node | undefined = checker.getSymbolAtLocation(k)?.valueDeclaration;
+    while (d && (ts.isBindingElement(d) || ts.isObjectBindingPattern(d) || ts.isArrayBindingPattern(d))) d = d.parent;
+    const loop = d && ts.isVariableDeclaration(d) && ts.isVariableDeclarationList(d.parent) ? d.parent.parent : undefined;
+    return !!loop && ts.isForOfStatement(loop) && (ts.getCombinedNodeFlags(d!) & ts.NodeFlags.Const) !== 0 && isFixedList(loop.expression, checker, 0);
+  };
+  let ok = true;
+  const visit = (n: ts.Node): void => {
+    if (!ok) return;
+    if (ts.isIdentifier(n) && n !== decl.name && checker.getSymbolAtLocation(n) === symbol) {
+      const p = n.parent;
+      if (ts.isReturnStatement(p)) return;
+      if (ts.isPropertyAccessExpression(p) && p.expression === n) return; // a key the code names
+      if (ts.isElementAccessExpression(p) && p.expression === n) {
+        if (isWrite(p) && !keyFromCode(p.argumentExpression)) ok = false;
+        return;
+      }
+      ok = false; // handed on, spread, merged: its keys are no longer the code's
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(fn.body!);
+  return ok;
 }
 
 /** `import { DataSource } from '@prisma/client'`: a name a package exports (not a relative import). */
@@ -424,10 +487,15 @@ function filtersOnGroupOfEntry(operands: readonly ts.Expression[], loop: ts.ForO
  * rebuilt from a counter or from itself (`candidate = base + '-' + ++suffix`), never from the row
  * it found — a handful of tries for one value, not one query per element. A walk that feeds the
  * found row into the next query (`node = parent`, `id = row.parentId`) stays per element.
+ * A `while (true)`/`for (;;)` probes the same way when every `return`/`break` of it is under an
+ * `if` on the found row (`const code = randomCode(); if (!(await find(code))) return code;`) and
+ * the next try reads no list from outside the loop (`queue.shift()`, `ids[i]`: that walks data).
  */
 export function probesForFreeValue(call: ts.Node, ic: IterationContext, checker: ts.TypeChecker): boolean {
-  if ((ic.kind !== 'do' && ic.kind !== 'while') || !ts.isCallExpression(call)) return false;
-  const loop = ic.node as ts.DoStatement | ts.WhileStatement;
+  if (!ts.isCallExpression(call)) return false;
+  const openEnded = (ts.isWhileStatement(ic.node) && skipOuter(ic.node.expression).kind === ts.SyntaxKind.TrueKeyword) || (ts.isForStatement(ic.node) && !ic.node.condition);
+  if (ic.kind !== 'do' && ic.kind !== 'while' && !openEnded) return false;
+  const loop = ic.node as ts.DoStatement | ts.WhileStatement | ts.ForStatement;
   let n: ts.Node = call;
   while (ts.isAwaitExpression(n.parent) || ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent)) n = n.parent;
   const holder = n.parent;
@@ -439,7 +507,8 @@ export function probesForFreeValue(call: ts.Node, ic: IterationContext, checker:
     const out = new Set<ts.Symbol>();
     const visit = (x: ts.Node): void => {
       if (ts.isIdentifier(x) && !(ts.isPropertyAccessExpression(x.parent) && x.parent.name === x)) {
-        const s = checker.getSymbolAtLocation(x);
+        // `{ where: { code } }` reads the variable `code`, not the property it names.
+        const s = ts.isShorthandPropertyAssignment(x.parent) ? checker.getShorthandAssignmentValueSymbol(x.parent) : checker.getSymbolAtLocation(x);
         if (s) out.add(s);
       }
       ts.forEachChild(x, visit);
@@ -474,10 +543,15 @@ export function probesForFreeValue(call: ts.Node, ic: IterationContext, checker:
       }
     }
   }
-  if (![...symbolsIn(loop.expression)].some((s) => fromResult.has(s))) return false;
+  const readsResult = (e: ts.Node) => [...symbolsIn(e)].some((s) => fromResult.has(s));
+  if (openEnded ? !everyExitTests(loop, readsResult) : !readsResult((loop as ts.DoStatement | ts.WhileStatement).expression)) return false;
   // What the query is asked with: its arguments, its chain's arguments, and a builder declared in the loop.
   const inputs = new Set<ts.Symbol>();
-  const addInputs = (e: ts.Node) => symbolsIn(e).forEach((s) => inputs.add(s));
+  const inputExpressions: ts.Node[] = [];
+  const addInputs = (e: ts.Node) => {
+    inputExpressions.push(e);
+    symbolsIn(e).forEach((s) => inputs.add(s));
+  };
   for (let e: ts.Expression = call; ; ) {
     if (ts.isCallExpression(e)) {
       e.arguments.forEach(addInputs);
@@ -491,7 +565,87 @@ export function probesForFreeValue(call: ts.Node, ic: IterationContext, checker:
       break;
     }
   }
-  return ![...inputs].some((s) => fromResult.has(s));
+  if ([...inputs].some((s) => fromResult.has(s))) return false;
+  if (!openEnded) return true;
+  // The next try, traced through the loop's own assignments, must not draw from a list outside it.
+  const sources: ts.Node[] = [...inputExpressions];
+  const traced = new Set(inputs);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const x of loopAssignments(loop.statement, checker)) {
+      if (traced.has(x.target) && !sources.includes(x.value)) {
+        sources.push(x.value);
+        symbolsIn(x.value).forEach((s) => traced.add(s));
+        changed = true;
+      }
+    }
+  }
+  return !sources.some((e) => readsOuterList(e, loop, checker));
+}
+
+/** Every `return`/`break` that leaves the loop sits under an `if` whose condition passes `test`; at least one does. */
+function everyExitTests(loop: ts.IterationStatement, test: (condition: ts.Expression) => boolean): boolean {
+  let exits = 0;
+  let untested = false;
+  const visit = (n: ts.Node, nested: boolean): void => {
+    if (untested || ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n) || (ts.isBreakStatement(n) && !n.label && !nested)) {
+      exits++;
+      let tested = false;
+      for (let p: ts.Node = n; p !== loop.statement && p.parent; p = p.parent) if (ts.isIfStatement(p.parent) && p.parent.expression !== p && test(p.parent.expression)) tested = true;
+      if (!tested) untested = true;
+      return;
+    }
+    const inner = nested || ts.isIterationStatement(n, false) || ts.isSwitchStatement(n);
+    ts.forEachChild(n, (c) => visit(c, inner));
+  };
+  visit(loop.statement, false);
+  return exits > 0 && !untested;
+}
+
+/** Assignments in the loop body (not in nested functions): the symbol written and the value. */
+function loopAssignments(body: ts.Statement, checker: ts.TypeChecker): Array<{ target: ts.Symbol; value: ts.Expression }> {
+  const out: Array<{ target: ts.Symbol; value: ts.Expression }> = [];
+  const visit = (x: ts.Node): void => {
+    if (ts.isFunctionLike(x)) return;
+    if (ts.isBinaryExpression(x) && x.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && x.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isIdentifier(skipOuter(x.left))) {
+      const s = checker.getSymbolAtLocation(skipOuter(x.left));
+      if (s) out.push({ target: s, value: x.right });
+    } else if (ts.isVariableDeclaration(x) && ts.isIdentifier(x.name) && x.initializer) {
+      const s = checker.getSymbolAtLocation(x.name);
+      if (s) out.push({ target: s, value: x.initializer });
+    }
+    ts.forEachChild(x, visit);
+  };
+  visit(body);
+  return out;
+}
+
+/**
+ * Whether the expression reads a list, a queue or an iterator declared outside the loop
+ * (`queue.shift()`, `ids[i]`, `this.pending.pop()`). A list written in the code (an alphabet
+ * the next try is drawn from) is not data.
+ */
+function readsOuterList(e: ts.Node, loop: ts.Node, checker: ts.TypeChecker): boolean {
+  const isList = (t: ts.Type): boolean => {
+    const type = checker.getNonNullableType(t);
+    if (type.isUnion()) return type.types.some(isList);
+    return checker.isArrayType(type) || checker.isTupleType(type) || ['shift', 'pop', 'next', 'dequeue'].some((m) => !!type.getProperty(m));
+  };
+  let found = false;
+  const visit = (x: ts.Node): void => {
+    if (found || ts.isFunctionLike(x)) return;
+    const named = ts.isIdentifier(x) && !(ts.isPropertyAccessExpression(x.parent) && x.parent.name === x);
+    const callee = ts.isCallExpression(x.parent) && x.parent.expression === x;
+    if ((named || ts.isPropertyAccessExpression(x)) && !callee) {
+      const decl = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(x) ? x.name : x)?.valueDeclaration;
+      const outside = !decl || decl.pos < loop.pos || decl.end > loop.end;
+      if (outside && isList(checker.getTypeAtLocation(x)) && !(named && isFixedList(x as ts.Identifier, checker, 0))) found = true;
+    }
+    if (!found) ts.forEachChild(x, visit);
+  };
+  visit(e);
+  return found;
 }
 
 /**
