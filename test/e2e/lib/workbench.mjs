@@ -57,17 +57,28 @@ export class Workbench {
   }
 
   /** Opens a workspace file (path relative to the folder) through Quick Open. */
-  async openFile(relPath, { timeoutMs = 20_000 } = {}) {
+  async openFile(relPath, { timeoutMs = 20_000, attempts = 3 } = {}) {
     const { page } = this;
     const base = path.posix.basename(relPath);
-    await page.keyboard.press('Control+P');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: timeoutMs });
-    await input.fill(relPath);
     const dir = path.posix.dirname(relPath);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: base })
       .filter({ hasText: dir === '.' ? '' : dir }).first();
-    await row.waitFor({ timeout: timeoutMs });
+    // Ctrl+P can land while an earlier quick input is still closing (the text then goes into that
+    // one) or while a webview has the focus: a list without the file is tried again from scratch.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Control+P');
+      await input.waitFor({ state: 'visible', timeout: timeoutMs });
+      await input.fill(relPath);
+      try {
+        await row.waitFor({ timeout: timeoutMs });
+        break;
+      } catch (err) {
+        if (attempt >= attempts) throw err;
+        await page.keyboard.press('Escape');
+        await input.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+      }
+    }
     await row.click();
     await page.locator('.tabs-container .tab.active', { hasText: base }).waitFor({ timeout: timeoutMs });
     await this.editor().locator('.view-lines').waitFor({ timeout: timeoutMs });
