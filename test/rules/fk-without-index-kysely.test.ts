@@ -104,6 +104,31 @@ runRuleTests(fkWithoutIndex, {
       errors: [{ messageId: 'fkWithoutIndex', file: `${DIR}/20241008T205730722Z-sets.ts`, line: 9, column: 9, messageIncludes: ['"set_value_setId_fkey" (`setId`) on `set_value`', 'DELETE or key UPDATE on `set_detail`', 'ON set_value ("setId")'] }],
     },
     {
+      name: 'the fix writes a Kysely migration, numbered like the folder\'s, running the CREATE INDEX with sql`…`.execute(db)',
+      files: { [`${DIR}/0001_sets.ts`]: SETS, [`${DIR}/index.ts`]: "export * as _0001 from './0001_sets'\n" },
+      errors: [{ messageId: 'fkWithoutIndex', file: `${DIR}/0001_sets.ts`, line: 9 }],
+      fix: {
+        title: 'Create index migration 0002_add_set_value_setId_idx.ts',
+        output: {
+          [`${DIR}/0002_add_set_value_setId_idx.ts`]: [
+            "import { type Kysely, sql } from 'kysely'",
+            '',
+            '// CREATE INDEX CONCURRENTLY builds the index without blocking writes, and cannot run inside a',
+            "// transaction block: Kysely's Migrator runs migrations in one on PostgreSQL, so run this one",
+            '// outside it (or without CONCURRENTLY, which blocks writes to the table while the index builds).',
+            'export async function up(db: Kysely<unknown>): Promise<void> {',
+            '  await sql`CREATE INDEX CONCURRENTLY IF NOT EXISTS "set_value_setId_idx" ON set_value ("setId")`.execute(db)',
+            '}',
+            '',
+            'export async function down(db: Kysely<unknown>): Promise<void> {',
+            '  await sql`DROP INDEX CONCURRENTLY IF EXISTS "set_value_setId_idx"`.execute(db)',
+            '}',
+            '',
+          ].join('\n'),
+        },
+      },
+    },
+    {
       name: 'an index created later that does not start with the key',
       files: later("  await db.schema.createIndex('set_value_created_at_set_idx').on('set_value').columns(['createdAt', 'setId']).execute()"),
       errors: [{ messageId: 'fkWithoutIndex', file: `${DIR}/20241008T205730722Z-sets.ts`, line: 9, messageIncludes: ['"set_value_setId_fkey" (`setId`)'] }],

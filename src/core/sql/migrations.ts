@@ -49,6 +49,8 @@ export interface MigrationFile {
   style: MigrationStyle | 'script';
   /** The migrations folder (for Prisma, the folder holding the `<timestamp>_<name>/` folders). */
   folder: string;
+  /** A migration module's API, once its statements are read (`kysely`, `knex`, …): a new migration is written the same way. */
+  api?: MigrationStyle;
 }
 
 export interface MigrationStatement extends SchemaStatement {

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectModel } from '../project/project';
-import { discoverMigrations, readMigrationStatements, readMigrationText, type MigrationFile, type MigrationStatement } from './migrations';
+import { discoverMigrations, readMigrationStatements, readMigrationText, type MigrationFile, type MigrationStatement, type MigrationStyle } from './migrations';
 import { prismaSchemaSource, type PrismaModelInfo } from './prismaSchema';
 import type { SchemaModel } from './schema';
 import { SchemaBuilder, type SchemaStatement } from './schemaBuilder';
@@ -67,7 +67,10 @@ export function projectSchema(
   const prismaModels = prisma.flatMap((p) => p.models);
   const migrationsDefineTables = statements.some((s) => s.ast && 'CreateStmt' in s.ast);
   const applied = migrationsDefineTables ? statements : [...statements, ...prisma.flatMap((p) => p.statements), ...codeSchemaStatements(codeSchemaFiles(project.files.ts), read, drizzleKitOptions(project.files.ts, read))];
-  return { schema: buildSchema(applied), migrations, statements: applied, prismaModels, usesCodeSchema: !migrationsDefineTables };
+  // A module's API is known once its statements are read (index.ts and provider.ts in a Kysely folder have none).
+  const apiOf = new Map(statements.filter((s) => s.style !== 'script').map((s) => [s.file, s.style as MigrationStyle]));
+  const withApi = migrations.map((m) => (m.style === 'script' && apiOf.has(m.file) ? { ...m, api: apiOf.get(m.file) } : m));
+  return { schema: buildSchema(applied), migrations: withApi, statements: applied, prismaModels, usesCodeSchema: !migrationsDefineTables };
 }
 
 /**

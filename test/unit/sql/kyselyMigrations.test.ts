@@ -104,6 +104,21 @@ describe('sql: Kysely migrations', () => {
     );
   });
 
+  it("names a key added with alterTable…addColumn(…, (col) => col.references('t.c')) as PostgreSQL does", () => {
+    const root = createWorkspace({
+      files: {
+        'migrations/001_init.ts': up(`  await db.schema.createTable('u').addColumn('id', 'serial', (col) => col.primaryKey()).execute()
+  await db.schema.createTable('t').addColumn('id', 'serial', (col) => col.primaryKey()).execute()
+  await db.schema.alterTable('t').addColumn('uId', 'integer', (col) => col.references('u.id').onDelete('set null')).addColumn('tags', sql\`text[]\`).execute()`),
+      },
+    });
+    roots.push(root);
+    const { schema } = projectSchema({ root, files: discoverFiles(root), config: defaultConfig() });
+    const t = schema.lookup('t')!;
+    assert.deepEqual([...t.columns.keys()], ['id', 'uId', 'tags']);
+    assert.deepEqual(t.foreignKeys.map((f) => `${f.name} ${f.columns} -> ${f.references.table} ${f.onDelete}`), ['t_uId_fkey uId -> u set null']);
+  });
+
   it("reads raw sql`…`.execute(db) and sql.raw('…').execute(db), with sql.raw/sql.ref/db.dynamic.ref interpolations inlined", () => {
     const pieces = extractMigrationSql(
       'migrations/20250404T201720309Z-sort-idxs.ts',
