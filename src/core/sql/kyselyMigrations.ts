@@ -208,7 +208,7 @@ function schemaSql(calls: ChainCall[], schema: string | undefined, names: Kysely
   const has = (m: string) => rest.some((c) => c.method === m);
   switch (first.method) {
     case 'createTable':
-      return createTable(q(name), rest, names, consts);
+      return createTable(q(name), rest, names, consts, schema);
     case 'alterTable':
       return alterTable(q(name), rest, names, consts, schema);
     case 'dropTable':
@@ -228,7 +228,7 @@ function schemaSql(calls: ChainCall[], schema: string | undefined, names: Kysely
 }
 
 /** `(col) => col.notNull().references('t.id').onDelete('cascade')`: the column's definition. */
-function columnDef(args: readonly ts.Expression[], names: KyselyNames, consts: Map<string, string>): string | undefined {
+function columnDef(args: readonly ts.Expression[], names: KyselyNames, consts: Map<string, string>, schema: string | undefined): string | undefined {
   const name = args[0] ? foldString(args[0], consts) : undefined;
   const type = args[1] ? dataType(args[1], names, consts) : undefined;
   if (name === undefined || type === undefined) return undefined;
@@ -257,7 +257,9 @@ function columnDef(args: readonly ts.Expression[], names: KyselyNames, consts: M
       case 'references': {
         if (arg === undefined || !arg.includes('.')) return undefined;
         const parts = arg.split('.');
-        ref = ` REFERENCES ${parts.slice(0, -1).map(ident).join('.')} (${ident(parts[parts.length - 1])})`;
+        // `withSchema('s')` puts an unqualified referenced table in `s` too (Kysely's WithSchemaPlugin).
+        const target = parts.length === 2 && schema ? [schema, parts[0]] : parts.slice(0, -1);
+        ref = ` REFERENCES ${target.map(ident).join('.')} (${ident(parts[parts.length - 1])})`;
         def += ref;
         break;
       }
@@ -338,17 +340,17 @@ function tableConstraint(c: ChainCall, modifiers: ChainCall[], consts: Map<strin
   }
 }
 
-function createTable(qualified: string, calls: ChainCall[], names: KyselyNames, consts: Map<string, string>): string | undefined {
+function createTable(qualified: string, calls: ChainCall[], names: KyselyNames, consts: Map<string, string>, schema: string | undefined): string | undefined {
   // `createTable('t').as(query)`, `.temporary()`: not a table of the schema Shipshape can read.
   if (calls.some((c) => c.method === 'as' || c.method === 'temporary')) return undefined;
   const defs: string[] = [];
   for (const c of calls) {
     if (c.method === 'addColumn') {
-      const def = columnDef(c.args, names, consts);
+      const def = columnDef(c.args, names, consts, schema);
       if (def === undefined) return undefined;
       defs.push(def);
     } else if (c.method.startsWith('add') && c.method.endsWith('Constraint')) {
-      const con = tableConstraint(c, [], consts, undefined);
+      const con = tableConstraint(c, [], consts, schema);
       if (con === undefined) return undefined;
       if (con) defs.push(con);
     }
@@ -374,7 +376,7 @@ function alterTable(qualified: string, calls: ChainCall[], names: KyselyNames, c
   for (const { action, modifiers } of groups) {
     switch (action.method) {
       case 'addColumn': {
-        const def = columnDef(action.args, names, consts);
+        const def = columnDef(action.args, names, consts, schema);
         if (def === undefined) return undefined;
         out.push(`ALTER TABLE ${qualified} ADD COLUMN ${def}`);
         break;

@@ -73,9 +73,10 @@ export function extractMigrationSql(file: string, text: string): ExtractedMigrat
             pieces.push(...found.pieces);
             return;
           }
-          // `await this.renameTables(queryRunner)`: a method of the migration class that `up` hands
-          // its query runner to runs its SQL there, in call order.
-          const helper = param ? helperMethod(node, fn, param) : undefined;
+          // `await this.renameTables(queryRunner)`, `await createIndexes(db)`: a method of the
+          // migration class, or a function of the file, that `up` hands its query runner to runs
+          // its SQL there, in call order.
+          const helper = param ? helperMethod(node, fn, param) ?? helperFunction(node, sf, param) : undefined;
           if (helper && !seen.has(helper.method)) {
             ts.forEachChild(node, visit);
             readBody(helper.method, helper.param, new Set([...seen, helper.method]));
@@ -117,6 +118,27 @@ function helperMethod(call: ts.CallExpression, from: ts.FunctionLikeDeclaration,
   const method = from.parent.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && ts.isIdentifier(m.name) && m.name.text === callee.name.text);
   const p = method?.parameters[index];
   return method && p && ts.isIdentifier(p.name) ? { method, param: p.name.text } : undefined;
+}
+
+/**
+ * `await createIndexes(db)`, `await addTrigger(knex, 't')`: a function of the same file (a
+ * declaration or a `const` arrow) that `up` hands its migration API to runs its SQL there, in
+ * call order. Functions of other modules are not followed.
+ */
+function helperFunction(call: ts.CallExpression, sf: ts.SourceFile, param: string): { method: ts.FunctionLikeDeclaration; param: string } | undefined {
+  if (!ts.isIdentifier(call.expression)) return undefined;
+  const index = call.arguments.findIndex((a) => ts.isIdentifier(a) && a.text === param);
+  if (index < 0) return undefined;
+  const name = call.expression.text;
+  let fn: ts.FunctionLikeDeclaration | undefined;
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name?.text === name && st.body) fn = st;
+    else if (ts.isVariableStatement(st) && st.declarationList.flags & ts.NodeFlags.Const) {
+      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name && d.initializer && isFunctionLike(d.initializer)) fn = d.initializer;
+    }
+  }
+  const p = fn?.parameters[index];
+  return fn && p && ts.isIdentifier(p.name) ? { method: fn, param: p.name.text } : undefined;
 }
 
 function isFunctionLike(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {

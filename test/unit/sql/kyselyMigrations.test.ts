@@ -88,7 +88,8 @@ describe('sql: Kysely migrations', () => {
   await db.schema.alterTable('account').alterColumn('name', (col) => col.dropNotNull()).execute()
   await db.schema.dropTable('did_cache').ifExists().cascade().execute()
   await db.schema.createSchema('ozone').ifNotExists().execute()
-  await db.schema.withSchema('ozone').createTable('member').addColumn('did', 'varchar', (col) => col.primaryKey()).execute()`),
+  await db.schema.withSchema('ozone').createTable('member').addColumn('did', 'varchar', (col) => col.primaryKey()).execute()
+  await db.schema.withSchema('ozone').createTable('note').addColumn('did', 'varchar', (col) => col.references('member.did')).addForeignKeyConstraint('note_by_fkey', ['by'], 'member', ['did']).execute()`),
       [
         'ALTER TABLE "actor" ADD COLUMN "takedownId" integer',
         'ALTER TABLE "actor" DROP COLUMN "takedownRef"',
@@ -100,6 +101,7 @@ describe('sql: Kysely migrations', () => {
         'DROP TABLE IF EXISTS "did_cache" CASCADE',
         'CREATE SCHEMA IF NOT EXISTS "ozone"',
         'CREATE TABLE "ozone"."member" ("did" varchar PRIMARY KEY)',
+        'CREATE TABLE "ozone"."note" ("did" varchar REFERENCES "ozone"."member" ("did"), CONSTRAINT "note_by_fkey" FOREIGN KEY ("by") REFERENCES "ozone"."member" ("did"))',
       ],
     );
   });
@@ -133,6 +135,32 @@ describe('sql: Kysely migrations', () => {
       ['generated', 'CREATE INDEX b_idx ON b (y)'],
       ['generated', 'CREATE INDEX c_idx ON "c" ("lastAt" DESC NULLS LAST) WHERE "reviewState" = \'x\''],
       ['generated', 'UPDATE c SET v = $1'],
+    ]);
+  });
+
+  it('reads a function of the same file that up hands db to (a declaration or a const arrow), in call order; not one it does not', () => {
+    const text = `import { type Kysely, sql } from 'kysely'
+
+async function createIndexes(schema: string, database: Kysely<unknown>) {
+  await database.schema.createIndex('t_a_idx').on('t').column('a').execute()
+}
+const addTrigger = async (db: Kysely<unknown>, table: string) => {
+  await sql\`CREATE INDEX t_b_idx ON t (b)\`.execute(db)
+}
+async function unused(db: Kysely<unknown>) {
+  await db.schema.createIndex('never_idx').on('t').column('c').execute()
+}
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema.createTable('t').addColumn('a', 'integer').addColumn('b', 'integer').execute()
+  await createIndexes('public', db)
+  await addTrigger(db, 't')
+}
+`;
+    assert.deepEqual(extractMigrationSql('migrations/001_init.ts', text)?.pieces.map((p) => p.sql), [
+      'CREATE TABLE "t" ("a" integer, "b" integer)',
+      'CREATE INDEX "t_a_idx" ON "t" ("a")',
+      'CREATE INDEX t_b_idx ON t (b)',
     ]);
   });
 
