@@ -89,6 +89,11 @@ runRuleTests(fkWithoutIndex, {
       },
     },
     {
+      name: 'the migrations of a package whose Kysely runs on SQLite in the process (better-sqlite3, no server driver) are not a PostgreSQL schema',
+      files: { [`${DIR}/20241008T205730722Z-sets.ts`]: SETS },
+      dependencies: { kysely: '0.28.0', 'better-sqlite3': '11.0.0' },
+    },
+    {
       name: 'a key dropped in a later migration (alterTable…dropConstraint) is gone',
       files: {
         [`${DIR}/20230309T045948368Z-init.ts`]: RECORD,
@@ -101,6 +106,7 @@ runRuleTests(fkWithoutIndex, {
     {
       name: "a column's .references('t.c') with no index: reported on the createTable chain under PostgreSQL's default name",
       files: { [`${DIR}/20241008T205730722Z-sets.ts`]: SETS },
+      dependencies: { kysely: '0.28.0', pg: '8.0.0', 'better-sqlite3': '11.0.0' },
       errors: [{ messageId: 'fkWithoutIndex', file: `${DIR}/20241008T205730722Z-sets.ts`, line: 9, column: 9, messageIncludes: ['"set_value_setId_fkey" (`setId`) on `set_value`', 'DELETE or key UPDATE on `set_detail`', 'ON set_value ("setId")'] }],
     },
     {

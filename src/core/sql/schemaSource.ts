@@ -8,6 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectModel } from '../project/project';
+import { queriesRunInProcess } from '../db/embeddedEngines';
+import { PackageOwners } from '../project/packageOwners';
 import { discoverMigrations, readMigrationStatements, readMigrationText, type MigrationFile, type MigrationStatement, type MigrationStyle } from './migrations';
 import { prismaSchemaSource, type PrismaModelInfo } from './prismaSchema';
 import type { SchemaModel } from './schema';
@@ -42,9 +44,15 @@ export function schemaSourceFiles(project: ProjectInput): { migrations: Migratio
   return { ...migrationSourceFiles(project), codeSchemaFiles: codeSchemaFiles(project.files.ts) };
 }
 
-/** The migrations and schema.prisma files of a project (not the TypeScript files that define tables, which need a read each). */
+/**
+ * The migrations and schema.prisma files of a project (not the TypeScript files that define tables,
+ * which need a read each). Migrations of a package whose queries run on SQLite inside the process
+ * (better-sqlite3 and no server driver, embeddedEngines.ts — atproto's pds, whose Kysely migrations
+ * build its SQLite files) are not a PostgreSQL schema, and are left out.
+ */
 export function migrationSourceFiles(project: ProjectInput): { migrations: MigrationFile[]; prismaFiles: string[] } {
-  const migrations = discoverMigrations({ root: project.root, files: project.files, globs: project.config.migrations });
+  const owners = new PackageOwners();
+  const migrations = discoverMigrations({ root: project.root, files: project.files, globs: project.config.migrations }).filter((m) => !queriesRunInProcess(owners.ownerOf(m.file)));
   const prismaFiles = project.files.other.filter((f) => path.extname(f) === '.prisma');
   return { migrations, prismaFiles };
 }
