@@ -18,7 +18,7 @@ export const DEFAULT_MIGRATION_GLOBS = [
   '**/*.up.sql',
   '**/sql/**/*.sql',
   '**/drizzle/**/*.sql',
-  // TypeORM, Knex, node-pg-migrate, Sequelize, MikroORM migration modules (src/core/sql/tsMigrations.ts).
+  // TypeORM, Knex, node-pg-migrate, Sequelize, MikroORM, Kysely migration modules (src/core/sql/tsMigrations.ts).
   '**/migrations/**/*.{ts,js,mjs,cjs}',
   '**/migration/**/*.{ts,js,mjs,cjs}',
   '**/db/migrate/**/*.{ts,js,mjs,cjs}',

@@ -5,12 +5,14 @@
  * Conventions: Prisma (`<yyyyMMddHHmmss>_<name>/migration.sql`), Flyway (`V<next>__<name>.sql`),
  * numbered files (`0007_<name>.sql`, `.up.sql` kept, width kept), timestamped files (the same
  * timestamp width), TypeORM classes (`<ms>-<Name>.ts`, `transaction = false`), Knex modules
- * (`<yyyyMMddHHmmss>_<name>.js|ts`, `config.transaction = false`).
+ * (`<yyyyMMddHHmmss>_<name>.js|ts`, `config.transaction = false`), Kysely modules (named like the
+ * latest, `export async function up(db)` running `` sql`…`.execute(db) ``).
  */
 import * as path from 'node:path';
 import type { Fix } from '../finding';
 import type { MigrationFile } from './migrations';
 import { naturalCompare } from './migrations';
+import { quoteIdent } from './ast';
 
 /** The time a new migration is stamped with (a parameter so its name is reproducible). */
 export type Clock = () => Date;
@@ -45,8 +47,11 @@ function newMigration(latest: MigrationFile, siblings: MigrationFile[], req: Ind
       const versions = siblings.flatMap((m) => /^V(\d+)/i.exec(path.basename(m.file))?.[1] ?? []).map(Number);
       return { file: path.join(latest.folder, `V${Math.max(0, ...versions) + 1}__${slug}.sql`), content: sql };
     }
-    case 'script':
-      return scriptMigration(latest, req, slug, now);
+    case 'script': {
+      // The latest module that runs migration code (not the folder's index.ts or provider.ts).
+      const module = [...siblings].reverse().find((m) => m.api) ?? latest;
+      return module.api === 'kysely' ? kyselyMigration(module, siblings, req, slug, now) : scriptMigration(latest, req, slug, now);
+    }
     default: {
       const suffix = latest.style === 'up-sql' ? '.up.sql' : '.sql';
       const m = /^(\d+)([_-])/.exec(base);
@@ -62,7 +67,7 @@ function newMigration(latest: MigrationFile, siblings: MigrationFile[], req: Ind
 function scriptMigration(latest: MigrationFile, req: IndexMigrationRequest, slug: string, now: Date): { file: string; content: string } {
   const ext = path.extname(latest.file);
   const base = path.basename(latest.file);
-  const drop = `DROP INDEX CONCURRENTLY IF EXISTS ${req.indexName};`;
+  const drop = `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdent(req.indexName)};`;
   if (/^\d{13}-/.test(base)) {
     // TypeORM: `<ms>-<Name>.ts` holding class `<Name><ms>`.
     const ms = String(now.getTime());
@@ -101,6 +106,47 @@ function scriptMigration(latest: MigrationFile, req: IndexMigrationRequest, slug
     '',
   ].join('\n');
   return { file: path.join(latest.folder, `${stamp(now, width)}_${slug}${ext}`), content };
+}
+
+/**
+ * Kysely: `export async function up(db: Kysely<unknown>)` running the statement with `` sql`…` ``,
+ * named like the latest migration (`20230309T045948368Z-name.ts`, `<yyyyMMddHHmmss>_name.ts`).
+ * Kysely's Migrator sorts migrations by name and on PostgreSQL runs them in a transaction, where
+ * CREATE INDEX CONCURRENTLY fails: the comment says so.
+ */
+function kyselyMigration(latest: MigrationFile, siblings: MigrationFile[], req: IndexMigrationRequest, slug: string, now: Date): { file: string; content: string } {
+  const ext = path.extname(latest.file);
+  const base = path.basename(latest.file);
+  const iso = /^\d{8}T(\d{6,9})Z([-_])/.exec(base);
+  const numbered = /^(\d+)([-_])/.exec(base);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  let name: string;
+  if (iso) {
+    const time = `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}${p(now.getUTCMilliseconds(), 3)}`.slice(0, iso[1].length);
+    name = `${stamp(now, 8)}T${time}Z${iso[2]}${slug.replace(/_/g, '-')}`;
+  } else if (numbered && numbered[1].length < 10) {
+    const next = Math.max(...siblings.map((s) => Number(/^(\d+)/.exec(path.basename(s.file))?.[1] ?? 0))) + 1;
+    name = `${String(next).padStart(numbered[1].length, '0')}${numbered[2]}${slug}`;
+  } else name = `${stamp(now, numbered?.[1].length ?? 14)}${numbered?.[2] ?? '_'}${slug}`;
+  const esm = ext === '.ts' || ext === '.mts' || ext === '.mjs';
+  const sqlText = (s: string) => s.replace(/;$/, '').replace(/[`\\]/g, '\\$&').replace(/\$\{/g, '\\${');
+  const drop = `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdent(req.indexName)}`;
+  const content = [
+    esm ? `import { ${ext === '.ts' || ext === '.mts' ? 'type Kysely, ' : ''}sql } from 'kysely'` : "const { sql } = require('kysely')",
+    '',
+    '// CREATE INDEX CONCURRENTLY builds the index without blocking writes, and cannot run inside a',
+    "// transaction block: Kysely's Migrator runs migrations in one on PostgreSQL, so run this one",
+    '// outside it (or without CONCURRENTLY, which blocks writes to the table while the index builds).',
+    `${esm ? 'export async function up' : 'exports.up = async function up'}(db${ext === '.ts' || ext === '.mts' ? ': Kysely<unknown>): Promise<void>' : ')'} {`,
+    `  await sql\`${sqlText(req.createIndex)}\`.execute(db)`,
+    '}',
+    '',
+    `${esm ? 'export async function down' : 'exports.down = async function down'}(db${ext === '.ts' || ext === '.mts' ? ': Kysely<unknown>): Promise<void>' : ')'} {`,
+    `  await sql\`${sqlText(drop)}\`.execute(db)`,
+    '}',
+    '',
+  ].join('\n');
+  return { file: path.join(latest.folder, `${name}${ext}`), content };
 }
 
 /** UTC `yyyyMMddHHmmss` cut or unix seconds, to the width the folder uses. */

@@ -15,7 +15,7 @@
  * - Prisma `migrations/<timestamp>_<name>/migration.sql` by folder name;
  * - golang-migrate / dbmate-style `<version>_<name>.up.sql` by version; `*.down.sql` never;
  * - plain folders (`migrations/`, `db/migrate/`, `sql/`, drizzle-kit's `drizzle/`) and TypeORM,
- *   Knex, node-pg-migrate, Sequelize and MikroORM migration modules (`.ts`/`.js`) by file name,
+ *   Knex, node-pg-migrate, Sequelize, MikroORM and Kysely migration modules (`.ts`/`.js`) by file name,
  *   numbers compared as numbers (`2_x` before `10_x`, timestamps in order).
  * Files are grouped by their folder; folders are applied in path order — except migration modules
  * named by a timestamp (`1700000000000-AddUser.ts`, `20240101120000_add_user.js`): TypeORM and Knex
@@ -25,7 +25,8 @@
  * text (`sql`), its file and 0-based range, the parse tree, or the parser's error. For TypeScript
  * migrations the SQL comes from the strings passed to `queryRunner.query`, `knex.raw`,
  * `knex.schema.raw`, `pgm.sql`, `queryInterface.sequelize.query`, `this.addSql`, and from Knex's
- * schema builder (`createTable`, `alterTable`, `table.index`, `foreign`, …), which is turned
+ * schema builder (`createTable`, `alterTable`, `table.index`, `foreign`, …) and Kysely's
+ * (`db.schema.createTable(…)….execute()`, `` sql`…`.execute(db) ``), which are turned
  * into the equivalent SQL (`sql` is then that SQL; the range is the builder call).
  */
 import * as path from 'node:path';
@@ -39,7 +40,7 @@ import type { SchemaStatement } from './schemaBuilder';
 import { extractMigrationSql } from './tsMigrations';
 import { readBoundedText } from '../limits/boundedFile';
 
-export type MigrationStyle = 'flyway' | 'prisma' | 'up-sql' | 'sql' | 'typeorm' | 'knex' | 'node-pg-migrate' | 'sequelize' | 'mikro-orm' | 'db-migrate';
+export type MigrationStyle = 'flyway' | 'prisma' | 'up-sql' | 'sql' | 'typeorm' | 'knex' | 'node-pg-migrate' | 'sequelize' | 'mikro-orm' | 'db-migrate' | 'kysely';
 
 export interface MigrationFile {
   /** Absolute path. */
@@ -48,6 +49,8 @@ export interface MigrationFile {
   style: MigrationStyle | 'script';
   /** The migrations folder (for Prisma, the folder holding the `<timestamp>_<name>/` folders). */
   folder: string;
+  /** A migration module's API, once its statements are read (`kysely`, `knex`, …): a new migration is written the same way. */
+  api?: MigrationStyle;
 }
 
 export interface MigrationStatement extends SchemaStatement {

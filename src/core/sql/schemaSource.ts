@@ -8,7 +8,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectModel } from '../project/project';
-import { discoverMigrations, readMigrationStatements, readMigrationText, type MigrationFile, type MigrationStatement } from './migrations';
+import { queriesRunInProcess } from '../db/embeddedEngines';
+import { PackageOwners } from '../project/packageOwners';
+import { discoverMigrations, readMigrationStatements, readMigrationText, type MigrationFile, type MigrationStatement, type MigrationStyle } from './migrations';
 import { prismaSchemaSource, type PrismaModelInfo } from './prismaSchema';
 import type { SchemaModel } from './schema';
 import { SchemaBuilder, type SchemaStatement } from './schemaBuilder';
@@ -42,9 +44,15 @@ export function schemaSourceFiles(project: ProjectInput): { migrations: Migratio
   return { ...migrationSourceFiles(project), codeSchemaFiles: codeSchemaFiles(project.files.ts) };
 }
 
-/** The migrations and schema.prisma files of a project (not the TypeScript files that define tables, which need a read each). */
+/**
+ * The migrations and schema.prisma files of a project (not the TypeScript files that define tables,
+ * which need a read each). Migrations of a package whose queries run on SQLite inside the process
+ * (better-sqlite3 and no server driver, embeddedEngines.ts — atproto's pds, whose Kysely migrations
+ * build its SQLite files) are not a PostgreSQL schema, and are left out.
+ */
 export function migrationSourceFiles(project: ProjectInput): { migrations: MigrationFile[]; prismaFiles: string[] } {
-  const migrations = discoverMigrations({ root: project.root, files: project.files, globs: project.config.migrations });
+  const owners = new PackageOwners();
+  const migrations = discoverMigrations({ root: project.root, files: project.files, globs: project.config.migrations }).filter((m) => !queriesRunInProcess(owners.ownerOf(m.file)));
   const prismaFiles = project.files.other.filter((f) => path.extname(f) === '.prisma');
   return { migrations, prismaFiles };
 }
@@ -67,7 +75,10 @@ export function projectSchema(
   const prismaModels = prisma.flatMap((p) => p.models);
   const migrationsDefineTables = statements.some((s) => s.ast && 'CreateStmt' in s.ast);
   const applied = migrationsDefineTables ? statements : [...statements, ...prisma.flatMap((p) => p.statements), ...codeSchemaStatements(codeSchemaFiles(project.files.ts), read, drizzleKitOptions(project.files.ts, read))];
-  return { schema: buildSchema(applied), migrations, statements: applied, prismaModels, usesCodeSchema: !migrationsDefineTables };
+  // A module's API is known once its statements are read (index.ts and provider.ts in a Kysely folder have none).
+  const apiOf = new Map(statements.filter((s) => s.style !== 'script').map((s) => [s.file, s.style as MigrationStyle]));
+  const withApi = migrations.map((m) => (m.style === 'script' && apiOf.has(m.file) ? { ...m, api: apiOf.get(m.file) } : m));
+  return { schema: buildSchema(applied), migrations: withApi, statements: applied, prismaModels, usesCodeSchema: !migrationsDefineTables };
 }
 
 /**

@@ -4,7 +4,7 @@
  * SQL out of TypeScript/JavaScript migration modules: the statements their `up` runs.
  *
  * A migration module is recognised by its shape: an `up` method (TypeORM's `MigrationInterface`,
- * MikroORM's `Migration`) or an exported `up` function (Knex, node-pg-migrate, Sequelize). Only
+ * MikroORM's `Migration`) or an exported `up` function (Knex, node-pg-migrate, Sequelize, Kysely). Only
  * `up` is read — `down` undoes it. Inside `up`, the SQL is what reaches the migration API through
  * its first parameter (or `this` for MikroORM):
  *   queryRunner.query(sql)               TypeORM
@@ -14,12 +14,14 @@
  *   queryInterface.sequelize.query(sql)  Sequelize
  *   this.addSql(sql)                     MikroORM
  *   db.runSql(sql, callback)             db-migrate (its builder API, db.createTable…, is not read)
+ *   db.schema.createTable(…)….execute()  Kysely schema builder, and sql`…`.execute(db) (kyselyMigrations.ts)
  * Strings are string literals, templates and `+` concatenations of them and of `const`s in the
  * same file; anything else is not SQL Shipshape can know, and is left out.
  */
 import ts from 'typescript';
 import type { MigrationStyle } from './migrations';
 import { migrationBuilderSql } from './migrationBuilders';
+import { importsKysely, kyselyExecute, kyselyNames, kyselyTransactionCallback } from './kyselyMigrations';
 
 export type ExtractedPiece =
   /** SQL written in the file: `start` is the file offset of its first character. */
@@ -39,6 +41,9 @@ export function extractMigrationSql(file: string, text: string): ExtractedMigrat
   const ups = findUpFunctions(sf);
   if (ups.length === 0) return undefined;
   const consts = constStrings(sf);
+  const sqlTags = kyselyNames(sf);
+  // A Kysely module's `db.schema` is Kysely's builder, not Knex's (kyselyMigrations.ts).
+  const kysely = importsKysely(sf);
   const pieces: ExtractedPiece[] = [];
   let style: MigrationStyle | undefined;
   for (const up of ups) {
@@ -46,7 +51,21 @@ export function extractMigrationSql(file: string, text: string): ExtractedMigrat
     const readBody = (fn: ts.FunctionLikeDeclaration, param: string | undefined, seen: Set<ts.Node>): void => {
       const visit = (node: ts.Node): void => {
         if (ts.isCallExpression(node)) {
-          const found = recogniseCall(node, param, consts, sf);
+          // `await db.schema.createTable('t').addColumn(…).execute()`, `` await sql`…`.execute(db) ``:
+          // the whole chain is one statement, its inner calls are not read again.
+          const statement = kyselyExecute(node, param, sqlTags, consts, sf);
+          if (statement) {
+            style ??= 'kysely';
+            if (statement.literal) pieces.push({ kind: 'literal', sql: statement.sql, start: statement.literal.start, length: statement.literal.length });
+            else if (statement.sql) pieces.push({ kind: 'generated', sql: statement.sql, start: node.getStart(sf), end: node.getEnd() });
+            return;
+          }
+          const transaction = kyselyTransactionCallback(node, param);
+          if (transaction && !seen.has(transaction.fn)) {
+            readBody(transaction.fn, transaction.param, new Set([...seen, transaction.fn]));
+            return;
+          }
+          const found = recogniseCall(node, param, consts, sf, kysely);
           if (found) {
             // `knex.schema.createTable('a', …).createTable('b', …)`: the calls in the receiver run first.
             if (ts.isPropertyAccessExpression(node.expression)) visit(node.expression.expression);
@@ -54,9 +73,10 @@ export function extractMigrationSql(file: string, text: string): ExtractedMigrat
             pieces.push(...found.pieces);
             return;
           }
-          // `await this.renameTables(queryRunner)`: a method of the migration class that `up` hands
-          // its query runner to runs its SQL there, in call order.
-          const helper = param ? helperMethod(node, fn, param) : undefined;
+          // `await this.renameTables(queryRunner)`, `await createIndexes(db)`: a method of the
+          // migration class, or a function of the file, that `up` hands its query runner to runs
+          // its SQL there, in call order.
+          const helper = param ? helperMethod(node, fn, param) ?? helperFunction(node, sf, param) : undefined;
           if (helper && !seen.has(helper.method)) {
             ts.forEachChild(node, visit);
             readBody(helper.method, helper.param, new Set([...seen, helper.method]));
@@ -100,6 +120,27 @@ function helperMethod(call: ts.CallExpression, from: ts.FunctionLikeDeclaration,
   return method && p && ts.isIdentifier(p.name) ? { method, param: p.name.text } : undefined;
 }
 
+/**
+ * `await createIndexes(db)`, `await addTrigger(knex, 't')`: a function of the same file (a
+ * declaration or a `const` arrow) that `up` hands its migration API to runs its SQL there, in
+ * call order. Functions of other modules are not followed.
+ */
+function helperFunction(call: ts.CallExpression, sf: ts.SourceFile, param: string): { method: ts.FunctionLikeDeclaration; param: string } | undefined {
+  if (!ts.isIdentifier(call.expression)) return undefined;
+  const index = call.arguments.findIndex((a) => ts.isIdentifier(a) && a.text === param);
+  if (index < 0) return undefined;
+  const name = call.expression.text;
+  let fn: ts.FunctionLikeDeclaration | undefined;
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name?.text === name && st.body) fn = st;
+    else if (ts.isVariableStatement(st) && st.declarationList.flags & ts.NodeFlags.Const) {
+      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name && d.initializer && isFunctionLike(d.initializer)) fn = d.initializer;
+    }
+  }
+  const p = fn?.parameters[index];
+  return fn && p && ts.isIdentifier(p.name) ? { method: fn, param: p.name.text } : undefined;
+}
+
 function isFunctionLike(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {
   return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
 }
@@ -109,7 +150,7 @@ interface Recognised {
   pieces: ExtractedPiece[];
 }
 
-function recogniseCall(call: ts.CallExpression, param: string | undefined, consts: Map<string, string>, sf: ts.SourceFile): Recognised | undefined {
+function recogniseCall(call: ts.CallExpression, param: string | undefined, consts: Map<string, string>, sf: ts.SourceFile, kysely: boolean): Recognised | undefined {
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.name.text;
@@ -128,7 +169,7 @@ function recogniseCall(call: ts.CallExpression, param: string | undefined, const
   if (path.length === 1 && method === 'sql') return wrap('node-pg-migrate', sqlPiece());
   if (path.length === 1 && method === 'runSql') return wrap('db-migrate', sqlPiece());
   if (path.length === 2 && path[1] === 'sequelize' && method === 'query') return wrap('sequelize', sqlPiece());
-  if (path[1] === 'schema') {
+  if (path[1] === 'schema' && !kysely) {
     if (method === 'raw') return wrap('knex', isSqlFragment(call) ? undefined : sqlPiece());
     const schemaName = schemaOfChain(callee.expression, consts);
     const generated = knexSchemaCall(method, call, schemaName, consts);

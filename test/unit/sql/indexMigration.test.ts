@@ -69,6 +69,38 @@ describe('sql: Create index migration (file name by the folder convention, exact
     );
   });
 
+  it('Kysely: named like the latest Kysely module (not the index.ts after it), the statement run by sql`…`.execute(db)', () => {
+    const folder = '/ws/src/db/migrations';
+    const c = created([
+      { file: `${folder}/20230309T045948368Z-init.ts`, style: 'script', folder, api: 'kysely' },
+      { file: `${folder}/20260819T170000000Z-add-like-subject-sort-index.ts`, style: 'script', folder, api: 'kysely' },
+      { file: `${folder}/index.ts`, style: 'script', folder },
+      { file: `${folder}/provider.ts`, style: 'script', folder },
+    ]);
+    assert.equal(c.file, `${folder}/20261201T030405678Z-add-orders-status-idx.ts`);
+    assert.equal(
+      c.content,
+      [
+        "import { type Kysely, sql } from 'kysely'",
+        '',
+        '// CREATE INDEX CONCURRENTLY builds the index without blocking writes, and cannot run inside a',
+        "// transaction block: Kysely's Migrator runs migrations in one on PostgreSQL, so run this one",
+        '// outside it (or without CONCURRENTLY, which blocks writes to the table while the index builds).',
+        'export async function up(db: Kysely<unknown>): Promise<void> {',
+        '  await sql`CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status)`.execute(db)',
+        '}',
+        '',
+        'export async function down(db: Kysely<unknown>): Promise<void> {',
+        '  await sql`DROP INDEX CONCURRENTLY IF EXISTS orders_status_idx`.execute(db)',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const numbered = created([{ file: '/ws/migrations/0001_init.js', style: 'script', folder: '/ws/migrations', api: 'kysely' }]);
+    assert.equal(numbered.file, '/ws/migrations/0002_add_orders_status_idx.js');
+    assert.match(numbered.content, /^const \{ sql \} = require\('kysely'\)\n[\s\S]*exports\.up = async function up\(db\) \{\n  await sql`CREATE INDEX CONCURRENTLY/);
+  });
+
   it('no migrations folder: no fix', () => {
     assert.equal(indexMigrationFix([], REQ, CLOCK), undefined);
   });
