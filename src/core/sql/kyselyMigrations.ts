@@ -1,6 +1,6 @@
 /**
  * Kysely migrations (https://kysely.dev/docs/migrations): the SQL an `up(db)` runs through
- * `db.schema.…​.execute()` chains and raw `` sql`…`.execute(db) `` / `sql.raw('…').execute(db)`.
+ * `db.schema.….execute()` chains and raw `` sql`…`.execute(db) `` / `sql.raw('…').execute(db)`.
  *
  * The schema builder is turned into the PostgreSQL it compiles to
  * (https://github.com/kysely-org/kysely/tree/master/src/schema). Kysely invents no names:
