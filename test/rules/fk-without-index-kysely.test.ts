@@ -1,6 +1,6 @@
 /**
  * fk-without-index and unindexed-filter on Kysely migrations (`export async function up(db:
- * Kysely<unknown>)` with `db.schema.…​.execute()` chains and raw `` sql`…`.execute(db) ``), in the
+ * Kysely<unknown>)` with `db.schema.….execute()` chains and raw `` sql`…`.execute(db) ``), in the
  * shape of bluesky-social/atproto's packages/bsky and packages/ozone: keys from a column's
  * `.references('t.c')` (PostgreSQL's `<table>_<col>_fkey`) and `addForeignKeyConstraint`, served
  * or not by indexes created in later migrations; partial indexes, including the

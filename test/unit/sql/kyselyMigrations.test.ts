@@ -1,5 +1,5 @@
 /**
- * Kysely migrations as a schema source: `db.schema.…​.execute()` chains turned into the SQL
+ * Kysely migrations as a schema source: `db.schema.….execute()` chains turned into the SQL
  * Kysely sends, and raw `` sql`…`.execute(db) `` / `sql.raw('…').execute(db)` statements. The
  * shapes are those of bluesky-social/atproto's packages/bsky and packages/ozone migrations
  * (`20230309T045948368Z-init.ts`, `export async function up(db: Kysely<unknown>)`).
