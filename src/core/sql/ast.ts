@@ -65,6 +65,16 @@ export function columnRef(node: unknown): { qualifier?: string; column: string }
 }
 
 /** Quotes an identifier only when PostgreSQL needs it (upper case, spaces, keywords-lookalikes). */
+/** A name always in double quotes (its case kept), as migration tools write the SQL they generate. */
+export function quotedIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `schema.table` (or `table.column`) with each part in double quotes. */
+export function quotedQualifiedIdent(name: string): string {
+  return name.split('.').map(quotedIdent).join('.');
+}
+
 export function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }

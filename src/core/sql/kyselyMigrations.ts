@@ -13,6 +13,7 @@
  * that statement out rather than guessing it: a wrong index would hide a missing one.
  */
 import ts from 'typescript';
+import { quotedIdent as ident, quotedQualifiedIdent as qualifiedIdent } from './ast';
 import { foldString } from './tsMigrations';
 
 interface ChainCall {
@@ -544,13 +545,4 @@ function literalValue(arg: ts.Expression, consts: Map<string, string>): string |
   }
   const s = foldString(e, consts);
   return s === undefined ? undefined : `'${s.replace(/'/g, "''")}'`;
-}
-
-function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** Kysely reads 'a.b' in a table or column name as schema (or table) and name. */
-function qualifiedIdent(name: string): string {
-  return name.split('.').map(ident).join('.');
 }

@@ -19,6 +19,7 @@
  * same file; anything else is not SQL Shipshape can know, and is left out.
  */
 import ts from 'typescript';
+import { quotedIdent as ident, quotedQualifiedIdent as qualifiedIdent } from './ast';
 import type { MigrationStyle } from './migrations';
 import { migrationBuilderSql } from './migrationBuilders';
 import { importsKysely, kyselyExecute, kyselyNames, kyselyTransactionCallback } from './kyselyMigrations';
@@ -589,13 +590,4 @@ function objectString(obj: ts.ObjectLiteralExpression, key: string, consts: Map<
     if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === key) return foldString(p.initializer, consts);
   }
   return undefined;
-}
-
-/** Knex quotes every identifier it generates. */
-function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function qualifiedIdent(name: string): string {
-  return name.split('.').map(ident).join('.');
 }
